@@ -1,0 +1,512 @@
+"""The ``coder`` command (see ``shared/CLI.md`` for the contract: names and JSON shapes are fixed).
+
+Exit codes: 0 success; 1 a user error, reported as one line on stderr that says what was wrong and
+what was kept; 2 bad usage. ``--json`` prints one JSON document on stdout and nothing else there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from coder.errors import CoderError, InvalidInput
+
+
+def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from coder.project import Project
+
+    return Project.open(args.project, coder=getattr(args, "coder", None))
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    """A plain table aligned by display width (Chinese characters take two columns)."""
+    from rich.cells import cell_len
+
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(cell_len(r[i]) for r in cells) for i in range(len(headers))]
+    for n, r in enumerate(cells):
+        line = "  ".join(v + " " * (widths[i] - cell_len(v)) for i, v in enumerate(r)).rstrip()
+        print(line)
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def _when(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from coder.project import Project
+
+    project = Project.create(
+        args.project, title=args.title or "", lang=args.lang, coder=args.coder, scheme=args.labels
+    )
+    project.close()
+    print(f"created {args.project}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from coder.demo import open_or_build_demo
+
+    path = Path(args.path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    project, summary = open_or_build_demo(path)
+    project.close()
+    for line in summary.lines():
+        print(line)
+    print(f"Try:  coder codebook {path} show   ·   coder codings {path} --code a25")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from coder.text.readers import collect, read_file
+
+    project = _project(args)
+    files = collect([Path(p) for p in args.paths])
+    existing = {s.name for s in project.sources()}
+    hashes = {s.sha256 for s in project.sources()}
+    failed = 0
+    done = 0
+    progress = _progress(len(files))
+    for path in files:
+        try:
+            draft = read_file(path, encoding=args.encoding)
+            if draft.name in existing:
+                raise InvalidInput(
+                    f"{path.name}: a source named {draft.name!r} exists already; this file was skipped"
+                )
+            if draft.sha256 in hashes:
+                raise InvalidInput(
+                    f"{path.name}: the same file was imported before; this file was skipped"
+                )
+            project.add_source(draft)
+            existing.add(draft.name)
+            hashes.add(draft.sha256)
+            done += 1
+            if not args.json:
+                print(
+                    f"imported {draft.name}: {len(draft.text)} characters, {len(draft.turns)} turns, {draft.encoding}"
+                )
+        except CoderError as exc:
+            failed += 1
+            print(f"coder: {exc}", file=sys.stderr)
+        progress(1)
+    progress(0, close=True)
+    if args.json:
+        _print_json({"imported": done, "failed": failed})
+    if failed:
+        print(
+            f"coder: {failed} of {len(files)} files not imported; the other {done} were",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr when stderr is a terminal (and more than one file)."""
+    if total < 2 or not sys.stderr.isatty():
+        return lambda n, close=False: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("importing", total=total)
+    bar.start()
+
+    def step(n: int, close: bool = False) -> None:
+        bar.advance(task, n)
+        if close:
+            bar.stop()
+
+    return step
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    project = _project(args)
+    rows = project.sources()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "chars": s.chars,
+                    "turns": s.turns,
+                    "attributes": s.attributes,
+                    "case": s.case,
+                    "encoding": s.encoding,
+                    "format": s.format,
+                    "original_name": s.original_name,
+                    "sha256": s.sha256,
+                }
+                for s in rows
+            ]
+        )
+        return 0
+    _table(
+        ["id", "name", "chars", "turns", "case", "encoding", "file"],
+        [[s.id, s.name, s.chars, s.turns, s.case or "", s.encoding, s.original_name] for s in rows],
+    )
+    return 0
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    project = _project(args)
+    sys.stdout.write(project.source_text(args.source))
+    return 0
+
+
+def _tree_rows(project) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    counts = project.code_counts()
+    return [
+        {
+            "id": c.id,
+            "label": c.label,
+            "name": c.name,
+            "level": c.level,
+            "parents": list(c.parents),
+            "paradigm_role": c.paradigm_role,
+            "axis": c.axis,
+            "codings": counts.get(c.id, (0, 0))[0],
+            "sources": counts.get(c.id, (0, 0))[1],
+            "core": c.is_core,
+            "in_vivo": c.in_vivo,
+            "name_en": c.name_en,
+            "definition": c.definition,
+        }
+        for c in project.codes()
+    ]
+
+
+def cmd_codebook(args: argparse.Namespace) -> int:
+    from coder.exchange.codebook_yaml import load_codebook_file
+
+    project = _project(args)
+    if args.action == "show":
+        rows = _tree_rows(project)
+        if args.json:
+            _print_json(rows)
+            return 0
+        by_id = {r["id"]: r for r in rows}
+        kids: dict[int | None, list[dict[str, Any]]] = {}
+        for r in rows:
+            parent = r["parents"][0] if r["parents"] else None
+            kids.setdefault(parent, []).append(r)
+        lines: list[list[Any]] = []
+
+        def walk(parent: int | None, depth: int) -> None:
+            for r in kids.get(parent, []):
+                extra = [
+                    x
+                    for x in (
+                        r["paradigm_role"],
+                        r["axis"],
+                        "core" if r["core"] else None,
+                        "in vivo" if r["in_vivo"] else None,
+                    )
+                    if x
+                ]
+                also = [by_id[p]["label"] for p in r["parents"][1:]]
+                if also:
+                    extra.append("also in " + ", ".join(also))
+                lines.append(
+                    [
+                        "  " * depth + r["label"],
+                        r["name"],
+                        r["level"],
+                        r["codings"],
+                        r["sources"],
+                        " · ".join(extra),
+                    ]
+                )
+                walk(r["id"], depth + 1)
+
+        walk(None, 0)
+        _table(["label", "name", "level", "codings", "sources", ""], lines)
+        return 0
+    if args.action == "load":
+        path = Path(args.file)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise InvalidInput(
+                f"{path.name}: codebooks load from .yaml for now; nothing was changed"
+            )
+        stats = load_codebook_file(project, path)
+        print(
+            f"loaded {path.name}: {stats['added']} codes added, {stats['updated']} updated, "
+            f"{stats['relations']} relations, {stats['memos']} memos"
+        )
+        return 0
+    if args.action == "add":
+        code = project.add_code(args.name, args.level, parent=args.parent, label=args.label)
+        if args.json:
+            _print_json(
+                {"id": code.id, "label": code.label, "name": code.name, "level": code.level}
+            )
+        else:
+            print(f"{code.label} {code.name}")
+        return 0
+    raise AssertionError(args.action)  # pragma: no cover - argparse restricts the choices
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    project = _project(args)
+    coding = project.code_span(
+        args.source, args.start, args.end, args.code, coder=args.coder, memo=args.memo or ""
+    )
+    print(coding.id)
+    return 0
+
+
+def cmd_uncode(args: argparse.Namespace) -> int:
+    project = _project(args)
+    old = project.uncode(args.coding_id)
+    print(f"removed coding {old.id}")
+    return 0
+
+
+def cmd_codings(args: argparse.Namespace) -> int:
+    project = _project(args)
+    segs = project.segments(code=args.code, source=args.source, coder=args.coder_filter)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": s.id,
+                    "source": s.source,
+                    "start": s.start,
+                    "end": s.end,
+                    "code": s.code,
+                    "label": s.label,
+                    "coder": s.coder,
+                    "text": s.text,
+                    "memo": s.memo,
+                }
+                for s in segs
+            ]
+        )
+        return 0
+    _table(
+        ["id", "source", "span", "code", "coder", "text"],
+        [
+            [
+                s.id,
+                s.source,
+                f"{s.start}–{s.end}",
+                f"{s.label} {s.code}",
+                s.coder,
+                _clip(s.text, 40),
+            ]
+            for s in segs
+        ],
+    )
+    return 0
+
+
+def _clip(text: str, n: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    project = _project(args)
+    event = project.undo() if args.command == "undo" else project.redo()
+    print(f"{args.command}: {event.summary}")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    project = _project(args)
+    events = project.log()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": e.id,
+                    "time": _when(e.time),
+                    "coder": e.coder,
+                    "action": e.action,
+                    "summary": e.summary,
+                    "undone": e.undone,
+                    "state": e.state,
+                }
+                for e in events
+            ]
+        )
+        return 0
+    _table(
+        ["id", "time", "coder", "action", "summary"],
+        [
+            [e.id, _when(e.time), e.coder, e.action, e.summary + ("  (undone)" if e.undone else "")]
+            for e in events
+        ],
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coder.exchange.codebook_yaml import save_codebook_file
+
+    project = _project(args)
+    out = Path(args.output)
+    if out.suffix.lower() in (".yaml", ".yml"):
+        save_codebook_file(project, out)
+        print(f"wrote the codebook to {out}")
+        return 0
+    raise InvalidInput(
+        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .yaml); nothing was written"
+    )
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--coder",
+        default=argparse.SUPPRESS,
+        help="work as this coder (default: $CODER_USER or your login name)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="coder", description="A grounded-theory coding workbench.", parents=[common]
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    debug_only = argparse.ArgumentParser(add_help=False)
+    debug_only.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+    )
+
+    def add(name: str, func, help: str, shared=common) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        p = sub.add_parser(name, help=help, description=help, parents=[shared])
+        p.set_defaults(func=func)
+        return p
+
+    p = add("new", cmd_new, "create an empty project file")
+    p.add_argument("project")
+    p.add_argument("--title")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument(
+        "--labels",
+        default="a01/A1/AA",
+        choices=["a01/A1/AA", "a/A/AA", "A/B/C"],
+        help="label prefix scheme",
+    )
+
+    p = add("demo", cmd_demo, "build the demo project (first time) and open it")
+    p.add_argument("--path", default="demo/tonghe.coder")
+    p.add_argument("--no-tui", action="store_true", help="only build and summarise")
+
+    p = add("import", cmd_import, "import transcripts (.txt, .md; folders recursively)")
+    p.add_argument("project")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--encoding", default="auto", help="auto (detect) or an encoding name such as gb18030"
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add("sources", cmd_sources, "list sources")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+
+    p = add("text", cmd_text, "print a source's normalised text (the text all offsets index)")
+    p.add_argument("project")
+    p.add_argument("source")
+
+    p = add("codebook", cmd_codebook, "show, load or extend the codebook")
+    p.add_argument("project")
+    cb = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = cb.add_parser("show", help="the code tree with counts", parents=[common])
+    s.add_argument("--json", action="store_true")
+    s = cb.add_parser("load", help="load a codebook file, merging by name", parents=[common])
+    s.add_argument("file")
+    s = cb.add_parser("add", help="add one code", parents=[common])
+    s.add_argument("name")
+    s.add_argument("--level", choices=["open", "axial", "selective"], default="open")
+    s.add_argument("--parent")
+    s.add_argument("--label")
+    s.add_argument("--json", action="store_true")
+
+    p = add("code", cmd_code, "code a span of a source (offsets are code points, end exclusive)")
+    p.add_argument("project")
+    p.add_argument("source")
+    p.add_argument("start", type=int)
+    p.add_argument("end", type=int)
+    p.add_argument("code")
+    p.add_argument("--memo")
+
+    p = add("uncode", cmd_uncode, "remove a coding")
+    p.add_argument("project")
+    p.add_argument("coding_id", type=int)
+
+    p = add("codings", cmd_codings, "coded segments with their text", shared=debug_only)
+    p.add_argument("project")
+    p.add_argument("--code")
+    p.add_argument("--source")
+    p.add_argument("--coder", dest="coder_filter", help="only this coder's codings")
+    p.add_argument("--json", action="store_true")
+
+    for name in ("undo", "redo"):
+        p = add(name, cmd_undo, f"{name} the last change")
+        p.add_argument("project")
+
+    p = add("log", cmd_log, "the history of changes")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+
+    p = add("export", cmd_export, "export (format from the suffix: .yaml for now)")
+    p.add_argument("project")
+    p.add_argument("-o", "--output", required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "coder"):
+        args.coder = None
+    debug = getattr(args, "debug", False)
+    try:
+        return int(args.func(args))
+    except CoderError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"coder: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("coder: interrupted; changes made before the interrupt are kept", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
+        if debug:
+            traceback.print_exc()
+        print(
+            f"coder: internal error ({type(exc).__name__}: {exc}); nothing was changed by the failed step; "
+            "run with --debug for details",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

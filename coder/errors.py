@@ -1,0 +1,27 @@
+"""Errors the user can act on. Their message is one line: what was wrong, and what was kept."""
+
+from __future__ import annotations
+
+
+class CoderError(Exception):
+    """Base class of every error that is shown to the user as a one-line message."""
+
+
+class ProjectError(CoderError):
+    """The project file is missing, not a project, or cannot be used."""
+
+
+class NotFound(CoderError):
+    """A source, code, coding or memo that the user named does not exist."""
+
+
+class InvalidInput(CoderError):
+    """Offsets, names, fields or files that the program cannot accept."""
+
+
+class Busy(CoderError):
+    """Another process holds the project's write lock for longer than the bounded wait."""
+
+
+class NothingToUndo(CoderError):
+    """Undo or redo with an empty history."""

@@ -1,0 +1,1 @@
+"""Exchange formats: the YAML codebook, REFI-QDA, and paper tables."""

@@ -1,0 +1,276 @@
+"""The YAML codebook format (``format: coder-codebook/1``), documented in the README.
+
+Loading is strict about structure (unknown keys, unknown parents and cycles are errors, reported
+before anything changes) and uses PyYAML's safe loader, so a file cannot construct objects.
+Saving writes every field, so a codebook round-trips without loss.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coder.errors import InvalidInput
+from coder.model import AXES, LEVELS, MEMO_TYPES, PARADIGM_ROLES
+
+FORMAT = "coder-codebook/1"
+TOP_KEYS = {"format", "title", "language", "labels", "codes", "relations", "memos"}
+CODE_KEYS = {
+    "label",
+    "name",
+    "name_en",
+    "level",
+    "parents",
+    "core",
+    "paradigm_role",
+    "axis",
+    "colour",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "example",
+    "in_vivo",
+    "properties",
+}
+RELATION_KEYS = {"from", "to", "type", "description"}
+MEMO_KEYS = {"type", "attached_to", "title", "text"}
+
+
+def _fail(where: str, what: str) -> InvalidInput:
+    return InvalidInput(f"{where}: {what}; nothing was changed")
+
+
+def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
+    """Parse and check a YAML codebook; returns the document with every code complete."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise _fail(
+            name, f"not valid YAML{at} ({getattr(exc, 'problem', None) or 'syntax error'})"
+        ) from None
+    if not isinstance(doc, dict):
+        raise _fail(name, "a codebook is a mapping with a 'codes' list")
+    unknown = set(doc) - TOP_KEYS
+    if unknown:
+        raise _fail(name, f"unknown key {sorted(map(str, unknown))[0]!r} at the top level")
+    if doc.get("format", FORMAT) != FORMAT:
+        raise _fail(name, f"format {doc.get('format')!r} is not {FORMAT}")
+    raw_codes = doc.get("codes") or []
+    if not isinstance(raw_codes, list):
+        raise _fail(name, "'codes' must be a list")
+    codes: list[dict[str, Any]] = []
+    labels: dict[str, dict[str, Any]] = {}
+    for i, raw in enumerate(raw_codes, 1):
+        where = f"{name}: code {i}"
+        if not isinstance(raw, dict):
+            raise _fail(where, "each code is a mapping")
+        bad = set(raw) - CODE_KEYS
+        if bad:
+            raise _fail(where, f"unknown key {sorted(map(str, bad))[0]!r}")
+        code = dict(raw)
+        code["name"] = str(code.get("name") or "").strip()
+        if not code["name"]:
+            raise _fail(where, "has no name")
+        code["level"] = code.get("level") or "open"
+        if code["level"] not in LEVELS:
+            raise _fail(where, f"level {code['level']!r} is not open, axial or selective")
+        code["label"] = str(code["label"]).strip() if code.get("label") not in (None, "") else None
+        parents = code.get("parents") or []
+        if isinstance(parents, str):
+            parents = [parents]
+        code["parents"] = [str(p) for p in parents]
+        role, axis = code.get("paradigm_role"), code.get("axis")
+        if role is not None and role not in PARADIGM_ROLES:
+            raise _fail(where, f"paradigm_role {role!r} is not one of {', '.join(PARADIGM_ROLES)}")
+        if axis is not None and axis not in AXES:
+            raise _fail(where, f"axis {axis!r} is not 统, 合 or null")
+        if code["label"]:
+            if code["label"] in labels:
+                raise _fail(where, f"label {code['label']!r} is used twice")
+            labels[code["label"]] = code
+        codes.append(code)
+    for code in codes:
+        for p in code["parents"]:
+            if p not in labels:
+                raise _fail(
+                    f"{name}: code {code['label'] or code['name']}",
+                    f"parent {p!r} is not a label in this file",
+                )
+    _check_cycles(codes, labels, name)
+    relations = []
+    for i, raw in enumerate(doc.get("relations") or [], 1):
+        if (
+            not isinstance(raw, dict)
+            or set(raw) - RELATION_KEYS
+            or not {"from", "to", "type"} <= set(raw)
+        ):
+            raise _fail(
+                f"{name}: relation {i}", "needs from, to and type (and optionally description)"
+            )
+        for end in ("from", "to"):
+            if str(raw[end]) not in labels:
+                raise _fail(
+                    f"{name}: relation {i}", f"{end} {raw[end]!r} is not a label in this file"
+                )
+        relations.append({k: str(v) for k, v in raw.items()})
+    memos = []
+    for i, raw in enumerate(doc.get("memos") or [], 1):
+        if not isinstance(raw, dict) or set(raw) - MEMO_KEYS or "text" not in raw:
+            raise _fail(f"{name}: memo {i}", "needs text (and optionally type, attached_to, title)")
+        if raw.get("type", "theoretical") not in MEMO_TYPES:
+            raise _fail(
+                f"{name}: memo {i}",
+                f"type {raw.get('type')!r} is not one of {', '.join(MEMO_TYPES)}",
+            )
+        if raw.get("attached_to") is not None and str(raw["attached_to"]) not in labels:
+            raise _fail(
+                f"{name}: memo {i}",
+                f"attached_to {raw['attached_to']!r} is not a label in this file",
+            )
+        memos.append(raw)
+    return {
+        "title": doc.get("title", ""),
+        "language": doc.get("language"),
+        "labels": doc.get("labels"),
+        "codes": codes,
+        "relations": relations,
+        "memos": memos,
+    }
+
+
+def _check_cycles(
+    codes: list[dict[str, Any]], labels: dict[str, dict[str, Any]], name: str
+) -> None:
+    state: dict[str, int] = {}
+
+    def visit(label: str, path: list[str]) -> None:
+        if state.get(label) == 2:
+            return
+        if state.get(label) == 1:
+            cycle = " → ".join([*path[path.index(label) :], label])
+            raise _fail(name, f"parents form a cycle ({cycle})")
+        state[label] = 1
+        for p in labels[label]["parents"]:
+            visit(p, [*path, label])
+        state[label] = 2
+
+    for label in labels:
+        visit(label, [])
+
+
+def load_codebook_file(project: Any, path: Path) -> dict[str, int]:
+    """Load a YAML codebook into the project, merging by name (one event)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file; nothing was changed") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not UTF-8 text; nothing was changed") from None
+    spec = parse_codebook(text, name=path.name)
+    return project.import_codebook(spec, summary=f"load codebook {path.name}")
+
+
+def dump_codebook(project: Any) -> str:
+    """The project's codebook as YAML text."""
+    codes = project.codes()
+    by_id = {c.id: c for c in codes}
+    order = _hierarchy_order(codes)
+    out_codes = []
+    for c in order:
+        entry: dict[str, Any] = {"label": c.label, "name": c.name}
+        if c.name_en:
+            entry["name_en"] = c.name_en
+        entry["level"] = c.level
+        if c.parents:
+            entry["parents"] = [by_id[p].label for p in c.parents]
+        if c.is_core:
+            entry["core"] = True
+        if c.level == "axial":
+            entry["paradigm_role"] = c.paradigm_role
+            entry["axis"] = c.axis
+        if c.colour:
+            entry["colour"] = c.colour
+        for key in ("definition", "inclusion", "exclusion", "example"):
+            value = getattr(c, key)
+            if value:
+                entry[key] = value
+        if c.in_vivo:
+            entry["in_vivo"] = True
+        if c.properties:
+            entry["properties"] = [dict(p) for p in c.properties]
+        out_codes.append(entry)
+    relations = [
+        {
+            "from": by_id[r.from_id].label,
+            "to": by_id[r.to_id].label,
+            "type": r.type,
+            **({"description": r.description} if r.description else {}),
+        }
+        for r in project.relations()
+    ]
+    memos = []
+    for m in project.memos():
+        if m.target_type == "project" or (m.target_type == "code" and m.target_id in by_id):
+            entry = {"type": m.type}
+            if m.target_type == "code":
+                entry["attached_to"] = by_id[m.target_id].label
+            if m.title:
+                entry["title"] = m.title
+            entry["text"] = m.text
+            memos.append(entry)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "title": project.title,
+        "language": project.language,
+        "labels": project.setting("label_scheme"),
+        "codes": out_codes,
+        "relations": relations,
+        "memos": memos,
+    }
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _hierarchy_order(codes: list[Any]) -> list[Any]:
+    """Parents before children: core and categories first, each followed by what sits under it."""
+    by_id = {c.id: c for c in codes}
+    children: dict[int | None, list[Any]] = {}
+    for c in codes:
+        primary = c.parents[0] if c.parents and c.parents[0] in by_id else None
+        children.setdefault(primary, []).append(c)
+    out: list[Any] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None) -> None:
+        for c in children.get(parent, []):
+            if c.id not in seen:
+                seen.add(c.id)
+                out.append(c)
+                walk(c.id)
+
+    walk(None)
+    out.extend(c for c in codes if c.id not in seen)
+    # A code must come after all its parents (not only its primary one) for loading.
+    placed: set[int] = set()
+    result: list[Any] = []
+    pending = list(out)
+    while pending:
+        rest = []
+        for c in pending:
+            if all(p in placed or p not in by_id for p in c.parents):
+                result.append(c)
+                placed.add(c.id)
+            else:
+                rest.append(c)
+        if len(rest) == len(pending):
+            result.extend(rest)
+            break
+        pending = rest
+    return result
+
+
+def save_codebook_file(project: Any, path: Path) -> None:
+    path.write_text(dump_codebook(project), encoding="utf-8")

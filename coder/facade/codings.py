@@ -1,0 +1,239 @@
+"""Codings: coded spans of source text, and the queries that read them back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, func, select
+
+from coder.errors import InvalidInput, NotFound
+from coder.model import Coding, Segment
+from coder.store.schema import coders, codes, codings, relation_evidence, sources
+
+from .codebook import _resolve_code, code_counts
+
+
+def _check_span(conn: Connection, source_id: int, start: int, end: int) -> None:
+    chars = conn.execute(select(sources.c.chars).where(sources.c.id == source_id)).scalar_one()
+    if start < 0 or end < 0:
+        raise InvalidInput(f"offsets {start}–{end} are negative; nothing was changed")
+    if start >= end:
+        raise InvalidInput(
+            f"offsets {start}–{end}: the start must come before the end; nothing was changed"
+        )
+    if end > chars:
+        raise InvalidInput(
+            f"offsets {start}–{end} run past the end of the text ({chars} characters); nothing was changed"
+        )
+
+
+class CodingOps:
+    """Coding commands and queries. Mixed into :class:`coder.project.Project`."""
+
+    def code_span(
+        self,
+        source: int | str,
+        start: int,
+        end: int,
+        code: int | str,
+        *,
+        coder: str | None = None,
+        memo: str = "",
+    ) -> Coding:
+        """Code ``[start, end)`` of a source. The same code by the same coder on the same span
+        exists once: coding it again is an error."""
+        sid = self.source_id(source)  # type: ignore[attr-defined]
+        with self._change("code", "code") as ch:  # type: ignore[attr-defined]
+            conn = ch.conn
+            cid = _resolve_code(conn, code)
+            coder_id = self._ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            _check_span(conn, sid, start, end)
+            twin = conn.execute(
+                select(codings.c.id).where(
+                    codings.c.source_id == sid,
+                    codings.c.code_id == cid,
+                    codings.c.coder_id == coder_id,
+                    codings.c.start == start,
+                    codings.c.end == end,
+                )
+            ).first()
+            label, name = conn.execute(
+                select(codes.c.label, codes.c.name).where(codes.c.id == cid)
+            ).one()
+            if twin:
+                raise InvalidInput(
+                    f"{start}–{end} is already coded {label} by this coder (coding {twin[0]}); nothing was changed"
+                )
+            row = {
+                "source_id": sid,
+                "code_id": cid,
+                "coder_id": coder_id,
+                "start": start,
+                "end": end,
+                "memo": memo,
+                "created": time.time(),
+            }
+            ident = ch.insert(codings, row)
+            src = conn.execute(select(sources.c.name).where(sources.c.id == sid)).scalar_one()
+            ch.summary = f"code {src} {start}–{end} as {label} {name}"
+        return Coding(ident, sid, cid, coder_id, start, end, memo, row["created"])  # type: ignore[arg-type]
+
+    def add_codings(
+        self,
+        rows: Sequence[tuple[int, int, int, int, str]],
+        summary: str = "",
+        action: str = "code-many",
+    ) -> list[int]:
+        """Bulk coding as one event: ``(source_id, code_id, start, end, coder_name)`` rows.
+        Spans are checked; a duplicate of an existing coding is skipped."""
+        now = time.time()
+        with self._change(action, summary or f"code {len(rows)} spans") as ch:  # type: ignore[attr-defined]
+            conn = ch.conn
+            chars = dict(conn.execute(select(sources.c.id, sources.c.chars)).all())
+            code_ids = {r[0] for r in conn.execute(select(codes.c.id))}
+            coder_ids = {name: self._ensure_coder(conn, name) for name in {r[4] for r in rows}}  # type: ignore[attr-defined]
+            seen: set[tuple[int, int, int, int, int]] = set()
+            for sid in {r[0] for r in rows}:
+                for key in conn.execute(
+                    select(
+                        codings.c.source_id,
+                        codings.c.code_id,
+                        codings.c.coder_id,
+                        codings.c.start,
+                        codings.c.end,
+                    ).where(codings.c.source_id == sid)
+                ):
+                    seen.add(tuple(key))  # type: ignore[arg-type]
+            batch = []
+            for sid, cid, start, end, coder in rows:
+                if sid not in chars:
+                    raise NotFound(f"no source with id {sid}; nothing was changed")
+                if cid not in code_ids:
+                    raise NotFound(f"no code with id {cid}; nothing was changed")
+                if not 0 <= start < end <= chars[sid]:
+                    raise InvalidInput(
+                        f"offsets {start}–{end} do not fit source {sid}; nothing was changed"
+                    )
+                key = (sid, cid, coder_ids[coder], start, end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                batch.append(
+                    {
+                        "source_id": sid,
+                        "code_id": cid,
+                        "coder_id": coder_ids[coder],
+                        "start": start,
+                        "end": end,
+                        "memo": "",
+                        "created": now,
+                    }
+                )
+            return ch.insert_many(codings, batch)
+
+    def uncode(self, coding_id: int) -> Coding:
+        """Remove a coding (with any relation evidence it was)."""
+        with self._change("uncode", "uncode") as ch:  # type: ignore[attr-defined]
+            old = _coding(ch.conn, coding_id)
+            ch.delete_where(relation_evidence, relation_evidence.c.coding_id == coding_id)
+            ch.delete(codings, {"id": coding_id})
+            label = ch.conn.execute(
+                select(codes.c.label).where(codes.c.id == old.code_id)
+            ).scalar_one()
+            ch.summary = f"uncode {label} at {old.start}–{old.end} (coding {coding_id})"
+            return old
+
+    def resize_coding(self, coding_id: int, start: int, end: int) -> Coding:
+        with self._change("resize", "resize coding") as ch:  # type: ignore[attr-defined]
+            old = _coding(ch.conn, coding_id)
+            _check_span(ch.conn, old.source_id, start, end)
+            ch.update(codings, {"id": coding_id}, {"start": start, "end": end})
+            ch.summary = f"resize coding {coding_id} from {old.start}–{old.end} to {start}–{end}"
+            return _coding(ch.conn, coding_id)
+
+    def set_coding_memo(self, coding_id: int, memo: str) -> Coding:
+        with self._change("coding-memo", "memo on coding") as ch:  # type: ignore[attr-defined]
+            _coding(ch.conn, coding_id)
+            ch.update(codings, {"id": coding_id}, {"memo": memo})
+            ch.summary = f"memo on coding {coding_id}"
+            return _coding(ch.conn, coding_id)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def coding(self, coding_id: int) -> Coding:
+        with self._read() as conn:  # type: ignore[attr-defined]
+            return _coding(conn, coding_id)
+
+    def segments(
+        self,
+        *,
+        code: int | str | None = None,
+        source: int | str | None = None,
+        coder: str | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> list[Segment]:
+        """Coded segments with their text, in source order then position."""
+        query = (
+            select(
+                codings.c.id,
+                sources.c.name,
+                codings.c.source_id,
+                codings.c.start,
+                codings.c.end,
+                codes.c.name,
+                codes.c.label,
+                codings.c.code_id,
+                coders.c.name,
+                func.substr(sources.c.text, codings.c.start + 1, codings.c.end - codings.c.start),
+                codings.c.memo,
+            )
+            .select_from(
+                codings.join(sources, sources.c.id == codings.c.source_id)
+                .join(codes, codes.c.id == codings.c.code_id)
+                .join(coders, coders.c.id == codings.c.coder_id)
+            )
+            .order_by(sources.c.position, codings.c.start, codings.c.end, codings.c.id)
+        )
+        with self._read() as conn:  # type: ignore[attr-defined]
+            if code is not None:
+                query = query.where(codings.c.code_id == _resolve_code(conn, code))
+            if coder is not None:
+                cid = conn.execute(select(coders.c.id).where(coders.c.name == coder)).first()
+                if cid is None:
+                    raise NotFound(f"no coder named {coder!r}")
+                query = query.where(codings.c.coder_id == cid[0])
+            if ids is not None:
+                query = query.where(codings.c.id.in_(list(ids)))
+            if source is not None:
+                query = query.where(codings.c.source_id == self.source_id(source))  # type: ignore[attr-defined]
+            return [Segment(*r) for r in conn.execute(query)]
+
+    def codings_at(self, source: int | str, start: int, end: int | None = None) -> list[Segment]:
+        """Segments of a source that overlap ``[start, end)`` (or contain ``start``)."""
+        end = start + 1 if end is None else end
+        sid = self.source_id(source)  # type: ignore[attr-defined]
+        return [s for s in self.segments(source=sid) if s.start < end and start < s.end]
+
+    def code_counts(self) -> dict[int, tuple[int, int]]:
+        """Codings and sources per code id, as coded (no roll-up)."""
+        with self._read() as conn:  # type: ignore[attr-defined]
+            return code_counts(conn)
+
+
+def _coding(conn: Connection, coding_id: int) -> Coding:
+    row = conn.execute(
+        select(
+            codings.c.id,
+            codings.c.source_id,
+            codings.c.code_id,
+            codings.c.coder_id,
+            codings.c.start,
+            codings.c.end,
+            codings.c.memo,
+            codings.c.created,
+        ).where(codings.c.id == coding_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no coding {coding_id}; nothing was changed")
+    return Coding(*row)

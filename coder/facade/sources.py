@@ -1,0 +1,222 @@
+"""Sources, their turns and attributes, and cases (interviewees)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import unicodedata
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+
+from coder.errors import InvalidInput, NotFound
+from coder.model import Case, Source, SourceDraft, Turn
+from coder.store.journal import Change
+from coder.store.schema import case_attributes, cases, source_attributes, sources, turns
+
+
+def is_normalised(text: str) -> bool:
+    return "\r" not in text and "\ufeff" not in text[:1] and unicodedata.is_normalized("NFC", text)
+
+
+class SourceOps:
+    """Adding and reading sources. Mixed into :class:`coder.project.Project`."""
+
+    def add_source(self, draft: SourceDraft) -> Source:
+        """Add one source (one event)."""
+        return self.add_sources([draft])[0]
+
+    def add_sources(self, drafts: Sequence[SourceDraft], summary: str = "") -> list[Source]:
+        """Add several sources as one event: all of them, or none if any is refused."""
+        names = [d.name for d in drafts]
+        for d in drafts:
+            if not d.name.strip():
+                raise InvalidInput("a source needs a name; nothing was imported")
+            if not is_normalised(d.text):
+                raise InvalidInput(f"{d.name}: text is not normalised; nothing was imported")
+            for t in d.turns:
+                if not 0 <= t.start <= t.end <= len(d.text):
+                    raise InvalidInput(
+                        f"{d.name}: turn {t.idx} lies outside the text; nothing was imported"
+                    )
+        if len(set(names)) != len(names):
+            raise InvalidInput("two sources with the same name in one import; nothing was imported")
+        summary = summary or (
+            f"import {names[0]}" if len(names) == 1 else f"import {len(names)} sources"
+        )
+        with self._change("import", summary) as ch:  # type: ignore[attr-defined]
+            taken = set(
+                ch.conn.execute(select(sources.c.name).where(sources.c.name.in_(names))).scalars()
+            )
+            if taken:
+                raise InvalidInput(
+                    f"a source named {sorted(taken)[0]!r} already exists; nothing was imported"
+                )
+            position = ch.conn.execute(
+                select(func.coalesce(func.max(sources.c.position), 0))
+            ).scalar_one()
+            now = time.time()
+            ids = []
+            for d in drafts:
+                position += 1
+                case_id = self._case_id(ch, d.case, d.case_attributes) if d.case else None
+                sid = ch.insert(
+                    sources,
+                    {
+                        "guid": str(uuid.uuid4()),
+                        "name": d.name,
+                        "text": d.text,
+                        "chars": len(d.text),
+                        "original_name": d.original_name,
+                        "sha256": d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+                        "encoding": d.encoding,
+                        "format": d.format,
+                        "language": d.language,
+                        "case_id": case_id,
+                        "position": position,
+                        "imported": now,
+                    },
+                )
+                ids.append(sid)
+                if d.attributes:
+                    ch.insert_many(
+                        source_attributes,
+                        [
+                            {"source_id": sid, "name": k, "value": str(v)}
+                            for k, v in d.attributes.items()
+                        ],
+                    )
+                if d.turns:
+                    ch.insert_many(
+                        turns,
+                        [
+                            {
+                                "source_id": sid,
+                                "idx": t.idx,
+                                "start": t.start,
+                                "end": t.end,
+                                "speaker": t.speaker,
+                                "timestamp": t.timestamp,
+                            }
+                            for t in d.turns
+                        ],
+                    )
+        return [self.source(i) for i in ids]
+
+    def _case_id(self, ch: Change, name: str, attributes: dict[str, str]) -> int:
+        """The case named ``name``, created with ``attributes`` if new; new attributes are added."""
+        row = ch.conn.execute(select(cases.c.id).where(cases.c.name == name)).first()
+        if row is None:
+            case_id = ch.insert(cases, {"guid": str(uuid.uuid4()), "name": name})
+            existing: dict[str, str] = {}
+        else:
+            case_id = row[0]
+            existing = dict(
+                ch.conn.execute(
+                    select(case_attributes.c.name, case_attributes.c.value).where(
+                        case_attributes.c.case_id == case_id
+                    )
+                ).all()
+            )
+        for key, value in attributes.items():
+            if key not in existing:
+                ch.insert(case_attributes, {"case_id": case_id, "name": key, "value": str(value)})
+            elif existing[key] != str(value):
+                ch.update(case_attributes, {"case_id": case_id, "name": key}, {"value": str(value)})
+        return case_id
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        """All sources in import order, with their attributes and turn counts."""
+        with self._read() as conn:  # type: ignore[attr-defined]
+            turn_counts = dict(
+                conn.execute(
+                    select(turns.c.source_id, func.count()).group_by(turns.c.source_id)
+                ).all()
+            )
+            attrs: dict[int, dict[str, str]] = {}
+            for sid, key, value in conn.execute(
+                select(
+                    source_attributes.c.source_id,
+                    source_attributes.c.name,
+                    source_attributes.c.value,
+                )
+            ):
+                attrs.setdefault(sid, {})[key] = value
+            rows = conn.execute(
+                select(
+                    sources.c.id,
+                    sources.c.guid,
+                    sources.c.name,
+                    sources.c.chars,
+                    sources.c.original_name,
+                    sources.c.sha256,
+                    sources.c.encoding,
+                    sources.c.format,
+                    cases.c.name.label("case"),
+                    sources.c.position,
+                )
+                .select_from(sources.outerjoin(cases, cases.c.id == sources.c.case_id))
+                .order_by(sources.c.position)
+            ).all()
+        return [
+            Source(*r, turns=turn_counts.get(r.id, 0), attributes=attrs.get(r.id, {})) for r in rows
+        ]
+
+    def source(self, ref: int | str) -> Source:
+        """A source by id or name."""
+        sid = self.source_id(ref)
+        for s in self.sources():
+            if s.id == sid:
+                return s
+        raise NotFound(f"no source {ref!r}")  # pragma: no cover - source_id checked it
+
+    def source_id(self, ref: int | str) -> int:
+        """Resolve a source reference (id, or name) to its id; NotFound names what was asked."""
+        with self._read() as conn:  # type: ignore[attr-defined]
+            row = conn.execute(select(sources.c.id).where(sources.c.name == str(ref))).first()
+            if row is None and str(ref).isdigit():
+                row = conn.execute(select(sources.c.id).where(sources.c.id == int(ref))).first()
+        if row is None:
+            raise NotFound(f"no source named {ref!r}; nothing was changed")
+        return int(row[0])
+
+    def source_text(self, ref: int | str) -> str:
+        """The normalised text of a source: the text all offsets index."""
+        sid = self.source_id(ref)
+        with self._read() as conn:  # type: ignore[attr-defined]
+            return str(conn.execute(select(sources.c.text).where(sources.c.id == sid)).scalar_one())
+
+    def turns(self, ref: int | str) -> list[Turn]:
+        sid = self.source_id(ref)
+        with self._read() as conn:  # type: ignore[attr-defined]
+            rows = conn.execute(
+                select(turns.c.idx, turns.c.start, turns.c.end, turns.c.speaker, turns.c.timestamp)
+                .where(turns.c.source_id == sid)
+                .order_by(turns.c.idx)
+            ).all()
+        return [Turn(*r) for r in rows]
+
+    def cases(self) -> list[Case]:
+        with self._read() as conn:  # type: ignore[attr-defined]
+            attrs: dict[int, dict[str, str]] = {}
+            for cid, key, value in conn.execute(select(case_attributes)):
+                attrs.setdefault(cid, {})[key] = value
+            rows = conn.execute(select(cases.c.id, cases.c.name).order_by(cases.c.id)).all()
+        return [Case(r.id, r.name, attrs.get(r.id, {})) for r in rows]
+
+    def set_source_attribute(self, ref: int | str, name: str, value: str) -> None:
+        sid = self.source_id(ref)
+        with self._change("set-attribute", f"set {name} of source {ref}") as ch:  # type: ignore[attr-defined]
+            key = {"source_id": sid, "name": name}
+            exists = ch.conn.execute(
+                select(source_attributes.c.value).where(
+                    source_attributes.c.source_id == sid, source_attributes.c.name == name
+                )
+            ).first()
+            if exists:
+                ch.update(source_attributes, key, {"value": value})
+            else:
+                ch.insert(source_attributes, {**key, "value": value})

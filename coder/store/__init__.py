@@ -1,0 +1,1 @@
+"""Storage: the schema, the database engine and migrations, and the event journal."""

@@ -1,0 +1,234 @@
+"""The project schema as SQLAlchemy Core tables.
+
+The tables here describe the schema at the newest migration; the migrations in
+``coder/store/migrations/versions`` build the same thing step by step, and a test compares them.
+
+Design rules that the rest of the program relies on:
+
+* No ``ON DELETE CASCADE``: a row that others point to can only go once the facade has removed its
+  dependents itself, so every removed row is captured in the event journal and undo brings it back.
+* Offsets (``start``, ``end``) are code-point indices into ``sources.text``, half-open.
+* Only portable types, so the same tables run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+coders = Table(
+    "coders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created", Float, nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(500), nullable=False, unique=True),
+    Column("description", Text, nullable=False, server_default=""),
+)
+
+case_attributes = Table(
+    "case_attributes",
+    metadata,
+    Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", String(500), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("chars", Integer, nullable=False),
+    Column("original_name", Text, nullable=False, server_default=""),
+    Column("sha256", String(64), nullable=False, server_default=""),
+    Column("encoding", String(64), nullable=False, server_default=""),
+    Column("format", String(16), nullable=False, server_default="txt"),
+    Column("language", String(8), nullable=False, server_default=""),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("imported", Float, nullable=False),
+)
+
+source_attributes = Table(
+    "source_attributes",
+    metadata,
+    Column("source_id", Integer, ForeignKey("sources.id"), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("speaker", String(200), nullable=False, server_default=""),
+    Column("timestamp", String(32), nullable=False, server_default=""),
+    UniqueConstraint("source_id", "idx", name="uq_turn_idx"),
+    CheckConstraint('start <= "end"', name="ck_turn_span"),
+)
+
+codes = Table(
+    "codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("label", String(64), nullable=False, unique=True),
+    Column("name", String(500), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("colour", String(16), nullable=False, server_default=""),
+    Column("definition", Text, nullable=False, server_default=""),
+    Column("inclusion", Text, nullable=False, server_default=""),
+    Column("exclusion", Text, nullable=False, server_default=""),
+    Column("example", Text, nullable=False, server_default=""),
+    Column("name_en", Text, nullable=False, server_default=""),
+    Column("in_vivo", Boolean, nullable=False, server_default="0"),
+    Column("paradigm_role", String(16), nullable=True),
+    Column("axis", String(4), nullable=True),
+    Column("is_core", Boolean, nullable=False, server_default="0"),
+    Column("properties", Text, nullable=False, server_default="[]"),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("level", "name", name="uq_code_level_name"),
+    CheckConstraint("level IN ('open', 'axial', 'selective')", name="ck_code_level"),
+)
+
+code_parents = Table(
+    "code_parents",
+    metadata,
+    Column("child_id", Integer, ForeignKey("codes.id"), primary_key=True),
+    Column("parent_id", Integer, ForeignKey("codes.id"), primary_key=True),
+    Column("is_primary", Boolean, nullable=False, server_default="0"),
+    CheckConstraint("child_id <> parent_id", name="ck_parent_not_self"),
+)
+Index("ix_code_parents_parent", code_parents.c.parent_id)
+
+codings = Table(
+    "codings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("code_id", Integer, ForeignKey("codes.id"), nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("memo", Text, nullable=False, server_default=""),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("source_id", "code_id", "coder_id", "start", "end", name="uq_coding"),
+    CheckConstraint('0 <= start AND start < "end"', name="ck_coding_span"),
+)
+Index("ix_codings_code", codings.c.code_id)
+Index("ix_codings_source_start", codings.c.source_id, codings.c.start)
+
+memos = Table(
+    "memos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("type", String(24), nullable=False),
+    Column("target_type", String(16), nullable=False),
+    Column("target_id", Integer, nullable=True),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=False),
+)
+Index("ix_memos_target", memos.c.target_type, memos.c.target_id)
+
+relation_types = Table(
+    "relation_types",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("label_zh", String(64), nullable=False, server_default=""),
+    Column("family", String(32), nullable=False, server_default=""),
+    Column("description", Text, nullable=False, server_default=""),
+)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("from_id", Integer, ForeignKey("codes.id"), nullable=False),
+    Column("to_id", Integer, ForeignKey("codes.id"), nullable=False),
+    Column("type", String(64), ForeignKey("relation_types.name"), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("from_id", "to_id", "type", name="uq_relation"),
+)
+
+relation_evidence = Table(
+    "relation_evidence",
+    metadata,
+    Column("relation_id", Integer, ForeignKey("relations.id"), primary_key=True),
+    Column("coding_id", Integer, ForeignKey("codings.id"), primary_key=True),
+)
+Index("ix_relation_evidence_coding", relation_evidence.c.coding_id)
+
+code_lineage = Table(
+    "code_lineage",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", Integer, ForeignKey("events.id"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("from_guid", String(36), nullable=False),
+    Column("from_label", String(64), nullable=False),
+    Column("from_name", String(500), nullable=False),
+    Column("to_code_id", Integer, ForeignKey("codes.id"), nullable=True),
+    Column("time", Float, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("time", Float, nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("state", String(12), nullable=False, server_default="done"),
+    Column("changed", Float, nullable=True),
+)
+Index("ix_events_state", events.c.state)
+
+# Tables in an order where every table comes after the ones it references: inserts during undo
+# and redo follow this order, deletes the reverse.
+TABLES = {t.name: t for t in metadata.sorted_tables}

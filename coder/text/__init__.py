@@ -1,0 +1,1 @@
+"""Text in: decoding, normalisation, transcript structure, readers, and (later) NLP and search."""
