@@ -1,0 +1,96 @@
+"""The store: migrations, the schema they build, the project-file checks, and the journal."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from coder.project import Project
+from coder.store import engine as store_engine
+from coder.store.schema import metadata
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_schema_head_is_alembics_head() -> None:
+    assert store_engine.SCHEMA_HEAD == store_engine.alembic_head()
+
+
+def test_migrations_build_exactly_the_declared_schema(tmp_path: Path) -> None:
+    engine = store_engine.sqlite_engine(tmp_path / "m.db")
+    store_engine.migrate(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_project_made_by_the_first_schema_opens(tmp_path: Path) -> None:
+    """tests/data/v1.coder was written by schema revision 0001 and is never regenerated."""
+    path = tmp_path / "v1.coder"
+    shutil.copy(DATA / "v1.coder", path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    p = Project.open(path)
+    assert p.title == "made by schema 0001"
+    seg = p.segments()[0]
+    assert (seg.text, seg.code, seg.coder, seg.memo) == ("条块联动", "条块联动", "R1", "in vivo")
+    assert p.code("A1").axis == "合"
+    p.code_span("S1", 8, 11, "a01")  # and it can be written to
+    p.undo()
+    assert len(p.segments()) == 1
+    p.undo()  # undo reaches back into history written by the old schema: the memo
+    assert p.memos() == []
+    p.undo()  # and the coding
+    assert p.segments() == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (store_engine.SCHEMA_HEAD,)
+
+
+def test_project_file_settings(project: Project, project_path: Path) -> None:
+    with sqlite3.connect(project_path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == store_engine.APPLICATION_ID
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with project._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_failed_change_leaves_nothing(project: Project, project_path: Path) -> None:
+    from tests.conftest import snapshot
+
+    project.add_code("A", "axial")
+    before = snapshot(project_path)
+    events = len(project.log())
+    try:
+        with project._change("test", "half") as ch:
+            from coder.store.schema import codes
+
+            ch.update(codes, {"id": 1}, {"name": "changed"})
+            raise RuntimeError("crash in the middle")
+    except RuntimeError:
+        pass
+    assert snapshot(project_path) == before
+    assert len(project.log()) == events
+
+
+def test_busy_project_says_so(project: Project, project_path: Path, monkeypatch) -> None:
+    import pytest
+
+    from coder.errors import Busy
+
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(project_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        other = Project.open(project_path)
+        other._engine.dispose()
+        other._engine = store_engine.sqlite_engine(project_path)
+        with pytest.raises(Busy, match="busy"):
+            other.add_code("x")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert other.add_code("x").label == "a01"
