@@ -14,13 +14,18 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from coder.errors import CoderError, InvalidInput
+from coder.errors import CoderError, InvalidInput, NotFound
+
+#: Projects opened by the running command; ``main`` closes them when the command ends.
+_opened: list[Any] = []
 
 
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from coder.project import Project
 
-    return Project.open(args.project, coder=getattr(args, "coder", None))
+    project = Project.open(args.project, coder=getattr(args, "coder", None))
+    _opened.append(project)
+    return project
 
 
 def _print_json(data: Any) -> None:
@@ -77,6 +82,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     project = _project(args)
     files = collect([Path(p) for p in args.paths])
+    if not files:
+        raise InvalidInput(f"no .txt or .md files in {', '.join(args.paths)}; nothing was imported")
     existing = {s.name for s in project.sources()}
     hashes = {s.sha256 for s in project.sources()}
     failed = 0
@@ -103,16 +110,17 @@ def cmd_import(args: argparse.Namespace) -> int:
                 )
         except CoderError as exc:
             failed += 1
-            print(f"coder: {exc}", file=sys.stderr)
+            print(f"coder: {_one_line(str(exc))}", file=sys.stderr)
         progress(1)
     progress(0, close=True)
     if args.json:
         _print_json({"imported": done, "failed": failed})
     if failed:
-        print(
-            f"coder: {failed} of {len(files)} files not imported; the other {done} were",
-            file=sys.stderr,
-        )
+        if len(files) > 1:  # one file: its own message above is the whole story
+            print(
+                f"coder: {failed} of {len(files)} files not imported; {done} imported and kept",
+                file=sys.stderr,
+            )
         return 1
     return 0
 
@@ -281,6 +289,8 @@ def cmd_uncode(args: argparse.Namespace) -> int:
 
 def cmd_codings(args: argparse.Namespace) -> int:
     project = _project(args)
+    if args.coder_filter is not None and args.coder_filter not in project.coders():
+        raise NotFound(f"no coder named {args.coder_filter!r}; nothing was changed")
     segs = project.segments(code=args.code, source=args.source, coder=args.coder_filter)
     if args.json:
         _print_json(
@@ -363,6 +373,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.output)
+    if not out.parent.is_dir():
+        raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
     if out.suffix.lower() in (".yaml", ".yml"):
         save_codebook_file(project, out)
         print(f"wrote the codebook to {out}")
@@ -479,6 +491,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """The message on one line (a path or a database error may carry line breaks)."""
+    return " ".join(message.split())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -490,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     except CoderError as exc:
         if debug:
             traceback.print_exc()
-        print(f"coder: {exc}", file=sys.stderr)
+        print(f"coder: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("coder: interrupted; changes made before the interrupt are kept", file=sys.stderr)
@@ -501,11 +518,14 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         print(
-            f"coder: internal error ({type(exc).__name__}: {exc}); nothing was changed by the failed step; "
+            f"coder: internal error ({type(exc).__name__}: {_one_line(str(exc))}); nothing was changed by the failed step; "
             "run with --debug for details",
             file=sys.stderr,
         )
         return 1
+    finally:
+        while _opened:  # release the file (and fold its write-ahead log) before returning
+            _opened.pop().close()
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from coder.facade.memos import MemoOps
 from coder.facade.sources import SourceOps
 from coder.model import RELATION_TYPES, Event
 from coder.store import engine as store_engine
-from coder.store.journal import Change, apply_ops, load_payload
+from coder.store.journal import Change, apply_ops, dump_payload, load_payload, materialise
 from coder.store.schema import coders, events, relation_types, settings
 
 #: Label prefix schemes that Chinese GT papers use; ``a01/A1/AA`` is the default.
@@ -270,12 +270,15 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps):
                         word = "undo" if from_state == "done" else "redo"
                         raise NothingToUndo(f"nothing to {word}; the project is unchanged")
                     forward, inverse = load_payload(row.payload)
-                    apply_ops(conn, reversed(inverse) if to_state == "undone" else forward)
-                    conn.execute(
-                        update(events)
-                        .where(events.c.id == row.id)
-                        .values(state=to_state, changed=time.time())
-                    )
+                    values: dict[str, Any] = {"state": to_state, "changed": time.time()}
+                    if to_state == "undone":
+                        full = materialise(conn, forward)
+                        if full != forward:
+                            values["payload"] = dump_payload(full, inverse)
+                        apply_ops(conn, reversed(inverse))
+                    else:
+                        apply_ops(conn, forward)
+                    conn.execute(update(events).where(events.c.id == row.id).values(**values))
         except OperationalError as exc:
             if "locked" in str(exc.orig):
                 raise Busy(f"{self.path}: the project is busy; nothing was changed") from exc

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select, text
 
 from coder.errors import InvalidInput, NotFound
 from coder.model import AXES, LEVELS, PARADIGM_ROLES, Code
@@ -764,19 +764,17 @@ def _resolve_code(conn: Connection, ref: int | str) -> int:
     raise NotFound(f"no code {ref_s!r} (by label or name); nothing was changed")
 
 
+_ANCESTORS = text(
+    "WITH RECURSIVE anc(id) AS ("
+    " SELECT parent_id FROM code_parents WHERE child_id = :code"
+    " UNION SELECT cp.parent_id FROM code_parents cp JOIN anc ON cp.child_id = anc.id"
+    ") SELECT id FROM anc"
+)
+
+
 def _ancestors(conn: Connection, code_id: int) -> set[int]:
     """All codes above ``code_id`` (through every parent link)."""
-    links: dict[int, list[int]] = {}
-    for child, parent in conn.execute(select(code_parents.c.child_id, code_parents.c.parent_id)):
-        links.setdefault(child, []).append(parent)
-    seen: set[int] = set()
-    stack = list(links.get(code_id, []))
-    while stack:
-        p = stack.pop()
-        if p not in seen:
-            seen.add(p)
-            stack.extend(links.get(p, []))
-    return seen
+    return {r[0] for r in conn.execute(_ANCESTORS, {"code": code_id})}
 
 
 def _load_codes(conn: Connection, only: int | None = None) -> list[Code]:

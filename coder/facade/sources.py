@@ -57,52 +57,37 @@ class SourceOps:
                 select(func.coalesce(func.max(sources.c.position), 0))
             ).scalar_one()
             now = time.time()
-            ids = []
+            case_ids: dict[str, int] = {}
             for d in drafts:
-                position += 1
-                case_id = self._case_id(ch, d.case, d.case_attributes) if d.case else None
-                sid = ch.insert(
-                    sources,
-                    {
-                        "guid": str(uuid.uuid4()),
-                        "name": d.name,
-                        "text": d.text,
-                        "chars": len(d.text),
-                        "original_name": d.original_name,
-                        "sha256": d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
-                        "encoding": d.encoding,
-                        "format": d.format,
-                        "language": d.language,
-                        "case_id": case_id,
-                        "position": position,
-                        "imported": now,
-                    },
-                )
-                ids.append(sid)
-                if d.attributes:
-                    ch.insert_many(
-                        source_attributes,
-                        [
-                            {"source_id": sid, "name": k, "value": str(v)}
-                            for k, v in d.attributes.items()
-                        ],
-                    )
-                if d.turns:
-                    ch.insert_many(
-                        turns,
-                        [
-                            {
-                                "source_id": sid,
-                                "idx": t.idx,
-                                "start": t.start,
-                                "end": t.end,
-                                "speaker": t.speaker,
-                                "timestamp": t.timestamp,
-                            }
-                            for t in d.turns
-                        ],
-                    )
-        return [self.source(i) for i in ids]
+                if d.case and d.case not in case_ids:
+                    case_ids[d.case] = self._case_id(ch, d.case, d.case_attributes)
+                elif d.case:
+                    self._case_id(ch, d.case, d.case_attributes)
+            cols = ["guid", "name", "text", "chars", "original_name", "sha256", "encoding", "format",
+                    "language", "case_id", "position", "imported"]
+            ids = ch.insert_values(
+                sources,
+                cols,
+                [
+                    (str(uuid.uuid4()), d.name, d.text, len(d.text), d.original_name,
+                     d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(), d.encoding,
+                     d.format, d.language, case_ids.get(d.case) if d.case else None,
+                     position + i, now)
+                    for i, d in enumerate(drafts, 1)
+                ],
+            )
+            ch.insert_values(
+                source_attributes,
+                ["source_id", "name", "value"],
+                [(sid, k, str(v)) for sid, d in zip(ids, drafts) for k, v in d.attributes.items()],
+            )
+            ch.insert_values(
+                turns,
+                ["source_id", "idx", "start", "end", "speaker", "timestamp"],
+                [(sid, t.idx, t.start, t.end, t.speaker, t.timestamp) for sid, d in zip(ids, drafts) for t in d.turns],
+            )
+        wanted = set(ids)
+        return [s for s in self.sources() if s.id in wanted]
 
     def _case_id(self, ch: Change, name: str, attributes: dict[str, str]) -> int:
         """The case named ``name``, created with ``attributes`` if new; new attributes are added."""

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, Table, and_, delete, func, insert, select, tuple_, update
 
 from coder.store.schema import TABLES, events
 
@@ -62,28 +62,33 @@ class Change:
         """Insert rows (all with the same keys); returns their ids for tables with an ``id``."""
         if not rows:
             return []
-        pk = _pk(table)
-        has_id = pk == ["id"]
         cols = list(rows[0].keys())
-        ids: list[int] = []
-        if has_id and "id" not in cols:
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            for i in range(0, len(rows), _CHUNK):
-                chunk = [dict(r) for r in rows[i : i + _CHUNK]]
-                ids.extend(r[0] for r in self.conn.execute(stmt, chunk))
-            cols = ["id", *cols]
-            values = [
-                [ident, *(r[c] for c in cols[1:])] for ident, r in zip(ids, rows, strict=True)
-            ]
+        return self.insert_values(table, cols, [[r[c] for c in cols] for r in rows])
+
+    def insert_values(self, table: Table, cols: list[str], values: Sequence[Sequence[Any]]) -> list[int]:
+        """Insert rows given as value sequences in ``cols`` order; returns ids where the table
+        has an integer ``id`` (handed out here when ``cols`` has none)."""
+        if not values:
+            return []
+        pk = _pk(table)
+        if pk == ["id"] and "id" not in cols:
+            # Ids are handed out here, under the write lock that every change holds (BEGIN
+            # IMMEDIATE), so a bulk insert is one executemany and its ids are one range.
+            first = self.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+            last = first + len(values) - 1
+            bulk_insert(self.conn, table, ["id", *cols], [(i, *v) for i, v in zip(range(first, last + 1), values)])
+            key: dict[str, Any] = {"cols": ["id"], "range": [first, last]}
+            ids = list(range(first, last + 1))
         else:
-            self.conn.execute(insert(table), [dict(r) for r in rows])
-            values = [[r[c] for c in cols] for r in rows]
-            if has_id:
-                ids = [r["id"] for r in rows]
-        keycols = pk
-        keys = [[v[cols.index(k)] for k in keycols] for v in values]
-        self.forward.append({"op": "insert", "t": table.name, "cols": cols, "rows": values})
-        self.inverse.append({"op": "delete", "t": table.name, "cols": keycols, "keys": keys})
+            bulk_insert(self.conn, table, cols, values)
+            keys = [[v[cols.index(k)] for k in pk] for v in values]
+            key = {"cols": pk, "keys": keys}
+            ids = [k[0] for k in keys] if pk == ["id"] else []
+        # The forward operation names the rows by key only: undo copies the rows into the event
+        # before deleting them (see materialise), so redo can put them back. A large import thus
+        # does not store its text twice.
+        self.forward.append({"op": "insert", "t": table.name, **key})
+        self.inverse.append({"op": "delete", "t": table.name, **key})
         return ids
 
     def update(self, table: Table, key: Mapping[str, Any], values: Mapping[str, Any]) -> None:
@@ -148,7 +153,7 @@ class Change:
         self.conn.execute(
             update(events).where(events.c.state == "undone").values(state="discarded", changed=now)
         )
-        payload = json.dumps({"do": self.forward, "undo": self.inverse}, ensure_ascii=False)
+        payload = dump_payload(self.forward, self.inverse)
         event_id = self.reserve_event()
         self.conn.execute(
             update(events)
@@ -163,6 +168,50 @@ class Change:
             )
         )
         return event_id
+
+
+def bulk_insert(conn: Connection, table: Table, cols: list[str], values: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows given as value lists in ``cols`` order."""
+    if conn.dialect.name == "sqlite":
+        # The DB-API's executemany on the same connection (and transaction) skips SQLAlchemy's
+        # per-row parameter processing, which dominates bulk loads of codings.
+        names = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+        finally:
+            cursor.close()
+        return
+    for i in range(0, len(values), _CHUNK):
+        conn.execute(insert(table), [dict(zip(cols, v, strict=True)) for v in values[i : i + _CHUNK]])
+
+
+def materialise(conn: Connection, forward: list[Op]) -> list[Op]:
+    """Forward operations with the full rows of every insert, read before undo deletes them."""
+    out = []
+    for op in forward:
+        if op["op"] == "insert" and "rows" not in op:
+            table = TABLES[op["t"]]
+            allcols = [c.name for c in table.columns]
+            rows: list[list[Any]] = []
+            keycols = op["cols"]
+            if "range" in op:
+                first, last = op["range"]
+                wheres = [table.c.id.between(first, last)]
+            else:
+                wheres = []
+                for i in range(0, len(op["keys"]), _CHUNK):
+                    chunk = op["keys"][i : i + _CHUNK]
+                    if len(keycols) == 1:
+                        wheres.append(table.c[keycols[0]].in_([k[0] for k in chunk]))
+                    else:
+                        wheres.append(tuple_(*(table.c[k] for k in keycols)).in_([tuple(k) for k in chunk]))
+            for where in wheres:
+                rows.extend(list(r) for r in conn.execute(select(table).where(where)))
+            op = {"op": "insert", "t": op["t"], "cols": allcols, "rows": rows}
+        out.append(op)
+    return out
 
 
 def _delete_keys(conn: Connection, table: Table, keycols: list[str], keys: list[list[Any]]) -> None:
@@ -181,10 +230,11 @@ def apply_ops(conn: Connection, ops: Iterable[Op]) -> None:
     for op in ops:
         table = TABLES[op["t"]]
         if op["op"] == "insert":
-            cols = op["cols"]
-            rows = [dict(zip(cols, r, strict=True)) for r in op["rows"]]
-            for i in range(0, len(rows), _CHUNK):
-                conn.execute(insert(table), rows[i : i + _CHUNK])
+            if "rows" not in op:  # pragma: no cover - _step materialises before undo
+                raise ValueError("insert operation without rows cannot be replayed")
+            bulk_insert(conn, table, op["cols"], op["rows"])
+        elif op["op"] == "delete" and "range" in op:
+            conn.execute(delete(table).where(table.c.id.between(*op["range"])))
         elif op["op"] == "delete":
             _delete_keys(conn, table, op["cols"], op["keys"])
         elif op["op"] == "update":
@@ -197,3 +247,7 @@ def load_payload(payload: str) -> tuple[list[Op], list[Op]]:
     """The forward and inverse operation lists of an event."""
     data = json.loads(payload)
     return data["do"], data["undo"]
+
+
+def dump_payload(forward: list[Op], inverse: list[Op]) -> str:
+    return json.dumps({"do": forward, "undo": inverse}, ensure_ascii=False)

@@ -152,7 +152,7 @@ codings = Table(
     UniqueConstraint("source_id", "code_id", "coder_id", "start", "end", name="uq_coding"),
     CheckConstraint('0 <= start AND start < "end"', name="ck_coding_span"),
 )
-Index("ix_codings_code", codings.c.code_id)
+Index("ix_codings_code_source", codings.c.code_id, codings.c.source_id)
 Index("ix_codings_source_start", codings.c.source_id, codings.c.start)
 
 memos = Table(
