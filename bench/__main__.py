@@ -20,7 +20,11 @@ MODULES_FIRST = ["store"]
 def main() -> int:
     out = Path(__file__).parent / "out"
     ctx = Context(out)
-    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if hasattr(importlib.import_module(f"bench.{m.name}"), "run")]
+    names = [
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if hasattr(importlib.import_module(f"bench.{m.name}"), "run")
+    ]
     names.sort(key=lambda n: (n not in MODULES_FIRST, n))
     results: list[Result] = []
     t0 = time.perf_counter()
@@ -35,7 +39,9 @@ def main() -> int:
         print(f"{r.figure:<{width}}  {r.value_text:>12}  {r.target_text:>12}  {r.verdict}")
     misses = sum(r.verdict == "MISS" for r in results)
     oks = sum(r.verdict == "ok" for r in results)
-    print(f"summary: {oks} ok, {misses} MISS, {len(results) - oks - misses} informational ({time.perf_counter() - t0:.0f} s)")
+    print(
+        f"summary: {oks} ok, {misses} MISS, {len(results) - oks - misses} informational ({time.perf_counter() - t0:.0f} s)"
+    )
     return 0
 
 

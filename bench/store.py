@@ -23,12 +23,20 @@ def run(ctx: Context) -> list[Result]:
         return [(c.label, c.name, *counts.get(c.id, (0, 0))) for c in p.codes()]
 
     results = [
-        Result("store: bulk load, 1,000 sources + 300 codes + 200k codings", t["total"], target=3.0),
+        Result(
+            "store: bulk load, 1,000 sources + 300 codes + 200k codings", t["total"], target=3.0
+        ),
         Result("  of which sources (15 M characters)", t["sources"]),
         Result("  of which codings (200,000)", t["codings"]),
         Result(f"store: all codings of one code with text ({n}), first query", cold, target=0.020),
-        Result("  the same query again (warm page cache)", best_of(lambda: p.segments(code=code.label)), target=0.020),
-        Result("store: frequency table over all codes (300)", best_of(frequency_table), target=0.200),
+        Result(
+            "  the same query again (warm page cache)",
+            best_of(lambda: p.segments(code=code.label)),
+            target=0.020,
+        ),
+        Result(
+            "store: frequency table over all codes (300)", best_of(frequency_table), target=0.200
+        ),
         Result("store: undo of the 200k-coding load", _undo_time(ctx)),
     ]
     p.close()

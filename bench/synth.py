@@ -80,22 +80,40 @@ def codebook_spec(spec: Synth) -> dict:
     n_axial = 29
     codes = [{"label": "AA", "name": "核心范畴", "level": "selective", "core": True, "parents": []}]
     for i in range(1, n_axial + 1):
-        codes.append({"label": f"A{i}", "name": f"范畴{i}", "level": "axial", "parents": ["AA"],
-                      "paradigm_role": "strategy", "axis": "统" if i % 2 else "合"})
+        codes.append(
+            {
+                "label": f"A{i}",
+                "name": f"范畴{i}",
+                "level": "axial",
+                "parents": ["AA"],
+                "paradigm_role": "strategy",
+                "axis": "统" if i % 2 else "合",
+            }
+        )
     for i in range(1, spec.codes - n_axial):
-        codes.append({"label": f"a{i:03d}", "name": f"概念{i}", "level": "open",
-                      "parents": [f"A{1 + i % n_axial}"]})
+        codes.append(
+            {
+                "label": f"a{i:03d}",
+                "name": f"概念{i}",
+                "level": "open",
+                "parents": [f"A{1 + i % n_axial}"],
+            }
+        )
     return {"codes": codes, "relations": [], "memos": []}
 
 
-def coding_rows(spec: Synth, texts: dict[int, int], code_ids: list[int]) -> list[tuple[int, int, int, int, str]]:
+def coding_rows(
+    spec: Synth, texts: dict[int, int], code_ids: list[int]
+) -> list[tuple[int, int, int, int, str]]:
     rng = random.Random(spec.seed + 1)
     sids = sorted(texts)
     rows = []
     for _ in range(spec.codings):
         sid = rng.choice(sids)
         start = rng.randrange(0, texts[sid] - 200)
-        rows.append((sid, rng.choice(code_ids), start, start + rng.randint(5, 200), rng.choice(spec.coders)))
+        rows.append(
+            (sid, rng.choice(code_ids), start, start + rng.randint(5, 200), rng.choice(spec.coders))
+        )
     return rows
 
 
@@ -116,4 +134,9 @@ def build(path: Path, spec: Synth | None = None) -> dict[str, float]:
     p.add_codings(rows, summary="synthetic codings")
     t4 = time.perf_counter()
     p.close()
-    return {"codebook": t1 - t0, "sources": t2 - t1, "codings": t4 - t3, "total": (t1 - t0) + (t2 - t1) + (t4 - t3)}
+    return {
+        "codebook": t1 - t0,
+        "sources": t2 - t1,
+        "codings": t4 - t3,
+        "total": (t1 - t0) + (t2 - t1) + (t4 - t3),
+    }

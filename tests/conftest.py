@@ -17,8 +17,19 @@ CODEBOOK = ROOT / "codebooks" / "tonghe.yaml"
 #: Tables whose content is the user's data. Events (the journal itself), coders (identities, made
 #: on first use) and the schema version are not part of what undo restores.
 CONTENT_TABLES = (
-    "settings", "cases", "case_attributes", "sources", "source_attributes", "turns", "codes",
-    "code_parents", "codings", "memos", "relation_types", "relations", "relation_evidence",
+    "settings",
+    "cases",
+    "case_attributes",
+    "sources",
+    "source_attributes",
+    "turns",
+    "codes",
+    "code_parents",
+    "codings",
+    "memos",
+    "relation_types",
+    "relations",
+    "relation_evidence",
     "code_lineage",
 )
 
@@ -27,7 +38,10 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
     """Every row of every content table, read straight from the file with sqlite3."""
     conn = sqlite3.connect(path)
     try:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in CONTENT_TABLES}
+        return {
+            t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+            for t in CONTENT_TABLES
+        }
     finally:
         conn.close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coder.errors import InvalidInput, NothingToUndo, NotFound
+from coder.errors import InvalidInput, NotFound, NothingToUndo
 from coder.model import SourceDraft, Turn
 from coder.project import Project
 from tests.conftest import snapshot
@@ -43,11 +43,15 @@ def seeded(path: Path) -> Project:
 Operation = Callable[[Project], object]
 
 OPERATIONS: dict[str, Operation] = {
-    "add source": lambda p: p.add_source(SourceDraft(name="S2", text="受访者：第二份。", turns=[Turn(0, 4, 8, "受访者", "")])),
+    "add source": lambda p: p.add_source(
+        SourceDraft(name="S2", text="受访者：第二份。", turns=[Turn(0, 4, 8, "受访者", "")])
+    ),
     "set source attribute": lambda p: p.set_source_attribute("S1", "role", "副科长"),
     "add code": lambda p: p.add_code("新概念", parent="A1"),
     "rename code": lambda p: p.rename_code("a01", "条块拧成一股绳"),
-    "edit code fields": lambda p: p.update_code("A1", definition="条与块共同行动", colour="#2ca02c", axis="统"),
+    "edit code fields": lambda p: p.update_code(
+        "A1", definition="条与块共同行动", colour="#2ca02c", axis="统"
+    ),
     "move code": lambda p: p.move_code("a01", "A2"),
     "move code out": lambda p: p.move_code("a01", None),
     "attach to second category": lambda p: p.attach_code("a01", "A2"),
@@ -62,7 +66,9 @@ OPERATIONS: dict[str, Operation] = {
     "uncode": lambda p: p.uncode(p.segments(code="a01")[0].id),
     "resize coding": lambda p: p.resize_coding(p.segments(code="a01")[0].id, 16, 24),
     "coding memo": lambda p: p.set_coding_memo(p.segments(code="a01")[0].id, "典型表述"),
-    "add memo": lambda p: p.add_memo("条块与统筹的关系", type="theoretical", target="code", target_id=p.code_id("A1")),
+    "add memo": lambda p: p.add_memo(
+        "条块与统筹的关系", type="theoretical", target="code", target_id=p.code_id("A1")
+    ),
     "edit memo": lambda p: p.update_memo(p.memos()[0].id, text="改稿", type="theoretical"),
     "delete memo": lambda p: p.delete_memo(p.memos()[0].id),
     "add relation with evidence": lambda p: p.add_relation(
@@ -70,7 +76,9 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "delete relation": lambda p: p.delete_relation(p.relations()[0].id),
     "add relation type": lambda p: p.add_relation_type("enables", label_zh="使能", family="custom"),
-    "bulk codings": lambda p: p.add_codings([(1, p.code_id("a01"), 0, 3, "R2"), (1, p.code_id("a02"), 5, 9, "R2")]),
+    "bulk codings": lambda p: p.add_codings(
+        [(1, p.code_id("a01"), 0, 3, "R2"), (1, p.code_id("a02"), 5, 9, "R2")]
+    ),
     "set setting": lambda p: p.set_setting("label_scheme", {"open": {"prefix": "c", "width": 3}}),
 }
 
@@ -119,8 +127,12 @@ def test_merge_keeps_lineage_and_undo_restores_both_codes(tmp_path: Path) -> Non
     assert (moved.from_id, moved.to_id) == (merged.id, p.code_id("A2"))
     assert set(moved.evidence) == {s.id for s in segs}
     assert p.lineage()[-1] | {"time": 0} == {
-        "kind": "merge", "from_label": "a02", "from_name": "权责不对等", "to_label": "a01",
-        "to_name": "条块联动", "time": 0,
+        "kind": "merge",
+        "from_label": "a02",
+        "from_name": "权责不对等",
+        "to_label": "a01",
+        "to_name": "条块联动",
+        "time": 0,
     }
     p.undo()
     assert {c.label for c in p.codes() if c.level == "open"} == {"a01", "a02"}
@@ -187,7 +199,12 @@ def test_codebook_rules(project: Project) -> None:
 def test_coding_rules(tmp_path: Path) -> None:
     p = seeded(tmp_path / "p.coder")
     n = len(p.log())
-    for start, end, msg in ((5, 5, "before the end"), (9, 4, "before the end"), (-1, 3, "negative"), (0, 999, "past the end")):
+    for start, end, msg in (
+        (5, 5, "before the end"),
+        (9, 4, "before the end"),
+        (-1, 3, "negative"),
+        (0, 999, "past the end"),
+    ):
         with pytest.raises(InvalidInput, match=msg):
             p.code_span("S1", start, end, "a01")
     with pytest.raises(InvalidInput, match="already coded"):

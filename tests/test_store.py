@@ -47,7 +47,9 @@ def test_project_made_by_the_first_schema_opens(tmp_path: Path) -> None:
     p.undo()  # and the coding
     assert p.segments() == []
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (store_engine.SCHEMA_HEAD,)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            store_engine.SCHEMA_HEAD,
+        )
 
 
 def test_project_file_settings(project: Project, project_path: Path) -> None:

@@ -112,7 +112,9 @@ class CodingOps:
                 if cid not in code_ids:
                     raise NotFound(f"no code with id {cid}; nothing was changed")
                 if not 0 <= start < end <= chars[sid]:
-                    raise InvalidInput(f"offsets {start}–{end} do not fit source {sid}; nothing was changed")
+                    raise InvalidInput(
+                        f"offsets {start}–{end} do not fit source {sid}; nothing was changed"
+                    )
                 key = (sid, cid, coder_ids[coder], start, end)
                 if key in seen:
                     continue

@@ -63,28 +63,58 @@ class SourceOps:
                     case_ids[d.case] = self._case_id(ch, d.case, d.case_attributes)
                 elif d.case:
                     self._case_id(ch, d.case, d.case_attributes)
-            cols = ["guid", "name", "text", "chars", "original_name", "sha256", "encoding", "format",
-                    "language", "case_id", "position", "imported"]
+            cols = [
+                "guid",
+                "name",
+                "text",
+                "chars",
+                "original_name",
+                "sha256",
+                "encoding",
+                "format",
+                "language",
+                "case_id",
+                "position",
+                "imported",
+            ]
             ids = ch.insert_values(
                 sources,
                 cols,
                 [
-                    (str(uuid.uuid4()), d.name, d.text, len(d.text), d.original_name,
-                     d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(), d.encoding,
-                     d.format, d.language, case_ids.get(d.case) if d.case else None,
-                     position + i, now)
+                    (
+                        str(uuid.uuid4()),
+                        d.name,
+                        d.text,
+                        len(d.text),
+                        d.original_name,
+                        d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+                        d.encoding,
+                        d.format,
+                        d.language,
+                        case_ids.get(d.case) if d.case else None,
+                        position + i,
+                        now,
+                    )
                     for i, d in enumerate(drafts, 1)
                 ],
             )
             ch.insert_values(
                 source_attributes,
                 ["source_id", "name", "value"],
-                [(sid, k, str(v)) for sid, d in zip(ids, drafts) for k, v in d.attributes.items()],
+                [
+                    (sid, k, str(v))
+                    for sid, d in zip(ids, drafts, strict=True)
+                    for k, v in d.attributes.items()
+                ],
             )
             ch.insert_values(
                 turns,
                 ["source_id", "idx", "start", "end", "speaker", "timestamp"],
-                [(sid, t.idx, t.start, t.end, t.speaker, t.timestamp) for sid, d in zip(ids, drafts) for t in d.turns],
+                [
+                    (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
+                    for sid, d in zip(ids, drafts, strict=True)
+                    for t in d.turns
+                ],
             )
         wanted = set(ids)
         return [s for s in self.sources() if s.id in wanted]

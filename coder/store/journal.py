@@ -65,7 +65,9 @@ class Change:
         cols = list(rows[0].keys())
         return self.insert_values(table, cols, [[r[c] for c in cols] for r in rows])
 
-    def insert_values(self, table: Table, cols: list[str], values: Sequence[Sequence[Any]]) -> list[int]:
+    def insert_values(
+        self, table: Table, cols: list[str], values: Sequence[Sequence[Any]]
+    ) -> list[int]:
         """Insert rows given as value sequences in ``cols`` order; returns ids where the table
         has an integer ``id`` (handed out here when ``cols`` has none)."""
         if not values:
@@ -74,9 +76,16 @@ class Change:
         if pk == ["id"] and "id" not in cols:
             # Ids are handed out here, under the write lock that every change holds (BEGIN
             # IMMEDIATE), so a bulk insert is one executemany and its ids are one range.
-            first = self.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+            first = (
+                self.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+            )
             last = first + len(values) - 1
-            bulk_insert(self.conn, table, ["id", *cols], [(i, *v) for i, v in zip(range(first, last + 1), values)])
+            bulk_insert(
+                self.conn,
+                table,
+                ["id", *cols],
+                [(i, *v) for i, v in zip(range(first, last + 1), values, strict=True)],
+            )
             key: dict[str, Any] = {"cols": ["id"], "range": [first, last]}
             ids = list(range(first, last + 1))
         else:
@@ -170,7 +179,9 @@ class Change:
         return event_id
 
 
-def bulk_insert(conn: Connection, table: Table, cols: list[str], values: Sequence[Sequence[Any]]) -> None:
+def bulk_insert(
+    conn: Connection, table: Table, cols: list[str], values: Sequence[Sequence[Any]]
+) -> None:
     """Insert many rows given as value lists in ``cols`` order."""
     if conn.dialect.name == "sqlite":
         # The DB-API's executemany on the same connection (and transaction) skips SQLAlchemy's
@@ -184,7 +195,9 @@ def bulk_insert(conn: Connection, table: Table, cols: list[str], values: Sequenc
             cursor.close()
         return
     for i in range(0, len(values), _CHUNK):
-        conn.execute(insert(table), [dict(zip(cols, v, strict=True)) for v in values[i : i + _CHUNK]])
+        conn.execute(
+            insert(table), [dict(zip(cols, v, strict=True)) for v in values[i : i + _CHUNK]]
+        )
 
 
 def materialise(conn: Connection, forward: list[Op]) -> list[Op]:
@@ -206,7 +219,9 @@ def materialise(conn: Connection, forward: list[Op]) -> list[Op]:
                     if len(keycols) == 1:
                         wheres.append(table.c[keycols[0]].in_([k[0] for k in chunk]))
                     else:
-                        wheres.append(tuple_(*(table.c[k] for k in keycols)).in_([tuple(k) for k in chunk]))
+                        wheres.append(
+                            tuple_(*(table.c[k] for k in keycols)).in_([tuple(k) for k in chunk])
+                        )
             for where in wheres:
                 rows.extend(list(r) for r in conn.execute(select(table).where(where)))
             op = {"op": "insert", "t": op["t"], "cols": allcols, "rows": rows}
