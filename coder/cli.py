@@ -73,7 +73,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     project.close()
     for line in summary.lines():
         print(line)
-    print(f"Try:  coder codebook {path} show   ·   coder codings {path} --code a25")
+    print(
+        f"Try:  coder codebook {path} show   ·   coder codings {path} --code a25   (in .venv: . .venv/bin/activate)"
+    )
     return 0
 
 

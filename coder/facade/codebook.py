@@ -50,6 +50,11 @@ EDITABLE = (
 _COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|)$")
 
 
+def _a(level: str) -> str:
+    """'an open', 'an axial', 'a selective'."""
+    return f"an {level}" if level[0] in "aeiou" else f"a {level}"
+
+
 def _check_fields(level: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate code fields; returns them ready for the table. Raises InvalidInput."""
     out = dict(fields)
@@ -188,7 +193,7 @@ class CodebookOps:
         ).first()
         if dup:
             raise InvalidInput(
-                f"a {level} code named {name!r} already exists ({dup[0]}); nothing was changed"
+                f"{_a(level)} code named {name!r} already exists ({dup[0]}); nothing was changed"
             )
         label = clean.pop("label", None) or next_label(conn, level)
         if conn.execute(select(codes.c.id).where(codes.c.label == label)).first():
@@ -232,7 +237,7 @@ class CodebookOps:
                 ).first()
                 if dup:
                     raise InvalidInput(
-                        f"a {code.level} code named {clean['name']!r} already exists ({dup[0]}); nothing was changed"
+                        f"{_a(code.level)} code named {clean['name']!r} already exists ({dup[0]}); nothing was changed"
                     )
             if "label" in clean and clean["label"] != code.label:
                 if ch.conn.execute(
@@ -332,7 +337,7 @@ class CodebookOps:
         )
         if LEVEL_RANK[levels[parent]] < LEVEL_RANK[levels[child]]:
             raise InvalidInput(
-                f"a {levels[parent]} code cannot contain a {levels[child]} code; nothing was changed"
+                f"{_a(levels[parent])} code cannot contain {_a(levels[child])} code; nothing was changed"
             )
         if child == parent or child in _ancestors(conn, parent):
             raise InvalidInput("that would put a code inside itself (a cycle); nothing was changed")
@@ -372,7 +377,7 @@ class CodebookOps:
             ).first()
             if dup:
                 raise InvalidInput(
-                    f"a {level} code named {code.name!r} already exists ({dup[0]}); nothing was changed"
+                    f"{_a(level)} code named {code.name!r} already exists ({dup[0]}); nothing was changed"
                 )
             # Parents below the new level no longer fit; the code keeps the others.
             for pid in code.parents:

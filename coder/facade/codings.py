@@ -194,7 +194,7 @@ class CodingOps:
             if coder is not None:
                 cid = conn.execute(select(coders.c.id).where(coders.c.name == coder)).first()
                 if cid is None:
-                    raise NotFound(f"no coder named {coder!r}")
+                    raise NotFound(f"no coder named {coder!r}; nothing was changed")
                 query = query.where(codings.c.coder_id == cid[0])
             if ids is not None:
                 query = query.where(codings.c.id.in_(list(ids)))
