@@ -44,23 +44,22 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.1f} {unit}"
 
 
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    """The fastest of ``repeat`` runs (seconds): the figure least disturbed by the machine."""
+def _times(fn: Callable[[], object], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return min(times)
+    return times
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    """The fastest of ``repeat`` runs (seconds): the figure least disturbed by the machine."""
+    return min(_times(fn, repeat))
 
 
 def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return statistics.median(_times(fn, repeat))
 
 
 @dataclass

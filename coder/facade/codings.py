@@ -167,6 +167,9 @@ class CodingOps:
         ids: Iterable[int] | None = None,
     ) -> list[Segment]:
         """Coded segments with their text, in source order then position."""
+        # Codes and coders are few: their names are joined in Python, which keeps the query to
+        # codings and the passages (SQL's substr counts code points on SQLite and PostgreSQL, and
+        # sends only the passages, not whole transcripts).
         query = (
             select(
                 codings.c.id,
@@ -174,18 +177,12 @@ class CodingOps:
                 codings.c.source_id,
                 codings.c.start,
                 codings.c.end,
-                codes.c.name,
-                codes.c.label,
                 codings.c.code_id,
-                coders.c.name,
+                codings.c.coder_id,
                 func.substr(sources.c.text, codings.c.start + 1, codings.c.end - codings.c.start),
                 codings.c.memo,
             )
-            .select_from(
-                codings.join(sources, sources.c.id == codings.c.source_id)
-                .join(codes, codes.c.id == codings.c.code_id)
-                .join(coders, coders.c.id == codings.c.coder_id)
-            )
+            .select_from(codings.join(sources, sources.c.id == codings.c.source_id))
             .order_by(sources.c.position, codings.c.start, codings.c.end, codings.c.id)
         )
         with self._read() as conn:  # type: ignore[attr-defined]
@@ -200,9 +197,18 @@ class CodingOps:
                 query = query.where(codings.c.id.in_(list(ids)))
             if source is not None:
                 query = query.where(codings.c.source_id == self.source_id(source))  # type: ignore[attr-defined]
-            # SQL's substr counts characters (code points) on both SQLite and PostgreSQL, and
-            # sends only the passages, not whole transcripts.
-            return [Segment(*r) for r in conn.execute(query)]
+            rows = conn.execute(query).all()
+            code_names = {
+                r[0]: (r[1], r[2])
+                for r in conn.execute(select(codes.c.id, codes.c.name, codes.c.label))
+            }
+            coder_names = dict(conn.execute(select(coders.c.id, coders.c.name)).all())
+        return [
+            Segment(
+                r[0], r[1], r[2], r[3], r[4], *code_names[r[5]], r[5], coder_names[r[6]], r[7], r[8]
+            )
+            for r in rows
+        ]
 
     def codings_at(self, source: int | str, start: int, end: int | None = None) -> list[Segment]:
         """Segments of a source that overlap ``[start, end)`` (or contain ``start``)."""
