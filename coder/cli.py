@@ -85,7 +85,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     project = _project(args)
     files = collect([Path(p) for p in args.paths])
     if not files:
-        raise InvalidInput(f"no .txt or .md files in {', '.join(args.paths)}; nothing was imported")
+        raise InvalidInput(
+            f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(args.paths)}; nothing was imported"
+        )
     existing = {s.name for s in project.sources()}
     hashes = {s.sha256 for s in project.sources()}
     failed = 0
@@ -103,6 +105,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                     f"{path.name}: the same file was imported before; this file was skipped"
                 )
             project.add_source(draft)
+            for warning in draft.warnings:
+                print(f"coder: warning: {warning}", file=sys.stderr)
             existing.add(draft.name)
             hashes.add(draft.sha256)
             done += 1
@@ -386,6 +390,109 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from coder.text.search import search
+
+    project = _project(args)
+    hits = search(project, args.query, regex=args.regex, context=args.context)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "source": h.source,
+                    "start": h.start,
+                    "end": h.end,
+                    "left": h.left,
+                    "match": h.match,
+                    "right": h.right,
+                }
+                for h in hits
+            ]
+        )
+        return 0
+    _table(
+        ["source", "at", "left", "match", "right"],
+        [[h.source, h.start, h.left, h.match, h.right] for h in hits],
+    )
+    print(f"{len(hits)} hits")
+    return 0
+
+
+def cmd_autocode(args: argparse.Namespace) -> int:
+    from coder.text import autocode
+
+    project = _project(args)
+    planned = autocode.plan(
+        project,
+        args.code,
+        terms=args.term,
+        regex=args.regex,
+        speaker=args.speaker,
+        unit=args.unit,
+        substring=args.substring,
+        coder=args.coder,
+    )
+    what = ", ".join(args.term) if args.term else (args.regex or f"speaker {args.speaker}")
+    if not args.dry_run:
+        autocode.run(project, args.code, planned, coder=args.coder, what=what)
+    if args.json:
+        _print_json(
+            [{"source": p.source, "start": p.start, "end": p.end, "text": p.text} for p in planned]
+        )
+        return 0
+    verb = "would code" if args.dry_run else "coded"
+    for p in planned:
+        print(f"{p.source}\t{p.start}\t{p.end}\t{_clip(p.text, 50)}")
+    print(f"{verb} {len(planned)} passages as {project.code(args.code).label}")
+    return 0
+
+
+def cmd_words(args: argparse.Namespace) -> int:
+    from coder.text.frequency import word_frequencies
+
+    project = _project(args)
+    groups = word_frequencies(project, by=args.by, top=args.top)
+    if args.json:
+        _print_json({g: [{"word": w, "count": n} for w, n in rows] for g, rows in groups.items()})
+        return 0
+    for group, rows in groups.items():
+        if args.by != "overall":
+            print(f"[{group}]")
+        _table(["word", "count"], [[w, n] for w, n in rows])
+    return 0
+
+
+def cmd_keywords(args: argparse.Namespace) -> int:
+    from coder.text.frequency import keywords
+
+    project = _project(args)
+    rows = keywords(project, source=args.source, top=args.top)
+    if args.json:
+        _print_json([{"word": w, "weight": round(x, 4), "is_code": c} for w, x, c in rows])
+        return 0
+    _table(
+        ["word", "tf-idf", ""],
+        [[w, f"{x:.3f}", "a code already" if c else "candidate in-vivo code"] for w, x, c in rows],
+    )
+    return 0
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    project = _project(args)
+    words = project.dictionary()
+    if args.action == "add":
+        project.set_dictionary(words + args.words)
+    elif args.action == "remove":
+        project.set_dictionary([w for w in words if w not in set(args.words)])
+    elif args.action == "stopwords":
+        if args.words:
+            project.set_stopwords(project.stopwords() + args.words)
+        print(" ".join(project.stopwords()))
+        return 0
+    print(" ".join(project.dictionary()))
+    return 0
+
+
 # -- the parser ----------------------------------------------------------------------------------
 
 
@@ -430,7 +537,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", default="demo/tonghe.coder")
     p.add_argument("--no-tui", action="store_true", help="only build and summarise")
 
-    p = add("import", cmd_import, "import transcripts (.txt, .md; folders recursively)")
+    p = add(
+        "import",
+        cmd_import,
+        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively)",
+    )
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument(
@@ -486,6 +597,53 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("log", cmd_log, "the history of changes")
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
+
+    p = add("search", cmd_search, "keyword in context over all sources")
+    p.add_argument("project")
+    p.add_argument("query")
+    p.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
+    p.add_argument("--context", type=int, default=20, metavar="N", help="characters either side")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "autocode",
+        cmd_autocode,
+        "code every hit of terms, a pattern or a speaker (one undoable event)",
+    )
+    p.add_argument("project")
+    p.add_argument("--code", required=True)
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument(
+        "--term",
+        action="append",
+        metavar="T",
+        help="a word or phrase (repeatable); matches whole words",
+    )
+    how.add_argument("--regex", metavar="R")
+    how.add_argument("--speaker", metavar="S", help="every turn of this speaker")
+    p.add_argument("--unit", choices=["match", "sentence", "turn"], default="match")
+    p.add_argument("--substring", action="store_true", help="let terms match inside longer words")
+    p.add_argument(
+        "--dry-run", action="store_true", help="list what a real run would code, change nothing"
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add("words", cmd_words, "word frequency (jieba words, stop words left out)")
+    p.add_argument("project")
+    p.add_argument("--by", choices=["overall", "source", "case"], default="overall")
+    p.add_argument("--top", type=int, default=30)
+    p.add_argument("--json", action="store_true")
+
+    p = add("keywords", cmd_keywords, "TF-IDF keywords: candidate in-vivo codes")
+    p.add_argument("project")
+    p.add_argument("--source")
+    p.add_argument("--top", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+
+    p = add("dictionary", cmd_dictionary, "the words jieba keeps whole, and the stop words")
+    p.add_argument("project")
+    p.add_argument("action", choices=["show", "add", "remove", "stopwords"])
+    p.add_argument("words", nargs="*")
 
     p = add("export", cmd_export, "export (format from the suffix: .yaml for now)")
     p.add_argument("project")

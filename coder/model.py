@@ -200,3 +200,5 @@ class SourceDraft:
     case: str | None = None
     case_attributes: dict[str, str] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the reader wants the user to know (e.g. that a PDF's layout was lost)."""

@@ -26,6 +26,7 @@ from coder.facade.codebook import CodebookOps
 from coder.facade.codings import CodingOps
 from coder.facade.memos import MemoOps
 from coder.facade.sources import SourceOps
+from coder.facade.text import TextOps
 from coder.model import RELATION_TYPES, Event
 from coder.store import engine as store_engine
 from coder.store.journal import Change, apply_ops, dump_payload, load_payload, materialise
@@ -67,7 +68,7 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-class Project(SourceOps, CodebookOps, CodingOps, MemoOps):
+class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
     def __init__(self, engine: Engine, path: Path | None, coder: str | None = None) -> None:

@@ -305,7 +305,10 @@ def test_import_refuses_missing_and_unsupported_files(cli, seeded: Path, tmp_pat
     refused(cli, seeded, "import", seeded, tmp_path / "nosuch.txt", says="no such file")
     pdf = tmp_path / "interview.pdf"
     pdf.write_bytes(b"%PDF-1.4")
-    refused(cli, seeded, "import", seeded, pdf, says=r"\.pdf files cannot be imported")
+    refused(cli, seeded, "import", seeded, pdf, says=r"not a readable PDF")
+    odt = tmp_path / "interview.odt"
+    odt.write_bytes(b"PK")
+    refused(cli, seeded, "import", seeded, odt, says=r"\.odt files cannot be imported")
     refused(cli, seeded, "import", seeded, S203, "--encoding", "klingon", says="unknown encoding")
 
 
@@ -313,7 +316,7 @@ def test_import_refuses_a_folder_without_transcripts(cli, seeded: Path, tmp_path
     folder = tmp_path / "empty-folder"
     folder.mkdir()
     (folder / "data.csv").write_text("x\n", encoding="utf-8")
-    refused(cli, seeded, "import", seeded, folder, says=r"no \.txt or \.md files")
+    refused(cli, seeded, "import", seeded, folder, says=r"no importable files")
 
 
 def test_import_the_same_file_again_is_skipped(cli, seeded: Path) -> None:

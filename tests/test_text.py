@@ -115,5 +115,5 @@ def test_reader_records_provenance(tmp_path: Path) -> None:
         read_file(empty)
     docx = tmp_path / "a.docx"
     docx.write_bytes(b"PK")
-    with pytest.raises(InvalidInput, match="cannot be imported yet"):
+    with pytest.raises(InvalidInput, match="not a Word .docx file"):
         read_file(docx)

@@ -16,7 +16,7 @@ from coder.errors import InvalidInput
 from coder.model import AXES, LEVELS, MEMO_TYPES, PARADIGM_ROLES
 
 FORMAT = "coder-codebook/1"
-TOP_KEYS = {"format", "title", "language", "labels", "codes", "relations", "memos"}
+TOP_KEYS = {"format", "title", "language", "labels", "terms", "codes", "relations", "memos"}
 CODE_KEYS = {
     "label",
     "name",
@@ -132,7 +132,11 @@ def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
                 f"attached_to {raw['attached_to']!r} is not a label in this file",
             )
         memos.append(raw)
+    terms = doc.get("terms") or []
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise _fail(name, "'terms' must be a list of words")
     return {
+        "terms": [t.strip() for t in terms if t.strip()],
         "title": doc.get("title", ""),
         "language": doc.get("language"),
         "labels": doc.get("labels"),
@@ -227,6 +231,7 @@ def dump_codebook(project: Any) -> str:
         "title": project.title,
         "language": project.language,
         "labels": project.setting("label_scheme"),
+        "terms": project.dictionary(),
         "codes": out_codes,
         "relations": relations,
         "memos": memos,

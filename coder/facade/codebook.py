@@ -726,6 +726,19 @@ class CodebookOps:
                     },
                 )
                 stats["memos"] += 1
+            terms = spec.get("terms") or []
+            if terms:
+                row = conn.execute(
+                    select(settings.c.value).where(settings.c.key == "dictionary")
+                ).first()
+                have = json.loads(row[0]) if row else []
+                merged = sorted(set(have) | set(terms))
+                if merged != have:
+                    value = json.dumps(merged, ensure_ascii=False)
+                    if row:
+                        ch.update(settings, {"key": "dictionary"}, {"value": value})
+                    else:
+                        ch.insert(settings, {"key": "dictionary", "value": value})
             ch.summary = f"{summary}: {stats['added']} codes added, {stats['updated']} updated"
         return stats
 

@@ -143,50 +143,48 @@ class SourceOps:
 
     # -- queries -----------------------------------------------------------------------------
 
-    def sources(self) -> list[Source]:
-        """All sources in import order, with their attributes and turn counts."""
-        with self._read() as conn:  # type: ignore[attr-defined]
-            turn_counts = dict(
-                conn.execute(
-                    select(turns.c.source_id, func.count()).group_by(turns.c.source_id)
-                ).all()
+    def sources(self, *, only: int | None = None) -> list[Source]:
+        """All sources in import order (or just source ``only``), with attributes and turn counts."""
+        tq = select(turns.c.source_id, func.count()).group_by(turns.c.source_id)
+        aq = select(
+            source_attributes.c.source_id, source_attributes.c.name, source_attributes.c.value
+        )
+        query = (
+            select(
+                sources.c.id,
+                sources.c.guid,
+                sources.c.name,
+                sources.c.chars,
+                sources.c.original_name,
+                sources.c.sha256,
+                sources.c.encoding,
+                sources.c.format,
+                cases.c.name.label("case"),
+                sources.c.position,
             )
+            .select_from(sources.outerjoin(cases, cases.c.id == sources.c.case_id))
+            .order_by(sources.c.position)
+        )
+        if only is not None:
+            tq = tq.where(turns.c.source_id == only)
+            aq = aq.where(source_attributes.c.source_id == only)
+            query = query.where(sources.c.id == only)
+        with self._read() as conn:  # type: ignore[attr-defined]
+            turn_counts = dict(conn.execute(tq).all())
             attrs: dict[int, dict[str, str]] = {}
-            for sid, key, value in conn.execute(
-                select(
-                    source_attributes.c.source_id,
-                    source_attributes.c.name,
-                    source_attributes.c.value,
-                )
-            ):
+            for sid, key, value in conn.execute(aq):
                 attrs.setdefault(sid, {})[key] = value
-            rows = conn.execute(
-                select(
-                    sources.c.id,
-                    sources.c.guid,
-                    sources.c.name,
-                    sources.c.chars,
-                    sources.c.original_name,
-                    sources.c.sha256,
-                    sources.c.encoding,
-                    sources.c.format,
-                    cases.c.name.label("case"),
-                    sources.c.position,
-                )
-                .select_from(sources.outerjoin(cases, cases.c.id == sources.c.case_id))
-                .order_by(sources.c.position)
-            ).all()
+            rows = conn.execute(query).all()
         return [
             Source(*r, turns=turn_counts.get(r.id, 0), attributes=attrs.get(r.id, {})) for r in rows
         ]
 
     def source(self, ref: int | str) -> Source:
         """A source by id or name."""
-        sid = self.source_id(ref)
-        for s in self.sources():
-            if s.id == sid:
-                return s
-        raise NotFound(f"no source {ref!r}")  # pragma: no cover - source_id checked it
+        found = self.sources(only=self.source_id(ref))
+        if not found:  # pragma: no cover - source_id checked it
+            raise NotFound(f"no source {ref!r}")
+        return found[0]
 
     def source_id(self, ref: int | str) -> int:
         """Resolve a source reference (id, or name) to its id; NotFound names what was asked."""

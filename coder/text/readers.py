@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 from coder.errors import InvalidInput
-from coder.model import SourceDraft
+from coder.model import SourceDraft, Turn
+from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
-from coder.text.structure import structure
+from coder.text.structure import structure, turn_pattern
 
 #: Largest file a reader accepts; bigger files are refused with a message, not read half-way.
 MAX_BYTES = 200 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".srt", ".vtt", ".pdf"}
 
 
 def read_text_file(path: Path, *, encoding: str | None = None) -> SourceDraft:
@@ -44,15 +48,160 @@ def read_text_file(path: Path, *, encoding: str | None = None) -> SourceDraft:
     )
 
 
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InvalidInput(
+            f"{path.name}: {size // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit; nothing was imported"
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise InvalidInput(f"{path.name}: the file is empty; nothing was imported")
+    return data
+
+
+def _draft(
+    path: Path, data: bytes, text: str, encoding: str, warnings: list[str] | None = None
+) -> SourceDraft:
+    """Normalise, find structure, and wrap up as a draft."""
+    parts = structure(normalise(text), name=path.name)
+    if not parts.body.strip():
+        raise InvalidInput(f"{path.name}: no text in the file; nothing was imported")
+    return SourceDraft(
+        name=path.stem,
+        text=parts.body,
+        original_name=path.name,
+        encoding=encoding,
+        format=path.suffix.lower().lstrip(".") or "txt",
+        sha256=hashlib.sha256(data).hexdigest(),
+        language=detect_language(parts.body),
+        attributes=parts.attributes,
+        case=parts.case,
+        case_attributes=parts.case_attributes,
+        turns=parts.turns,
+        warnings=warnings or [],
+    )
+
+
+def read_docx(path: Path) -> SourceDraft:
+    """A Word file: paragraphs and tables in document order (a table row becomes a line with its
+    cells separated by tabs)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    data = _read_bytes(path)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InvalidInput(
+            f"{path.name}: not a Word .docx file (it is not a zip archive); nothing was imported"
+        )
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise InvalidInput(
+            f"{path.name}: not a readable .docx file ({exc}); nothing was imported"
+        ) from None
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
+    return _draft(path, data, "\n".join(lines) + "\n", "docx")
+
+
+def read_subtitles(path: Path, *, encoding: str | None = None) -> SourceDraft:
+    """.srt or .vtt: each cue becomes a turn, its start time kept; a speaker comes from a WebVTT
+    voice tag or a leading ``Name:`` in the cue."""
+    import webvtt
+    from webvtt.errors import MalformedFileError
+
+    data = _read_bytes(path)
+    raw, used = decode(data, encoding, name=path.name)
+    text = normalise(raw)
+    fmt = path.suffix.lower().lstrip(".")
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text), format=fmt).captions
+    except (MalformedFileError, ValueError, IndexError) as exc:
+        raise InvalidInput(
+            f"{path.name}: not a valid {fmt} subtitle file ({exc}); nothing was imported"
+        ) from None
+    if not captions:
+        raise InvalidInput(f"{path.name}: no subtitle cues in the file; nothing was imported")
+    pattern = turn_pattern()
+    body: list[str] = []
+    turns: list[Turn] = []
+    pos = 0
+    for i, cue in enumerate(captions):
+        cue_text = cue.text.strip()
+        speaker = getattr(cue, "voice", None) or ""
+        line = cue_text.replace("\n", " ")
+        start = pos
+        m = pattern.match(line)
+        if not speaker and m:
+            speaker = m.group("speaker")
+            start = pos + m.end()
+        elif speaker:
+            line = f"{speaker}：{line}"
+            start = pos + len(speaker) + 1
+        body.append(line)
+        stamp = cue.start.split(".")[0]
+        turns.append(Turn(i, start, pos + len(line), speaker, stamp))
+        pos += len(line) + 1
+    joined = "\n".join(body) + "\n"
+    return SourceDraft(
+        name=path.stem,
+        text=joined,
+        original_name=path.name,
+        encoding=used,
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        language=detect_language(joined),
+        turns=turns,
+    )
+
+
+def read_pdf(path: Path) -> SourceDraft:
+    """The text layer of a PDF (pypdf). Layout is lost: say so."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    data = _read_bytes(path)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise InvalidInput(
+            f"{path.name}: not a readable PDF ({exc}); nothing was imported"
+        ) from None
+    if not any(p.strip() for p in pages):
+        raise InvalidInput(
+            f"{path.name}: the PDF has no text layer (a scan?); nothing was imported"
+        )
+    warning = f"{path.name}: PDF text imported; layout (columns, headers, tables) is lost — check the text"
+    return _draft(path, data, "\n".join(pages), "pdf", [warning])
+
+
 def read_file(path: Path, *, encoding: str | None = None) -> SourceDraft:
     """Read any supported source file by its suffix."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file; nothing was imported")
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder; nothing was imported")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return read_text_file(path, encoding=encoding)
+    if suffix == ".docx":
+        return read_docx(path)
+    if suffix in (".srt", ".vtt"):
+        return read_subtitles(path, encoding=encoding)
+    if suffix == ".pdf":
+        return read_pdf(path)
     raise InvalidInput(
-        f"{path.name}: {suffix or 'no suffix'} files cannot be imported yet (supported: .txt, .md); nothing was imported"
+        f"{path.name}: {suffix or 'no suffix'} files cannot be imported (supported: {', '.join(sorted(SUFFIXES))}); nothing was imported"
     )
 
 
@@ -65,9 +214,7 @@ def collect(paths: list[Path]) -> list[Path]:
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file()
-                    and f.suffix.lower() in TEXT_SUFFIXES
-                    and not f.name.startswith(".")
+                    if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(".")
                 )
             )
         else:

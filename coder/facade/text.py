@@ -1,0 +1,66 @@
+"""Text services of a project: word/sentence/turn boundaries, the user dictionary and stop words,
+search, word frequency, keywords and autocoding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coder.text import nlp
+from coder.text.nlp import AnalysisCache, TextAnalysis
+
+_CACHE = AnalysisCache()
+
+
+class TextOps:
+    """Mixed into :class:`coder.project.Project`."""
+
+    def dictionary(self) -> list[str]:
+        """Extra words for jieba's user dictionary, besides the codebook's names."""
+        return list(self.setting("dictionary", []))  # type: ignore[attr-defined]
+
+    def set_dictionary(self, words: list[str]) -> None:
+        clean = sorted({w.strip() for w in words if w.strip()})
+        self.set_setting("dictionary", clean)  # type: ignore[attr-defined]
+
+    def user_words(self) -> frozenset[str]:
+        """What jieba must keep whole: every code name, and the project's dictionary."""
+        names = [c.name for c in self.codes()]  # type: ignore[attr-defined]
+        return frozenset(nlp.dictionary_terms(names + self.dictionary()))
+
+    def stopwords(self) -> list[str]:
+        from coder.text.frequency import DEFAULT_STOPWORDS
+
+        stored = self.setting("stopwords")  # type: ignore[attr-defined]
+        return list(DEFAULT_STOPWORDS if stored is None else stored)
+
+    def set_stopwords(self, words: list[str]) -> None:
+        self.set_setting("stopwords", sorted({w.strip() for w in words if w.strip()}))  # type: ignore[attr-defined]
+
+    def analysis(
+        self, source: int | str, *, extra_words: frozenset[str] = frozenset()
+    ) -> TextAnalysis:
+        """Words, sentences and blocks (turns) of a source; cached per source and dictionary."""
+        src = self.source(source)  # type: ignore[attr-defined]
+        words = self.user_words() | extra_words
+        key = (src.guid, words)
+        found = _CACHE.get(key)
+        if found is None:
+            text = self.source_text(src.id)  # type: ignore[attr-defined]
+            language = src_language(self, src.id, text)
+            found = nlp.analyse(text, self.turns(src.id), language, set(words))  # type: ignore[attr-defined]
+            _CACHE.put(key, found)
+        return found
+
+    def snap(self, source: int | str, start: int, end: int) -> tuple[int, int]:
+        """Widen a span to whole words."""
+        return self.analysis(source).snap(start, end)
+
+
+def src_language(project: Any, source_id: int, text: str) -> str:
+    from sqlalchemy import select
+
+    from coder.store.schema import sources
+
+    with project._read() as conn:
+        lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
+    return lang or nlp.detect_language(text)

@@ -1,0 +1,221 @@
+"""Word, sentence and turn boundaries: jieba for Chinese words, spaCy for sentences.
+
+Chinese has no spaces, so word boundaries come from jieba, with every code name and in-vivo term
+of the project's codebook in its user dictionary (so 基层会商日 and 条块联动 stay whole). Sentences
+come from a spaCy pipeline (``spacy.blank("zh")`` fed with the jieba tokens, and a sentencizer that
+ends sentences on 。！？；and ……), run inside each speaker turn, so no sentence crosses a turn.
+English text uses ``spacy.blank("en")``. Everything is built lazily, once per process; nothing is
+downloaded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from coder.model import Turn
+
+SENTENCE_END = ["。", "！", "？", "；", "…", "……", "!", "?", ";", "．"]
+#: Characters that close a sentence together with its end mark: they stay with the sentence.
+_CLOSERS = set("”’」』）)】》\"'")
+#: Characters that open what follows: left at a sentence's end, they move to the next sentence.
+_OPENERS = set("“‘「『（(【《[")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPLIT_TERM = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
+
+_lock = threading.RLock()
+_jieba: Any = None
+_jieba_words: set[str] = set()
+_pipelines: dict[str, Any] = {}
+
+
+def detect_language(text: str) -> str:
+    """'zh' when Chinese characters are a fair share of the letters, else 'en'."""
+    sample = text[:20000]
+    cjk = len(_CJK.findall(sample))
+    letters = sum(ch.isalpha() for ch in sample)
+    return "zh" if letters and cjk / letters > 0.2 else "en"
+
+
+def dictionary_terms(names: list[str]) -> set[str]:
+    """The words a codebook puts into jieba's user dictionary: each name, split at punctuation
+    (jieba never joins across punctuation), keeping parts of two or more characters."""
+    out = set()
+    for name in names:
+        for part in _SPLIT_TERM.split(name):
+            if len(part) >= 2:
+                out.add(part)
+    return out
+
+
+def jieba_tokenizer(user_words: set[str] = frozenset()) -> Any:  # type: ignore[assignment]
+    """The process's jieba tokenizer with exactly ``user_words`` added to its dictionary."""
+    global _jieba
+    with _lock:
+        if _jieba is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            _jieba = jieba.Tokenizer()
+            _jieba.initialize()
+        for word in _jieba_words - user_words:
+            _jieba.del_word(word)
+        for word in user_words - _jieba_words:
+            _jieba.add_word(word)
+        _jieba_words.clear()
+        _jieba_words.update(user_words)
+        return _jieba
+
+
+def pipeline(language: str) -> Any:
+    """A blank spaCy pipeline with a sentencizer for ``language`` ('zh' or 'en')."""
+    with _lock:
+        if language not in _pipelines:
+            import spacy
+
+            if language == "zh":
+                # The zh tokenizer is never called: Docs are built from jieba's tokens, so the
+                # default character segmenter (which needs no extra package) is fine.
+                nlp = spacy.blank("zh")
+                nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_END})
+            else:
+                nlp = spacy.blank("en")
+                nlp.add_pipe("sentencizer")
+            _pipelines[language] = nlp
+        return _pipelines[language]
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """Boundaries in one source's text (code-point offsets)."""
+
+    words: list[tuple[int, int]]
+    sentences: list[tuple[int, int]]
+    blocks: list[tuple[int, int]]
+    """Turns, or paragraphs where the source has no turns: sentences never cross them."""
+
+    def word_at(self, pos: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.words, (pos, float("inf"))) - 1
+        if i >= 0 and self.words[i][0] <= pos < self.words[i][1]:
+            return self.words[i]
+        return None
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen ``[start, end)`` so that it cuts no word."""
+        if end <= start:
+            return start, end
+        first = self.word_at(start)
+        last = self.word_at(end - 1)
+        return (first[0] if first else start, last[1] if last else end)
+
+    def sentence_at(self, pos: int) -> tuple[int, int] | None:
+        return _span_at(self.sentences, pos)
+
+    def block_at(self, pos: int) -> tuple[int, int] | None:
+        return _span_at(self.blocks, pos)
+
+
+def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+        return spans[i]
+    return None
+
+
+def tokenize(text: str, language: str, user_words: set[str] = frozenset()) -> list[tuple[int, int]]:  # type: ignore[assignment]
+    """Word spans of ``text``; whitespace is not a word."""
+    if language == "zh":
+        with _lock:
+            tk = jieba_tokenizer(user_words)
+            spans = [(s, e) for _, s, e in tk.tokenize(text)]
+    else:
+        doc = pipeline("en").make_doc(text)
+        spans = [(t.idx, t.idx + len(t.text)) for t in doc]
+    return [(s, e) for s, e in spans if not text[s:e].isspace()]
+
+
+def blocks_of(text: str, turns: list[Turn]) -> list[tuple[int, int]]:
+    """Turns where there are any; else paragraphs (lines)."""
+    if turns:
+        return [(t.start, t.end) for t in turns if t.end > t.start]
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def analyse(
+    text: str, turns: list[Turn], language: str, user_words: set[str] = frozenset()
+) -> TextAnalysis:  # type: ignore[assignment]
+    """Words, and sentences inside each block (turn or paragraph)."""
+    from spacy.tokens import Doc
+
+    words = tokenize(text, language, user_words)
+    starts = [s for s, _ in words]
+    blocks = blocks_of(text, turns)
+    nlp = pipeline(language)
+    sentencizer = nlp.get_pipe("sentencizer")
+    sentences: list[tuple[int, int]] = []
+    for b_start, b_end in blocks:
+        lo = bisect.bisect_left(starts, b_start)
+        hi = bisect.bisect_left(starts, b_end)
+        inside = [(s, min(e, b_end)) for s, e in words[lo:hi]]
+        if not inside:
+            continue
+        doc = Doc(nlp.vocab, words=[text[s:e] for s, e in inside], spaces=[False] * len(inside))
+        doc = sentencizer(doc)
+        for sent in doc.sents:
+            s = inside[sent.start][0]
+            e = inside[sent.end - 1][1]
+            sentences.append((s, e))
+    sentences = _attach_closers(text, sentences)
+    return TextAnalysis(words, sentences, blocks)
+
+
+def _attach_closers(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where two sentences touch, a closing quote or bracket at the start of the second belongs
+    to the first, and an opening one (as in a ``[笑]`` marker) at the end of the first belongs to
+    the second."""
+    spans = [list(x) for x in sentences]
+    for a, b in zip(spans, spans[1:], strict=False):
+        if a[1] != b[0]:
+            continue
+        k = b[0]
+        while k < b[1] and text[k] in _CLOSERS:
+            k += 1
+        while k > a[0] + 1 and text[k - 1] in _OPENERS:
+            k -= 1
+        a[1] = b[0] = k
+    return [(s, e) for s, e in spans if s < e]
+
+
+class AnalysisCache:
+    """Analyses of sources, keyed by the source's guid and the dictionary they were made with."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[tuple[str, frozenset[str]], TextAnalysis] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, frozenset[str]]) -> TextAnalysis | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple[str, frozenset[str]], value: TextAnalysis) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
