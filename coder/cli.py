@@ -80,51 +80,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from coder.text.readers import collect, read_file
+    from coder.text.importer import import_paths
 
     project = _project(args)
-    files = collect([Path(p) for p in args.paths])
-    if not files:
-        raise InvalidInput(
-            f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(args.paths)}; nothing was imported"
-        )
-    existing = {s.name for s in project.sources()}
-    hashes = {s.sha256 for s in project.sources()}
-    failed = 0
-    done = 0
-    progress = _progress(len(files))
-    for path in files:
-        try:
-            draft = read_file(path, encoding=args.encoding)
-            if draft.name in existing:
-                raise InvalidInput(
-                    f"{path.name}: a source named {draft.name!r} exists already; this file was skipped"
-                )
-            if draft.sha256 in hashes:
-                raise InvalidInput(
-                    f"{path.name}: the same file was imported before; this file was skipped"
-                )
-            project.add_source(draft)
-            for warning in draft.warnings:
-                print(f"coder: warning: {warning}", file=sys.stderr)
-            existing.add(draft.name)
-            hashes.add(draft.sha256)
-            done += 1
-            if not args.json:
-                print(
-                    f"imported {draft.name}: {len(draft.text)} characters, {len(draft.turns)} turns, {draft.encoding}"
-                )
-        except CoderError as exc:
-            failed += 1
-            print(f"coder: {_one_line(str(exc))}", file=sys.stderr)
+    from coder.text.readers import collect
+
+    progress = _progress(len(collect([Path(p) for p in args.paths])))
+
+    def on_file(path: Path, draft, error: str | None) -> None:  # type: ignore[no-untyped-def]
+        if error:
+            print(f"coder: {_one_line(error)}", file=sys.stderr)
         progress(1)
-    progress(0, close=True)
+
+    try:
+        report = import_paths(
+            project, [Path(p) for p in args.paths], encoding=args.encoding, on_file=on_file
+        )
+    finally:
+        progress(0, close=True)
+    for warning in report.warnings:
+        print(f"coder: warning: {_one_line(warning)}", file=sys.stderr)
+    done, failed = len(report.imported), len(report.failed)
     if args.json:
-        _print_json({"imported": done, "failed": failed})
-    if failed:
-        if len(files) > 1:  # one file: its own message above is the whole story
+        _print_json(
+            {"imported": done, "failed": failed, "sources": [d.name for d in report.imported]}
+        )
+    else:
+        for d in report.imported:
             print(
-                f"coder: {failed} of {len(files)} files not imported; {done} imported and kept",
+                f"imported {d.name}: {len(d.text)} characters, {len(d.turns)} turns, {d.encoding}"
+            )
+    if failed:
+        if report.files > 1:  # one file: its own message above is the whole story
+            print(
+                f"coder: {failed} of {report.files} files not imported; {done} imported and kept",
                 file=sys.stderr,
             )
         return 1

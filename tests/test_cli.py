@@ -268,7 +268,7 @@ def test_import_with_an_explicit_encoding(cli, project, project_path: Path, tmp_
 def test_import_json_prints_one_document(cli, project, project_path: Path) -> None:
     project.close()
     doc = json_doc(cli("import", project_path, S203, "--json"))
-    assert doc == {"imported": 1, "failed": 0}
+    assert doc == {"imported": 1, "failed": 0, "sources": ["S2-03"]}
 
 
 @pytest.mark.parametrize(
@@ -352,7 +352,7 @@ def test_import_keeps_the_good_files_of_a_mixed_batch(
     empty.write_bytes(b"")
     r = cli("import", project_path, empty, S203, "--json")
     assert r.code == 1
-    assert json.loads(r.out) == {"imported": 1, "failed": 1}  # stdout is still one document
+    assert json.loads(r.out) == {"imported": 1, "failed": 1, "sources": ["S2-03"]}  # still one document
     assert "empty.txt" in r.err
     assert [s["name"] for s in json_doc(cli("sources", project_path, "--json"))] == ["S2-03"]
 

@@ -14,6 +14,7 @@ import yaml
 
 from coder.errors import InvalidInput
 from coder.model import AXES, LEVELS, MEMO_TYPES, PARADIGM_ROLES
+from coder.text.structure import SAFE_LOADER
 
 FORMAT = "coder-codebook/1"
 TOP_KEYS = {"format", "title", "language", "labels", "terms", "codes", "relations", "memos"}
@@ -45,7 +46,7 @@ def _fail(where: str, what: str) -> InvalidInput:
 def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
     """Parse and check a YAML codebook; returns the document with every code complete."""
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark else ""

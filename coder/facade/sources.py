@@ -6,7 +6,7 @@ import hashlib
 import time
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 
@@ -116,8 +116,7 @@ class SourceOps:
                     for t in d.turns
                 ],
             )
-        wanted = set(ids)
-        return [s for s in self.sources() if s.id in wanted]
+        return self.sources(only=ids)
 
     def _case_id(self, ch: Change, name: str, attributes: dict[str, str]) -> int:
         """The case named ``name``, created with ``attributes`` if new; new attributes are added."""
@@ -143,8 +142,9 @@ class SourceOps:
 
     # -- queries -----------------------------------------------------------------------------
 
-    def sources(self, *, only: int | None = None) -> list[Source]:
-        """All sources in import order (or just source ``only``), with attributes and turn counts."""
+    def sources(self, *, only: int | Iterable[int] | None = None) -> list[Source]:
+        """All sources in import order (or just those with ids ``only``), with their attributes
+        and turn counts."""
         tq = select(turns.c.source_id, func.count()).group_by(turns.c.source_id)
         aq = select(
             source_attributes.c.source_id, source_attributes.c.name, source_attributes.c.value
@@ -166,9 +166,10 @@ class SourceOps:
             .order_by(sources.c.position)
         )
         if only is not None:
-            tq = tq.where(turns.c.source_id == only)
-            aq = aq.where(source_attributes.c.source_id == only)
-            query = query.where(sources.c.id == only)
+            ids = [only] if isinstance(only, int) else list(only)
+            tq = tq.where(turns.c.source_id.in_(ids))
+            aq = aq.where(source_attributes.c.source_id.in_(ids))
+            query = query.where(sources.c.id.in_(ids))
         with self._read() as conn:  # type: ignore[attr-defined]
             turn_counts = dict(conn.execute(tq).all())
             attrs: dict[int, dict[str, str]] = {}

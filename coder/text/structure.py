@@ -17,6 +17,9 @@ import yaml
 from coder.errors import InvalidInput
 from coder.model import Turn
 
+#: libyaml's safe loader where PyYAML was built with it (it is, in the wheels), else the Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Speaker labels recognised by default.
 DEFAULT_SPEAKERS = (
     "访谈者",
@@ -93,7 +96,7 @@ def split_front_matter(text: str, *, name: str = "") -> tuple[dict[str, object],
     raw = text[4 : end + 1]
     body = text[end + 5 :]
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
     except yaml.YAMLError as exc:
         where = f"{name}: " if name else ""
         mark = getattr(exc, "problem_mark", None)

@@ -1,0 +1,85 @@
+"""Text benchmarks: importing the demo corpus replicated to about 5 million characters (against
+raw jieba over the same text), and the first segmentation of a 15,000-character transcript."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import Context, Result
+from coder.demo import data_root
+
+TARGET_CHARS = 5_000_000
+
+
+def _replicate(folder: Path) -> tuple[int, int]:
+    """Copies of the demo transcripts (distinct names) until about 5 M characters."""
+    corpus = sorted((data_root() / "corpus").glob("*.txt"))
+    folder.mkdir(parents=True)
+    chars = size = copy = 0
+    while chars < TARGET_CHARS:
+        copy += 1
+        for path in corpus:
+            # A field in the front matter makes each copy a different file (same content is
+            # refused as a duplicate import).
+            data = path.read_bytes().replace(b"---", b"---\ncopy: %d" % copy, 1)
+            (folder / f"{path.stem}-{copy:03d}.txt").write_bytes(data)
+            chars += len(data.decode("utf-8-sig"))
+            size += len(data)
+    return chars, size
+
+
+def run(ctx: Context) -> list[Result]:
+    from coder.cli import main as coder
+
+    work = ctx.out / "text"
+    if work.exists():
+        shutil.rmtree(work)
+    chars, size = _replicate(work / "corpus")
+    project = work / "import.coder"
+    coder(["new", str(project)])
+    t = time.perf_counter()
+    code = coder(["import", str(project), str(work / "corpus"), "--json"])
+    elapsed = time.perf_counter() - t
+    assert code == 0
+    files = len(list((work / "corpus").iterdir()))
+
+    # Raw jieba over the same text, in a fresh process (so its dictionary load is counted once,
+    # as it would be for an import that segments).
+    probe = (
+        "import sys, time, pathlib, jieba, logging\n"
+        "jieba.setLogLevel(logging.WARNING)\n"
+        "text = ''.join(p.read_text(encoding='utf-8-sig') for p in sorted(pathlib.Path(sys.argv[1]).iterdir()))\n"
+        "t = time.perf_counter(); jieba.initialize(); jieba.lcut(text); print(time.perf_counter() - t)\n"
+    )
+    raw = float(subprocess.run([sys.executable, "-c", probe, str(work / "corpus")], capture_output=True, text=True, check=True).stdout)
+
+    # First segmentation of a 15,000-character transcript, in a fresh process: with the models
+    # loading, and (the figure the target is about) once they are loaded.
+    seg = (
+        "import sys, time\n"
+        "from coder.project import Project\n"
+        "from coder.model import SourceDraft\n"
+        "from coder.text import nlp\n"
+        "p = Project.open(sys.argv[1])\n"
+        "src = p.sources()[3]\n"
+        "text = p.source_text(src.id)\n"
+        "body = (text * (15000 // len(text) + 1))[:15000]\n"
+        "p.add_source(SourceDraft(name='long-15k', text=body))\n"
+        "t = time.perf_counter(); nlp.jieba_tokenizer(set(p.user_words())); nlp.pipeline('zh'); load = time.perf_counter() - t\n"
+        "t = time.perf_counter(); p.analysis('long-15k'); first = time.perf_counter() - t\n"
+        "print(load, first)\n"
+    )
+    load, first = map(float, subprocess.run([sys.executable, "-c", seg, str(project)], capture_output=True, text=True, check=True).stdout.split())
+    mb = size / 1e6
+    return [
+        Result(f"import: demo corpus ×{files // 13} ({files} files, {chars / 1e6:.1f} M chars, {mb:.1f} MB)", elapsed),
+        Result("import: throughput (segmentation is lazy)", mb / elapsed, unit="MB/s", target=5.0, higher_is_better=True),
+        Result("  raw jieba.lcut over the same text (for scale)", raw),
+        Result("  import time ÷ raw jieba time", elapsed / raw, unit="x"),
+        Result("text: first segmentation of a 15,000-char transcript", first, target=0.150),
+        Result("  loading jieba and spaCy once per process (in a worker)", load),
+    ]
