@@ -473,6 +473,15 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
         project.set_dictionary(words + args.words)
     elif args.action == "remove":
         project.set_dictionary([w for w in words if w not in set(args.words)])
+    elif args.action == "speakers":
+        if args.words:
+            project.set_setting(
+                "speakers", sorted(set(project.setting("speakers", [])) | set(args.words))
+            )
+        from coder.text.structure import DEFAULT_SPEAKERS
+
+        print(" ".join([*DEFAULT_SPEAKERS, *project.setting("speakers", [])]))
+        return 0
     elif args.action == "stopwords":
         if args.words:
             project.set_stopwords(project.stopwords() + args.words)
@@ -629,9 +638,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--json", action="store_true")
 
-    p = add("dictionary", cmd_dictionary, "the words jieba keeps whole, and the stop words")
+    p = add(
+        "dictionary",
+        cmd_dictionary,
+        "the words jieba keeps whole (show/add/remove), the stop words, and speaker labels for import",
+    )
     p.add_argument("project")
-    p.add_argument("action", choices=["show", "add", "remove", "stopwords"])
+    p.add_argument("action", choices=["show", "add", "remove", "stopwords", "speakers"])
     p.add_argument("words", nargs="*")
 
     p = add("export", cmd_export, "export (format from the suffix: .yaml for now)")

@@ -312,3 +312,18 @@ def test_search_autocode_words_commands(demo: Project, capsys: pytest.CaptureFix
     assert code == 0 and "会商纪要" in out.split()
     code, _, err = _run(capsys, "autocode", path, "--code", "a08", "--regex", "([")
     assert code == 1 and "regular expression" in err and len(err.strip().splitlines()) == 1
+
+
+def test_speaker_labels_are_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.coder"
+    src = tmp_path / "S8-01.txt"
+    src.write_text("主任：会商日每月一次。\n书记：我同意。\n", encoding="utf-8")
+    _run(capsys, "new", path)
+    code, out, _ = _run(capsys, "dictionary", path, "speakers", "主任", "书记")
+    assert code == 0 and "主任" in out.split()
+    _run(capsys, "import", path, src)
+    p = Project.open(path)
+    assert [(t.speaker, p.source_text("S8-01")[t.start : t.end]) for t in p.turns("S8-01")] == [
+        ("主任", "会商日每月一次。"),
+        ("书记", "我同意。"),
+    ]

@@ -108,7 +108,7 @@ def test_reader_records_provenance(tmp_path: Path) -> None:
     path.write_bytes(("---\nid: S9-01\n---\n" + PASSAGE).encode("gb18030"))
     draft = read_file(path)
     assert draft.name == "S9-01" and draft.encoding == "gb18030" and draft.text == PASSAGE
-    assert len(draft.turns) == 2 and len(draft.sha256) == 64
+    assert len(draft.turns) == 2 and len(draft.sha256) == 64 and draft.language == "zh"
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"  \n")
     with pytest.raises(InvalidInput, match="empty"):
@@ -117,3 +117,13 @@ def test_reader_records_provenance(tmp_path: Path) -> None:
     docx.write_bytes(b"PK")
     with pytest.raises(InvalidInput, match="not a Word .docx file"):
         read_file(docx)
+
+
+def test_damaged_utf8_and_oversized_files_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="damaged byte"):
+        decode("访谈者：会商日".encode()[:-1] + "受访者：好".encode())
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as fh:  # a sparse 100 MB file: refused from its size, without reading it
+        fh.truncate(100 * 1024 * 1024)
+    with pytest.raises(InvalidInput, match="over the 50 MB limit"):
+        read_file(big)

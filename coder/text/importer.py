@@ -43,6 +43,7 @@ def import_paths(
         raise InvalidInput(
             f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(map(str, paths))}; nothing was imported"
         )
+    speakers = tuple(project.setting("speakers", []))
     known = project.sources()
     names = {s.name for s in known}
     hashes = {s.sha256 for s in known}
@@ -63,7 +64,7 @@ def import_paths(
 
     for path in files:
         try:
-            draft = read_file(path, encoding=encoding)
+            draft = read_file(path, encoding=encoding, speakers=speakers)
             if draft.name in names:
                 raise InvalidInput(
                     f"{path.name}: a source named {draft.name!r} exists already; this file was skipped"

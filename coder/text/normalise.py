@@ -9,6 +9,7 @@ and Simplified characters.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from coder.errors import InvalidInput
@@ -42,6 +43,15 @@ def _cjk_share(text: str) -> float:
         if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
     )
     return cjk / len(text)
+
+
+_IMPLAUSIBLE = re.compile(r"[\ue000-\uf8ff\x80-\x9f\x00-\x08\x0e-\x1f]")
+
+
+def _plausible(text: str) -> bool:
+    """A decoding with private-use characters or control codes is a wrong guess (GB18030 maps
+    almost any byte sequence to *something*)."""
+    return _IMPLAUSIBLE.search(text) is None
 
 
 def _is_binary(data: bytes) -> bool:
@@ -87,14 +97,27 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
         )
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd")
+    if damaged <= max(1, len(lenient) // 200) and any(
+        ord(ch) > 127 and ch != "\ufffd" for ch in lenient
+    ):
+        # Almost all of it is UTF-8: a few damaged bytes, not another encoding. Guessing one would
+        # turn the whole text into nonsense.
+        raise InvalidInput(
+            f"{where}UTF-8 with {damaged} damaged byte sequence(s), the first at byte {first_bad} "
+            "(fix the file, or force an encoding with --encoding); nothing was imported"
+        )
     candidates: dict[str, str] = {}
     for enc in _CHINESE:
         try:
-            candidates[enc] = data.decode(enc)
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if _plausible(text):
+            candidates[enc] = text
     if len(candidates) == 1:
         enc, text = next(iter(candidates.items()))
         return text, enc

@@ -11,48 +11,28 @@ from coder.errors import InvalidInput
 from coder.model import SourceDraft, Turn
 from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
-from coder.text.structure import structure, turn_pattern
+from coder.text.structure import DEFAULT_SPEAKERS, structure, turn_pattern
 
 #: Largest file a reader accepts; bigger files are refused with a message, not read half-way.
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".srt", ".vtt", ".pdf"}
 
 
-def read_text_file(path: Path, *, encoding: str | None = None) -> SourceDraft:
+def read_text_file(
+    path: Path, *, encoding: str | None = None, speakers: tuple[str, ...] = ()
+) -> SourceDraft:
     """Read a plain-text or Markdown transcript."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InvalidInput(
-            f"{path.name}: {size // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit; nothing was imported"
-        )
-    data = path.read_bytes()
-    if not data.strip():
-        raise InvalidInput(f"{path.name}: the file is empty; nothing was imported")
+    data = _read_bytes(path)
     raw, used = decode(data, encoding, name=path.name)
-    text = normalise(raw)
-    parts = structure(text, name=path.name)
-    if not parts.body.strip():
-        raise InvalidInput(f"{path.name}: no text after the front matter; nothing was imported")
-    return SourceDraft(
-        name=path.stem,
-        text=parts.body,
-        original_name=path.name,
-        encoding=used,
-        format=path.suffix.lower().lstrip(".") or "txt",
-        sha256=hashlib.sha256(data).hexdigest(),
-        attributes=parts.attributes,
-        case=parts.case,
-        case_attributes=parts.case_attributes,
-        turns=parts.turns,
-    )
+    return _draft(path, data, raw, used, speakers=speakers)
 
 
 def _read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InvalidInput(
-            f"{path.name}: {size // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit; nothing was imported"
+            f"{path.name}: {size // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit for one source (split it into interviews); nothing was imported"
         )
     data = path.read_bytes()
     if not data.strip():
@@ -61,10 +41,16 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _draft(
-    path: Path, data: bytes, text: str, encoding: str, warnings: list[str] | None = None
+    path: Path,
+    data: bytes,
+    text: str,
+    encoding: str,
+    warnings: list[str] | None = None,
+    speakers: tuple[str, ...] = (),
 ) -> SourceDraft:
     """Normalise, find structure, and wrap up as a draft."""
-    parts = structure(normalise(text), name=path.name)
+    pattern = turn_pattern(DEFAULT_SPEAKERS + tuple(speakers))
+    parts = structure(normalise(text), name=path.name, pattern=pattern)
     if not parts.body.strip():
         raise InvalidInput(f"{path.name}: no text in the file; nothing was imported")
     return SourceDraft(
@@ -83,7 +69,7 @@ def _draft(
     )
 
 
-def read_docx(path: Path) -> SourceDraft:
+def read_docx(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
     """A Word file: paragraphs and tables in document order (a table row becomes a line with its
     cells separated by tabs)."""
     import docx
@@ -110,10 +96,12 @@ def read_docx(path: Path) -> SourceDraft:
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
-    return _draft(path, data, "\n".join(lines) + "\n", "docx")
+    return _draft(path, data, "\n".join(lines) + "\n", "docx", speakers=speakers)
 
 
-def read_subtitles(path: Path, *, encoding: str | None = None) -> SourceDraft:
+def read_subtitles(
+    path: Path, *, encoding: str | None = None, speakers: tuple[str, ...] = ()
+) -> SourceDraft:
     """.srt or .vtt: each cue becomes a turn, its start time kept; a speaker comes from a WebVTT
     voice tag or a leading ``Name:`` in the cue."""
     import webvtt
@@ -131,7 +119,7 @@ def read_subtitles(path: Path, *, encoding: str | None = None) -> SourceDraft:
         ) from None
     if not captions:
         raise InvalidInput(f"{path.name}: no subtitle cues in the file; nothing was imported")
-    pattern = turn_pattern()
+    pattern = turn_pattern(DEFAULT_SPEAKERS + tuple(speakers))
     body: list[str] = []
     turns: list[Turn] = []
     pos = 0
@@ -164,7 +152,7 @@ def read_subtitles(path: Path, *, encoding: str | None = None) -> SourceDraft:
     )
 
 
-def read_pdf(path: Path) -> SourceDraft:
+def read_pdf(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
     """The text layer of a PDF (pypdf). Layout is lost: say so."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -182,24 +170,27 @@ def read_pdf(path: Path) -> SourceDraft:
             f"{path.name}: the PDF has no text layer (a scan?); nothing was imported"
         )
     warning = f"{path.name}: PDF text imported; layout (columns, headers, tables) is lost — check the text"
-    return _draft(path, data, "\n".join(pages), "pdf", [warning])
+    return _draft(path, data, "\n".join(pages), "pdf", [warning], speakers=speakers)
 
 
-def read_file(path: Path, *, encoding: str | None = None) -> SourceDraft:
-    """Read any supported source file by its suffix."""
+def read_file(
+    path: Path, *, encoding: str | None = None, speakers: tuple[str, ...] = ()
+) -> SourceDraft:
+    """Read any supported source file by its suffix; ``speakers`` adds speaker labels to the
+    default ones for finding turns."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file; nothing was imported")
     if path.is_dir():
         raise InvalidInput(f"{path}: is a folder; nothing was imported")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return read_text_file(path, encoding=encoding)
+        return read_text_file(path, encoding=encoding, speakers=speakers)
     if suffix == ".docx":
-        return read_docx(path)
+        return read_docx(path, speakers=speakers)
     if suffix in (".srt", ".vtt"):
-        return read_subtitles(path, encoding=encoding)
+        return read_subtitles(path, encoding=encoding, speakers=speakers)
     if suffix == ".pdf":
-        return read_pdf(path)
+        return read_pdf(path, speakers=speakers)
     raise InvalidInput(
         f"{path.name}: {suffix or 'no suffix'} files cannot be imported (supported: {', '.join(sorted(SUFFIXES))}); nothing was imported"
     )
