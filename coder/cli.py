@@ -64,6 +64,24 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from coder.project import Project
+
+    Project.open(args.project).close()  # a clear one-line error before the screen is taken
+    return _run_tui(Path(args.project), args.coder)
+
+
+def _run_tui(path: Path, coder: str | None) -> int:
+    from coder.tui.app import make_app
+
+    app = make_app(path, coder=coder)
+    try:
+        app.run()
+    finally:
+        app.project.close()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from coder.demo import open_or_build_demo
 
@@ -73,6 +91,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     project.close()
     for line in summary.lines():
         print(line)
+    if not args.no_tui and sys.stdout.isatty() and sys.stdin.isatty():
+        return _run_tui(path, args.coder)
     print(
         f"Try:  coder codebook {path} show   ·   coder codings {path} --code a25   (in .venv: . .venv/bin/activate)"
     )

@@ -79,6 +79,92 @@ class CodingOps:
             ch.summary = f"code {src} {start}–{end} as {label} {name}"
         return Coding(ident, sid, cid, coder_id, start, end, memo, row["created"])  # type: ignore[arg-type]
 
+    def code_new(
+        self,
+        source: int | str,
+        start: int,
+        end: int,
+        name: str,
+        *,
+        level: str = "open",
+        parent: int | str | None = None,
+        in_vivo: bool = False,
+        coder: str | None = None,
+    ) -> tuple[int, Coding]:
+        """Code a span with a code called ``name``, made on the spot if there is none at that
+        level — one event, so one undo removes both (an in-vivo code is made this way).
+        Returns the code's id and the coding."""
+        from .codebook import _check_fields, _resolve_code
+
+        sid = self.source_id(source)  # type: ignore[attr-defined]
+        name = name.strip()
+        with self._change("code-new", "code") as ch:  # type: ignore[attr-defined]
+            conn = ch.conn
+            _check_span(conn, sid, start, end)
+            row = conn.execute(
+                select(codes.c.id).where(codes.c.level == level, codes.c.name == name)
+            ).first()
+            made = row is None
+            if made:
+                fields = _check_fields(level, {"name": name, "in_vivo": in_vivo})
+                cid = self._insert_code(ch, level, fields)  # type: ignore[attr-defined]
+                if parent is not None:
+                    self._link_parent(ch, cid, _resolve_code(conn, parent), primary=True)  # type: ignore[attr-defined]
+            else:
+                cid = int(row[0])
+            coder_id = self._ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            twin = conn.execute(
+                select(codings.c.id).where(
+                    codings.c.source_id == sid,
+                    codings.c.code_id == cid,
+                    codings.c.coder_id == coder_id,
+                    codings.c.start == start,
+                    codings.c.end == end,
+                )
+            ).first()
+            if twin:
+                raise InvalidInput(
+                    f"{start}–{end} is already coded {name} by this coder; nothing was changed"
+                )
+            now = time.time()
+            ident = ch.insert(
+                codings,
+                {
+                    "source_id": sid,
+                    "code_id": cid,
+                    "coder_id": coder_id,
+                    "start": start,
+                    "end": end,
+                    "memo": "",
+                    "created": now,
+                },
+            )
+            label = conn.execute(select(codes.c.label).where(codes.c.id == cid)).scalar_one()
+            src = conn.execute(select(sources.c.name).where(sources.c.id == sid)).scalar_one()
+            kind = "in-vivo code" if in_vivo else "code"
+            ch.summary = (
+                f"new {kind} {label} {name}, " if made else ""
+            ) + f"code {src} {start}–{end} as {label} {name}"
+        return cid, Coding(ident, sid, cid, coder_id, start, end, "", now)
+
+    def spans(self, source: int | str) -> list[tuple[int, int, int, int, str]]:
+        """Codings of a source for display: ``(id, start, end, code_id, coder)``, no text."""
+        sid = self.source_id(source)  # type: ignore[attr-defined]
+        with self._read() as conn:  # type: ignore[attr-defined]
+            names = dict(conn.execute(select(coders.c.id, coders.c.name)).all())
+            rows = conn.execute(
+                select(
+                    codings.c.id,
+                    codings.c.start,
+                    codings.c.end,
+                    codings.c.code_id,
+                    codings.c.coder_id,
+                )
+                .where(codings.c.source_id == sid)
+                .order_by(codings.c.start, codings.c.end)
+            ).all()
+        return [(r[0], r[1], r[2], r[3], names[r[4]]) for r in rows]
+
     def add_codings(
         self,
         rows: Sequence[tuple[int, int, int, int, str]],

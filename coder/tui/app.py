@@ -1,0 +1,106 @@
+"""The Textual application: one factory for the CLI and the tests (``make_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coder.project import Project
+
+
+class CoderApp(App[None]):
+    """The coding workbench. Every change goes through the Project facade at once: there is no
+    save step, and nothing is lost if the terminal dies."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "coder"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="app.redo"),
+        Binding("f5,ctrl+r", "refresh_project", "Refresh", id="app.refresh"),
+    ]
+
+    def __init__(self, project: Project, *, nlp: bool = True) -> None:
+        super().__init__()
+        self.project = project
+        self.nlp_enabled = nlp
+        self.sub_title = f"{project.title} · {project.coder}"
+        self._token = project.change_token()
+
+    def on_mount(self) -> None:
+        from coder.tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+
+    # -- history, refresh ------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def _history(self, which: str) -> None:
+        from coder.errors import CoderError
+
+        try:
+            event = self.project.undo() if which == "undo" else self.project.redo()
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(f"{which}: {event.summary}")
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        """The project changed: every screen reloads what it shows."""
+        self._token = self.project.change_token()
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if reload is not None:
+                reload()
+
+    def action_refresh_project(self) -> None:
+        self.data_changed()
+        self.notify("reloaded from the project file")
+
+    def on_app_focus(self) -> None:
+        # Changes made meanwhile from the shell (coder code …) show up when the app regains focus.
+        if self.project.change_token() != self._token:
+            self.data_changed()
+
+    def action_help(self) -> None:
+        from coder.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- the command palette lists every action of the screen in use ---------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            b = active.binding
+            if not b.description or b.action in seen:
+                continue
+            seen.add(b.action)
+            node = active.node
+
+            def run(node=node, action=b.action) -> None:  # type: ignore[no-untyped-def]
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(
+                b.description, f"{self.get_key_display(b)} · {type(node).__name__}", run
+            )
+
+
+def make_app(path: str | Path, *, coder: str | None = None, nlp: bool = True) -> CoderApp:
+    """The app for a project file (the CLI and the tests build it here)."""
+    return CoderApp(Project.open(path, coder=coder), nlp=nlp)

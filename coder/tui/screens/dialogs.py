@@ -1,0 +1,264 @@
+"""Dialogs: the fuzzy code picker, text and memo prompts, a chooser, and project search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from coder.model import Code
+
+
+def fuzzy_score(needle: str, code: Code) -> int | None:
+    """How well ``needle`` matches a code's label or name (higher is better; None: no match).
+    Exact label first, then prefixes, then substrings, then the characters in order."""
+    n = needle.strip().lower()
+    if not n:
+        return 0
+    label, name = code.label.lower(), code.name.lower()
+    if n == label:
+        return 1000
+    if label.startswith(n):
+        return 800 - len(label)
+    if name.startswith(n):
+        return 600 - len(name)
+    if n in name:
+        return 400 - name.index(n)
+    it = iter(name)
+    if all(ch in it for ch in n):
+        return 100 - len(name)
+    return None
+
+
+class CodePicker(ModalScreen[int | str | None]):
+    """Pick a code by typing part of its label or name. Returns its id, or the typed text when
+    the user asks for a new code with that name (a string), or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel")]
+
+    def __init__(
+        self, codes: list[Code], *, title: str = "Apply code 编码", allow_new: bool = True
+    ) -> None:
+        super().__init__()
+        self.codes = codes
+        self.title_text = title
+        self.allow_new = allow_new
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder="label or name, e.g. a25 or 条块", id="picker-input")
+            yield OptionList(id="picker-list")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, needle: str) -> None:
+        scored = [(fuzzy_score(needle, c), c) for c in self.codes]
+        ranked = sorted(((s, c) for s, c in scored if s is not None), key=lambda x: -x[0])
+        options = [
+            Option(
+                Text.assemble((f"{c.label:<5} ", "bold"), c.name, (f"  {c.level}", "dim")),
+                id=str(c.id),
+            )
+            for _, c in ranked[:200]
+        ]
+        if (
+            self.allow_new
+            and needle.strip()
+            and not any(c.name == needle.strip() for c in self.codes)
+        ):
+            options.append(
+                Option(Text.assemble(("+ new code ", "green"), needle.strip()), id="new")
+            )
+        listing = self.query_one("#picker-list", OptionList)
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = 0
+
+    @on(Input.Changed, "#picker-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#picker-input")
+    def _enter(self) -> None:
+        listing = self.query_one("#picker-list", OptionList)
+        if listing.highlighted is not None:
+            self._choose(listing.get_option_at_index(listing.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#picker-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id == "new":
+            self.dismiss(self.query_one("#picker-input", Input).value.strip())
+        elif option_id is not None:
+            self.dismiss(int(option_id))
+
+    def key_down(self) -> None:
+        self.query_one("#picker-list", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        self.query_one("#picker-list", OptionList).action_cursor_up()
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """One line of text (a code name, a search query)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value, self.placeholder = title, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+class MemoEditor(ModalScreen[str | None]):
+    """A memo: several lines, saved with ctrl+s."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="memo.save"),
+        Binding("escape", "dismiss(None)", "Cancel", id="memo.cancel"),
+    ]
+
+    def __init__(self, title: str, text: str = "") -> None:
+        super().__init__()
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="memo"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield TextArea(self.text, id="memo-text", soft_wrap=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="memo-save", variant="primary")
+                yield Button("Cancel (esc)", id="memo-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#memo-save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#memo-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Chooser(ModalScreen[str | None]):
+    """Choose one of a few labelled options (e.g. which coding under the cursor)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="chooser.cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str | Text]]) -> None:
+        super().__init__()
+        self.title_text, self.options = title, options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(
+                *[Option(text, id=key) for key, text in self.options], id="chooser-list"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+@dataclass(frozen=True)
+class SearchJump:
+    source_id: int
+    start: int
+    end: int
+
+
+class SearchDialog(ModalScreen[SearchJump | None]):
+    """Search the whole project (plain text, or a regular expression with a leading ``re:``);
+    enter on a hit jumps there. The search runs in a worker."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="search.cancel")]
+
+    def __init__(self, project) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.project = project
+        self.hits: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Label(
+                "Search the project 检索  (re: for a regular expression)", classes="dialog-title"
+            )
+            yield Input(placeholder="e.g. 条块联动", id="search-input")
+            yield Label("", id="search-count")
+            yield OptionList(id="search-hits")
+
+    @on(Input.Submitted, "#search-input")
+    def _search(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if query:
+            self.query_one("#search-count", Label).update("searching…")
+            self._run(query)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run(self, query: str) -> None:
+        from coder.errors import CoderError
+        from coder.text.search import search
+
+        regex = query.startswith("re:")
+        try:
+            hits = search(
+                self.project, query[3:] if regex else query, regex=regex, context=16, limit=2000
+            )
+        except CoderError as exc:
+            self.app.call_from_thread(self.query_one("#search-count", Label).update, str(exc))
+            return
+        self.app.call_from_thread(self._show, hits)
+
+    def _show(self, hits: list) -> None:  # type: ignore[type-arg]
+        self.hits = hits
+        listing = self.query_one("#search-hits", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            [
+                Option(
+                    Text.assemble((f"{h.source} ", "bold"), h.left, (h.match, "reverse"), h.right),
+                    id=str(i),
+                )
+                for i, h in enumerate(hits)
+            ]
+        )
+        self.query_one("#search-count", Label).update(
+            f"{len(hits)} hits" + (" (first 2,000)" if len(hits) >= 2000 else "")
+        )
+        if hits:
+            listing.highlighted = 0
+            listing.focus()
+
+    @on(OptionList.OptionSelected, "#search-hits")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        h = self.hits[int(event.option.id or 0)]
+        self.dismiss(SearchJump(h.source_id, h.start, h.end))

@@ -1,0 +1,597 @@
+"""The main screen: sources, the transcript, the code tree and the detail pane."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coder.errors import CoderError
+from coder.model import PARADIGM_ROLE_ZH, Code
+from coder.tui.screens.dialogs import (
+    Chooser,
+    CodePicker,
+    MemoEditor,
+    SearchDialog,
+    SearchJump,
+    TextPrompt,
+)
+from coder.tui.widgets.code_tree import CodeRow, CodeTree
+from coder.tui.widgets.transcript import Span, TranscriptView
+
+if TYPE_CHECKING:
+    from coder.tui.app import CoderApp
+
+#: Colours for codes that have none of their own (and no coloured category above them).
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+_TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+
+
+def code_colours(codes: list[Code]) -> dict[int, str]:
+    """A code's colour, or its primary category's, or one from the palette."""
+    by_id = {c.id: c for c in codes}
+    out: dict[int, str] = {}
+
+    def colour(c: Code, depth: int = 0) -> str:
+        if c.colour:
+            return c.colour
+        if c.parents and c.parents[0] in by_id and depth < 10:
+            return colour(by_id[c.parents[0]], depth + 1)
+        return PALETTE[c.id % len(PALETTE)]
+
+    for c in codes:
+        out[c.id] = colour(c)
+    return out
+
+
+class MainScreen(Screen[None]):
+    """Read, select, code and memo."""
+
+    BINDINGS = [
+        Binding("enter", "apply_highlighted", "Apply code", id="main.apply"),
+        Binding("c", "pick_code", "Code…", id="main.pick"),
+        Binding("n", "new_code", "New code", id="main.new"),
+        Binding("v", "in_vivo", "In vivo", id="main.invivo"),
+        Binding("x,delete", "uncode", "Uncode", id="main.uncode"),
+        Binding("r", "resize", "Resize coding", show=False, id="main.resize"),
+        Binding("m", "memo", "Memo", id="main.memo"),
+        Binding("M", "code_memo", "Code memo", show=False, id="main.code_memo"),
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("f2", "codebook", "Codebook", id="main.codebook"),
+        Binding("f3", "compare", "Compare", id="main.compare"),
+        Binding("ctrl+o", "focus_sources", "Sources", show=False, id="main.sources"),
+        Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
+        *[
+            Binding(str(i), f"recent({i})", f"Recent code {i}", show=False, id=f"main.recent{i}")
+            for i in range(1, 10)
+        ],
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: dict[int, Code] = {}
+        self.colours: dict[int, str] = {}
+        self.recent: list[int] = []
+        self.source_id: int | None = None
+        self.source_names: dict[int, str] = {}
+        self.nlp_state = "loading words…"
+
+    @property
+    def coder_app(self) -> CoderApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def project(self):  # type: ignore[no-untyped-def]
+        return self.coder_app.project
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield Static("Sources 资料", classes="pane-title")
+                yield OptionList(id="sources")
+            yield TranscriptView(id="transcript")
+            with Vertical(id="right"):
+                yield Static(
+                    "Codes 编码  (open 初始概念 · axial 范畴 · core 核心范畴)", classes="pane-title"
+                )
+                yield CodeTree(id="codes")
+                yield Static("", id="detail")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(TranscriptView).focus()
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload sources, codebook and the open source (after any change)."""
+        self._load_codebook()
+        self._load_sources()
+        if self.source_id is not None:
+            self._show_source(self.source_id)
+
+    def _load_codebook(self) -> None:
+        codes = self.project.codes()
+        counts = self.project.code_counts()
+        self.codes = {c.id: c for c in codes}
+        self.colours = code_colours(codes)
+        rows = [CodeRow(c, *counts.get(c.id, (0, 0)), self.colours[c.id]) for c in codes]
+        self.query_one(CodeTree).set_codes(rows)
+
+    def _load_sources(self) -> None:
+        from sqlalchemy import func, select
+
+        from coder.store.schema import codings
+
+        sources = self.project.sources()
+        self.source_names = {s.id: s.name for s in sources}
+        with self.project._read() as conn:
+            covered = dict(
+                conn.execute(
+                    select(
+                        codings.c.source_id, func.count(func.distinct(codings.c.start))
+                    ).group_by(codings.c.source_id)
+                ).all()
+            )
+        listing = self.query_one("#sources", OptionList)
+        keep = listing.highlighted
+        listing.clear_options()
+        for s in sources:
+            role = s.attributes.get("role") or s.attributes.get("职务") or ""
+            n = covered.get(s.id, 0)
+            listing.add_option(
+                Option(
+                    Text.assemble((s.name, "bold"), f" {role}" if role else "", (f"  {n}", "dim")),
+                    id=str(s.id),
+                )
+            )
+        if sources:
+            listing.highlighted = keep if keep is not None and keep < len(sources) else 0
+            if self.source_id is None:
+                self.source_id = sources[0].id
+                self._show_source(self.source_id)
+
+    def _show_source(self, source_id: int) -> None:
+        view = self.query_one(TranscriptView)
+        text = self.project.source_text(source_id)
+        turns = []
+        for t in self.project.turns(source_id):
+            label_start = text.rfind("\n", 0, t.start) + 1
+            turns.append((label_start, t.start, t.speaker))
+        view.load(source_id, text, turns, self._spans(source_id))
+        self.source_id = source_id
+        if view.analysis is None and self.coder_app.nlp_enabled:
+            self.nlp_state = "loading words…"
+            self._analyse(source_id)
+        self._update_status()
+
+    def _spans(self, source_id: int) -> list[Span]:
+        out = []
+        for cid, start, end, code_id, coder in self.project.spans(source_id):
+            code = self.codes.get(code_id)
+            out.append(
+                Span(
+                    cid,
+                    start,
+                    end,
+                    code_id,
+                    code.label if code else "?",
+                    self.colours.get(code_id, ""),
+                    coder,
+                )
+            )
+        return out
+
+    @work(thread=True, exclusive=True, group="nlp")
+    def _analyse(self, source_id: int) -> None:
+        analysis = self.project.analysis(source_id)
+        self.app.call_from_thread(self._analysed, source_id, analysis)
+
+    def _analysed(self, source_id: int, analysis) -> None:  # type: ignore[no-untyped-def]
+        self.query_one(TranscriptView).set_analysis(source_id, analysis)
+        self.nlp_state = "words"
+        self._update_status()
+
+    def _refresh_after_coding(self) -> None:
+        view = self.query_one(TranscriptView)
+        if self.source_id is not None:
+            view.set_spans(self._spans(self.source_id))
+        self._load_codebook()
+        self.coder_app._token = self.project.change_token()
+        self._update_detail()
+
+    # -- events ------------------------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#sources")
+    def _source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None and int(event.option.id) != self.source_id:
+            self._show_source(int(event.option.id))
+
+    @on(OptionList.OptionSelected, "#sources")
+    def _source_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(TranscriptView).focus()
+
+    @on(TranscriptView.SelectionChanged)
+    def _selection(self, event: TranscriptView.SelectionChanged) -> None:
+        self._update_status()
+        self._update_detail()
+
+    @on(CodeTree.Highlighted)
+    def _code_highlighted(self, event: CodeTree.Highlighted) -> None:
+        self._update_detail()
+
+    @on(CodeTree.Chosen)
+    def _code_chosen(self, event: CodeTree.Chosen) -> None:
+        if self.query_one(TranscriptView).selection:
+            self._apply(event.code_id)
+            self.query_one(TranscriptView).focus()
+
+    # -- status and detail -------------------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        view = self.query_one(TranscriptView)
+        name = self.source_names.get(self.source_id or -1, "—")
+        sel = view.selection
+        parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
+        if sel:
+            parts.append(f"selected {sel[1] - sel[0]} chars [{sel[0]}–{sel[1]})")
+        parts.append("characters" if view.char_mode else self.nlp_state)
+        parts.append(f"coder {self.project.coder}")
+        if self.recent:
+            parts.append(
+                "recent "
+                + " ".join(
+                    f"{i}:{self.codes[c].label}"
+                    for i, c in enumerate(self.recent, 1)
+                    if c in self.codes
+                )
+            )
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def _update_detail(self) -> None:
+        view = self.query_one(TranscriptView)
+        text = Text()
+        under = view.spans_between(view.cursor, view.cursor) if view.text else []
+        for span in under[:4]:
+            code = self.codes.get(span.code_id)
+            text.append(f"■ {span.label} ", style=self.colours.get(span.code_id, ""))
+            text.append(f"{code.name if code else ''}  ", style="bold")
+            text.append(f"[{span.start}–{span.end}) {span.coder}\n", style="dim")
+            memo = self.project.coding(span.id).memo
+            if memo:
+                text.append(f"  memo: {memo}\n", style="italic")
+        code_id = self.query_one(CodeTree).highlighted
+        code = self.codes.get(code_id) if code_id is not None else None
+        if code:
+            if under:
+                text.append("\n")
+            text.append(f"{code.label} {code.name}", style="bold")
+            if code.name_en:
+                text.append(f"  {code.name_en}", style="dim")
+            text.append(f"\n{code.level}")
+            if code.paradigm_role:
+                text.append(
+                    f" · {code.paradigm_role} {PARADIGM_ROLE_ZH.get(code.paradigm_role, '')}"
+                )
+            if code.axis:
+                text.append(f" · {code.axis}")
+            if code.in_vivo:
+                text.append(" · in vivo")
+            for field, head in (
+                ("definition", "定义"),
+                ("inclusion", "纳入"),
+                ("exclusion", "排除"),
+                ("example", "例"),
+            ):
+                value = getattr(code, field)
+                if value:
+                    text.append(f"\n{head} ", style="bold dim")
+                    text.append(value)
+            for memo in self.project.memos(target="code", target_id=code.id)[:3]:
+                text.append("\nmemo ", style="bold dim")
+                text.append(memo.text[:200], style="italic")
+        self.query_one("#detail", Static).update(text)
+
+    # -- coding ------------------------------------------------------------------------------------
+
+    def _selection_or_warn(self) -> tuple[int, int] | None:
+        view = self.query_one(TranscriptView)
+        sel = view.selection
+        if sel is None:
+            self.notify(
+                "select a passage first (shift+arrows, s sentence, t turn, or drag)",
+                severity="warning",
+            )
+        return sel
+
+    def _remember(self, code_id: int) -> None:
+        if code_id in self.recent:
+            self.recent.remove(code_id)
+        self.recent.insert(0, code_id)
+        del self.recent[9:]
+
+    def _apply(self, code_id: int) -> None:
+        sel = self._selection_or_warn()
+        if sel is None or self.source_id is None:
+            return
+        try:
+            self.project.code_span(self.source_id, sel[0], sel[1], code_id)
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._remember(code_id)
+        code = self.codes[code_id]
+        self.notify(f"coded {sel[1] - sel[0]} chars as {code.label} {code.name}", timeout=2)
+        self._refresh_after_coding()
+        self._update_status()
+
+    def action_apply_highlighted(self) -> None:
+        code_id = self.query_one(CodeTree).highlighted
+        if code_id is None:
+            self.notify(
+                "highlight a code in the tree first (ctrl+t), or press c", severity="warning"
+            )
+            return
+        self._apply(code_id)
+
+    def action_recent(self, n: int) -> None:
+        if n <= len(self.recent):
+            self._apply(self.recent[n - 1])
+        else:
+            self.notify(f"no recent code {n} yet", severity="warning")
+
+    def action_pick_code(self) -> None:
+        if self._selection_or_warn() is None:
+            return
+
+        def picked(result: int | str | None) -> None:
+            if isinstance(result, int):
+                self._apply(result)
+            elif isinstance(result, str):
+                self._code_new(result, in_vivo=False)
+
+        self.app.push_screen(CodePicker(list(self.codes.values())), picked)
+
+    def _code_new(self, name: str, *, in_vivo: bool) -> None:
+        sel = self._selection_or_warn()
+        if sel is None or self.source_id is None:
+            return
+        highlighted = self.query_one(CodeTree).highlighted
+        parent = (
+            highlighted
+            if highlighted is not None and self.codes[highlighted].level == "axial"
+            else None
+        )
+        try:
+            code_id, _ = self.project.code_new(
+                self.source_id, sel[0], sel[1], name, parent=parent, in_vivo=in_vivo
+            )
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._refresh_after_coding()
+        self._remember(code_id)
+        code = self.codes[code_id]
+        self.notify(f"coded as {'in-vivo ' if in_vivo else ''}{code.label} {code.name}", timeout=2)
+        self._update_status()
+
+    def action_new_code(self) -> None:
+        if self._selection_or_warn() is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self._code_new(name, in_vivo=False)
+
+        self.app.push_screen(
+            TextPrompt("New code from the selection 新建初始概念", placeholder="name"), named
+        )
+
+    def action_in_vivo(self) -> None:
+        """The selected words become the code's name (an in-vivo code), at one key."""
+        sel = self._selection_or_warn()
+        if sel is None:
+            return
+        view = self.query_one(TranscriptView)
+        name = _TRIM.sub("", view.text[sel[0] : sel[1]]).replace("\n", " ")
+        if not name:
+            self.notify("the selection has no words to name a code", severity="warning")
+            return
+        if len(name) > 60:
+            self.notify("an in-vivo name is a short phrase: select fewer words", severity="warning")
+            return
+        self._code_new(name, in_vivo=True)
+
+    def _codings_here(self) -> list[Span]:
+        view = self.query_one(TranscriptView)
+        return view.spans_between(view.cursor, view.cursor)
+
+    def _choose_coding(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
+        here = self._codings_here()
+        if not here:
+            self.notify("no coding under the cursor", severity="warning")
+            return
+        if len(here) == 1:
+            then(here[0])
+            return
+        options = [
+            (
+                str(i),
+                Text.assemble(
+                    (f"{s.label} ", "bold"),
+                    self.codes[s.code_id].name,
+                    (f"  [{s.start}–{s.end}) {s.coder}", "dim"),
+                ),
+            )
+            for i, s in enumerate(here)
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                then(here[int(key)])
+
+        self.app.push_screen(Chooser(title, options), chosen)
+
+    def action_uncode(self) -> None:
+        def remove(span: Span) -> None:
+            try:
+                self.project.uncode(span.id)
+            except CoderError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"removed {span.label} at {span.start}–{span.end}", timeout=2)
+            self._refresh_after_coding()
+
+        self._choose_coding("Remove which coding?", remove)
+
+    def action_resize(self) -> None:
+        sel = self._selection_or_warn()
+        if sel is None:
+            return
+
+        def resize(span: Span) -> None:
+            try:
+                self.project.resize_coding(span.id, *sel)
+            except CoderError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"{span.label} now covers {sel[0]}–{sel[1]}", timeout=2)
+            self._refresh_after_coding()
+
+        view = self.query_one(TranscriptView)
+        here = [
+            s for s in self.query_one(TranscriptView).spans if s.start < sel[1] and sel[0] < s.end
+        ]
+        if not here:
+            self.notify("no coding overlaps the selection", severity="warning")
+            return
+        if len(here) == 1:
+            resize(here[0])
+            return
+        view.cursor = here[0].start
+        self._choose_coding("Resize which coding?", resize)
+
+    def action_memo(self) -> None:
+        """Memo on the coding under the cursor, else on the source."""
+        here = self._codings_here()
+        if here:
+
+            def edit(span: Span) -> None:
+                current = self.project.coding(span.id).memo
+
+                def saved(text: str | None) -> None:
+                    if text is not None:
+                        self.project.set_coding_memo(span.id, text)
+                        self.notify("memo saved", timeout=2)
+                        self._refresh_after_coding()
+
+                self.app.push_screen(
+                    MemoEditor(
+                        f"Memo on coding {span.label} [{span.start}–{span.end}) 编码备忘", current
+                    ),
+                    saved,
+                )
+
+            self._choose_coding("Memo on which coding?", edit)
+            return
+        if self.source_id is None:
+            return
+        source_id = self.source_id
+
+        def saved_source(text: str | None) -> None:
+            if text:
+                self.project.add_memo(
+                    text, type="methodological", target="source", target_id=source_id
+                )
+                self.notify("memo saved", timeout=2)
+                self.coder_app._token = self.project.change_token()
+
+        self.app.push_screen(
+            MemoEditor(f"Memo on source {self.source_names[source_id]} 资料备忘"), saved_source
+        )
+
+    def action_code_memo(self) -> None:
+        code_id = self.query_one(CodeTree).highlighted
+        if code_id is None:
+            self.notify("highlight a code first", severity="warning")
+            return
+        code = self.codes[code_id]
+        existing = self.project.memos(target="code", target_id=code_id, type="code")
+
+        def saved(text: str | None) -> None:
+            if text is None:
+                return
+            if existing:
+                self.project.update_memo(existing[0].id, text=text)
+            else:
+                self.project.add_memo(text, type="code", target="code", target_id=code_id)
+            self.notify("memo saved", timeout=2)
+            self.coder_app._token = self.project.change_token()
+            self._update_detail()
+
+        self.app.push_screen(
+            MemoEditor(
+                f"Memo on {code.label} {code.name} 编码备忘", existing[0].text if existing else ""
+            ),
+            saved,
+        )
+
+    # -- navigation ---------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def jump(target: SearchJump | None) -> None:
+            if target is None:
+                return
+            self.jump_to(target.source_id, target.start, target.end)
+
+        self.app.push_screen(SearchDialog(self.project), jump)
+
+    def jump_to(self, source_id: int, start: int, end: int) -> None:
+        """Show a passage: open its source and select it."""
+        if source_id != self.source_id:
+            self._show_source(source_id)
+            listing = self.query_one("#sources", OptionList)
+            for i in range(listing.option_count):
+                if listing.get_option_at_index(i).id == str(source_id):
+                    listing.highlighted = i
+        view = self.query_one(TranscriptView)
+        view.select(start, end)
+        view.focus()
+
+    def action_focus_sources(self) -> None:
+        self.query_one("#sources", OptionList).focus()
+
+    def action_focus_tree(self) -> None:
+        self.query_one(CodeTree).tree.focus()
+
+    def action_codebook(self) -> None:
+        from coder.tui.screens.codebook import CodebookScreen
+
+        self.app.push_screen(CodebookScreen())
+
+    def action_compare(self) -> None:
+        from coder.tui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(self.query_one(CodeTree).highlighted))

@@ -1,0 +1,154 @@
+"""The code tree: core category → categories → concepts, with counts, filtered by typing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Tree
+
+from coder.model import Code
+
+LEVEL_MARK = {"selective": "◆", "axial": "■", "open": "·"}
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    code: Code
+    codings: int
+    sources: int
+    colour: str
+
+
+class CodeTree(Vertical):
+    """A filter box above a tree of codes. Posts ``Highlighted`` and ``Chosen`` with a code id."""
+
+    DEFAULT_CSS = """
+    CodeTree { height: 1fr; }
+    CodeTree > Input { height: 3; }
+    CodeTree > Tree { height: 1fr; }
+    """
+
+    filter_text: reactive[str] = reactive("", init=False)
+    """Only codes whose label or name contains this (and their ancestors) are shown."""
+
+    class Highlighted(Message):
+        def __init__(self, tree: CodeTree, code_id: int | None) -> None:
+            super().__init__()
+            self.tree = tree
+            self.code_id = code_id
+
+        @property
+        def control(self) -> CodeTree:
+            return self.tree
+
+    class Chosen(Message):
+        def __init__(self, tree: CodeTree, code_id: int) -> None:
+            super().__init__()
+            self.tree = tree
+            self.code_id = code_id
+
+        @property
+        def control(self) -> CodeTree:
+            return self.tree
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[CodeRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter codes 筛选…", id="code-filter")
+        tree: Tree[int] = Tree("Codes 编码", id="code-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> Tree[int]:
+        return self.query_one("#code-tree", Tree)
+
+    @property
+    def highlighted(self) -> int | None:
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
+
+    def set_codes(self, rows: list[CodeRow]) -> None:
+        keep = self.highlighted
+        self.rows = rows
+        self._rebuild(keep)
+
+    def _rebuild(self, keep: int | None = None) -> None:
+        tree = self.tree
+        tree.clear()
+        by_id = {r.code.id: r for r in self.rows}
+        kids: dict[int | None, list[CodeRow]] = {}
+        for r in self.rows:
+            parent = r.code.parents[0] if r.code.parents and r.code.parents[0] in by_id else None
+            kids.setdefault(parent, []).append(r)
+        needle = self.filter_text.strip().lower()
+        visible: set[int] = set()
+        if needle:
+            for r in self.rows:
+                if needle in r.code.label.lower() or needle in r.code.name.lower():
+                    visible.add(r.code.id)
+                    # and every ancestor
+                    stack = list(r.code.parents)
+                    while stack:
+                        p = stack.pop()
+                        if p in by_id and p not in visible:
+                            visible.add(p)
+                            stack.extend(by_id[p].code.parents)
+        target = None
+
+        def add(node, parent: int | None) -> None:  # type: ignore[no-untyped-def]
+            nonlocal target
+            for r in kids.get(parent, []):
+                if needle and r.code.id not in visible:
+                    continue
+                label = Text.assemble(
+                    (LEVEL_MARK[r.code.level] + " ", r.colour or "white"),
+                    (f"{r.code.label} ", "bold"),
+                    r.code.name,
+                    (f"  {r.codings}", "dim"),
+                )
+                if kids.get(r.code.id):
+                    child = node.add(label, data=r.code.id, expand=True)
+                    add(child, r.code.id)
+                else:
+                    child = node.add_leaf(label, data=r.code.id)
+                if r.code.id == keep:
+                    target = child
+
+        add(tree.root, None)
+        tree.root.expand()
+        if target is not None:
+            tree.move_cursor(target)
+
+    def watch_filter_text(self) -> None:
+        self._rebuild(self.highlighted)
+
+    @on(Input.Changed, "#code-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#code-filter")
+    def _to_tree(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.tree.focus()
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self, event.node.data))
+
+    @on(Tree.NodeSelected)
+    def _chosen(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Chosen(self, event.node.data))

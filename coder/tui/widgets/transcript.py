@@ -1,0 +1,489 @@
+"""The transcript: a source's text with coded spans coloured, their labels in a margin, speakers
+set apart, a cursor and a selection. Rendered line by line (the Line API), so a transcript of
+hundreds of thousands of characters scrolls and edits as fast as a short one.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from coder.text.nlp import TextAnalysis
+from coder.tui.widgets.layout import Layout, cells
+
+GUTTER = 10
+_BASE = Style()
+_SPEAKER = Style(bold=True, color="bright_cyan")
+_INTERVIEWER = Style(bold=True, color="bright_black")
+_GUTTER = Style(color="bright_black")
+_SELECTED = Style(reverse=True)
+_CURSOR = Style(reverse=True, bold=True, underline=True)
+_INTERVIEWER_LABELS = {
+    "访谈者",
+    "采访者",
+    "访问者",
+    "主持人",
+    "研究者",
+    "调研员",
+    "问",
+    "Q",
+    "I",
+    "Interviewer",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A coding as the transcript shows it."""
+
+    id: int
+    start: int
+    end: int
+    code_id: int
+    label: str
+    colour: str
+    coder: str
+
+
+def tint(colour: str, amount: float = 0.45, base: tuple[int, int, int] = (30, 30, 30)) -> Color:
+    """The code's colour mixed into the dark background, so text stays readable on it."""
+    try:
+        r, g, b = Color.parse(colour or "#888888").get_truecolor()
+    except Exception:
+        r, g, b = (136, 136, 136)
+    mix = [int(c * amount + bc * (1 - amount)) for c, bc in zip((r, g, b), base, strict=True)]
+    return Color.from_rgb(*mix)
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Shows one source. Attributes down (``load``), messages up (``SelectionChanged``)."""
+
+    DEFAULT_CSS = """
+    TranscriptView { background: $surface; }
+    TranscriptView:focus { background-tint: $foreground 3%; }
+    """
+
+    BINDINGS = [
+        Binding("left", "move(-1)", "Left", show=False, id="transcript.left"),
+        Binding("right", "move(1)", "Right", show=False, id="transcript.right"),
+        Binding("up", "line(-1)", "Up", show=False, id="transcript.up"),
+        Binding("down", "line(1)", "Down", show=False, id="transcript.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.pageup"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.pagedown"),
+        Binding("home", "edge(-1)", "Line start", show=False, id="transcript.home"),
+        Binding("end", "edge(1)", "Line end", show=False, id="transcript.end"),
+        Binding("ctrl+left,b", "word(-1)", "Word back", show=False, id="transcript.word_back"),
+        Binding(
+            "ctrl+right,w", "word(1)", "Word forward", show=False, id="transcript.word_forward"
+        ),
+        Binding("shift+left", "extend(-1)", "Select left", show=False, id="transcript.select_left"),
+        Binding(
+            "shift+right", "extend(1)", "Select right", show=False, id="transcript.select_right"
+        ),
+        Binding("shift+up", "extend_line(-1)", "Select up", show=False, id="transcript.select_up"),
+        Binding(
+            "shift+down", "extend_line(1)", "Select down", show=False, id="transcript.select_down"
+        ),
+        Binding(
+            "ctrl+shift+right,W",
+            "extend_word(1)",
+            "Select word",
+            show=False,
+            id="transcript.select_word",
+        ),
+        Binding(
+            "ctrl+shift+left,B",
+            "extend_word(-1)",
+            "Unselect word",
+            show=False,
+            id="transcript.unselect_word",
+        ),
+        Binding("s", "select_sentence", "Sentence", id="transcript.sentence"),
+        Binding("t", "select_turn", "Turn", id="transcript.turn"),
+        Binding("plus,equals_sign", "grow(1)", "Grow", show=False, id="transcript.grow"),
+        Binding("minus", "grow(-1)", "Shrink", show=False, id="transcript.shrink"),
+        Binding("escape", "clear_selection", "Clear selection", show=False, id="transcript.clear"),
+        Binding("C", "toggle_chars", "Characters/words", show=False, id="transcript.chars"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    """The caret, as a code-point offset into the text."""
+    anchor: reactive[int | None] = reactive(None, init=False)
+    """Where the selection started, or None when nothing is selected."""
+    char_mode: reactive[bool] = reactive(False, init=False)
+    """Select by characters instead of snapping to whole words."""
+
+    class SelectionChanged(Message):
+        """The cursor or the selection moved."""
+
+        def __init__(
+            self, view: TranscriptView, cursor: int, selection: tuple[int, int] | None
+        ) -> None:
+            super().__init__()
+            self.view = view
+            self.cursor = cursor
+            self.selection = selection
+
+        @property
+        def control(self) -> TranscriptView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+        self.source_id: int | None = None
+        self.analysis: TextAnalysis | None = None
+        self.turn_labels: list[tuple[int, int, str]] = []
+        self.spans: list[Span] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self._layout: Layout | None = None
+        self._cache: dict[int, Strip] = {}
+        self._preferred_column: int | None = None
+        self._dragging = False
+
+    # -- data in ---------------------------------------------------------------------------------
+
+    def load(
+        self, source_id: int, text: str, turns: list[tuple[int, int, str]], spans: list[Span]
+    ) -> None:
+        """Show a source. ``turns`` are (label start, speech start, speaker)."""
+        same = source_id == self.source_id
+        self.source_id = source_id
+        self.text = text
+        self.turn_labels = turns
+        if not same:
+            self.analysis = None
+        self.set_spans(spans)
+        self._layout = None
+        self._relayout()
+        if not same:
+            self.anchor = None
+            self.cursor = 0
+            self.scroll_to(0, 0, animate=False)
+        else:
+            self.cursor = min(self.cursor, len(text))
+
+    def set_spans(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        self._starts = [s.start for s in self.spans]
+        self._longest = max((s.end - s.start for s in self.spans), default=0)
+        self._cache.clear()
+        self.refresh()
+
+    def set_analysis(self, source_id: int, analysis: TextAnalysis) -> None:
+        if source_id == self.source_id:
+            self.analysis = analysis
+
+    # -- geometry ----------------------------------------------------------------------------------
+
+    @property
+    def layout_(self) -> Layout:
+        if self._layout is None:
+            self._relayout()
+        assert self._layout is not None
+        return self._layout
+
+    def _text_width(self) -> int:
+        return max(self.scrollable_content_region.width - GUTTER - 1, 10)
+
+    def _relayout(self) -> None:
+        width = self._text_width()
+        self._layout = Layout(self.text, width)
+        self._cache.clear()
+        self.virtual_size = Size(width + GUTTER + 1, len(self._layout.lines))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._layout is None or self._layout.width != self._text_width():
+            self._relayout()
+            self._scroll_to_cursor()
+
+    # -- selection ---------------------------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span, snapped to whole words unless in character mode."""
+        if self.anchor is None or self.anchor == self.cursor:
+            return None
+        start, end = sorted((self.anchor, self.cursor))
+        if not self.char_mode and self.analysis is not None:
+            start, end = self.analysis.snap(start, end)
+        return (start, end)
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` and put the cursor at its end."""
+        start, end = max(0, start), min(len(self.text), end)
+        self.anchor = start
+        self.cursor = end
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._invalidate_between(old, new)
+        self._scroll_to_cursor()
+        self.post_message(self.SelectionChanged(self, new, self.selection))
+
+    def watch_anchor(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def watch_char_mode(self) -> None:
+        self._cache.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(self, self.cursor, self.selection))
+
+    def _invalidate_between(self, a: int, b: int) -> None:
+        if self._layout is None:
+            return
+        if self.anchor is not None:
+            # The selection's snapped edges can move lines away: repaint what is visible.
+            self._cache.clear()
+            self.refresh()
+            return
+        for off in (a, b):
+            line = self._layout.line_of(min(off, len(self.text)))
+            self._cache.pop(line, None)
+            self.refresh_line(line - self.scroll_offset.y)
+
+    def refresh_line(self, y: int) -> None:
+        if 0 <= y < self.size.height:
+            from textual.geometry import Region
+
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_to_cursor(self) -> None:
+        if self._layout is None:
+            return
+        line = self._layout.line_of(self.cursor)
+        top = self.scroll_offset.y
+        height = max(self.size.height, 1)
+        if line < top:
+            self.scroll_to(y=line, animate=False)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False)
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def _move_to(self, offset: int, *, extend: bool = False, keep_column: bool = False) -> None:
+        offset = min(max(offset, 0), len(self.text))
+        if extend and self.anchor is None:
+            self.anchor = self.cursor
+        elif not extend and self.anchor is not None:
+            self.anchor = None
+        if not keep_column:
+            self._preferred_column = None
+        self.cursor = offset
+
+    def action_move(self, step: int) -> None:
+        self._move_to(self.cursor + step)
+
+    def action_extend(self, step: int) -> None:
+        self._move_to(self.cursor + step, extend=True)
+
+    def _line_target(self, step: int) -> int:
+        lay = self.layout_
+        line = lay.line_of(self.cursor)
+        if self._preferred_column is None:
+            self._preferred_column = lay.column_of(self.cursor)
+        target = lay.text_line_index(line, step)
+        return lay.offset_at(target, self._preferred_column)
+
+    def action_line(self, step: int) -> None:
+        self._move_to(self._line_target(step), keep_column=True)
+
+    def action_extend_line(self, step: int) -> None:
+        self._move_to(self._line_target(step), extend=True, keep_column=True)
+
+    def action_page(self, step: int) -> None:
+        page = max(self.size.height - 2, 1)
+        target = self._line_target(step * page)
+        self.scroll_to(y=self.scroll_offset.y + step * page, animate=False)
+        self._move_to(target, keep_column=True)
+
+    def action_edge(self, side: int) -> None:
+        lay = self.layout_
+        line = lay.lines[lay.line_of(self.cursor)]
+        self._move_to(line.start if side < 0 else line.end)
+
+    def _word_step(self, step: int) -> int:
+        pos = self.cursor
+        if self.analysis is None:
+            return pos + step
+        words = self.analysis.words
+        if step > 0:
+            i = bisect.bisect_right(words, (pos, float("inf")))
+            here = self.analysis.word_at(pos)
+            if here is not None and here[1] > pos:
+                return here[1]
+            return words[i][1] if i < len(words) else len(self.text)
+        i = bisect.bisect_left(words, (pos, -1)) - 1
+        return words[i][0] if i >= 0 else 0
+
+    def action_word(self, step: int) -> None:
+        self._move_to(self._word_step(step))
+
+    def action_extend_word(self, step: int) -> None:
+        self._move_to(self._word_step(step), extend=True)
+
+    def action_select_sentence(self) -> None:
+        span = self.analysis.sentence_at(self.cursor) if self.analysis else None
+        if span:
+            self.select(*span)
+
+    def action_select_turn(self) -> None:
+        span = self.analysis.block_at(self.cursor) if self.analysis else None
+        if span:
+            self.select(*span)
+
+    def action_grow(self, step: int) -> None:
+        """Grow (or shrink) the selection by a word at its end."""
+        if self.anchor is None:
+            self.anchor = self.cursor
+        self._move_to(self._word_step(step), extend=True)
+
+    def action_clear_selection(self) -> None:
+        self.anchor = None
+        self.post_message(self.SelectionChanged(self, self.cursor, None))
+
+    def action_toggle_chars(self) -> None:
+        self.char_mode = not self.char_mode
+
+    # -- mouse ---------------------------------------------------------------------------------
+
+    def _offset_at_event(self, event: events.MouseEvent) -> int | None:
+        x, y = event.x, event.y
+        if x < GUTTER + 1:
+            x = GUTTER + 1
+        return self.layout_.offset_at(
+            self.scroll_offset.y + y, x - GUTTER - 1 + self.scroll_offset.x
+        )
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self._offset_at_event(event)
+        if offset is None:
+            return
+        self.focus()
+        self._dragging = True
+        self.capture_mouse()
+        self.anchor = None
+        self.cursor = offset
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            offset = self._offset_at_event(event)
+            if offset is not None and offset != self.cursor:
+                if self.anchor is None:
+                    self.anchor = self.cursor
+                self.cursor = offset
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def spans_between(self, start: int, end: int) -> list[Span]:
+        """Codings that overlap ``[start, end)`` (or touch ``start`` for an empty range)."""
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_right(self._starts, max(end, start + 1) - 1)
+        return [s for s in self.spans[lo:hi] if s.start < max(end, start + 1) and s.end > start]
+
+    def render_line(self, y: int) -> Strip:
+        line_no = self.scroll_offset.y + y
+        lay = self.layout_
+        if line_no >= len(lay.lines):
+            return Strip.blank(self.size.width, self.rich_style)
+        strip = self._cache.get(line_no)
+        if strip is None:
+            strip = self._render(line_no)
+            self._cache[line_no] = strip
+        return strip.crop(self.scroll_offset.x, self.scroll_offset.x + self.size.width)
+
+    def _render(self, line_no: int) -> Strip:
+        lay = self.layout_
+        line = lay.lines[line_no]
+        base = self.rich_style
+        if line.blank:
+            return Strip([Segment(" " * (GUTTER + 1), base)], GUTTER + 1)
+        spans = self.spans_between(line.start, line.end)
+        labels = []
+        for s in spans:
+            if s.label not in labels:
+                labels.append(s.label)
+        gutter = " ".join(labels)
+        if cells_len(gutter) > GUTTER:
+            gutter = gutter[: GUTTER - 1] + "…"
+        segments = [Segment(gutter.ljust(GUTTER) + " ", base + _GUTTER)]
+        sel = self.selection
+        # Change points inside the line: spans, selection, cursor, speaker label.
+        points = {line.start, line.end}
+        for s in spans:
+            points.update(p for p in (s.start, s.end) if line.start < p < line.end)
+        if sel:
+            points.update(p for p in sel if line.start < p < line.end)
+        if line.start <= self.cursor < line.end:
+            points.update((self.cursor, self.cursor + 1))
+        speaker = self._speaker_label(line)
+        if speaker:
+            points.add(min(max(speaker[1], line.start), line.end))
+        cuts = sorted(p for p in points if line.start <= p <= line.end)
+        width = GUTTER + 1
+        text = self.text
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if a >= b:
+                continue
+            style = base
+            if speaker and a < speaker[1]:
+                style += _INTERVIEWER if speaker[2] in _INTERVIEWER_LABELS else _SPEAKER
+            covering = [s for s in spans if s.start <= a and b <= s.end]
+            if covering:
+                top = min(covering, key=lambda s: s.end - s.start)
+                style += Style(bgcolor=tint(top.colour), underline=len(covering) > 1)
+            if sel and sel[0] <= a and b <= sel[1]:
+                style += _SELECTED
+            if a == self.cursor and self.has_focus:
+                style += _CURSOR
+            chunk = text[a:b]
+            segments.append(Segment(chunk, style))
+            width += cells_len(chunk)
+        if self.cursor == line.end and self._is_last_line_of_offset(line_no):
+            mark = _CURSOR if self.has_focus else Style()
+            segments.append(Segment(" ", base + mark))
+            width += 1
+        return Strip(segments, width)
+
+    def _is_last_line_of_offset(self, line_no: int) -> bool:
+        return self.layout_.line_of(self.cursor) == line_no
+
+    def _speaker_label(self, line) -> tuple[int, int, str] | None:  # type: ignore[no-untyped-def]
+        if not line.first or not self.turn_labels:
+            return None
+        i = bisect.bisect_right(self.turn_labels, (line.start, float("inf"), "")) - 1
+        if i >= 0:
+            label_start, speech_start, speaker = self.turn_labels[i]
+            if label_start == line.start or (label_start >= line.start and label_start < line.end):
+                return (label_start, speech_start, speaker)
+        return None
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+
+def cells_len(text: str) -> int:
+    return sum(cells(c) for c in text)
