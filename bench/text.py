@@ -55,7 +55,14 @@ def run(ctx: Context) -> list[Result]:
         "text = ''.join(p.read_text(encoding='utf-8-sig') for p in sorted(pathlib.Path(sys.argv[1]).iterdir()))\n"
         "t = time.perf_counter(); jieba.initialize(); jieba.lcut(text); print(time.perf_counter() - t)\n"
     )
-    raw = float(subprocess.run([sys.executable, "-c", probe, str(work / "corpus")], capture_output=True, text=True, check=True).stdout)
+    raw = float(
+        subprocess.run(
+            [sys.executable, "-c", probe, str(work / "corpus")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
 
     # First segmentation of a 15,000-character transcript, in a fresh process: with the models
     # loading, and (the figure the target is about) once they are loaded.
@@ -73,11 +80,25 @@ def run(ctx: Context) -> list[Result]:
         "t = time.perf_counter(); p.analysis('long-15k'); first = time.perf_counter() - t\n"
         "print(load, first)\n"
     )
-    load, first = map(float, subprocess.run([sys.executable, "-c", seg, str(project)], capture_output=True, text=True, check=True).stdout.split())
+    load, first = map(
+        float,
+        subprocess.run(
+            [sys.executable, "-c", seg, str(project)], capture_output=True, text=True, check=True
+        ).stdout.split(),
+    )
     mb = size / 1e6
     return [
-        Result(f"import: demo corpus ×{files // 13} ({files} files, {chars / 1e6:.1f} M chars, {mb:.1f} MB)", elapsed),
-        Result("import: throughput (segmentation is lazy)", mb / elapsed, unit="MB/s", target=5.0, higher_is_better=True),
+        Result(
+            f"import: demo corpus ×{files // 13} ({files} files, {chars / 1e6:.1f} M chars, {mb:.1f} MB)",
+            elapsed,
+        ),
+        Result(
+            "import: throughput (segmentation is lazy)",
+            mb / elapsed,
+            unit="MB/s",
+            target=5.0,
+            higher_is_better=True,
+        ),
         Result("  raw jieba.lcut over the same text (for scale)", raw),
         Result("  import time ÷ raw jieba time", elapsed / raw, unit="x"),
         Result("text: first segmentation of a 15,000-char transcript", first, target=0.150),

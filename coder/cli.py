@@ -555,6 +555,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", default="demo/tonghe.coder")
     p.add_argument("--no-tui", action="store_true", help="only build and summarise")
 
+    p = add("open", cmd_open, "open a project in the terminal UI")
+    p.add_argument("project")
+
     p = add(
         "import",
         cmd_import,

@@ -352,7 +352,11 @@ def test_import_keeps_the_good_files_of_a_mixed_batch(
     empty.write_bytes(b"")
     r = cli("import", project_path, empty, S203, "--json")
     assert r.code == 1
-    assert json.loads(r.out) == {"imported": 1, "failed": 1, "sources": ["S2-03"]}  # still one document
+    assert json.loads(r.out) == {
+        "imported": 1,
+        "failed": 1,
+        "sources": ["S2-03"],
+    }  # still one document
     assert "empty.txt" in r.err
     assert [s["name"] for s in json_doc(cli("sources", project_path, "--json"))] == ["S2-03"]
 

@@ -76,7 +76,11 @@ def test_english_text_uses_english_tokens_and_sentences() -> None:
     text = "We met every month. The district head came! Did it help?"
     assert nlp.detect_language(text) == "en"
     a = nlp.analyse(text, [], "en")
-    assert [text[s:e] for s, e in a.sentences] == ["We met every month.", "The district head came!", "Did it help?"]
+    assert [text[s:e] for s, e in a.sentences] == [
+        "We met every month.",
+        "The district head came!",
+        "Did it help?",
+    ]
     assert text[slice(*a.words[1])] == "met"
 
 
@@ -136,7 +140,11 @@ def test_vtt_voices_become_speakers(tmp_path: Path) -> None:
     assert draft.text == "受访者：条块联动很重要。\n没有说话人的一句。\n"
     first, second = draft.turns
     assert (first.speaker, draft.text[first.start : first.end]) == ("受访者", "条块联动很重要。")
-    assert (second.speaker, second.timestamp, draft.text[second.start : second.end]) == ("", "00:00:04", "没有说话人的一句。")
+    assert (second.speaker, second.timestamp, draft.text[second.start : second.end]) == (
+        "",
+        "00:00:04",
+        "没有说话人的一句。",
+    )
 
 
 def test_malformed_subtitles_are_refused(tmp_path: Path) -> None:
@@ -165,7 +173,10 @@ def _pdf_with_text(path: Path, text: str) -> None:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     path.write_bytes(bytes(out))
 
 
@@ -222,7 +233,10 @@ def test_term_matching_respects_word_boundaries(demo: Project) -> None:
     inside = [p for p in loose if (p.source, p.start) not in whole_spans]
     for p in inside:  # 会商 inside 会商日 or 基层会商日: only substring matching finds it
         text = demo.source_text(p.source)
-        assert text[p.start : p.start + 3] == "会商日" or text[p.start - 2 : p.start + 3] == "基层会商日"
+        assert (
+            text[p.start : p.start + 3] == "会商日"
+            or text[p.start - 2 : p.start + 3] == "基层会商日"
+        )
 
 
 @pytest.mark.parametrize(
@@ -241,7 +255,9 @@ def test_dry_run_equals_real_run_and_undo_removes_it(kwargs: dict, demo: Project
     assert planned and snapshot(demo.path) == before  # planning changes nothing
     ids = autocode.run(demo, "a08", planned)
     got = demo.segments(ids=ids)
-    assert [(s.source, s.start, s.end, s.text) for s in got] == [(p.source, p.start, p.end, p.text) for p in planned]
+    assert [(s.source, s.start, s.end, s.text) for s in got] == [
+        (p.source, p.start, p.end, p.text) for p in planned
+    ]
     assert demo.log()[-1].action == "autocode"
     assert autocode.plan(demo, "a08", **kwargs) == []  # a second run would add nothing
     demo.undo()
@@ -269,7 +285,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, s
     return code, out, err
 
 
-def test_folder_import_is_one_undoable_event(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_import_is_one_undoable_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     from tests.conftest import CORPUS
@@ -299,7 +317,9 @@ def test_search_autocode_words_commands(demo: Project, capsys: pytest.CaptureFix
     assert code == 0 and {h["source"] for h in hits} == {"S2-01", "S3-01"}
     assert set(hits[0]) >= {"source", "start", "end", "left", "match", "right"}
     before = len(demo.log())
-    code, out, _ = _run(capsys, "autocode", path, "--code", "a08", "--term", "基层会商日", "--dry-run", "--json")
+    code, out, _ = _run(
+        capsys, "autocode", path, "--code", "a08", "--term", "基层会商日", "--dry-run", "--json"
+    )
     dry = json.loads(out)
     assert code == 0 and dry and len(demo.log()) == before
     code, out, _ = _run(capsys, "autocode", path, "--code", "a08", "--term", "基层会商日", "--json")
@@ -314,7 +334,9 @@ def test_search_autocode_words_commands(demo: Project, capsys: pytest.CaptureFix
     assert code == 1 and "regular expression" in err and len(err.strip().splitlines()) == 1
 
 
-def test_speaker_labels_are_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_speaker_labels_are_configurable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p.coder"
     src = tmp_path / "S8-01.txt"
     src.write_text("主任：会商日每月一次。\n书记：我同意。\n", encoding="utf-8")

@@ -52,7 +52,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("keys", style="bold cyan", no_wrap=True)
         table.add_column("does")
         table.add_column("in", style="dim", no_wrap=True)
-        for keys, desc, where in binding_rows(self.below):
+        self.rows = binding_rows(self.below)
+        for keys, desc, where in self.rows:
             table.add_row(keys, desc, where.replace("Screen", "").replace("CoderApp", "everywhere"))
         with VerticalScroll(id="dialog", classes="wide tall"):
             yield Label(Text("Keys 快捷键   (esc closes)", style="bold"), classes="dialog-title")

@@ -25,6 +25,7 @@ from coder.tui.screens.dialogs import (
     TextPrompt,
 )
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
+from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class MainScreen(Screen[None]):
         self.source_id: int | None = None
         self.source_names: dict[int, str] = {}
         self.nlp_state = "loading words…"
+        self.flash = ""
+        """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
 
     @property
     def coder_app(self) -> CoderApp:
@@ -111,17 +114,24 @@ class MainScreen(Screen[None]):
                 yield OptionList(id="sources")
             yield TranscriptView(id="transcript")
             with Vertical(id="right"):
-                yield Static(
-                    "Codes 编码  (open 初始概念 · axial 范畴 · core 核心范畴)", classes="pane-title"
-                )
+                yield Static("Codes 编码", classes="pane-title")
                 yield CodeTree(id="codes")
-                yield Static("", id="detail")
-        yield Static("", id="status")
+                yield TextPane(id="detail")
+        yield TextPane(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < 100, "-narrow")
+        if not self.coder_app.nlp_enabled:
+            self.nlp_state = "characters (word list off)"
         self.reload()
         self.query_one(TranscriptView).focus()
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < 100
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._load_sources()
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -158,13 +168,19 @@ class MainScreen(Screen[None]):
         listing = self.query_one("#sources", OptionList)
         keep = listing.highlighted
         listing.clear_options()
+        from coder.tui.widgets.transcript import cells_len
+
+        # One line per source: name, role (shortened to fit), codings.
+        room = 11 if self.has_class("-narrow") else 19
         for s in sources:
             role = s.attributes.get("role") or s.attributes.get("职务") or ""
-            n = covered.get(s.id, 0)
+            count = str(covered.get(s.id, 0))
+            space = room - cells_len(s.name) - len(count) - 2
+            while role and cells_len(role) > space:
+                role = role[:-1]
             listing.add_option(
                 Option(
-                    Text.assemble((s.name, "bold"), f" {role}" if role else "", (f"  {n}", "dim")),
-                    id=str(s.id),
+                    Text.assemble((s.name, "bold"), " ", role, " ", (count, "dim")), id=str(s.id)
                 )
             )
         if sources:
@@ -220,7 +236,7 @@ class MainScreen(Screen[None]):
             view.set_spans(self._spans(self.source_id))
         self._load_codebook()
         self.coder_app._token = self.project.change_token()
-        self._update_detail()
+        self._update_detail(force=True)
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -259,6 +275,9 @@ class MainScreen(Screen[None]):
             parts.append(f"selected {sel[1] - sel[0]} chars [{sel[0]}–{sel[1]})")
         parts.append("characters" if view.char_mode else self.nlp_state)
         parts.append(f"coder {self.project.coder}")
+        if self.flash:
+            parts.append(self.flash)
+            self.flash = ""
         if self.recent:
             parts.append(
                 "recent "
@@ -268,21 +287,25 @@ class MainScreen(Screen[None]):
                     if c in self.codes
                 )
             )
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.query_one("#status", TextPane).show(" · ".join(parts))
 
-    def _update_detail(self) -> None:
+    def _update_detail(self, *, force: bool = False) -> None:
         view = self.query_one(TranscriptView)
+        under = view.spans_between(view.cursor, view.cursor)[:4] if view.text else []
+        code_id = self.query_one(CodeTree).highlighted
+        key = (tuple(s.id for s in under), code_id)
+        if key == getattr(self, "_detail_key", None) and not force:
+            return  # cursor moves inside the same codings: nothing to redraw
+        self._detail_key = key
         text = Text()
-        under = view.spans_between(view.cursor, view.cursor) if view.text else []
-        for span in under[:4]:
+        memos = dict(self._coding_memos(view.source_id)) if under else {}
+        for span in under:
             code = self.codes.get(span.code_id)
             text.append(f"■ {span.label} ", style=self.colours.get(span.code_id, ""))
             text.append(f"{code.name if code else ''}  ", style="bold")
             text.append(f"[{span.start}–{span.end}) {span.coder}\n", style="dim")
-            memo = self.project.coding(span.id).memo
-            if memo:
-                text.append(f"  memo: {memo}\n", style="italic")
-        code_id = self.query_one(CodeTree).highlighted
+            if memos.get(span.id):
+                text.append(f"  memo: {memos[span.id]}\n", style="italic")
         code = self.codes.get(code_id) if code_id is not None else None
         if code:
             if under:
@@ -312,7 +335,25 @@ class MainScreen(Screen[None]):
             for memo in self.project.memos(target="code", target_id=code.id)[:3]:
                 text.append("\nmemo ", style="bold dim")
                 text.append(memo.text[:200], style="italic")
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", TextPane).show(text)
+
+    def _coding_memos(self, source_id: int | None) -> dict[int, str]:
+        """Memos on the open source's codings (read once per change, not per key)."""
+        cached = getattr(self, "_memo_cache", None)
+        if cached is None or cached[0] != (source_id, self.coder_app._token):
+            from sqlalchemy import select
+
+            from coder.store.schema import codings
+
+            with self.project._read() as conn:
+                rows = conn.execute(
+                    select(codings.c.id, codings.c.memo).where(
+                        codings.c.source_id == source_id, codings.c.memo != ""
+                    )
+                ).all()
+            cached = ((source_id, self.coder_app._token), dict(rows))
+            self._memo_cache = cached
+        return cached[1]
 
     # -- coding ------------------------------------------------------------------------------------
 
@@ -337,14 +378,31 @@ class MainScreen(Screen[None]):
         if sel is None or self.source_id is None:
             return
         try:
-            self.project.code_span(self.source_id, sel[0], sel[1], code_id)
+            coding = self.project.code_span(self.source_id, sel[0], sel[1], code_id)
         except CoderError as exc:
             self.notify(str(exc), severity="error")
             return
         self._remember(code_id)
         code = self.codes[code_id]
-        self.notify(f"coded {sel[1] - sel[0]} chars as {code.label} {code.name}", timeout=2)
-        self._refresh_after_coding()
+        # The fast path: one span into the view, one count in the tree (no reload, no toast).
+        view = self.query_one(TranscriptView)
+        view.add_span(
+            Span(
+                coding.id,
+                coding.start,
+                coding.end,
+                code_id,
+                code.label,
+                self.colours.get(code_id, ""),
+                self.project.coder,
+            )
+        )
+        tree = self.query_one(CodeTree)
+        count = next((r.codings for r in tree.rows if r.code.id == code_id), 0) + 1
+        tree.set_count(code_id, count)
+        self.coder_app._token = self.project.change_token()
+        self.flash = f"coded {sel[1] - sel[0]} chars as {code.label} {code.name}"
+        self._update_detail(force=True)
         self._update_status()
 
     def action_apply_highlighted(self) -> None:
@@ -425,15 +483,27 @@ class MainScreen(Screen[None]):
         self._code_new(name, in_vivo=True)
 
     def _codings_here(self) -> list[Span]:
+        """Codings the user means: those overlapping the selection (the one that matches it
+        first), else those under the cursor or ending right at it."""
         view = self.query_one(TranscriptView)
-        return view.spans_between(view.cursor, view.cursor)
+        sel = view.selection
+        if sel:
+            hits = view.spans_between(*sel)
+            return sorted(hits, key=lambda s: (abs(s.start - sel[0]) + abs(s.end - sel[1]), -s.id))
+        here = view.spans_between(view.cursor, view.cursor)
+        if not here and view.cursor > 0:
+            here = [
+                s for s in view.spans_between(view.cursor - 1, view.cursor) if s.end == view.cursor
+            ]
+        return here
 
     def _choose_coding(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
         here = self._codings_here()
         if not here:
             self.notify("no coding under the cursor", severity="warning")
             return
-        if len(here) == 1:
+        sel = self.query_one(TranscriptView).selection
+        if len(here) == 1 or (sel and (here[0].start, here[0].end) == sel):
             then(here[0])
             return
         options = [
@@ -480,17 +550,9 @@ class MainScreen(Screen[None]):
             self.notify(f"{span.label} now covers {sel[0]}–{sel[1]}", timeout=2)
             self._refresh_after_coding()
 
-        view = self.query_one(TranscriptView)
-        here = [
-            s for s in self.query_one(TranscriptView).spans if s.start < sel[1] and sel[0] < s.end
-        ]
-        if not here:
+        if not self._codings_here():
             self.notify("no coding overlaps the selection", severity="warning")
             return
-        if len(here) == 1:
-            resize(here[0])
-            return
-        view.cursor = here[0].start
         self._choose_coding("Resize which coding?", resize)
 
     def action_memo(self) -> None:
@@ -549,7 +611,7 @@ class MainScreen(Screen[None]):
                 self.project.add_memo(text, type="code", target="code", target_id=code_id)
             self.notify("memo saved", timeout=2)
             self.coder_app._token = self.project.change_token()
-            self._update_detail()
+            self._update_detail(force=True)
 
         self.app.push_screen(
             MemoEditor(

@@ -25,6 +25,15 @@ class CodeRow:
     colour: str
 
 
+def _label(r: CodeRow) -> Text:
+    return Text.assemble(
+        (LEVEL_MARK[r.code.level] + " ", r.colour or "white"),
+        (f"{r.code.label} ", "bold"),
+        r.code.name,
+        (f"  {r.codings}" if r.codings or r.code.level == "open" else "", "dim"),
+    )
+
+
 class CodeTree(Vertical):
     """A filter box above a tree of codes. Posts ``Highlighted`` and ``Chosen`` with a code id."""
 
@@ -60,6 +69,7 @@ class CodeTree(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[CodeRow] = []
+        self._code_nodes: dict[int, object] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter codes 筛选…", id="code-filter")
@@ -110,24 +120,32 @@ class CodeTree(Vertical):
             for r in kids.get(parent, []):
                 if needle and r.code.id not in visible:
                     continue
-                label = Text.assemble(
-                    (LEVEL_MARK[r.code.level] + " ", r.colour or "white"),
-                    (f"{r.code.label} ", "bold"),
-                    r.code.name,
-                    (f"  {r.codings}", "dim"),
-                )
+                label = _label(r)
                 if kids.get(r.code.id):
                     child = node.add(label, data=r.code.id, expand=True)
                     add(child, r.code.id)
                 else:
                     child = node.add_leaf(label, data=r.code.id)
+                self._code_nodes[r.code.id] = child
                 if r.code.id == keep:
                     target = child
 
+        self._code_nodes = {}
         add(tree.root, None)
         tree.root.expand()
         if target is not None:
+            tree.last_line  # noqa: B018 -- lays the rebuilt tree out, so that nodes know their lines
             tree.move_cursor(target)
+
+    def set_count(self, code_id: int, codings: int) -> None:
+        """Show a new count for one code without rebuilding the tree."""
+        for i, r in enumerate(self.rows):
+            if r.code.id == code_id:
+                self.rows[i] = CodeRow(r.code, codings, r.sources, r.colour)
+                node = self._code_nodes.get(code_id)
+                if node is not None:
+                    node.set_label(_label(self.rows[i]))  # type: ignore[attr-defined]
+                return
 
     def watch_filter_text(self) -> None:
         self._rebuild(self.highlighted)

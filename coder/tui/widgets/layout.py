@@ -7,9 +7,15 @@ offset a screen position shows. Offsets are code points into the source's normal
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
 
 from rich.cells import get_character_cell_size
+
+#: Punctuation that may not begin a line (禁则).
+NO_LINE_START = set("，。、；：？！）」』”’》】…—,.;:?!)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +29,9 @@ class Line:
     blank: bool = False
 
 
+@cache
 def cells(ch: str) -> int:
+    """Terminal cells of one character (2 for Chinese characters and full-width punctuation)."""
     return 1 if ch < "\u0300" else get_character_cell_size(ch)
 
 
@@ -31,43 +39,44 @@ def wrap(text: str, width: int) -> list[Line]:
     """Display lines of ``text`` wrapped at ``width`` cells, a blank line between paragraphs.
 
     A line never splits a wide character; a run of Latin letters is moved whole to the next line
-    when it would be cut and the line has a space to break at.
+    when it would be cut and the line has a space to break at; closing punctuation never starts
+    a line. Break points are found by bisecting the running sum of widths, so wrapping a long
+    transcript costs little more than reading it.
     """
     width = max(width, 4)
     lines: list[Line] = []
     pos = 0
     n = len(text)
-    while pos <= n:
+    while True:
         nl = text.find("\n", pos)
         para_end = n if nl == -1 else nl
         if lines:
             lines.append(Line(pos, pos, False, blank=True))
-        if para_end == pos:
+        para = text[pos:para_end]
+        if not para:
             lines.append(Line(pos, pos, True))
         else:
-            start = pos
+            cum = list(accumulate(map(cells, para)))
+            start = 0
+            base = 0
             first = True
-            used = 0
-            i = pos
-            last_space = -1
-            while i < para_end:
-                ch = text[i]
-                w = cells(ch)
-                if used + w > width and i > start:
-                    brk = i
-                    if ch.isascii() and ch.isalnum() and last_space > start:
-                        brk = last_space + 1
-                    lines.append(Line(start, brk, first))
-                    first = False
-                    start = brk
-                    used = sum(cells(c) for c in text[start:i])
-                    last_space = -1
-                    continue
-                if ch == " ":
-                    last_space = i
-                used += w
-                i += 1
-            lines.append(Line(start, para_end, first))
+            size = len(para)
+            while start < size:
+                end = bisect_right(cum, base + width, lo=start)
+                if end <= start:
+                    end = start + 1
+                if end < size:
+                    ch = para[end]
+                    if ch.isascii() and ch.isalnum():
+                        space = para.rfind(" ", start, end)
+                        if space > start:
+                            end = space + 1
+                    elif ch in NO_LINE_START and end - 1 > start:
+                        end -= 1
+                lines.append(Line(pos + start, pos + end, first))
+                first = False
+                base = cum[end - 1]
+                start = end
         if nl == -1:
             break
         pos = nl + 1

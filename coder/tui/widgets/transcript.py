@@ -117,11 +117,11 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("C", "toggle_chars", "Characters/words", show=False, id="transcript.chars"),
     ]
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     """The caret, as a code-point offset into the text."""
-    anchor: reactive[int | None] = reactive(None, init=False)
+    anchor: reactive[int | None] = reactive(None, init=False, repaint=False)
     """Where the selection started, or None when nothing is selected."""
-    char_mode: reactive[bool] = reactive(False, init=False)
+    char_mode: reactive[bool] = reactive(False, init=False, repaint=False)
     """Select by characters instead of snapping to whole words."""
 
     class SelectionChanged(Message):
@@ -182,6 +182,20 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def add_span(self, span: Span) -> None:
+        """One new coding: inserted in order, only its lines repainted."""
+        i = bisect.bisect_right(self._starts, span.start)
+        self.spans.insert(i, span)
+        self._starts.insert(i, span.start)
+        self._longest = max(self._longest, span.end - span.start)
+        if self._layout is not None:
+            first = self._layout.line_of(span.start)
+            last = self._layout.line_of(max(span.start, span.end - 1))
+            for line in range(first, last + 1):
+                self._cache.pop(line, None)
+            top = self.scroll_offset.y
+            self.refresh_lines(first, last - first + 1) if first >= top else self.refresh()
+
     def set_analysis(self, source_id: int, analysis: TextAnalysis) -> None:
         if source_id == self.source_id:
             self.analysis = analysis
@@ -192,13 +206,16 @@ class TranscriptView(ScrollView, can_focus=True):
     def layout_(self) -> Layout:
         if self._layout is None:
             self._relayout()
-        assert self._layout is not None
+        if self._layout is None:  # no size yet: a provisional layout
+            self._layout = Layout(self.text, 80)
         return self._layout
 
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width - GUTTER - 1, 10)
 
     def _relayout(self) -> None:
+        if self.scrollable_content_region.width <= 0:
+            return  # not laid out yet: on_resize wraps the text once the width is known
         width = self._text_width()
         self._layout = Layout(self.text, width)
         self._cache.clear()

@@ -1,0 +1,135 @@
+"""TUI benchmark: a 300,000-character transcript with 5,000 codings.
+
+Figures: time to open (the app built, the project read, the transcript laid out and first drawn),
+and the median and 95th percentile per key for cursor moves, page downs, shift-selections and
+applying a code. A key's time runs from the moment the key is sent until the screen update that
+shows its effect has been composed (the compositor's refresh after the key's messages are
+handled; Textual batches screen updates at up to 60 per second, so this includes that wait).
+The idle time Pilot spends afterwards waiting for quiet is not counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+from pathlib import Path
+
+from bench.common import Context, Result
+from bench.synth import make_text
+
+CHARS = 300_000
+CODINGS = 5_000
+
+
+def _build(path: Path) -> None:
+    from coder.model import SourceDraft
+    from coder.project import Project
+
+    rng = random.Random(7)
+    text, turns = make_text(rng, CHARS)
+    p = Project.create(path, title="tui benchmark")
+    p.add_code("范畴", "axial")
+    codes = [p.add_code(f"概念{i}", parent="A1").id for i in range(40)]
+    src = p.add_source(SourceDraft(name="long", text=text, turns=turns))
+    rows = []
+    for _ in range(CODINGS):
+        start = rng.randrange(0, len(text) - 300)
+        rows.append((src.id, rng.choice(codes), start, start + rng.randint(5, 300), "R1"))
+    p.add_codings(rows)
+    p.close()
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def _measure(path: Path) -> dict[str, list[float] | float]:
+    from coder.tui.app import make_app
+    from coder.tui.widgets.transcript import TranscriptView
+
+    t0 = time.perf_counter()
+    app = make_app(path, coder="bench", nlp=False)
+    out: dict[str, list[float] | float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        while not view.text:
+            await pilot.pause(0.01)
+        out["open"] = time.perf_counter() - t0
+
+        screen = app.screen
+        original = screen._compositor_refresh
+        drawn: list[tuple[float, object]] = []
+        state = {"probe": lambda: None}
+
+        def traced() -> None:
+            original()
+            drawn.append((time.perf_counter(), state["probe"]()))
+
+        screen._compositor_refresh = traced  # type: ignore[method-assign]
+
+        from textual import events
+
+        async def key(name: str, probe=lambda: (view.cursor, view.anchor)) -> float:  # type: ignore[no-untyped-def]
+            """Send the key as a terminal would; the time until a screen update shows its effect
+            (the first draw after which ``probe`` differs from before the key)."""
+            await pilot.pause()
+            state["probe"] = probe
+            before = probe()
+            drawn.clear()
+            t = time.perf_counter()
+            app.post_message(events.Key(name, None))
+            deadline = t + 3.0
+            while time.perf_counter() < deadline and not any(p != before for _, p in drawn):
+                await asyncio.sleep(0.0005)
+            await pilot.pause()
+            hits = [d for d, p in drawn if p != before]
+            return (hits[0] if hits else time.perf_counter()) - t
+
+        out["cursor"] = [await key(k) for k in ["right", "down", "left", "down", "right"] * 40]
+        out["page"] = [await key("pagedown") for _ in range(100)]
+        out["select"] = [await key("shift+right") for _ in range(100)]
+        times = []
+        code_id = [c.id for c in app.project.codes() if c.level == "open"][0]
+        app.screen.recent = [code_id]
+        for i in range(50):
+            view.anchor = None
+            view.cursor = 1000 + i * 997
+            await pilot.press("shift+right", "shift+right", "shift+right")
+            times.append(await key("1", probe=lambda: len(view.spans)))
+        out["apply"] = times
+    app.project.close()
+    return out
+
+
+def run(ctx: Context) -> list[Result]:
+    work = ctx.out / "tui"
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "long.coder"
+    if path.exists():
+        path.unlink()
+    _build(path)
+    m = asyncio.run(_measure(path))
+    results = [
+        Result(
+            f"tui: open a {CHARS:,}-char transcript with {CODINGS:,} codings",
+            float(m["open"]),
+            target=1.0,
+        )
+    ]
+    for name, label in (
+        ("cursor", "cursor moves"),
+        ("page", "page downs"),
+        ("select", "shift-selections"),
+        ("apply", "applying a code"),
+    ):
+        values = m[name]
+        assert isinstance(values, list)
+        results.append(
+            Result(f"tui: {label}, median per key", statistics.median(values), target=0.030)
+        )
+        results.append(Result(f"tui: {label}, 95th percentile", _pct(values, 0.95), target=0.080))
+    return results

@@ -1,0 +1,620 @@
+"""The codebook screen (F2): edit codes and reshape the tree with the method's operations.
+
+Left, the code tree with counts; right, a form for the highlighted code. ctrl+s writes the
+changed fields as one event. Move, attach, detach, promote, merge, split, core, new and delete
+each call the Project facade once, then ``data_changed()`` reloads every screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.selection_list import Selection
+from textual.widgets.tree import TreeNode
+
+from coder.errors import CoderError
+from coder.facade.codebook import LEVEL_RANK
+from coder.model import AXES, LEVEL_ZH, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
+from coder.tui.screens.dialogs import Chooser, CodePicker, TextPrompt
+from coder.tui.screens.main import code_colours
+from coder.tui.widgets.code_tree import CodeRow, CodeTree
+
+if TYPE_CHECKING:
+    from coder.project import Project
+    from coder.tui.app import CoderApp
+
+#: One-line fields (Input) and several-line fields (TextArea) of the form, with their headings.
+LINE_FIELDS = (
+    ("label", "Label 编号"),
+    ("name", "Name 名称"),
+    ("name_en", "English name 英文名"),
+)
+TEXT_FIELDS = (
+    ("definition", "Definition 定义"),
+    ("inclusion", "Inclusion 纳入标准"),
+    ("exclusion", "Exclusion 排除标准"),
+    ("example", "Example 典型例句"),
+)
+ROLE_OPTIONS = [("— none 无", ""), *[(f"{r} {PARADIGM_ROLE_ZH[r]}", r) for r in PARADIGM_ROLES]]
+AXIS_OPTIONS = [("— none 无", ""), *[(a, a) for a in AXES]]
+#: Stands for "out of every category" in the move picker (no code has id 0).
+NO_CATEGORY = Code(id=0, guid="", label="—", name="(no category) 不归入范畴", level="")  # type: ignore[arg-type]
+
+
+class SplitDialog(ModalScreen[list[int] | None]):
+    """Choose which codings of a code go to the new code; returns their ids."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "done", "Split off the chosen", id="split.done"),
+        Binding("escape", "dismiss(None)", "Cancel", id="split.cancel"),
+    ]
+
+    def __init__(self, title: str, segments: list[tuple[int, Text]]) -> None:
+        super().__init__()
+        self.title_text, self.segments = title, segments
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield SelectionList[int](
+                *[Selection(text, ident) for ident, text in self.segments], id="split-list"
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Next (ctrl+s)", id="split-done", variant="primary")
+                yield Button("Cancel (esc)", id="split-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_done(self) -> None:
+        chosen = self.query_one(SelectionList).selected
+        if not chosen:
+            self.notify("tick the codings to split off (space)", severity="warning")
+            return
+        self.dismiss(list(chosen))
+
+    @on(Button.Pressed, "#split-done")
+    def _done(self) -> None:
+        self.action_done()
+
+    @on(Button.Pressed, "#split-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CodebookScreen(Screen[None]):
+    """Edit codes (names, definitions, colour, paradigm role, 统/合) and reshape the codebook."""
+
+    CSS_PATH = "../styles/codebook.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="codebook.save"),
+        Binding("p", "move", "Move", id="codebook.move"),
+        Binding("a", "attach", "Attach", id="codebook.attach"),
+        Binding("d", "detach", "Detach", id="codebook.detach"),
+        Binding("u", "promote", "Promote", id="codebook.promote"),
+        Binding("g", "merge", "Merge", id="codebook.merge"),
+        Binding("s", "split", "Split", id="codebook.split"),
+        Binding("k", "core", "Core category", show=False, id="codebook.core"),
+        Binding("N", "new_code", "New", id="codebook.new"),
+        Binding("delete", "delete", "Delete", id="codebook.delete"),
+        Binding("escape", "back", "Back", show=False, id="codebook.back"),
+    ]
+
+    def __init__(self, code_id: int | None = None) -> None:
+        """``code_id``: the code to show first (e.g. the one highlighted on the main screen)."""
+        super().__init__()
+        self.codes: dict[int, Code] = {}
+        self.counts: dict[int, tuple[int, int]] = {}
+        self.current: int | None = None
+        """The code the form shows."""
+        self.drafts: dict[int, dict[str, Any]] = {}
+        """Unsaved edits of codes the highlight has left, by code id (only the changed fields)."""
+        self._leave_warned = False
+        self._mounted = False
+        self._next: int | None = code_id
+        """The code to show after the next reload (set by an operation)."""
+
+    @property
+    def project(self) -> Project:
+        return self.coder_app.project
+
+    @property
+    def coder_app(self) -> CoderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="cb-panes"):
+            with Vertical(id="cb-left"):
+                yield Static("Codebook 编码表", classes="pane-title")
+                yield CodeTree(id="cb-tree")
+            with VerticalScroll(id="cb-form"):
+                yield Static("", id="cb-title")
+                for field, heading in LINE_FIELDS:
+                    with Horizontal(classes="cb-row"):
+                        yield Label(heading, classes="cb-key")
+                        yield Input(id=f"cb-{field}", compact=True)
+                with Horizontal(classes="cb-row"):
+                    yield Label("Level 层级", classes="cb-key")
+                    yield Static("", id="cb-level")
+                for field, heading in TEXT_FIELDS:
+                    with Horizontal(classes="cb-row cb-text"):
+                        yield Label(heading, classes="cb-key")
+                        yield TextArea(id=f"cb-{field}", soft_wrap=True, compact=True)
+                with Horizontal(classes="cb-row cb-gap"):
+                    yield Label("Colour 颜色", classes="cb-key")
+                    yield Input(id="cb-colour", placeholder="#rrggbb", compact=True)
+                    yield Static("", id="cb-swatch")
+                with Horizontal(classes="cb-row"):
+                    yield Label("Paradigm role 范式要素", classes="cb-key")
+                    yield Select(ROLE_OPTIONS, id="cb-role", allow_blank=False, compact=True)
+                with Horizontal(classes="cb-row"):
+                    yield Label("Axis 统/合", classes="cb-key")
+                    yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
+                with Horizontal(classes="cb-row"):
+                    yield Label("In vivo 本土概念", classes="cb-key")
+                    yield Checkbox("participant's words", id="cb-in_vivo", compact=True)
+                with Horizontal(classes="cb-row"):
+                    yield Label("Categories 所属范畴", classes="cb-key")
+                    yield Static("", id="cb-parents")
+                yield Static("", id="cb-state")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        self.reload()
+        tree = self.query_one(CodeTree).tree
+        if self.current is None and tree.last_line >= 0:
+            tree.move_cursor_to_line(0)
+            self._show(tree.cursor_node.data if tree.cursor_node else None)
+        tree.focus()
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the codebook; show the code an operation asked for, else the one shown before
+        (if it still exists), with its unsaved edits."""
+        if not self._mounted:
+            return
+        target, self._next = (self._next if self._next is not None else self.current), None
+        self._keep_draft()
+        codes = self.project.codes()
+        self.codes = {c.id: c for c in codes}
+        self.counts = self.project.code_counts()
+        self.drafts = {k: v for k, v in self.drafts.items() if k in self.codes}
+        colours = code_colours(codes)
+        rows = [CodeRow(c, *self.counts.get(c.id, (0, 0)), colours[c.id]) for c in codes]
+        tree = self.query_one(CodeTree)
+        tree.set_codes(rows)
+        if target is not None and target not in self.codes:
+            target = None
+        if target is not None:
+            self.highlight(target)
+        self._show(target if target is not None else tree.highlighted, force=True)
+
+    def highlight(self, code_id: int) -> None:
+        """Move the tree cursor to a code (the form follows)."""
+        tree = self.query_one(CodeTree).tree
+        tree.last_line  # noqa: B018 -- lays the rebuilt tree out, so that nodes know their lines
+
+        def find(node: TreeNode[int]) -> TreeNode[int] | None:
+            for child in node.children:
+                if child.data == code_id:
+                    return child
+                found = find(child)
+                if found is not None:
+                    return found
+            return None
+
+        node = find(tree.root)
+        if node is not None:
+            tree.move_cursor(node)
+
+    # -- the form ----------------------------------------------------------------------------------
+
+    def _show(self, code_id: int | None, *, force: bool = False) -> None:
+        """Fill the form with a code's stored fields and any unsaved draft of it."""
+        if code_id == self.current and not force:
+            return
+        self.current = code_id
+        self._leave_warned = False
+        code = self.codes.get(code_id) if code_id is not None else None
+        form = self.query_one("#cb-form")
+        form.disabled = code is None
+        if code is None:
+            self.query_one("#cb-title", Static).update("No code highlighted 未选编码")
+            return
+        values = {**self._stored(code), **self.drafts.get(code.id, {})}
+        for field, _ in LINE_FIELDS:
+            self.query_one(f"#cb-{field}", Input).value = values[field]
+        self.query_one("#cb-colour", Input).value = values["colour"]
+        for field, _ in TEXT_FIELDS:
+            self.query_one(f"#cb-{field}", TextArea).load_text(values[field])
+        axial = code.level == "axial"
+        role, axis = self.query_one("#cb-role", Select), self.query_one("#cb-axis", Select)
+        role.value, axis.value = values["paradigm_role"] or "", values["axis"] or ""
+        role.disabled = axis.disabled = not axial
+        self.query_one("#cb-in_vivo", Checkbox).value = values["in_vivo"]
+        n, sources = self.counts.get(code.id, (0, 0))
+        title = Text.assemble((f"{code.label} {code.name}", "bold"))
+        if code.is_core:
+            title.append("  ★ core 核心范畴", style="bold yellow")
+        title.append(f"\n{n} codings 参考点 · {sources} sources 来源", "dim")
+        self.query_one("#cb-title", Static).update(title)
+        level = Text(f"{code.level} {LEVEL_ZH[code.level]}")
+        kids = sum(code.id in c.parents for c in self.codes.values())
+        if kids:
+            level.append(f" · {kids} codes below 下属")
+        if not axial:
+            level.append("  (role, axis: axial only)", style="dim")
+        self.query_one("#cb-level", Static).update(level)
+        parents = Text()
+        for i, pid in enumerate(code.parents):
+            p = self.codes.get(pid)
+            if p is not None:
+                parents.append("\n" if i else "")
+                parents.append(f"{p.label} {p.name}", style="bold" if i == 0 else "")
+                parents.append("  primary 主" if i == 0 else "", style="dim")
+        self.query_one("#cb-parents", Static).update(parents or Text("— none 无", style="dim"))
+        self._update_state()
+
+    @staticmethod
+    def _stored(code: Code) -> dict[str, Any]:
+        return {
+            "label": code.label,
+            "name": code.name,
+            "name_en": code.name_en,
+            "colour": code.colour,
+            **{field: getattr(code, field) for field, _ in TEXT_FIELDS},
+            "paradigm_role": code.paradigm_role,
+            "axis": code.axis,
+            "in_vivo": code.in_vivo,
+        }
+
+    def _form(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            field: self.query_one(f"#cb-{field}", Input).value.strip()
+            for field in ("label", "name", "name_en", "colour")
+        }
+        for field, _ in TEXT_FIELDS:
+            values[field] = self.query_one(f"#cb-{field}", TextArea).text
+        for field, select in (("paradigm_role", "#cb-role"), ("axis", "#cb-axis")):
+            value = self.query_one(select, Select).value
+            values[field] = value if isinstance(value, str) and value else None
+        values["in_vivo"] = self.query_one("#cb-in_vivo", Checkbox).value
+        return values
+
+    def _changes(self) -> dict[str, Any]:
+        """Fields of the shown code that the form has changed."""
+        code = self.codes.get(self.current) if self.current is not None else None
+        if code is None:
+            return {}
+        stored = self._stored(code)
+        return {k: v for k, v in self._form().items() if v != stored[k]}
+
+    def _keep_draft(self) -> None:
+        if self.current is None or not self._mounted:
+            return
+        changes = self._changes()
+        if changes:
+            self.drafts[self.current] = changes
+        else:
+            self.drafts.pop(self.current, None)
+
+    def _update_state(self) -> None:
+        changes = self._changes()
+        state = self.query_one("#cb-state", Static)
+        if changes:
+            state.update(
+                Text(f"● unsaved: {', '.join(changes)}  (ctrl+s saves)", style="bold yellow")
+            )
+        else:
+            state.update(Text("ctrl+s saves · enter on a code edits it · esc back", style="dim"))
+        colour = self.query_one("#cb-colour", Input).value.strip()
+        swatch = self.query_one("#cb-swatch", Static)
+        swatch.update(Text("■■■", style=colour) if _is_colour(colour) else "")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _edited(self) -> None:
+        if self.current is not None:
+            self._update_state()
+
+    @on(CodeTree.Highlighted)
+    def _highlighted(self, event: CodeTree.Highlighted) -> None:
+        # A rebuild posts highlights of nodes the cursor has already left: only the last counts.
+        if event.code_id != self.query_one(CodeTree).highlighted or event.code_id == self.current:
+            return
+        if self.current is not None and self._changes():
+            self._keep_draft()
+            code = self.codes[self.current]
+            self.notify(f"unsaved edits of {code.label} kept; go back to it and press ctrl+s")
+        self._show(event.code_id)
+
+    @on(CodeTree.Chosen)
+    def _chosen(self, event: CodeTree.Chosen) -> None:
+        self.query_one("#cb-name", Input).focus()
+
+    # -- saving and leaving ------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        changes = self._changes()
+        if not changes:
+            self.notify("nothing to save", timeout=2)
+            return
+        ok, saved = self._run(self.project.update_code, code.id, **changes)
+        if not ok:
+            return
+        # The form now shows what is stored: the reload must not take it for unsaved edits.
+        self.codes[code.id] = saved
+        self.drafts.pop(code.id, None)
+        self.notify(f"saved {changes.get('label', code.label)}: {', '.join(changes)}", timeout=2)
+        self._changed(code.id)
+
+    def action_back(self) -> None:
+        tree = self.query_one(CodeTree).tree
+        if self.focused is not tree:
+            tree.focus()
+            return
+        self._keep_draft()
+        if self.drafts and not self._leave_warned:
+            labels = ", ".join(self.codes[i].label for i in self.drafts)
+            self.notify(
+                f"unsaved edits of {labels}: ctrl+s saves, escape again leaves without them",
+                severity="warning",
+            )
+            self._leave_warned = True
+            return
+        self.app.pop_screen()
+
+    # -- the method's operations -----------------------------------------------------------------
+
+    def _code(self) -> Code | None:
+        code = self.codes.get(self.current) if self.current is not None else None
+        if code is None:
+            self.notify("highlight a code first", severity="warning")
+        return code
+
+    def _run(self, change: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Call the facade: (True, its answer), or (False, None) after telling the user its
+        one-line message (the project is then unchanged)."""
+        try:
+            return True, change(*args, **kwargs)
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return False, None
+
+    def _changed(self, highlight: int | None) -> None:
+        """The project changed: every screen reloads, this one showing ``highlight``."""
+        self._next = highlight
+        self.coder_app.data_changed()
+
+    def _below(self, code_id: int) -> set[int]:
+        """Every code inside ``code_id``, at any depth."""
+        out: set[int] = set()
+        stack = [code_id]
+        while stack:
+            here = stack.pop()
+            for c in self.codes.values():
+                if here in c.parents and c.id not in out:
+                    out.add(c.id)
+                    stack.append(c.id)
+        return out
+
+    def _possible_parents(self, code: Code, *, exclude: set[int]) -> list[Code]:
+        below = self._below(code.id) | {code.id} | exclude
+        return [
+            c
+            for c in self.codes.values()
+            if LEVEL_RANK[c.level] >= LEVEL_RANK[code.level] and c.id not in below
+        ]
+
+    def _confirm(self, question: str, yes: str, then: Any) -> None:
+        def answered(key: str | None) -> None:
+            if key == "yes":
+                then()
+
+        options: list[tuple[str, str | Text]] = [("yes", yes), ("no", "No, keep it as it is")]
+        self.app.push_screen(Chooser(question, options), answered)
+
+    def action_move(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        primary = set(code.parents[:1])
+        options = self._possible_parents(code, exclude=primary)
+        if code.parents:
+            options.insert(0, NO_CATEGORY)
+
+        def picked(result: int | str | None) -> None:
+            if not isinstance(result, int):
+                return
+            if self._run(self.project.move_code, code.id, result or None)[0]:
+                where = self.codes[result].display if result else "out of every category"
+                self.notify(f"moved {code.label} {'under ' if result else ''}{where}", timeout=2)
+                self._changed(code.id)
+
+        title = f"Move {code.display} under… 移至范畴"
+        self.app.push_screen(CodePicker(options, title=title, allow_new=False), picked)
+
+    def action_attach(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+
+        def picked(result: int | str | None) -> None:
+            if isinstance(result, int) and self._run(self.project.attach_code, code.id, result)[0]:
+                self.notify(f"{code.label} is also in {self.codes[result].display}", timeout=2)
+                self._changed(code.id)
+
+        options = self._possible_parents(code, exclude=set(code.parents))
+        title = f"Also put {code.display} in… 归入另一范畴"
+        self.app.push_screen(CodePicker(options, title=title, allow_new=False), picked)
+
+    def action_detach(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        if not code.parents:
+            self.notify(f"{code.label} is in no category", severity="warning")
+            return
+
+        def chosen(key: str | None) -> None:
+            if key is not None and self._run(self.project.detach_code, code.id, int(key))[0]:
+                self.notify(f"{code.label} left {self.codes[int(key)].display}", timeout=2)
+                self._changed(code.id)
+
+        options: list[tuple[str, str | Text]] = [
+            (str(p), f"{self.codes[p].display}{'  (primary 主)' if i == 0 else ''}")
+            for i, p in enumerate(code.parents)
+            if p in self.codes
+        ]
+        self.app.push_screen(Chooser(f"Take {code.display} out of… 移出范畴", options), chosen)
+
+    def action_promote(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        ok, new = self._run(self.project.promote_code, code.id)
+        if ok:
+            self.notify(f"promoted {code.label} to {new.level} {new.label}", timeout=2)
+            self._changed(code.id)
+
+    def action_core(self) -> None:
+        code = self._code()
+        if code is not None and self._run(self.project.set_core, code.id)[0]:
+            self.notify(f"{code.display} is the core category 核心范畴", timeout=2)
+            self._changed(code.id)
+
+    def action_merge(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        n = self.counts.get(code.id, (0, 0))[0]
+
+        def picked(result: int | str | None) -> None:
+            if not isinstance(result, int):
+                return
+            target = self.codes[result]
+
+            def merge() -> None:
+                if self._run(self.project.merge_codes, code.id, target.id)[0]:
+                    self.notify(f"merged {code.label} into {target.label}", timeout=2)
+                    self._changed(target.id)
+
+            self._confirm(
+                f"Merge {code.display} into {target.display}? 合并\n"
+                f"{n} codings move to {target.label}; {code.label} goes (undo restores both).",
+                f"Yes, merge {code.label} into {target.label}",
+                merge,
+            )
+
+        options = [c for c in self.codes.values() if c.id != code.id]
+        title = f"Merge {code.display} into… 合并到"
+        self.app.push_screen(CodePicker(options, title=title, allow_new=False), picked)
+
+    def action_split(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        segments = self.project.segments(code=code.id)
+        if not segments:
+            self.notify(f"{code.label} has no codings to split off", severity="warning")
+            return
+        rows = []
+        for s in segments:
+            text = Text.assemble((f"{s.source} ", "bold"), s.text.replace("\n", " "))
+            text.append(f"  [{s.start}–{s.end}) {s.coder}", style="dim")
+            rows.append((s.id, text))
+
+        def named(ids: list[int], name: str | None) -> None:
+            if name and self._run(self.project.split_code, code.id, name, ids)[0]:
+                self.notify(f"split {len(ids)} codings of {code.label} into {name}", timeout=2)
+                self._changed(code.id)
+
+        def chosen(ids: list[int] | None) -> None:
+            if ids:
+                prompt = TextPrompt(
+                    f"Name of the new code for {len(ids)} codings 新编码名称", placeholder="name"
+                )
+                self.app.push_screen(prompt, lambda name: named(ids, name))
+
+        title = f"Split {code.display}: tick the codings for the new code (space) 拆分"
+        self.app.push_screen(SplitDialog(title, rows), chosen)
+
+    def action_new_code(self) -> None:
+        here = self.codes.get(self.current) if self.current is not None else None
+        level, parent = "open", None
+        if here is not None and here.level == "axial":
+            parent = here
+        elif here is not None and here.level == "selective":
+            level = "axial"
+            parent = next((c for c in self.codes.values() if c.is_core), here)
+        elif here is not None and here.parents:
+            parent = self.codes.get(here.parents[0])
+        where = f" under {parent.display}" if parent else ""
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            ok, made = self._run(
+                self.project.add_code, name, level, parent=parent.id if parent else None
+            )
+            if ok:
+                self.notify(f"added {made.display}", timeout=2)
+                self._changed(made.id)
+
+        title = f"New {level} code {LEVEL_ZH[level]}{where}"
+        self.app.push_screen(TextPrompt(title, placeholder="name"), named)
+
+    def action_delete(self) -> None:
+        code = self._code()
+        if code is None:
+            return
+        n = self.counts.get(code.id, (0, 0))[0]
+        after = code.parents[0] if code.parents else None
+
+        def delete() -> None:
+            if self._run(self.project.delete_code, code.id)[0]:
+                self.drafts.pop(code.id, None)
+                self.notify(f"deleted {code.display} and {n} codings (ctrl+z undoes)", timeout=3)
+                self._changed(after)
+
+        self._confirm(
+            f"Delete {code.display}? 删除\n{n} codings go with it; ctrl+z brings them back.",
+            f"Yes, delete {code.label} and its {n} codings",
+            delete,
+        )
+
+
+def _is_colour(value: str) -> bool:
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
+    )
