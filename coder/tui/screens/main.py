@@ -79,7 +79,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="main.search"),
         Binding("f2", "codebook", "Codebook", id="main.codebook"),
         Binding("f3", "compare", "Compare", id="main.compare"),
-        Binding("ctrl+o", "focus_sources", "Sources", show=False, id="main.sources"),
+        Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
         *[
             Binding(str(i), f"recent({i})", f"Recent code {i}", show=False, id=f"main.recent{i}")
@@ -171,7 +171,7 @@ class MainScreen(Screen[None]):
         from coder.tui.widgets.transcript import cells_len
 
         # One line per source: name, role (shortened to fit), codings.
-        room = 11 if self.has_class("-narrow") else 19
+        room = 13 if self.has_class("-narrow") else 19
         for s in sources:
             role = s.attributes.get("role") or s.attributes.get("职务") or ""
             count = str(covered.get(s.id, 0))
@@ -247,6 +247,7 @@ class MainScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#sources")
     def _source_selected(self, event: OptionList.OptionSelected) -> None:
+        self.remove_class("-show-sources")
         self.query_one(TranscriptView).focus()
 
     @on(TranscriptView.SelectionChanged)
@@ -449,10 +450,16 @@ class MainScreen(Screen[None]):
         except CoderError as exc:
             self.notify(str(exc), severity="error")
             return
+        made = code_id not in self.codes
         self._refresh_after_coding()
         self._remember(code_id)
         code = self.codes[code_id]
-        self.notify(f"coded as {'in-vivo ' if in_vivo else ''}{code.label} {code.name}", timeout=2)
+        self.notify(
+            f"new {'in-vivo ' if in_vivo else ''}code {code.label} {code.name}, coded"
+            if made
+            else f"coded as {code.label} {code.name} (the code of that name)",
+            timeout=3,
+        )
         self._update_status()
 
     def action_new_code(self) -> None:
@@ -643,6 +650,7 @@ class MainScreen(Screen[None]):
         view.focus()
 
     def action_focus_sources(self) -> None:
+        self.add_class("-show-sources")
         self.query_one("#sources", OptionList).focus()
 
     def action_focus_tree(self) -> None:

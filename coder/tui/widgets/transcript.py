@@ -211,7 +211,10 @@ class TranscriptView(ScrollView, can_focus=True):
         return self._layout
 
     def _text_width(self) -> int:
-        return max(self.scrollable_content_region.width - GUTTER - 1, 10)
+        # The vertical scrollbar is reserved even before it appears (a long transcript always
+        # has one), so that its arrival never hides the end of every line.
+        bar = 0 if self.show_vertical_scrollbar else self.styles.scrollbar_size_vertical
+        return max(self.scrollable_content_region.width - bar - GUTTER - 1, 10)
 
     def _relayout(self) -> None:
         if self.scrollable_content_region.width <= 0:
