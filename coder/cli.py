@@ -511,6 +511,10 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Modules that add subcommands (see build_parser).
+EXTENSIONS: list[str] = []
+
+
 # -- the parser ----------------------------------------------------------------------------------
 
 
@@ -669,6 +673,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("action", choices=["show", "add", "remove", "stopwords", "speakers"])
     p.add_argument("words", nargs="*")
+
+    # Commands that live beside their subject (coder/analysis, coder/graph, ...): each such
+    # module has ``register(add)`` and adds its subcommands with the same helper.
+    for module in EXTENSIONS:
+        import importlib
+
+        importlib.import_module(module).register(add)
 
     p = add("export", cmd_export, "export (format from the suffix: .yaml for now)")
     p.add_argument("project")
