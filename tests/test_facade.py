@@ -63,6 +63,10 @@ OPERATIONS: dict[str, Operation] = {
     "delete category with children": lambda p: p.delete_code("A1"),
     "set core": lambda p: (p.add_code("另一个核心", "selective"), p.set_core("AA2")),
     "code a span": lambda p: p.code_span("S1", 4, 10, "a02", memo="问句"),
+    "in-vivo code and its coding at once": lambda p: p.code_new(
+        "S1", 25, 32, "看得见的管不着", parent="A2", in_vivo=True
+    ),
+    "code with an existing name": lambda p: p.code_new("S1", 4, 10, "条块联动"),
     "uncode": lambda p: p.uncode(p.segments(code="a01")[0].id),
     "resize coding": lambda p: p.resize_coding(p.segments(code="a01")[0].id, 16, 24),
     "coding memo": lambda p: p.set_coding_memo(p.segments(code="a01")[0].id, "典型表述"),

@@ -259,6 +259,7 @@ def test_main_screen_snapshot(snap_compare, demo_copy: Path, size: tuple[int, in
         await pilot.pause()
         app = pilot.app
         await app.workers.wait_for_complete()
+        await pilot.pause()
         screen = app.screen
         sid = app.project.source_id("S2-01")
         text = app.project.source_text(sid)
@@ -274,3 +275,20 @@ def test_help_screen_snapshot(snap_compare, demo_copy: Path, size: tuple[int, in
     assert snap_compare(
         make_app(demo_copy, nlp=False), terminal_size=size, press=["_", "question_mark", "_"]
     )
+
+
+async def test_sources_show_the_share_of_text_coded(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        p = app.project
+        sid = p.source_id("S2-01")
+        covered: set[int] = set()
+        for s in p.segments(source=sid):
+            covered.update(range(s.start, s.end))
+        expected = len(covered) / p.source(sid).chars
+        assert screen._shares[sid] == pytest.approx(expected)
+        listing = screen.query_one("#sources")
+        prompt = str(listing.get_option(str(sid)).prompt)
+        assert prompt.startswith("S2-01") and prompt.endswith(f"{expected:.0%}")

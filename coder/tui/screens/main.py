@@ -94,6 +94,7 @@ class MainScreen(Screen[None]):
         self.recent: list[int] = []
         self.source_id: int | None = None
         self.source_names: dict[int, str] = {}
+        self.sources: list = []
         self.nlp_state = "loading words…"
         self.flash = ""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
@@ -151,43 +152,67 @@ class MainScreen(Screen[None]):
         self.query_one(CodeTree).set_codes(rows)
 
     def _load_sources(self) -> None:
-        from sqlalchemy import func, select
-
-        from coder.store.schema import codings
-
         sources = self.project.sources()
+        self.sources = sources
         self.source_names = {s.id: s.name for s in sources}
-        with self.project._read() as conn:
-            covered = dict(
-                conn.execute(
-                    select(
-                        codings.c.source_id, func.count(func.distinct(codings.c.start))
-                    ).group_by(codings.c.source_id)
-                ).all()
-            )
         listing = self.query_one("#sources", OptionList)
         keep = listing.highlighted
         listing.clear_options()
-        from coder.tui.widgets.transcript import cells_len
-
-        # One line per source: name, role (shortened to fit), codings.
-        room = 13 if self.has_class("-narrow") else 19
+        shares = getattr(self, "_shares", {})
         for s in sources:
-            role = s.attributes.get("role") or s.attributes.get("职务") or ""
-            count = str(covered.get(s.id, 0))
-            space = room - cells_len(s.name) - len(count) - 2
-            while role and cells_len(role) > space:
-                role = role[:-1]
-            listing.add_option(
-                Option(
-                    Text.assemble((s.name, "bold"), " ", role, " ", (count, "dim")), id=str(s.id)
-                )
-            )
+            listing.add_option(Option(self._source_prompt(s, shares.get(s.id)), id=str(s.id)))
         if sources:
             listing.highlighted = keep if keep is not None and keep < len(sources) else 0
             if self.source_id is None:
                 self.source_id = sources[0].id
                 self._show_source(self.source_id)
+        self._coverage()
+
+    def _source_prompt(self, s, share: float | None) -> Text:  # type: ignore[no-untyped-def]
+        """One line per source: name, role (shortened to fit), share of its text coded."""
+        from coder.tui.widgets.transcript import cells_len
+
+        room = 13 if self.has_class("-narrow") else 19
+        role = s.attributes.get("role") or s.attributes.get("职务") or ""
+        pct = "…" if share is None else f"{share:.0%}"
+        space = room - cells_len(s.name) - len(pct) - 2
+        while role and cells_len(role) > space:
+            role = role[:-1]
+        return Text.assemble((s.name, "bold"), " ", role, " ", (pct, "dim"))
+
+    @work(thread=True, exclusive=True, group="coverage")
+    def _coverage(self) -> None:
+        """The share of each source's text that is coded (by anyone), off the main thread."""
+        from sqlalchemy import select
+
+        from coder.store.schema import codings
+
+        chars = {s.id: s.chars for s in self.sources}
+        shares: dict[int, float] = {}
+        with self.project._read() as conn:
+            rows = conn.execute(
+                select(codings.c.source_id, codings.c.start, codings.c.end).order_by(
+                    codings.c.source_id, codings.c.start
+                )
+            )
+            current, covered, reach = None, 0, -1
+            for sid, start, end in rows:
+                if sid != current:
+                    if current is not None:
+                        shares[current] = covered / max(chars.get(current, 1), 1)
+                    current, covered, reach = sid, 0, -1
+                if end > reach:
+                    covered += end - max(start, reach)
+                    reach = end
+            if current is not None:
+                shares[current] = covered / max(chars.get(current, 1), 1)
+        self.app.call_from_thread(self._show_coverage, shares)
+
+    def _show_coverage(self, shares: dict[int, float]) -> None:
+        self._shares = shares
+        listing = self.query_one("#sources", OptionList)
+        for s in self.sources:
+            listing.replace_option_prompt(str(s.id), self._source_prompt(s, shares.get(s.id, 0.0)))
 
     def _show_source(self, source_id: int) -> None:
         view = self.query_one(TranscriptView)
