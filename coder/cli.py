@@ -511,6 +511,27 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from coder.store.backup import backups
+
+    project = _project(args)
+    if args.list:
+        for b in backups(Path(args.project)):
+            print(b)
+        return 0
+    dest = project.backup("manual", Path(args.output) if args.output else None)
+    print(f"backed up to {dest}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from coder.store.backup import restore
+
+    safety = restore(Path(args.project), Path(args.backup))
+    print(f"restored {args.project} from {args.backup}; the state before is kept in {safety}")
+    return 0
+
+
 #: Modules that add subcommands (see build_parser).
 EXTENSIONS: list[str] = []
 
@@ -673,6 +694,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("action", choices=["show", "add", "remove", "stopwords", "speakers"])
     p.add_argument("words", nargs="*")
+
+    p = add(
+        "backup",
+        cmd_backup,
+        "copy the project safely (automatic backups are kept in PROJECT.backups/)",
+    )
+    p.add_argument("project")
+    p.add_argument("-o", "--output", help="where to write the copy (default: the backups folder)")
+    p.add_argument("--list", action="store_true", help="list the backups kept")
+
+    p = add(
+        "restore",
+        cmd_restore,
+        "put a backup's content back into the project (the current state is backed up first)",
+    )
+    p.add_argument("project")
+    p.add_argument("backup")
 
     # Commands that live beside their subject (coder/analysis, coder/graph, ...): each such
     # module has ``register(add)`` and adds its subcommands with the same helper.

@@ -156,8 +156,19 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
             engine.dispose()
             raise ProjectError(f"{path}: not a coder project file; nothing was changed")
         if revision != store_engine.SCHEMA_HEAD:
+            from coder.store.backup import backup
+
+            backup(path, f"before-migration-{revision}")
             store_engine.migrate(engine)
         return cls(engine, path, coder)
+
+    def backup(self, reason: str = "manual", dest: Path | None = None) -> Path:
+        """A consistent copy of the project (see ``coder.store.backup``)."""
+        from coder.store.backup import backup
+
+        if self.path is None:  # pragma: no cover - server projects come later
+            raise ProjectError("only project files can be backed up this way")
+        return backup(self.path, reason, dest)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -249,8 +260,35 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     # -- history -----------------------------------------------------------------------------
 
     def undo(self) -> Event:
-        """Undo the newest change that is still in effect."""
+        """Undo the newest change that is still in effect. An undo that would remove many
+        codings (an import, an autocode run, a merge) is preceded by a backup."""
+        self._backup_if_bulk()
         return self._step("done", "undone")
+
+    #: An undo removing more codings than this is backed up first.
+    BULK_UNDO = 100
+
+    def _backup_if_bulk(self) -> None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(events.c.payload)
+                .where(events.c.state == "done")
+                .order_by(events.c.id.desc())
+                .limit(1)
+            ).first()
+        if row is None or self.path is None:
+            return
+        forward, _ = load_payload(row[0])
+        removed = 0
+        for op in forward:
+            if op["op"] == "insert" and op["t"] == "codings":
+                removed += (
+                    (op["range"][1] - op["range"][0] + 1)
+                    if "range" in op
+                    else len(op.get("keys") or op.get("rows") or [])
+                )
+        if removed > self.BULK_UNDO:
+            self.backup("before-undo")
 
     def redo(self) -> Event:
         """Redo the change undone most recently (until a new change is made)."""

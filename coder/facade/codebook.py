@@ -564,7 +564,11 @@ class CodebookOps:
 
     def delete_code(self, ref: int | str) -> int:
         """Delete a code with its codings, links and memos (children stay, out of it).
-        Returns the number of codings removed. Undo restores everything."""
+        Returns the number of codings removed. Undo restores everything; a code that has
+        codings is backed up first as well."""
+        cid = self.code_id(ref)
+        if self.code_counts().get(cid, (0, 0))[0] and getattr(self, "path", None) is not None:  # type: ignore[attr-defined]
+            self.backup("before-delete-code")  # type: ignore[attr-defined]
         with self._change("delete-code", "delete code") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             cid = _resolve_code(conn, ref)
