@@ -17,6 +17,9 @@ from coder.text.structure import DEFAULT_SPEAKERS, structure, turn_pattern
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".srt", ".vtt", ".pdf"}
+#: Limits on what a .docx may unpack to (a Word transcript is a few MB at most).
+DOCX_MAX_UNPACKED = 200 * 1024 * 1024
+DOCX_MAX_ENTRIES = 5000
 
 
 def read_text_file(
@@ -76,26 +79,46 @@ def read_docx(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    from lxml import etree
 
     data = _read_bytes(path)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InvalidInput(
             f"{path.name}: not a Word .docx file (it is not a zip archive); nothing was imported"
         )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        unpacked = sum(i.file_size for i in infos)
+    if len(infos) > DOCX_MAX_ENTRIES or unpacked > DOCX_MAX_UNPACKED:
+        raise InvalidInput(
+            f"{path.name}: the .docx would unpack to {unpacked // (1024 * 1024)} MB in {len(infos)} parts "
+            "(a zip bomb?); nothing was imported"
+        )
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        lines: list[str] = []
+        for child in document.element.body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+            if tag == "p":
+                lines.append(Paragraph(child, document).text)
+            elif tag == "tbl":
+                for row in Table(child, document).rows:
+                    lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
+    except (
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        zipfile.BadZipFile,
+        etree.LxmlError,
+        AttributeError,
+        TypeError,
+        IndexError,
+    ) as exc:
+        # A broken package or broken XML inside it (lxml refuses over-deep nesting too).
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidInput(
-            f"{path.name}: not a readable .docx file ({exc}); nothing was imported"
+            f"{path.name}: not a readable .docx file ({reason}); nothing was imported"
         ) from None
-    lines: list[str] = []
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
     return _draft(path, data, "\n".join(lines) + "\n", "docx", speakers=speakers)
 
 
