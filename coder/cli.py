@@ -533,7 +533,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 #: Modules that add subcommands (see build_parser).
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["coder.graph.cli"]
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -560,8 +560,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
     )
 
-    def add(name: str, func, help: str, shared=common) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
-        p = sub.add_parser(name, help=help, description=help, parents=[shared])
+    def add(
+        name: str, func, help: str, shared=common, *, coder_filter: bool = False
+    ) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        """A subcommand. ``coder_filter=True``: the command's own ``--coder`` selects whose
+        codings to read (as in ``codings``), instead of naming who works."""
+        p = sub.add_parser(
+            name, help=help, description=help, parents=[debug_only if coder_filter else shared]
+        )
         p.set_defaults(func=func)
         return p
 

@@ -1,0 +1,131 @@
+"""The concept network: codes as nodes; hierarchy, relation and co-occurrence edges.
+
+Nodes are keyed by the code's label. Node attributes: ``label``, ``name``, ``level``, ``axis``
+(统, 合 or "" — a concept takes its primary category's axis, ``axis_own`` says whether it is the
+code's own), ``paradigm_role`` (or ""), ``codings`` and ``sources`` (rolled up the hierarchy),
+``colour``, ``core``.
+
+Edges carry a ``kind``:
+
+* ``hierarchy`` — concept → category → core (child to parent), ``primary`` true or false;
+* ``relation`` — a typed, directed relation between codes: ``type``, ``evidence`` (codings);
+* ``cooccurrence`` — codes coded in the same unit: ``weight`` (units), ``jaccard``, ``unit``; it
+  has no direction (stored once, from the code earlier in the codebook).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from coder.analysis.cooccurrence import cooccurrence
+from coder.analysis.frequencies import frequencies
+
+
+def concept_network(
+    project: Any,
+    *,
+    unit: str = "turn",
+    threshold: int = 1,
+    coder: str | None = None,
+    cooccurrences: list | None = None,  # type: ignore[type-arg]
+) -> nx.MultiDiGraph:
+    """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out."""
+    codes = project.codes()
+    by_id = {c.id: c for c in codes}
+    freq = {f.code_id: f for f in frequencies(project, coder=coder)}
+    g = nx.MultiDiGraph(unit=unit, threshold=threshold, title=project.title)
+
+    def axis_of(code, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+        if code.axis:
+            return code.axis
+        if code.parents and code.parents[0] in by_id and depth < 10:
+            return axis_of(by_id[code.parents[0]], depth + 1)
+        return ""
+
+    def colour_of(code, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+        if code.colour:
+            return code.colour
+        if code.parents and code.parents[0] in by_id and depth < 10:
+            return colour_of(by_id[code.parents[0]], depth + 1)
+        return ""
+
+    for c in codes:
+        f = freq.get(c.id)
+        g.add_node(
+            c.label,
+            label=c.label,
+            name=c.name,
+            level=c.level,
+            axis=axis_of(c),
+            axis_own=bool(c.axis),
+            paradigm_role=c.paradigm_role or "",
+            codings=f.codings if f else 0,
+            sources=f.sources if f else 0,
+            colour=colour_of(c),
+            core=c.is_core,
+        )
+    for c in codes:
+        for i, parent in enumerate(c.parents):
+            if parent in by_id:
+                g.add_edge(c.label, by_id[parent].label, kind="hierarchy", primary=i == 0, weight=1)
+    for r in project.relations():
+        if r.from_id in by_id and r.to_id in by_id:
+            g.add_edge(
+                by_id[r.from_id].label,
+                by_id[r.to_id].label,
+                kind="relation",
+                type=r.type,
+                description=r.description,
+                evidence=len(r.evidence),
+                weight=max(len(r.evidence), 1),
+            )
+    pairs = cooccurrences if cooccurrences is not None else cooccurrence(project, unit, coder=coder)
+    for p in pairs:
+        if p.count >= threshold and p.a in g and p.b in g:
+            g.add_edge(
+                p.a,
+                p.b,
+                kind="cooccurrence",
+                weight=p.count,
+                jaccard=round(p.jaccard, 6),
+                unit=unit,
+            )
+    return g
+
+
+def edges_of_kind(g: nx.MultiDiGraph, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(a, b, d) for a, b, d in g.edges(data=True) if d.get("kind") == kind]
+
+
+def cooccurrence_graph(g: nx.MultiDiGraph, nodes: set[str] | None = None) -> nx.Graph:
+    """The undirected, weighted co-occurrence graph (optionally on ``nodes`` only)."""
+    h = nx.Graph()
+    for n, d in g.nodes(data=True):
+        if nodes is None or n in nodes:
+            h.add_node(n, **d)
+    for a, b, d in edges_of_kind(g, "cooccurrence"):
+        if a in h and b in h:
+            w = h[a][b]["weight"] + d["weight"] if h.has_edge(a, b) else d["weight"]
+            h.add_edge(a, b, weight=w)
+    return h
+
+
+def neighbourhood(g: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
+    """Every edge touching a code, strongest first: the other code, the kind, the weight."""
+    out = []
+    for a, b, d in list(g.out_edges(label, data=True)) + list(g.in_edges(label, data=True)):
+        other = b if a == label else a
+        out.append(
+            {
+                "code": other,
+                "name": g.nodes[other]["name"],
+                "kind": d["kind"],
+                "type": d.get("type", ""),
+                "direction": "→" if a == label else "←",
+                "weight": d.get("weight", 1),
+            }
+        )
+    out.sort(key=lambda e: (-e["weight"], e["kind"], e["code"]))
+    return out
