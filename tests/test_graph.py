@@ -218,3 +218,23 @@ def test_graph_command(
     assert set(doc["sides"]) == {"统", "合"} and "cross_share" in doc
     assert coder.cli.main(["graph", str(demo.path), "-o", str(tmp_path / "n.png")]) == 1
     assert "nothing was written" in capsys.readouterr().err
+
+
+def test_cooccurrence_evidence_shares_turns(demo: Project) -> None:
+    from coder.graph.network import evidence
+
+    g = concept_network(demo, unit="turn")
+    segs = evidence(demo, g, "a02", "a25", "cooccurrence")
+    weight = next(
+        d["weight"]
+        for a, b, d in g.edges(data=True)
+        if d["kind"] == "cooccurrence" and {a, b} == {"a02", "a25"}
+    )
+    turns: dict[tuple[str, int], set[str]] = {}
+    for s in segs:
+        turn = next(t.idx for t in demo.turns(s.source) if t.start <= s.start < t.end)
+        turns.setdefault((s.source, turn), set()).add(s.label)
+    assert all(v == {"a02", "a25"} for v in turns.values())
+    assert len(turns) == weight
+    rel = evidence(demo, g, "A5", "A3", "relation")
+    assert rel == []  # the codebook's relations carry no evidence codings yet

@@ -129,3 +129,57 @@ def neighbourhood(g: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
         )
     out.sort(key=lambda e: (-e["weight"], e["kind"], e["code"]))
     return out
+
+
+def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> list[Any]:
+    """The coded segments behind a tie between codes ``a`` and ``b``:
+
+    * ``relation`` — the relation's evidence codings (either direction);
+    * ``cooccurrence`` — the segments of ``a`` and ``b`` that share a unit with the other
+      (the graph's unit: turn, sentence, source; for segment, overlapping segments);
+    * ``hierarchy`` — the segments of the lower code.
+    """
+    import bisect
+
+    by_label = {c.label: c for c in project.codes()}
+    if kind == "relation":
+        ids: set[int] = set()
+        for r in project.relations():
+            if {r.from_id, r.to_id} == {by_label[a].id, by_label[b].id}:
+                ids.update(r.evidence)
+        return project.segments(ids=ids) if ids else []
+    if kind == "hierarchy":
+        lower = a if g.nodes[a]["level"] == "open" or g.nodes[b]["level"] == "selective" else b
+        return project.segments(code=lower)
+    unit = g.graph.get("unit", "turn")
+    seg_a = project.segments(code=a)
+    seg_b = project.segments(code=b)
+    if unit == "segment":
+        keep = {
+            s.id
+            for x in seg_a
+            for s in seg_b
+            if s.source_id == x.source_id and s.start < x.end and x.start < s.end
+        }
+        keep |= {
+            x.id
+            for x in seg_a
+            for s in seg_b
+            if s.source_id == x.source_id and s.start < x.end and x.start < s.end
+        }
+        return [s for s in seg_a + seg_b if s.id in keep]
+
+    def unit_of(seg: Any) -> tuple[int, int]:
+        if unit == "source":
+            return (seg.source_id, 0)
+        analysis = project.analysis(seg.source_id)
+        spans = analysis.blocks if unit == "turn" else analysis.sentences
+        i = bisect.bisect_right(spans, (seg.start, float("inf"))) - 1
+        return (seg.source_id, i)
+
+    units_a = {unit_of(s) for s in seg_a}
+    units_b = {unit_of(s) for s in seg_b}
+    shared = units_a & units_b
+    return sorted(
+        (s for s in seg_a + seg_b if unit_of(s) in shared), key=lambda s: (s.source, s.start)
+    )

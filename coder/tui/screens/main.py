@@ -79,6 +79,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="main.search"),
         Binding("f2", "codebook", "Codebook", id="main.codebook"),
         Binding("f3", "compare", "Compare", id="main.compare"),
+        Binding("f4", "network", "Network", id="main.network"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
         *[
@@ -685,6 +686,11 @@ class MainScreen(Screen[None]):
         from coder.tui.screens.codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen())
+
+    def action_network(self) -> None:
+        from coder.tui.screens.network import NetworkScreen
+
+        self.app.push_screen(NetworkScreen(self.query_one(CodeTree).highlighted))
 
     def action_compare(self) -> None:
         from coder.tui.screens.compare import CompareScreen

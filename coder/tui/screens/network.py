@@ -1,0 +1,173 @@
+"""The network screen: a code's neighbourhood in the concept network, the 统/合 summary, and the
+segments behind each tie (enter on a segment shows it in its transcript)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coder.tui.widgets.textline import TextPane
+
+KIND_MARK = {"cooccurrence": "≈", "relation": "→", "hierarchy": "⊂"}
+
+
+class NetworkScreen(Screen[None]):
+    """Network 概念网络: the ties of one code, strongest first."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="network.back"),
+        Binding("g", "go", "Go to code", id="network.go"),
+        Binding("u", "unit", "Unit", id="network.unit"),
+    ]
+    UNITS = ("turn", "sentence", "segment", "source")
+
+    def __init__(self, code_id: int | None = None) -> None:
+        super().__init__()
+        self.code_id = code_id
+        self.unit = "turn"
+        self.graph: Any = None
+        self.ties: list[dict[str, Any]] = []
+        self.segments: list[Any] = []
+
+    @property
+    def project(self):  # type: ignore[no-untyped-def]
+        return self.app.project  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield TextPane(id="net-summary")
+        with Horizontal(id="net-panes"):
+            with Vertical(id="net-left"):
+                yield Static("Ties 关联", classes="pane-title")
+                yield OptionList(id="net-ties")
+            with Vertical(id="net-right"):
+                yield Static("Evidence 证据 (enter: show in the transcript)", classes="pane-title")
+                yield OptionList(id="net-evidence")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.code_id is None:
+            codes = [c for c in self.project.codes() if c.level != "open"]
+            self.code_id = codes[0].id if codes else None
+        self.reload()
+
+    def reload(self) -> None:
+        self.query_one("#net-summary", TextPane).show("building the network…")
+        self._build(self.unit)
+
+    @work(thread=True, exclusive=True, group="network")
+    def _build(self, unit: str) -> None:
+        from coder.graph.network import concept_network
+        from coder.graph.tonghe import tonghe_view
+
+        g = concept_network(self.project, unit=unit)
+        view = tonghe_view(g)
+        self.app.call_from_thread(self._built, g, view)
+
+    def _built(self, g: Any, view: Any) -> None:
+        self.graph = g
+        t = Text()
+        for side in ("统", "合"):
+            s = view.sides[side]
+            t.append(f"{side} ", style="bold")
+            t.append(
+                f"{len(s['categories'])} categories, {len(s['concepts'])} concepts, density {view.density[side]:.2f}   "
+            )
+        t.append(f"cross-side ties {len(view.cross_ties)} ({view.cross_share:.0%})", style="bold")
+        if view.bridging:
+            t.append(
+                "   bridges: " + ", ".join(f"{b['code']} {b['name']}" for b in view.bridging[:3])
+            )
+        t.append(f"   unit: {self.unit}", style="dim")
+        self.query_one("#net-summary", TextPane).show(t)
+        self._show_code()
+
+    def _show_code(self) -> None:
+        from coder.graph.network import neighbourhood
+
+        code = next((c for c in self.project.codes() if c.id == self.code_id), None)
+        listing = self.query_one("#net-ties", OptionList)
+        listing.clear_options()
+        if code is None or self.graph is None or code.label not in self.graph:
+            return
+        self.title = f"Network 概念网络 — {code.label} {code.name} ({self.graph.nodes[code.label]['axis'] or 'no side'})"
+        self.ties = neighbourhood(self.graph, code.label)
+        for i, tie in enumerate(self.ties):
+            axis = self.graph.nodes[tie["code"]]["axis"]
+            listing.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{KIND_MARK[tie['kind']]} ", "bold"),
+                        (f"{tie['code']} ", "bold"),
+                        tie["name"],
+                        (
+                            f"  {tie['type'] or tie['kind']} {tie['direction']} {tie['weight']}",
+                            "dim",
+                        ),
+                        (f"  {axis}" if axis else "", "cyan"),
+                    ),
+                    id=str(i),
+                )
+            )
+        if self.ties:
+            listing.highlighted = 0
+            listing.focus()
+
+    @on(OptionList.OptionHighlighted, "#net-ties")
+    def _tie(self, event: OptionList.OptionHighlighted) -> None:
+        from coder.graph.network import evidence
+
+        if self.graph is None or event.option.id is None:
+            return
+        tie = self.ties[int(event.option.id)]
+        code = next(c for c in self.project.codes() if c.id == self.code_id)
+        self.segments = evidence(self.project, self.graph, code.label, tie["code"], tie["kind"])[
+            :300
+        ]
+        listing = self.query_one("#net-evidence", OptionList)
+        listing.clear_options()
+        for i, s in enumerate(self.segments):
+            listing.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{s.source} ", "bold"), (f"{s.label} ", "cyan"), s.text.replace("\n", " ")
+                    ),
+                    id=str(i),
+                )
+            )
+        if self.segments:
+            listing.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#net-ties")
+    def _into_evidence(self) -> None:
+        self.query_one("#net-evidence", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#net-evidence")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        from coder.tui.screens.main import MainScreen
+
+        seg = self.segments[int(event.option.id or 0)]
+        self.app.pop_screen()
+        main = next(s for s in self.app.screen_stack if isinstance(s, MainScreen))
+        main.jump_to(seg.source_id, seg.start, seg.end)
+
+    def action_go(self) -> None:
+        """Make the highlighted neighbour the code in the middle."""
+        listing = self.query_one("#net-ties", OptionList)
+        if listing.highlighted is None or not self.ties:
+            return
+        label = self.ties[listing.highlighted]["code"]
+        self.code_id = next(c.id for c in self.project.codes() if c.label == label)
+        self._show_code()
+
+    def action_unit(self) -> None:
+        self.unit = self.UNITS[(self.UNITS.index(self.unit) + 1) % len(self.UNITS)]
+        self.reload()
