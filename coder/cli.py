@@ -533,7 +533,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 #: Modules that add subcommands (see build_parser).
-EXTENSIONS: list[str] = ["coder.graph.cli"]
+EXTENSIONS: list[str] = ["coder.analysis.cli", "coder.analysis.agreement_cli", "coder.graph.cli"]
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -720,7 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands that live beside their subject (coder/analysis, coder/graph, ...): each such
     # module has ``register(add)`` and adds its subcommands with the same helper.
-    for module in EXTENSIONS:
+    for module in dict.fromkeys(EXTENSIONS):  # each once, in order
         import importlib
 
         importlib.import_module(module).register(add)

@@ -1,0 +1,117 @@
+"""The ``agreement`` and ``merge`` commands (added to ``coder`` through ``coder.cli.EXTENSIONS``)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from coder.analysis.agreement import RELIABILITY_HEADERS, UNITS
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``agreement`` and ``merge`` to the ``coder`` command."""
+    p = add(
+        "agreement",
+        cmd_agreement,
+        "inter-coder agreement: percent, Holsti's K and R, Cohen's κ, Krippendorff's α",
+    )
+    p.add_argument("project")
+    p.add_argument("--coders", required=True, help="two or more coder names: A,B[,C...]")
+    p.add_argument(
+        "--unit", choices=UNITS, default="segment", help="what is compared (default: segment)"
+    )
+    p.add_argument(
+        "--codes",
+        metavar="C1,C2,...",
+        help="a set of mutually exclusive codes: each unit's value is the one a coder applied",
+    )
+    p.add_argument(
+        "--source",
+        "--sources",
+        dest="source",
+        action="append",
+        metavar="SOURCE",
+        help="compare only these sources (repeatable, or comma-separated)",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "merge",
+        cmd_merge,
+        "bring another coder's copy of the project in, keeping each coder's codings apart",
+    )
+    p.add_argument("project")
+    p.add_argument("other", metavar="OTHER")
+    p.add_argument("--json", action="store_true")
+
+
+def _split(values: list[str] | str | None) -> list[str]:
+    items = [values] if isinstance(values, str) else list(values or [])
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """Print the agreement figures, the 编码信度 table and the per-code figures (or JSON)."""
+    from coder.analysis.agreement import agreement, reliability_rows
+    from coder.cli import _print_json, _project, _table
+
+    project = _project(args)
+    result = agreement(
+        project,
+        _split(args.coders),
+        unit=args.unit,
+        codes=_split(args.codes) if args.codes is not None else None,
+        sources=_split(args.source) or None,
+    )
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    what = f"codes {', '.join(result.codes)} (one per unit)" if result.codes else "all codes"
+    noun = "characters" if result.unit == "char" else f"{result.unit}s"
+    print(
+        f"{', '.join(result.coders)}: {what}, {result.units} {noun} in "
+        f"{len(result.sources)} sources ({', '.join(result.sources)})"
+    )
+    print(
+        f"percent {_num(result.percent)}  Holsti K {_num(result.holsti_k)}  "
+        f"composite R {_num(result.composite_r)}  Cohen's κ {_num(result.cohen_kappa)}  "
+        f"Krippendorff's α {_num(result.krippendorff_alpha)}"
+    )
+    if result.unplaced:
+        print(f"{result.unplaced} codings overlap no {result.unit} and take no part")
+    print()
+    rows: list[list[Any]] = [
+        [name, m, n1, n2, _num(k), _num(r), _num(kappa)]
+        for name, m, n1, n2, k, r, kappa in reliability_rows(result, summary=True)
+    ]
+    _table(list(RELIABILITY_HEADERS), rows)
+    print()
+    _table(
+        ["code", "name", "κ", "percent", f"coded ({'/'.join(result.coders)})"],
+        [
+            [c.code, c.name, _num(c.cohen_kappa), _num(c.percent), "/".join(map(str, c.coded))]
+            for c in result.per_code
+        ],
+    )
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge OTHER into PROJECT as one undoable step and print the report (or JSON)."""
+    from coder.cli import _print_json, _project
+    from coder.exchange.merge import merge_project
+
+    report = merge_project(_project(args), args.other)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        for line in report.lines():
+            print(line)
+        if report.event_id is not None:
+            print("one step: `coder undo` takes the whole merge back")
+    return 0

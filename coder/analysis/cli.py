@@ -1,0 +1,339 @@
+"""``coder stats PROJECT KIND``: the quantitative summaries and the grounded-theory checks.
+
+Registered by :func:`register` with the helper ``coder.cli.build_parser`` uses for every command.
+The JSON shapes of ``frequencies``, ``cooccurrence`` and ``saturation`` are fixed by
+``shared/CLI.md`` (a list of rows with the keys named there; more keys are welcome).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from coder.errors import InvalidInput
+
+KINDS = ("frequencies", "cooccurrence", "saturation", "matrix", "paradigm", "selective")
+#: The options each kind takes; giving another is an error rather than silently ignored.
+OPTIONS = {
+    "frequencies": {"coder_filter", "sources"},
+    "cooccurrence": {"unit", "coder_filter", "sources"},
+    "saturation": {"order", "held_out", "coder_filter", "base", "run", "threshold"},
+    "matrix": {"by", "coder_filter", "sources"},
+    "paradigm": {"code", "coder_filter", "sources"},
+    "selective": set(),
+}
+FLAGS = {
+    "unit": "--unit",
+    "by": "--by",
+    "coder_filter": "--coder",
+    "sources": "--sources",
+    "order": "--order",
+    "held_out": "--held-out",
+    "base": "--base",
+    "run": "--run",
+    "threshold": "--threshold",
+    "code": "--code",
+}
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``stats`` to the ``coder`` command."""
+    from coder.analysis.data import UNITS
+
+    # --coder here filters codings (as in `coder codings`), so the shared "work as" option is
+    # left out of this command's parents.
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+    )
+    p = add(
+        "stats",
+        cmd_stats,
+        "quantitative summaries (frequencies, co-occurrence, saturation, matrices) and the "
+        "paradigm and selective-coding checks",
+        shared=shared,
+    )
+    p.add_argument("project")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument(
+        "--unit", choices=UNITS, help="cooccurrence: the unit two codes share (default: turn)"
+    )
+    p.add_argument(
+        "--by",
+        metavar="ATTRIBUTE",
+        help="matrix: columns by case (default), source, or an attribute such as role",
+    )
+    p.add_argument(
+        "--coder", dest="coder_filter", metavar="C", help="only this coder's codings (default: all)"
+    )
+    p.add_argument("--sources", metavar="S,S", help="only these sources")
+    p.add_argument(
+        "--order",
+        metavar="ORDER",
+        help="saturation: import (default), an attribute such as date, or a list S,S,...",
+    )
+    p.add_argument(
+        "--held-out", dest="held_out", metavar="S,S", help="saturation: sources held out, last"
+    )
+    p.add_argument("--base", type=int, help="saturation: base size in sources (default 4)")
+    p.add_argument("--run", type=int, help="saturation: run length in sources (default 2)")
+    p.add_argument(
+        "--threshold",
+        type=_share,
+        help="saturation: new-information threshold, e.g. 0.05 or 5%% (default 5%%)",
+    )
+    p.add_argument("--code", metavar="CATEGORY", help="paradigm: only this category")
+    p.add_argument("--json", action="store_true")
+
+
+def _share(text: str) -> float:
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share such as 0.05 or 5%") from None
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from coder.cli import _project
+
+    for name, flag in FLAGS.items():
+        if getattr(args, name) is not None and name not in OPTIONS[args.kind]:
+            raise InvalidInput(f"{flag} does not apply to stats {args.kind}; nothing was changed")
+    project = _project(args)
+    return int(_COMMANDS[args.kind](project, args))
+
+
+def _frequencies(project: Any, args: argparse.Namespace) -> int:
+    from coder.analysis.frequencies import frequencies
+    from coder.cli import _print_json, _table
+
+    rows = frequencies(project, coder=args.coder_filter, sources=args.sources)
+    if args.json:
+        _print_json([r.as_dict() for r in rows])
+        return 0
+    by_id = {r.code_id: r for r in rows}
+    table = [
+        ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
+        for r, depth in _tree(project, by_id)
+    ]
+    _table(["code", "name", "level", "codings", "sources", "coded directly"], table)
+    return 0
+
+
+def _tree(project: Any, by_id: dict[int, Any]) -> list[tuple[Any, int]]:
+    """Rows in code-tree order (under their primary parent) with their depth."""
+    kids: dict[int | None, list[int]] = {}
+    for code in project.codes():
+        kids.setdefault(code.parents[0] if code.parents else None, []).append(code.id)
+    out: list[tuple[Any, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for cid in kids.get(parent, []):
+            out.append((by_id[cid], depth))
+            walk(cid, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
+    from coder.analysis.cooccurrence import cooccurrence
+    from coder.cli import _print_json, _table
+
+    unit = args.unit or "turn"
+    rows = cooccurrence(project, unit, coder=args.coder_filter, sources=args.sources)
+    if args.json:
+        _print_json([r.as_dict() for r in rows])
+        return 0
+    print(f"co-occurrence by {unit}: {len(rows)} pairs")
+    ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
+    _table(
+        ["a", "name", "b", "name", "count", "jaccard"],
+        [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
+    )
+    return 0
+
+
+def _saturation(project: Any, args: argparse.Namespace) -> int:
+    from coder.analysis.saturation import saturation
+    from coder.cli import _print_json, _table
+
+    result = saturation(
+        project,
+        order=args.order,
+        held_out=args.held_out,
+        coder=args.coder_filter,
+        base=4 if args.base is None else args.base,
+        run=2 if args.run is None else args.run,
+        threshold=0.05 if args.threshold is None else args.threshold,
+    )
+    rule = result.stopping
+    if args.json:
+        ends = {r.sources[-1]: r for r in rule.runs}
+        checks = {h.source: h for h in result.held_out}
+        rows = []
+        for i, step in enumerate(result.curve):
+            row = step.as_dict()
+            row["base"] = i < rule.base
+            if step.source in ends:
+                run = ends[step.source]
+                row.update(run_new_codes=run.new_codes, run_ratio=run.ratio, run_met=run.met)
+            row["saturation_point"] = step.source == rule.saturated_at
+            if step.source in checks:
+                row["held_out_new_codes"] = list(checks[step.source].new_codes)
+                row["held_out_new_categories"] = list(checks[step.source].new_categories)
+            rows.append(row)
+        _print_json(rows)
+        return 0
+    _table(
+        ["source", "new codes", "cumulative", "new", "new categories", ""],
+        [
+            [
+                s.source,
+                s.new_codes,
+                s.cumulative,
+                " ".join(s.new),
+                " ".join(s.new_categories),
+                "held out" if s.held_out else "",
+            ]
+            for s in result.curve
+        ],
+    )
+    reached = (
+        f"reached after {rule.saturated_after} sources (run ending at {rule.saturated_at})"
+        if rule.saturated_at
+        else f"not reached within {len(result.curve)} sources"
+    )
+    print(
+        f"stopping rule (Guest et al. 2020): base {rule.base} sources ({rule.base_codes} codes), "
+        f"runs of {rule.run}, new information ≤ {rule.threshold:.0%} of the base: {reached}"
+    )
+    for h in result.held_out:
+        added = " ".join(h.new_codes + h.new_categories)
+        print(f"held out {h.source}: " + (f"adds {added}" if added else "adds no code or category"))
+    return 0
+
+
+def _matrix(project: Any, args: argparse.Namespace) -> int:
+    from coder.analysis.matrix import matrix
+    from coder.cli import _print_json, _table
+
+    result = matrix(project, args.by or "case", coder=args.coder_filter, sources=args.sources)
+    if args.json:
+        _print_json(result.as_dict())
+        return 0
+    print(
+        f"codings per code and {result.by} (the share of the code's codings); "
+        "after each column, its number of sources"
+    )
+    headers = [
+        "code",
+        "name",
+        *(f"{c} ({n})" for c, n in zip(result.columns, result.column_sources, strict=True)),
+        "total",
+    ]
+    _table(
+        headers,
+        [
+            [
+                r.label,
+                r.code,
+                *(
+                    f"{n} ({share:.0%})" if n else ""
+                    for n, share in zip(r.codings, r.shares, strict=True)
+                ),
+                r.total,
+            ]
+            for r in result.rows
+        ],
+    )
+    return 0
+
+
+def _paradigm(project: Any, args: argparse.Namespace) -> int:
+    from coder.analysis.paradigm import SLOTS, paradigm, paradigm_views, selective_check
+    from coder.cli import _print_json, _table
+
+    if args.code:
+        views = [paradigm(project, args.code, coder=args.coder_filter, sources=args.sources)]
+    else:
+        views = paradigm_views(project, coder=args.coder_filter, sources=args.sources)
+    check = selective_check(project)
+    if args.json:
+        _print_json({"categories": [v.as_dict() for v in views], "selective": check.as_dict()})
+        return 0
+    for n, view in enumerate(views):
+        if n:
+            print()
+        about = " · ".join(x for x in (view.role, view.axis) if x)
+        print(
+            f"{view.label} {view.name}"
+            + (f" · {about}" if about else "")
+            + f" · {view.codings} codings in {view.sources} sources"
+        )
+        rows = [
+            [
+                slot,
+                link.label,
+                link.name,
+                " ".join(link.via),
+                "; ".join(link.relations),
+                link.evidence,
+                link.codings,
+                link.sources,
+            ]
+            for slot in SLOTS
+            for link in view.slots[slot]
+        ]
+        if rows:
+            _table(
+                ["slot", "code", "name", "via", "relations", "evidence", "codings", "sources"],
+                rows,
+            )
+        else:
+            print("  no relations yet")
+    print()
+    _print_check(check)
+    return 0
+
+
+def _selective(project: Any, args: argparse.Namespace) -> int:
+    from coder.analysis.paradigm import selective_check
+    from coder.cli import _print_json
+
+    check = selective_check(project)
+    if args.json:
+        _print_json(check.as_dict())
+        return 0
+    _print_check(check)
+    return 0
+
+
+def _print_check(check: Any) -> None:
+    def names(refs: Any) -> str:
+        return ", ".join(
+            f"{r.label} {r.name}" + (f" ({r.codings} codings)" if r.codings else "") for r in refs
+        )
+
+    core = f"{check.core.label} {check.core.name}" if check.core else "none marked"
+    print(f"core category: {core}")
+    if check.storyline:
+        for memo in check.storyline:
+            print(
+                f"storyline: {memo.title or 'untitled'} ({memo.coder}, {len(memo.text)} characters)"
+            )
+    else:
+        print("storyline: none (write a storyline memo on the core category)")
+    print("categories not related to the core: " + (names(check.unrelated_categories) or "none"))
+    print("concepts under no category: " + (names(check.concepts_without_category) or "none"))
+
+
+_COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "frequencies": _frequencies,
+    "cooccurrence": _cooccurrence,
+    "saturation": _saturation,
+    "matrix": _matrix,
+    "paradigm": _paradigm,
+    "selective": _selective,
+}
