@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         Binding("f2", "codebook", "Codebook", id="main.codebook"),
         Binding("f3", "compare", "Compare", id="main.compare"),
         Binding("f4", "network", "Network", id="main.network"),
+        Binding("f6", "stats", "Statistics", id="main.stats"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
         *[
@@ -686,6 +687,11 @@ class MainScreen(Screen[None]):
         from coder.tui.screens.codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen())
+
+    def action_stats(self) -> None:
+        from coder.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_network(self) -> None:
         from coder.tui.screens.network import NetworkScreen

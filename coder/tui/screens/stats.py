@@ -1,0 +1,222 @@
+"""The statistics screen: frequencies as bars, the saturation curve, the paradigm model of a
+category and the selective-coding check, the strongest co-occurrences. Computed in a worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from coder.model import PARADIGM_ROLE_ZH
+
+SLOT_TITLES = {
+    "causal": "Causal conditions 因果条件",
+    "context": "Context 脉络",
+    "intervening": "Intervening conditions 中介条件",
+    "strategies": "Strategies 行动/互动策略",
+    "consequences": "Consequences 结果",
+    "phenomena": "Phenomena 现象",
+    "other": "Other 其他",
+}
+
+
+def bar(value: float, top: float, width: int = 30) -> str:
+    """A horizontal bar in eighths of a cell."""
+    if top <= 0:
+        return ""
+    eighths = round(value / top * width * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + ("▏▎▍▌▋▊▉"[rest - 1] if rest else "")
+
+
+class StatsScreen(Screen[None]):
+    """Statistics 统计: what the coding shows so far."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="stats.back"),
+        Binding("u", "unit", "Co-occurrence unit", id="stats.unit"),
+    ]
+    UNITS = ("turn", "segment", "source", "sentence")
+
+    def __init__(self, category: int | None = None) -> None:
+        super().__init__()
+        self.category = category
+        self.unit = "turn"
+        self.data: dict[str, Any] = {}
+
+    @property
+    def project(self):  # type: ignore[no-untyped-def]
+        return self.app.project  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with TabbedContent(id="stats-tabs"):
+            for key, title in (
+                ("freq", "Frequencies 编码频次"),
+                ("sat", "Saturation 理论饱和度"),
+                ("paradigm", "Paradigm 范式模型"),
+                ("cooc", "Co-occurrence 共现"),
+            ):
+                with TabPane(title, id=f"tab-{key}"), VerticalScroll():
+                    yield Static("computing…", id=f"stats-{key}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Statistics 统计"
+        self.reload()
+
+    def reload(self) -> None:
+        self._compute(self.unit)
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _compute(self, unit: str) -> None:
+        from coder.analysis.cooccurrence import cooccurrence
+        from coder.analysis.frequencies import frequencies
+        from coder.analysis.paradigm import paradigm_views, selective_check
+        from coder.analysis.saturation import saturation
+
+        data = {
+            "freq": frequencies(self.project),
+            "sat": saturation(self.project),
+            "paradigm": paradigm_views(self.project),
+            "selective": selective_check(self.project),
+            "cooc": cooccurrence(self.project, unit),
+        }
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.query_one("#stats-freq", Static).update(self._frequencies(data["freq"]))
+        self.query_one("#stats-sat", Static).update(self._saturation(data["sat"]))
+        self.query_one("#stats-paradigm", Static).update(
+            self._paradigm(data["paradigm"], data["selective"])
+        )
+        self.query_one("#stats-cooc", Static).update(self._cooccurrence(data["cooc"]))
+
+    def _frequencies(self, rows: list[Any]) -> Table:
+        table = Table(box=None, expand=True, pad_edge=False)
+        table.add_column("code", style="bold", no_wrap=True)
+        table.add_column("name")
+        table.add_column("codings 参考点", justify="right")
+        table.add_column("sources 来源", justify="right")
+        table.add_column("", ratio=1)
+        top = max((r.codings for r in rows if r.level == "open"), default=0)
+        for r in rows:
+            indent = {"selective": "", "axial": "  ", "open": "    "}[r.level]
+            style = "bold" if r.level != "open" else ""
+            table.add_row(
+                indent + r.label,
+                Text(r.code, style=style),
+                str(r.codings),
+                str(r.sources),
+                Text(
+                    bar(r.codings, max(top, r.codings) if r.level != "open" else top), style="cyan"
+                ),
+            )
+        return table
+
+    def _saturation(self, sat: Any) -> Table:
+        table = Table(
+            box=None,
+            expand=True,
+            pad_edge=False,
+            title="New codes per interview, in order (held-out last)",
+        )
+        table.add_column("source", no_wrap=True)
+        table.add_column("new", justify="right")
+        table.add_column("cumulative", justify="right")
+        table.add_column("curve", ratio=1)
+        table.add_column("new codes")
+        top = max((s.cumulative for s in sat.curve), default=0)
+        for s in sat.curve:
+            name = s.source + (" (held out)" if s.held_out else "")
+            table.add_row(
+                name,
+                str(s.new_codes),
+                str(s.cumulative),
+                Text(bar(s.cumulative, top, 24), style="green" if not s.new_codes else "yellow"),
+                " ".join(s.new[:8]) + (" …" if len(s.new) > 8 else ""),
+            )
+        st = sat.stopping
+        caption = (
+            f"Stopping rule (Guest et al. 2020): base {st.base} interviews ({st.base_codes} codes), "
+            f"runs of {st.run}, threshold ≤ {st.threshold:.0%}: "
+        )
+        caption += (
+            f"saturated after {st.saturated_after} interviews"
+            if st.saturated_after
+            else "not reached"
+        )
+        for h in sat.held_out:
+            caption += f" · held-out {h.source}: {', '.join(h.new_codes) or 'no new codes'}"
+        table.caption = caption
+        return table
+
+    def _paradigm(self, views: list[Any], check: Any) -> Text:
+        out = Text()
+        if check.core:
+            out.append(
+                f"Core category 核心范畴: {check.core.label} {check.core.name}\n", style="bold"
+            )
+        else:
+            out.append(
+                "No core category yet (mark one in the codebook, F2 → k)\n", style="bold yellow"
+            )
+        out.append(f"Storyline 故事线: {'written' if check.storyline else 'not written yet'}\n")
+        if check.unrelated_categories:
+            out.append(
+                "Not yet related to the core: "
+                + ", ".join(f"{c.label} {c.name}" for c in check.unrelated_categories)
+                + "\n",
+                style="yellow",
+            )
+        if check.concepts_without_category:
+            out.append(
+                "Concepts under no category: "
+                + ", ".join(f"{c.label} {c.name}" for c in check.concepts_without_category)
+                + "\n",
+                style="yellow",
+            )
+        for v in views:
+            if v.role is None and v.label != (check.core.label if check.core else None):
+                continue
+            out.append(f"\n{v.label} {v.name}", style="bold")
+            out.append(
+                f"  {v.role or 'core'} {PARADIGM_ROLE_ZH.get(v.role or '', '')}  {v.axis or ''}  {v.codings} codings\n",
+                style="dim",
+            )
+            for slot, links in v.slots.items():
+                if links:
+                    items = ", ".join(
+                        f"{link.label} {link.name}"
+                        + (f" ({link.evidence} evidence)" if link.evidence else "")
+                        for link in links
+                    )
+                    out.append(f"  {SLOT_TITLES[slot]}: ", style="cyan")
+                    out.append(items + "\n")
+        return out
+
+    def _cooccurrence(self, pairs: list[Any]) -> Table:
+        table = Table(
+            box=None,
+            expand=True,
+            pad_edge=False,
+            title=f"Strongest pairs, unit: {self.unit} (u changes it)",
+        )
+        for col in ("a", "", "b", "", "count", "jaccard"):
+            table.add_column(col)
+        for p in sorted(pairs, key=lambda p: (-p.count, p.a, p.b))[:60]:
+            table.add_row(p.a, p.a_code, p.b, p.b_code, str(p.count), f"{p.jaccard:.2f}")
+        return table
+
+    def action_unit(self) -> None:
+        self.unit = self.UNITS[(self.UNITS.index(self.unit) + 1) % len(self.UNITS)]
+        self.query_one("#stats-cooc", Static).update(f"computing co-occurrence by {self.unit}…")
+        self._compute(self.unit)
