@@ -120,9 +120,9 @@ def _kill_after(cmd: list[str], delay: float, env: dict[str, str]) -> int:
 def test_sigkill_during_import_autocode_and_coding_loses_nothing(
     tmp_path: Path, demo_file: Path
 ) -> None:
-    """50 kills at random moments: the project always opens, passes integrity_check, each
-    interrupted operation is wholly there or wholly absent, and every coding committed before
-    the kill is still there."""
+    """50 kills at random moments during an import, an autocode run, a merge and a loop of
+    codings: the project always opens, passes integrity_check, each interrupted operation is
+    wholly there or wholly absent, and every coding committed before the kill is still there."""
     rng = random.Random(20261127)
     env = {**os.environ, "CODER_USER": "crash"}
     exe = [sys.executable, "-m", "coder.cli"]
@@ -142,11 +142,17 @@ def test_sigkill_during_import_autocode_and_coding_loses_nothing(
             """
         )
     )
+    # A colleague's copy with 300 codings of their own, for the merge runs.
+    other = tmp_path / "other.coder"
+    shutil.copy(demo_file, other)
+    with Project.open(other, coder="colleague") as o:
+        sid = o.source_id("S2-01")
+        o.add_codings([(sid, o.code_id("a09"), i, i + 4, "colleague") for i in range(0, 3000, 10)])
     kills = 0
     for round_no in range(50):
         path = tmp_path / f"r{round_no}.coder"
         shutil.copy(demo_file, path)
-        kind = round_no % 3
+        kind = round_no % 4
         if kind == 0:
             code = _kill_after([*exe, "import", str(path), str(folder)], rng.uniform(0.2, 1.0), env)
         elif kind == 1:
@@ -188,6 +194,12 @@ def test_sigkill_during_import_autocode_and_coding_loses_nothing(
                 runs = [e for e in log if e.action == "autocode"]
                 mine = [s for s in p.segments(code="a08") if s.coder == "crash"]
                 assert (len(runs), bool(mine)) in ((0, False), (1, True))
+            elif kind == 2:
+                merges = [e for e in log if e.action == "merge"]
+                theirs = (
+                    [s for s in p.segments(coder="colleague")] if "colleague" in p.coders() else []
+                )
+                assert (len(merges), len(theirs)) in ((0, 0), (1, 300))
             else:
                 mine = [s for s in p.segments(code="a05") if s.coder == "crash"]
                 # Every coding whose commit was reported is there (one more may have committed
