@@ -292,3 +292,22 @@ async def test_sources_show_the_share_of_text_coded(demo_copy: Path) -> None:
         listing = screen.query_one("#sources")
         prompt = str(listing.get_option(str(sid)).prompt)
         assert prompt.startswith("S2-01") and prompt.endswith(f"{expected:.0%}")
+
+
+async def test_blind_coding_shows_only_my_codings(demo_copy: Path) -> None:
+    app = make_app(demo_copy, coder="R2", nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await ready(app, pilot)
+        sid = app.project.source_id("S2-01")
+        app.screen.jump_to(sid, 0, 1)
+        await pilot.pause()
+        everyone = {s.coder for s in view.spans}
+        assert everyone == {"R1", "R2"}
+        await pilot.press("O")
+        assert {s.coder for s in view.spans} == {"R2"}
+        assert len(view.spans) == len(app.project.segments(source=sid, coder="R2"))
+        await pilot.press("O")  # by coder: everyone's, one colour per coder
+        colours = {s.coder: s.colour for s in view.spans}
+        assert len(set(colours.values())) == 2 and len(view.spans) == len(app.project.segments(source=sid))
+        await pilot.press("O")
+        assert len({s.colour for s in view.spans}) > 2  # back to colours by code

@@ -81,6 +81,7 @@ class MainScreen(Screen[None]):
         Binding("f3", "compare", "Compare", id="main.compare"),
         Binding("f4", "network", "Network", id="main.network"),
         Binding("f6", "stats", "Statistics", id="main.stats"),
+        Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
         *[
@@ -100,6 +101,8 @@ class MainScreen(Screen[None]):
         self.nlp_state = "loading words…"
         self.flash = ""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
+        self.view = "all"
+        """Whose codings the transcript shows (see VIEWS)."""
 
     @property
     def coder_app(self) -> CoderApp:
@@ -230,22 +233,52 @@ class MainScreen(Screen[None]):
             self._analyse(source_id)
         self._update_status()
 
+    #: Whose codings the transcript shows: everyone's (coloured by code), only this coder's
+    #: (blind coding), or everyone's coloured by coder.
+    VIEWS = ("all", "mine", "by coder")
+    CODER_COLOURS = (
+        "#e6194b",
+        "#3cb44b",
+        "#4363d8",
+        "#f58231",
+        "#911eb4",
+        "#42d4f4",
+        "#f032e6",
+        "#bfef45",
+    )
+
     def _spans(self, source_id: int) -> list[Span]:
         out = []
+        mine = self.project.coder
+        coders = (
+            sorted({c for *_, c in self.project.spans(source_id)})
+            if self.view == "by coder"
+            else []
+        )
         for cid, start, end, code_id, coder in self.project.spans(source_id):
+            if self.view == "mine" and coder != mine:
+                continue
             code = self.codes.get(code_id)
-            out.append(
-                Span(
-                    cid,
-                    start,
-                    end,
-                    code_id,
-                    code.label if code else "?",
-                    self.colours.get(code_id, ""),
-                    coder,
-                )
+            colour = (
+                self.CODER_COLOURS[coders.index(coder) % len(self.CODER_COLOURS)]
+                if self.view == "by coder"
+                else self.colours.get(code_id, "")
             )
+            out.append(Span(cid, start, end, code_id, code.label if code else "?", colour, coder))
         return out
+
+    def action_whose(self) -> None:
+        """Cycle: everyone's codings → only mine (blind coding) → everyone's, coloured by coder."""
+        self.view = self.VIEWS[(self.VIEWS.index(self.view) + 1) % len(self.VIEWS)]
+        if self.source_id is not None:
+            self.query_one(TranscriptView).set_spans(self._spans(self.source_id))
+        self.flash = {
+            "all": "showing everyone's codings",
+            "mine": f"blind coding: only {self.project.coder}'s codings",
+            "by coder": "everyone's codings, coloured by coder",
+        }[self.view]
+        self._update_detail(force=True)
+        self._update_status()
 
     @work(thread=True, exclusive=True, group="nlp")
     def _analyse(self, source_id: int) -> None:
@@ -302,6 +335,8 @@ class MainScreen(Screen[None]):
         if sel:
             parts.append(f"selected {sel[1] - sel[0]} chars [{sel[0]}–{sel[1]})")
         parts.append("characters" if view.char_mode else self.nlp_state)
+        if self.view != "all":
+            parts.append({"mine": "blind", "by coder": "by coder"}[self.view])
         parts.append(f"coder {self.project.coder}")
         if self.flash:
             parts.append(self.flash)
