@@ -264,11 +264,22 @@ def cmd_codebook(args: argparse.Namespace) -> int:
         return 0
     if args.action == "load":
         path = Path(args.file)
-        if path.suffix.lower() not in (".yaml", ".yml"):
+        suffix = path.suffix.lower()
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file; nothing was changed")
+        if suffix in (".yaml", ".yml"):
+            stats = load_codebook_file(project, path)
+        elif suffix in (".csv", ".xlsx"):
+            from coder.exchange.codebook_table import read_csv, read_xlsx
+
+            spec = read_csv(path) if suffix == ".csv" else read_xlsx(path)
+            stats = project.import_codebook(spec, summary=f"load codebook {path.name}")
+        elif suffix == ".qdc":
+            return _load_qdc(project, path)
+        else:
             raise InvalidInput(
-                f"{path.name}: codebooks load from .yaml for now; nothing was changed"
+                f"{path.name}: a codebook loads from .yaml, .csv, .xlsx or .qdc; nothing was changed"
             )
-        stats = load_codebook_file(project, path)
         print(
             f"loaded {path.name}: {stats['added']} codes added, {stats['updated']} updated, "
             f"{stats['relations']} relations, {stats['memos']} memos"
@@ -284,6 +295,15 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             print(f"{code.label} {code.name}")
         return 0
     raise AssertionError(args.action)  # pragma: no cover - argparse restricts the choices
+
+
+def _load_qdc(project, path: Path) -> int:  # type: ignore[no-untyped-def]
+    from coder.exchange.refi import import_qdc
+
+    report = import_qdc(project, path)
+    for line in report.lines():
+        print(line)
+    return 0
 
 
 def cmd_code(args: argparse.Namespace) -> int:

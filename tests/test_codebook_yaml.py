@@ -104,3 +104,71 @@ def test_python_tags_are_refused(tmp_path: Path, project: Project) -> None:
     with pytest.raises(InvalidInput, match="not valid YAML"):
         load_codebook_file(project, bad)
     assert not marker.exists()
+
+
+# -- codebooks as tables ------------------------------------------------------------------------
+
+TABLE = [
+    ["编号", "名称", "层级", "上级", "定义", "范式要素", "统合", "本土概念"],
+    ["AA", "统合型协同治理", "核心范畴", "", "核心", "", "", ""],
+    ["A1", "条块协同", "范畴", "AA", "条与块共同行动", "strategy", "合", ""],
+    ["a01", "条块联动", "初始概念", "A1", "拧成一股绳", "", "", "是"],
+]
+
+
+def test_csv_codebook_with_chinese_headers(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from coder.cli import main
+
+    path = tmp_path / "book.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(TABLE)
+    project.close()
+    assert main(["codebook", str(project.path), "load", str(path)]) == 0
+    with Project.open(project.path) as p:
+        codes = {c.label: c for c in p.codes()}
+        assert codes["A1"].paradigm_role == "strategy" and codes["A1"].axis == "合"
+        assert codes["a01"].in_vivo and codes["a01"].parents == (codes["A1"].id,)
+        assert codes["AA"].level == "selective"
+
+
+def test_xlsx_codebook(project: Project, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from coder.exchange.codebook_table import read_xlsx
+
+    book = Workbook()
+    for row in TABLE:
+        book.active.append(row)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    stats = project.import_codebook(read_xlsx(path))
+    assert stats["added"] == 3 and project.code("条块联动").in_vivo
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([["name", "colour name"], ["x", "red"]], "unknown column"),
+        ([["label", "level"], ["A1", "axial"]], "'name' column"),
+        (
+            [
+                ["label", "name", "level", "parents"],
+                ["A1", "a", "axial", "A2"],
+                ["A2", "b", "axial", "A1"],
+            ],
+            "cycle",
+        ),
+        ([["label", "name", "level", "axis"], ["A1", "a", "axial", "tong"]], "axis"),
+        ([], "empty"),
+    ],
+)
+def test_bad_tables_change_nothing(rows: list, message: str, project: Project) -> None:
+    from coder.exchange.codebook_table import rows_to_codebook
+
+    with pytest.raises(InvalidInput, match=message):
+        rows_to_codebook(rows, "t.csv")
+    assert project.codes() == []

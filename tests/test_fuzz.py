@@ -182,3 +182,44 @@ def _bomb_docx() -> bytes:
             for _ in range(300):
                 fh.write(block)
     return buf.getvalue()
+
+
+@FUZZ
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.lists(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "name",
+                        "label",
+                        "level",
+                        "parents",
+                        "A1",
+                        "a01",
+                        "axial",
+                        "open",
+                        "统",
+                        "",
+                        "x;y",
+                        "名称",
+                        "编号",
+                    ]
+                ),
+                max_size=5,
+            ),
+            max_size=6,
+        ).map(lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8")),
+    )
+)
+def test_codebook_csv_and_xlsx_never_crash(tmp_path: Path, data: bytes) -> None:
+    from coder.exchange.codebook_table import read_csv, read_xlsx
+
+    for name, reader in (("b.csv", read_csv), ("b.xlsx", read_xlsx)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        try:
+            reader(path)
+        except InvalidInput as exc:
+            assert "\n" not in str(exc)

@@ -53,6 +53,11 @@ def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
         raise _fail(
             name, f"not valid YAML{at} ({getattr(exc, 'problem', None) or 'syntax error'})"
         ) from None
+    return check_codebook(doc, name=name)
+
+
+def check_codebook(doc: Any, *, name: str = "codebook") -> dict[str, Any]:
+    """Check a codebook document (from YAML, or a table turned into the same shape)."""
     if not isinstance(doc, dict):
         raise _fail(name, "a codebook is a mapping with a 'codes' list")
     unknown = set(doc) - TOP_KEYS
