@@ -99,10 +99,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
+    """.qdpx projects and .qdc codebooks from other QDA programs (REFI-QDA)."""
+    from coder.exchange.refi import import_qdc, import_qdpx
+
+    reports = []
+    for path in paths:
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file; nothing was imported")
+        reader = import_qdpx if path.suffix.lower() == ".qdpx" else import_qdc
+        reports.append(reader(project, path))
+    if args.json:
+        _print_json([r.as_dict() for r in reports])
+    else:
+        for r in reports:
+            for line in r.lines():
+                print(line)
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from coder.text.importer import import_paths
 
     project = _project(args)
+    paths = [Path(p) for p in args.paths]
+    refi = [p for p in paths if p.suffix.lower() in (".qdpx", ".qdc")]
+    if refi:
+        if len(refi) != len(paths):
+            raise InvalidInput(
+                "import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts; nothing was imported"
+            )
+        return _import_refi(args, project, refi)
     from coder.text.readers import collect
 
     progress = _progress(len(collect([Path(p) for p in args.paths])))
@@ -410,12 +437,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
+    if out.suffix.lower() in (".qdpx", ".qdc"):
+        from coder.exchange.refi import export_qdc, export_qdpx
+
+        report = (export_qdpx if out.suffix.lower() == ".qdpx" else export_qdc)(project, out)
+        for line in report.lines():
+            print(line)
+        return 0
     if out.suffix.lower() in (".yaml", ".yml"):
         save_codebook_file(project, out)
         print(f"wrote the codebook to {out}")
         return 0
     raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .yaml); nothing was written"
+        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .qdpx, .qdc, .yaml; paper tables come later); nothing was written"
     )
 
 
@@ -612,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import",
         cmd_import,
-        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively)",
+        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively) or REFI-QDA .qdpx/.qdc",
     )
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
