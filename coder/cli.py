@@ -587,7 +587,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 #: Modules that add subcommands (see build_parser).
-EXTENSIONS: list[str] = ["coder.analysis.cli", "coder.analysis.agreement_cli", "coder.graph.cli"]
+EXTENSIONS: list[str] = [
+    "coder.analysis.cli",
+    "coder.analysis.agreement_cli",
+    "coder.analysis.review_cli",
+    "coder.graph.cli",
+]
 
 
 # -- the parser ----------------------------------------------------------------------------------

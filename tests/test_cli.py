@@ -551,9 +551,12 @@ def test_codebook_load_refuses_missing_and_unsupported_files(
     latin = tmp_path / "latin.yaml"
     latin.write_bytes("codes:\n  - {name: caf\xe9}\n".encode("latin-1"))
     refused(cli, seeded, "codebook", seeded, "load", latin, says="not UTF-8")
-    csv = tmp_path / "book.csv"
-    csv.write_text("name\nx\n", encoding="utf-8")
-    refused(cli, seeded, "codebook", seeded, "load", csv, says=r"\.yaml")
+    odt = tmp_path / "book.odt"
+    odt.write_text("name\nx\n", encoding="utf-8")
+    refused(cli, seeded, "codebook", seeded, "load", odt, says=r"\.yaml, \.csv, \.xlsx or \.qdc")
+    bad_csv = tmp_path / "book.csv"
+    bad_csv.write_text("colour name\nred\n", encoding="utf-8")
+    refused(cli, seeded, "codebook", seeded, "load", bad_csv, says="unknown column")
 
 
 # -- code, uncode, codings -----------------------------------------------------------------------

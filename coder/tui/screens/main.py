@@ -81,6 +81,7 @@ class MainScreen(Screen[None]):
         Binding("f3", "compare", "Compare", id="main.compare"),
         Binding("f4", "network", "Network", id="main.network"),
         Binding("f6", "stats", "Statistics", id="main.stats"),
+        Binding("f7", "review", "Disagreements", id="main.review"),
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
@@ -722,6 +723,12 @@ class MainScreen(Screen[None]):
         from coder.tui.screens.codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen())
+
+    def action_review(self) -> None:
+        """Disagreement review between the two coders with most codings (c there picks others)."""
+        from coder.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def action_stats(self) -> None:
         from coder.tui.screens.stats import StatsScreen

@@ -1,0 +1,106 @@
+"""The ``review`` command: two coders' disagreements, or the report of their resolutions (added
+to ``coder`` through ``coder.cli.EXTENSIONS``). Resolving happens in the terminal UI."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from coder.analysis.review import CONSENSUS
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``review`` to the ``coder`` command."""
+    # The shared options stay: ``--coder`` names who works, ``--coders`` whose codings differ.
+    p = add(
+        "review",
+        cmd_review,
+        "disagreement review: the units where two coders' codes differ, or (--report) how "
+        "they were resolved",
+    )
+    p.add_argument("project")
+    p.add_argument("--coders", required=True, help="the two coders compared: A,B")
+    p.add_argument(
+        "--source",
+        "--sources",
+        dest="source",
+        action="append",
+        metavar="SOURCE",
+        help="only these sources (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "--consensus",
+        default=CONSENSUS,
+        metavar="NAME",
+        help=f"the coder holding the agreed codings (default: {CONSENSUS})",
+    )
+    p.add_argument("--report", action="store_true", help="the resolutions, for an appendix")
+    p.add_argument("--json", action="store_true")
+
+
+def _split(values: list[str] | str | None) -> list[str]:
+    items = [values] if isinstance(values, str) else list(values or [])
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+def _clip(text: str, width: int = 30) -> str:
+    from rich.cells import cell_len
+
+    flat = " ".join(text.split())
+    if cell_len(flat) <= width:
+        return flat
+    out = ""
+    for ch in flat:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Print the disagreements (or the resolutions report) as a table, or JSON."""
+    from coder.analysis.review import disagreements, report
+    from coder.cli import _print_json, _project, _table
+    from coder.errors import InvalidInput
+
+    project = _project(args)
+    coders = _split(args.coders)
+    if len(coders) != 2:
+        raise InvalidInput(
+            f"--coders takes two coder names (A,B), not {args.coders!r}; nothing was changed"
+        )
+    a, b = coders
+    if args.report:
+        rows = report(project, coders, consensus=args.consensus)
+        if args.json:
+            _print_json(rows)
+            return 0
+        table: list[list[Any]] = [
+            [r["unit"], r["A"], r["B"], r["decision"], r["memo"], r["who"], r["when"][:10]]
+            for r in rows
+        ]
+        _table(["unit", a, b, "decision", "memo", "who", "when"], table)
+        print(f"{len(rows)} resolved disagreements of {a} and {b}")
+        return 0
+    found = disagreements(project, coders, sources=_split(args.source) or None)
+    if args.json:
+        _print_json([d.to_json() for d in found])
+        return 0
+    _table(
+        ["", "unit", a, b, "decision", "text"],
+        [
+            [
+                "✓" if d.resolved else "",
+                d.unit,
+                ", ".join(c.label for c in d.a) or "—",
+                ", ".join(c.label for c in d.b) or "—",
+                d.resolution.phrase if d.resolution else "",
+                _clip(d.text),
+            ]
+            for d in found
+        ],
+    )
+    done = sum(d.resolved for d in found)
+    print(f"{len(found)} disagreements of {a} and {b}, {done} resolved")
+    return 0

@@ -1,0 +1,302 @@
+"""Disagreement review (分歧讨论): two coders' differing units side by side, resolved one by one.
+
+Each row is a span that the two coders coded with different sets of codes. Accepting A's codes,
+B's, both or neither (1, 2, 3, 0) asks for a resolution memo, then writes the decision as the
+consensus coder's codings at that span (one undoable event; see :mod:`coder.analysis.review`) and
+moves on to the next unresolved row. Enter shows the passage in its transcript.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from coder.analysis.review import (
+    CONSENSUS,
+    CodeRef,
+    Disagreement,
+    Key,
+    busiest_pair,
+    coders_by_codings,
+    decision_phrase,
+    disagreements,
+    resolve,
+)
+from coder.errors import CoderError, InvalidInput
+from coder.tui.screens.dialogs import Chooser, MemoEditor
+
+if TYPE_CHECKING:
+    from coder.project import Project
+    from coder.tui.app import CoderApp
+
+#: Cells of the columns that hold codes; the passage column takes what is left.
+CODES_WIDTH = 24
+UNIT_WIDTH = 18
+DECISION_WIDTH = 16
+
+
+def _codes(codes: tuple[CodeRef, ...]) -> str:
+    return ", ".join(c.display for c in codes) or "—"
+
+
+def _cell(text: str, style: str = "") -> Text:
+    return Text(" ".join(text.split()), style=style, no_wrap=True, overflow="ellipsis")
+
+
+class ReviewScreen(Screen[None]):
+    """Disagreement review 分歧讨论: where two coders differ, side by side; accept one version,
+    both or neither, with a resolution memo."""
+
+    CSS_PATH = "../styles/review.tcss"
+    TITLE = "Disagreement review 分歧讨论"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("1", "decide('a')", "Accept A", id="review.accept_a"),
+        Binding("2", "decide('b')", "Accept B", id="review.accept_b"),
+        Binding("3", "decide('both')", "Both", id="review.both"),
+        Binding("0", "decide('neither')", "Neither", id="review.neither"),
+        # A priority binding: the table's own enter (select) must not take it.
+        Binding("enter", "jump", "In context", priority=True, id="review.jump"),
+        Binding("f", "toggle_resolved", "Hide/show resolved", id="review.filter"),
+        Binding("c", "choose_coders", "Coders", id="review.coders"),
+    ]
+
+    show_resolved: reactive[bool] = reactive(True, init=False)
+    """List the resolved disagreements too (marked ✓ with the decision)."""
+
+    def __init__(
+        self, coders: tuple[str, str] | None = None, *, consensus: str = CONSENSUS
+    ) -> None:
+        super().__init__()
+        self.coders = coders
+        """The two coders compared; None until the loader has picked the two busiest."""
+        self.consensus = consensus
+        self.items: list[Disagreement] = []
+        self.shown: list[Disagreement] = []
+        self._loaded_once = False
+        self._after: Key | None = None
+        """After a resolution: move to the first unresolved row after this unit."""
+
+    @property
+    def project(self) -> Project:
+        app: CoderApp = self.app  # type: ignore[assignment]
+        return app.project
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("loading…", id="review-head")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="review-table")
+        yield Static("", id="review-detail")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#review-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the disagreements again (after any change to the project)."""
+        self._load(self.coders)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def _load(self, coders: tuple[str, str] | None) -> None:
+        pair = coders or busiest_pair(self.project, consensus=self.consensus)
+        if pair is None:
+            raise InvalidInput("disagreement review needs two coders who have coded something")
+        items = disagreements(self.project, pair)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, pair, items)
+
+    def _loaded(self, coders: tuple[str, str], items: list[Disagreement]) -> None:
+        if self.coders is not None and coders != self.coders:  # a newer choice is loading
+            return
+        self.coders = coders
+        self.items = items
+        self._show()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "review" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            what = str(error) if isinstance(error, CoderError) else repr(error)
+            self.query_one("#review-head", Static).update(
+                Text(f"could not load the disagreements: {what}", style="red")
+            )
+            self.notify(f"disagreement review: {what}", severity="error")
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        if self.coders is None:
+            return
+        a, b = self.coders
+        table = self.table
+        keep = self._after or (self.current.key if self.current is not None else None)
+        self.shown = [d for d in self.items if self.show_resolved or not d.resolved]
+        table.clear(columns=True)
+        rest = max(self.size.width - UNIT_WIDTH - 2 * CODES_WIDTH - DECISION_WIDTH - 12, 20)
+        table.add_column("unit", width=UNIT_WIDTH, key="unit")
+        table.add_column(f"A · {a}", width=CODES_WIDTH, key="a")
+        table.add_column(f"B · {b}", width=CODES_WIDTH, key="b")
+        table.add_column("decision", width=DECISION_WIDTH, key="decision")
+        table.add_column("passage", width=rest, key="text")
+        for d in self.shown:
+            res = d.resolution
+            table.add_row(
+                _cell(d.unit),
+                _cell(_codes(d.a)),
+                _cell(_codes(d.b)),
+                _cell(f"✓ {res.phrase}", "green") if res else _cell("open", "dim"),
+                _cell(d.text),
+                key="{}:{}:{}".format(*d.key),
+            )
+        self._head()
+        if self._after is not None and all(d.resolved for d in self.items):
+            self.notify(f"all {len(self.items)} disagreements are resolved", timeout=3)
+        if self.shown:
+            table.move_cursor(row=self._target_row(keep), animate=False)
+        self._after = None
+        self._detail()
+
+    def _target_row(self, keep: Key | None) -> int:
+        keys = [d.key for d in self.shown]
+        if self._after is not None:
+            order = [d.key for d in self.items]
+            at = order.index(self._after) if self._after in order else -1
+            ahead = self.items[at + 1 :] + self.items[: at + 1]
+            nxt = next((d.key for d in ahead if not d.resolved and d.key in keys), None)
+            if nxt is not None:
+                return keys.index(nxt)
+        return keys.index(keep) if keep in keys else 0
+
+    def _head(self) -> None:
+        assert self.coders is not None
+        a, b = self.coders
+        done = sum(d.resolved for d in self.items)
+        text = Text.assemble(
+            ("A ", "bold"),
+            a,
+            ("  B ", "bold"),
+            b,
+            f"  ·  {len(self.items)} disagreements at the segment unit, {done} resolved",
+            (f"  ·  consensus coder: {self.consensus}", "dim"),
+        )
+        if not self.show_resolved and done:
+            text.append(f"  ·  {done} resolved hidden (f)", style="dim")
+        if not self.items:
+            text.append(f"\n{a} and {b} agree on every unit they coded", style="green")
+        self.query_one("#review-head", Static).update(text)
+
+    @property
+    def current(self) -> Disagreement | None:
+        """The disagreement under the cursor."""
+        row = self.table.cursor_row
+        return self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        d = self.current
+        text = Text()
+        if d is not None:
+            a, b = d.coders
+            text.append(d.unit, style="bold")
+            text.append(f"\n{a}: ", style="bold")
+            text.append(_codes(d.a))
+            text.append(f"\n{b}: ", style="bold")
+            text.append(_codes(d.b))
+            text.append("\n" + " ".join(d.text.split()))
+            res = d.resolution
+            if res is not None:
+                text.append(f"\n✓ {res.phrase}", style="green bold")
+                text.append(f"  {res.who}", style="italic dim")
+                if res.memo.strip():
+                    text.append("  " + " ".join(res.memo.split()), style="italic")
+        self.query_one("#review-detail", Static).update(text)
+
+    def watch_show_resolved(self) -> None:
+        self._show()
+
+    def on_resize(self) -> None:
+        # The passage column takes the width left over.
+        if self.coders is not None:
+            self._show()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    def action_toggle_resolved(self) -> None:
+        self.show_resolved = not self.show_resolved
+        self.notify("resolved: " + ("shown" if self.show_resolved else "hidden"), timeout=2)
+
+    def action_decide(self, choice: str) -> None:
+        d = self.current
+        if d is None:
+            self.notify("no disagreement to resolve here", severity="warning")
+            return
+        phrase = decision_phrase(choice, d.coders)
+
+        def saved(memo: str | None) -> None:
+            if memo is None:
+                return
+            try:
+                resolve(self.project, d, choice, memo, consensus=self.consensus)
+            except CoderError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"{d.unit}: {phrase}", timeout=2)
+            self._after = d.key
+            self.app.data_changed()  # type: ignore[attr-defined]
+
+        earlier = d.resolution.memo if d.resolution is not None else ""
+        title = f"Resolution 分歧处理 · {d.unit} · {phrase}"
+        self.app.push_screen(MemoEditor(title, earlier), saved)
+
+    def action_jump(self) -> None:
+        """Leave for the main screen and show the passage there, selected."""
+        from coder.tui.screens.main import MainScreen
+
+        d = self.current
+        if d is None:
+            return
+        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.notify("no transcript to show the passage in", severity="warning")
+            return
+        while self.app.screen is not main and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        main.jump_to(d.source_id, d.start, d.end)
+
+    def action_choose_coders(self) -> None:
+        names = [name for name, _ in coders_by_codings(self.project, consensus=self.consensus)]
+        pairs = [(x, y) for i, x in enumerate(names) for y in names[i + 1 :]]
+        if not pairs:
+            self.notify("fewer than two coders have coded anything", severity="warning")
+            return
+        options: list[tuple[str, str | Text]] = [
+            (str(i), f"{x} vs {y}") for i, (x, y) in enumerate(pairs)
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key is not None and pairs[int(key)] != self.coders:
+                self.coders = pairs[int(key)]
+                self.items, self.shown = [], []
+                self.reload()
+
+        self.app.push_screen(Chooser("Compare which coders? 比较哪两位编码者", options), chosen)
