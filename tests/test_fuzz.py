@@ -223,3 +223,84 @@ def test_codebook_csv_and_xlsx_never_crash(tmp_path: Path, data: bytes) -> None:
             reader(path)
         except InvalidInput as exc:
             assert "\n" not in str(exc)
+
+
+_XMLISH = st.lists(
+    st.sampled_from(
+        [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0">',
+            "<Codes>",
+            '<Code guid="00000000-0000-0000-0000-000000000001" name="x" isCodable="true">',
+            "</Code>",
+            "</Codes>",
+            "</CodeBook>",
+            '<Project xmlns="urn:QDA-XML:project:1.0" name="p">',
+            "<Sources>",
+            "</Sources>",
+            "</Project>",
+            '<TextSource guid="00000000-0000-0000-0000-000000000002" name="s" plainTextPath="internal://a.txt">',
+            "</TextSource>",
+            '<PlainTextSelection guid="00000000-0000-0000-0000-000000000003" startPosition="5" endPosition="1"/>',
+            "<!DOCTYPE x [<!ENTITY a 'b'>]>",
+            "&a;",
+            "\x00",
+            "中文",
+            "<",
+            ">",
+        ]
+    ),
+    max_size=14,
+).map(lambda parts: "".join(parts).encode("utf-8"))
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=300), _XMLISH))
+def test_refi_codebook_import_never_crashes(tmp_path: Path, data: bytes) -> None:
+    from coder.exchange.refi import import_qdc
+
+    path = tmp_path / "p.coder"
+    if not path.exists():
+        Project.create(path).close()
+    qdc = tmp_path / "f.qdc"
+    qdc.write_bytes(data)
+    with Project.open(path) as p:
+        try:
+            import_qdc(p, qdc)
+        except InvalidInput as exc:
+            assert "\n" not in str(exc)
+
+
+@FUZZ
+@given(
+    qde=st.one_of(st.binary(max_size=300), _XMLISH),
+    extra=st.lists(
+        st.tuples(
+            st.sampled_from(["sources/a.txt", "Sources/a.txt", "../x.txt", "/abs.txt", "b.qde"]),
+            st.binary(max_size=50),
+        ),
+        max_size=3,
+    ),
+)
+def test_refi_project_import_never_crashes(
+    tmp_path: Path, qde: bytes, extra: list[tuple[str, bytes]]
+) -> None:
+    from coder.exchange.refi import import_qdpx
+
+    path = tmp_path / "p.coder"
+    if not path.exists():
+        Project.create(path).close()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("project.qde", qde)
+        for name, content in extra:
+            z.writestr(name, content)
+    qdpx = tmp_path / "f.qdpx"
+    qdpx.write_bytes(buf.getvalue())
+    before = snapshot(path)
+    with Project.open(path) as p:
+        try:
+            import_qdpx(p, qdpx)
+        except InvalidInput as exc:
+            assert "\n" not in str(exc)
+            assert snapshot(path) == before  # refused: nothing imported half-way
