@@ -3,6 +3,8 @@ raw jieba over the same text), and the first segmentation of a 15,000-character 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -42,7 +44,8 @@ def run(ctx: Context) -> list[Result]:
     project = work / "import.coder"
     coder(["new", str(project)])
     t = time.perf_counter()
-    code = coder(["import", str(project), str(work / "corpus"), "--json"])
+    with contextlib.redirect_stdout(io.StringIO()):  # the import's own report is not a figure
+        code = coder(["import", str(project), str(work / "corpus"), "--json"])
     elapsed = time.perf_counter() - t
     assert code == 0
     files = len(list((work / "corpus").iterdir()))

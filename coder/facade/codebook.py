@@ -622,6 +622,7 @@ class CodebookOps:
         with self._change("load-codebook", summary) as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             ids: dict[str, int] = {}
+            made: set[int] = set()
             for spec_code in spec["codes"]:
                 level = spec_code["level"]
                 values = {k: spec_code[k] for k in fields if spec_code.get(k) is not None}
@@ -641,6 +642,7 @@ class CodebookOps:
                     ):
                         clean["label"] = label
                     cid = self._insert_code(ch, level, clean, is_core=bool(spec_code.get("core")))
+                    made.add(cid)
                     stats["added"] += 1
                 else:
                     cid = int(row[0])
@@ -655,8 +657,25 @@ class CodebookOps:
                         ch.update(codes, {"id": cid}, {"is_core": True})
                     stats["updated"] += len(ch.forward) > before
                 ids[spec_code.get("label") or spec_code["name"]] = cid
+            levels = {
+                ids[k]: c["level"]
+                for k, c in ((c.get("label") or c["name"], c) for c in spec["codes"])
+            }
+            fresh_links = []
             for spec_code in spec["codes"]:
                 cid = ids[spec_code.get("label") or spec_code["name"]]
+                if cid in made:
+                    # A code made by this load has no children outside the file, and the file
+                    # was checked for cycles: its links need only the level rule.
+                    for i, plabel in enumerate(dict.fromkeys(spec_code["parents"])):
+                        pid = ids[plabel]
+                        if LEVEL_RANK[levels[pid]] < LEVEL_RANK[levels[cid]]:
+                            raise InvalidInput(
+                                f"{_a(levels[pid])} code cannot contain {_a(levels[cid])} code "
+                                f"({plabel} above {spec_code.get('label') or spec_code['name']}); nothing was changed"
+                            )
+                        fresh_links.append((cid, pid, i == 0))
+                    continue
                 have = {
                     r[0]
                     for r in conn.execute(
@@ -668,6 +687,7 @@ class CodebookOps:
                     if pid not in have:
                         self._link_parent(ch, cid, pid, primary=(i == 0 and not have))
                         have.add(pid)
+            ch.insert_values(code_parents, ["child_id", "parent_id", "is_primary"], fresh_links)
             for rel in spec["relations"]:
                 a, b = ids[rel["from"]], ids[rel["to"]]
                 if not conn.execute(
