@@ -444,12 +444,32 @@ def cmd_export(args: argparse.Namespace) -> int:
         for line in report.lines():
             print(line)
         return 0
+    if out.suffix.lower() in (".md", ".tex", ".docx", ".xlsx", ".csv", ".svg", ".png"):
+        from coder.exchange.papers import export_figures, export_tables
+
+        split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else None  # noqa: E731
+        if out.suffix.lower() in (".svg", ".png"):
+            notes = export_figures(project, out, lang=args.lang, held_out=split(args.held_out))
+        else:
+            notes = export_tables(
+                project,
+                out,
+                tables=args.tables,
+                lang=args.lang,
+                coders=split(args.coders),
+                held_out=split(args.held_out),
+                examples=args.examples,
+            )
+        for note in notes:
+            print(f"coder: warning: {_one_line(note)}", file=sys.stderr)
+        print(f"wrote {out}")
+        return 0
     if out.suffix.lower() in (".yaml", ".yml"):
         save_codebook_file(project, out)
         print(f"wrote the codebook to {out}")
         return 0
     raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .qdpx, .qdc, .yaml; paper tables come later); nothing was written"
+        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml); nothing was written"
     )
 
 
@@ -784,9 +804,23 @@ def build_parser() -> argparse.ArgumentParser:
 
         importlib.import_module(module).register(add)
 
-    p = add("export", cmd_export, "export (format from the suffix: .yaml for now)")
+    p = add(
+        "export",
+        cmd_export,
+        "export by suffix: paper tables .md .tex .docx .xlsx .csv, figures .svg .png, "
+        "REFI-QDA .qdpx .qdc, the codebook .yaml",
+    )
     p.add_argument("project")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--tables", help="only these tables (names or 表 titles, comma-separated)")
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="table headers in Chinese or English"
+    )
+    p.add_argument("--coders", help="the coder pair for the 编码信度 table, e.g. R1,R2")
+    p.add_argument(
+        "--held-out", help="held-out interviews for the saturation table, e.g. S2-03,S4-02"
+    )
+    p.add_argument("--examples", type=int, default=1, help="quotes per concept in 开放式编码示例")
     return parser
 
 

@@ -51,7 +51,8 @@ PARSE_OPTIONS: dict[str, Any] = {
 
 
 def refuse(name: str, what: str) -> InvalidInput:
-    return InvalidInput(f"{name}: {what}; nothing was imported")
+    # Parser messages can hold line breaks; the user gets one line.
+    return InvalidInput(f"{name}: {' '.join(what.split())}; nothing was imported")
 
 
 # -- XML in ------------------------------------------------------------------------------------
