@@ -273,3 +273,19 @@ def test_export_command_by_suffix(demo_file: Path, tmp_path: Path, capsys) -> No
         and "| Code | Name | References | Sources | Category |" in text
     )
     assert main(["export", str(demo_file), "-o", str(tmp_path / "t.rtf")]) == 1
+
+
+def test_codebook_document_in_hierarchy_order(demo) -> None:  # type: ignore[no-untyped-def]
+    from coder.analysis.frequencies import frequencies
+    from coder.exchange.tables import Options, codebook
+
+    table = codebook(demo, Options(coders=["R1"]))
+    labels = [r[0] for r in table.rows]
+    assert labels[:3] == ["AA", "A1", "a01"] and labels.index("A2") > labels.index("a04")
+    row = dict(zip(table.headers_zh, table.rows[labels.index("a25")], strict=True))
+    freq = {f.label: f for f in frequencies(demo)}
+    assert row["名称"] == "条块联动" and row["所属范畴"] == "A8 条块协同"
+    assert row["参考点数"] == freq["a25"].codings and row["来源数"] == freq["a25"].sources
+    assert row["示例（受访者编号）"].endswith("）") and "（S" in row["示例（受访者编号）"]
+    a8 = dict(zip(table.headers_zh, table.rows[labels.index("A8")], strict=True))
+    assert (a8["范式要素"], a8["统/合"]) == ("行动/互动策略", "合")

@@ -236,6 +236,80 @@ def code_frequencies(project: Any, opt: Options) -> Table:
     )
 
 
+def codebook(project: Any, opt: Options) -> Table:
+    """编码手册 (codebook document): every code in hierarchy order (core, then each category
+    followed by its concepts) with its label, name, level, definition, inclusion and exclusion
+    criteria, an example quote with the interviewee id (the representative coding chosen as in
+    开放式编码示例; the codebook's example when the code has no codings), codings and sources,
+    parent category, paradigm role and 统/合 axis."""
+    from coder.exchange.codebook_yaml import _hierarchy_order
+    from coder.model import LEVEL_ZH, PARADIGM_ROLE_ZH
+
+    codes, by_id = _codes(project)
+    freq = {f.code_id: f for f in frequencies(project)}
+    gold = opt.coders[0] if opt.coders else (project.coders()[0] if project.coders() else None)
+    rows: list[tuple[Cell, ...]] = []
+    for code in _hierarchy_order(codes):
+        f = freq.get(code.id)
+        # A quote from the data with its interviewee id; the codebook's own example otherwise.
+        picked = representative(project.segments(code=code.id), gold, 1)
+        example = _quote(picked[0]) if picked else code.example
+        level = opt.word(LEVEL_ZH[code.level], code.level)
+        role = opt.word(
+            PARADIGM_ROLE_ZH.get(code.paradigm_role or "", ""), code.paradigm_role or ""
+        )
+        rows.append(
+            (
+                code.label,
+                code.name,
+                level,
+                code.definition,
+                code.inclusion,
+                code.exclusion,
+                example,
+                f.codings if f else 0,
+                f.sources if f else 0,
+                by_id[code.parents[0]].display if code.parents else "",
+                role,
+                code.axis or "",
+            )
+        )
+    return Table(
+        "编码手册",
+        "Codebook",
+        (
+            "编号",
+            "名称",
+            "层级",
+            "定义",
+            "纳入标准",
+            "排除标准",
+            "示例（受访者编号）",
+            "参考点数",
+            "来源数",
+            "所属范畴",
+            "范式要素",
+            "统/合",
+        ),
+        (
+            "Label",
+            "Name",
+            "Level",
+            "Definition",
+            "Inclusion",
+            "Exclusion",
+            "Example (interviewee)",
+            "References",
+            "Sources",
+            "Category",
+            "Paradigm role",
+            "Axis",
+        ),
+        rows,
+        "codebook",
+    )
+
+
 def saturation_check(project: Any, opt: Options) -> Table:
     """理论饱和度检验: each held-out interview and the concepts and categories it adds to the
     others (the expected finding is none). Without ``held_out`` the last two sources are used,
@@ -262,6 +336,7 @@ def saturation_check(project: Any, opt: Options) -> Table:
 
 
 BUILDERS: dict[str, Callable[[Any, Options], Table]] = {
+    "codebook": codebook,
     "participants": participants,
     "open_coding": open_coding,
     "axial_coding": axial_coding,
@@ -270,9 +345,11 @@ BUILDERS: dict[str, Callable[[Any, Options], Table]] = {
     "frequencies": code_frequencies,
     "saturation": saturation_check,
 }
-#: The tables, in the order papers print them.
-TABLE_NAMES: tuple[str, ...] = tuple(BUILDERS)
+#: The seven tables of the paper, in the order papers print them: what an export writes unless
+#: told. The codebook document (one long table of every code) is asked for by name.
+TABLE_NAMES: tuple[str, ...] = tuple(n for n in BUILDERS if n != "codebook")
 _ALIASES = {
+    "编码手册": "codebook",
     "访谈对象基本信息": "participants",
     "开放式编码示例": "open_coding",
     "主轴编码结果": "axial_coding",
@@ -292,10 +369,10 @@ def table_names(tables: str | Sequence[str] | None) -> list[str]:
     unknown = [t for t in asked if t not in BUILDERS]
     if unknown or not asked:
         raise InvalidInput(
-            f"unknown table {unknown[0] if unknown else '(none)'!r}; known: {', '.join(TABLE_NAMES)}"
+            f"unknown table {unknown[0] if unknown else '(none)'!r}; known: {', '.join(BUILDERS)}"
             "; nothing was written"
         )
-    return [t for t in TABLE_NAMES if t in asked]
+    return [t for t in BUILDERS if t in asked]
 
 
 def build_tables(
