@@ -783,8 +783,8 @@ def test_export_yaml_round_trips(cli, demo_path: Path, tmp_path: Path) -> None:
 def test_export_refuses_unsupported_formats_and_folders(
     cli, demo_path: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "x.docx"
-    refused(cli, demo_path, "export", demo_path, "-o", out, says=r"\.docx is not available")
+    out = tmp_path / "x.rtf"
+    refused(cli, demo_path, "export", demo_path, "-o", out, says=r"export to \.rtf is not available")
     assert not out.exists()
     missing = tmp_path / "no" / "x.yaml"
     refused(cli, demo_path, "export", demo_path, "-o", missing, says="no such folder")

@@ -311,3 +311,21 @@ async def test_blind_coding_shows_only_my_codings(demo_copy: Path) -> None:
         assert len(set(colours.values())) == 2 and len(view.spans) == len(app.project.segments(source=sid))
         await pilot.press("O")
         assert len({s.colour for s in view.spans}) > 2  # back to colours by code
+
+
+async def test_export_dialog_writes_in_a_worker(demo_copy: Path, tmp_path: Path) -> None:
+    import docx
+
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        target = tmp_path / "paper.docx"
+        prompt = app.screen.query_one("Input")
+        prompt.value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert target.exists()
+    assert any(t.rows[0].cells[0].text == "编号" for t in docx.Document(str(target)).tables)

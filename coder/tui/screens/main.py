@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -82,6 +83,7 @@ class MainScreen(Screen[None]):
         Binding("f4", "network", "Network", id="main.network"),
         Binding("f6", "stats", "Statistics", id="main.stats"),
         Binding("f7", "review", "Disagreements", id="main.review"),
+        Binding("E", "export", "Export…", id="main.export"),
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
@@ -723,6 +725,59 @@ class MainScreen(Screen[None]):
         from coder.tui.screens.codebook import CodebookScreen
 
         self.app.push_screen(CodebookScreen())
+
+    def action_export(self) -> None:
+        """Export by the file's suffix: paper tables, figures, REFI-QDA, the YAML codebook."""
+        default = (
+            str(Path(self.project.path).with_suffix(".docx"))
+            if self.project.path
+            else "tables.docx"
+        )
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.flash = f"exporting to {target}…"
+                self._update_status()
+                self._export(Path(target).expanduser())
+
+        self.app.push_screen(
+            TextPrompt(
+                "Export to 导出 (.docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc · .yaml)",
+                value=default,
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, target: Path) -> None:
+        from coder.exchange.codebook_yaml import save_codebook_file
+        from coder.exchange.papers import export_figures, export_tables
+        from coder.exchange.refi import export_qdc, export_qdpx
+
+        suffix = target.suffix.lower()
+        try:
+            if not target.parent.is_dir():
+                raise CoderError(f"{target.parent}: no such folder; nothing was written")
+            if suffix in (".docx", ".xlsx", ".md", ".tex", ".csv"):
+                notes = export_tables(self.project, target)
+            elif suffix in (".svg", ".png"):
+                notes = export_figures(self.project, target)
+            elif suffix in (".qdpx", ".qdc"):
+                notes = (export_qdpx if suffix == ".qdpx" else export_qdc)(
+                    self.project, target
+                ).lines()
+            elif suffix in (".yaml", ".yml"):
+                save_codebook_file(self.project, target)
+                notes = []
+            else:
+                raise CoderError(
+                    f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
+                )
+        except CoderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        message = f"wrote {target}" + (f" — {notes[0]}" if notes else "")
+        self.app.call_from_thread(self.notify, message, timeout=6)
 
     def action_review(self) -> None:
         """Disagreement review between the two coders with most codings (c there picks others)."""
