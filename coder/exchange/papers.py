@@ -153,6 +153,25 @@ def _borders(parent: Any, tag: str, edges: dict[str, tuple[str, int]]) -> None:
     parent.append(borders)
 
 
+def _column_widths(table: Any, rows: list[Sequence[str]], total_cm: float = 15.5) -> None:
+    """Share the text width among columns by how much they hold (a Chinese character counts
+    two), so quotes and definitions get room and short columns do not wrap."""
+    from docx.shared import Cm
+    from rich.cells import cell_len
+
+    def need(value: str) -> float:
+        return min(cell_len(value), 60)  # a long text wraps anyway
+
+    weights = [max(max((need(r[c]) for r in rows), default=4), 4) for c in range(len(rows[0]))]
+    scale = total_cm / sum(weights)
+    table.autofit = False
+    for c, weight in enumerate(weights):
+        width = Cm(max(weight * scale, 1.2))
+        table.columns[c].width = width  # the grid, which LibreOffice follows
+        for cell in table.columns[c].cells:
+            cell.width = width  # and each cell, which Word follows
+
+
 def write_docx(tables: Sequence[Table], path: Path, lang: str = "zh") -> None:
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -197,10 +216,15 @@ def write_docx(tables: Sequence[Table], path: Path, lang: str = "zh") -> None:
                 _set_fonts(para.add_run(value), 10.5, bold=r == 0)
                 if r == 0:
                     _borders(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"bottom": ("single", 6)})
+        _column_widths(table, [headers, *[[text(v) for v in row] for row in t.rows]])
         tr_pr = table.rows[0]._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")
         header.set(qn("w:val"), "true")
         tr_pr.append(header)
+        for row in table.rows:  # a quote is never split across two pages
+            keep = OxmlElement("w:cantSplit")
+            keep.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(keep)
         document.add_paragraph()
     document.save(str(path))
 
