@@ -108,7 +108,10 @@ def read_csv(path: Path) -> dict[str, Any]:
         raise InvalidInput(
             f"{path.name}: not UTF-8 text (save the CSV as UTF-8); nothing was changed"
         ) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InvalidInput(f"{path.name}: not a readable CSV table ({exc}); nothing was changed") from None
     return rows_to_codebook(rows, path.name)
 
 
