@@ -75,6 +75,19 @@ class CoderApp(App[None]):
         if self.project.change_token() != self._token:
             self.data_changed()
 
+    def show_passage(self, source_id: int, start: int, end: int) -> None:
+        """Go back to the main screen and show a passage there, selected (the jump to context
+        of the comparison, network and review screens)."""
+        from coder.tui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.notify("no transcript to show the passage in", severity="warning")
+            return
+        while self.screen is not main and len(self.screen_stack) > 1:
+            self.pop_screen()
+        main.jump_to(source_id, start, end)
+
     def action_help(self) -> None:
         from coder.tui.screens.help import HelpScreen
 

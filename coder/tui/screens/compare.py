@@ -434,13 +434,5 @@ class CompareScreen(Screen[None]):
     @on(SegmentList.Jump)
     def _jump(self, event: SegmentList.Jump) -> None:
         """Leave for the main screen and show the passage there, selected."""
-        from coder.tui.screens.main import MainScreen
-
         seg = event.segment
-        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
-        if main is None:
-            self.notify("no transcript to show the passage in", severity="warning")
-            return
-        while self.app.screen is not main and len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-        main.jump_to(seg.source_id, seg.start, seg.end)
+        self.app.show_passage(seg.source_id, seg.start, seg.end)  # type: ignore[attr-defined]

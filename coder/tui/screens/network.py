@@ -152,12 +152,8 @@ class NetworkScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#net-evidence")
     def _jump(self, event: OptionList.OptionSelected) -> None:
-        from coder.tui.screens.main import MainScreen
-
         seg = self.segments[int(event.option.id or 0)]
-        self.app.pop_screen()
-        main = next(s for s in self.app.screen_stack if isinstance(s, MainScreen))
-        main.jump_to(seg.source_id, seg.start, seg.end)
+        self.app.show_passage(seg.source_id, seg.start, seg.end)  # type: ignore[attr-defined]
 
     def action_go(self) -> None:
         """Make the highlighted neighbour the code in the middle."""

@@ -270,18 +270,9 @@ class ReviewScreen(Screen[None]):
 
     def action_jump(self) -> None:
         """Leave for the main screen and show the passage there, selected."""
-        from coder.tui.screens.main import MainScreen
-
         d = self.current
-        if d is None:
-            return
-        main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
-        if main is None:
-            self.notify("no transcript to show the passage in", severity="warning")
-            return
-        while self.app.screen is not main and len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-        main.jump_to(d.source_id, d.start, d.end)
+        if d is not None:
+            self.app.show_passage(d.source_id, d.start, d.end)  # type: ignore[attr-defined]
 
     def action_choose_coders(self) -> None:
         names = [name for name, _ in coders_by_codings(self.project, consensus=self.consensus)]
