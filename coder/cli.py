@@ -60,7 +60,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.project, title=args.title or "", lang=args.lang, coder=args.coder, scheme=args.labels
     )
     project.close()
-    print(f"created {args.project}")
+    print(f"created {project.location}")
     return 0
 
 
@@ -68,10 +68,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     from coder.project import Project
 
     Project.open(args.project).close()  # a clear one-line error before the screen is taken
-    return _run_tui(Path(args.project), args.coder)
+    return _run_tui(args.project, args.coder)
 
 
-def _run_tui(path: Path, coder: str | None) -> int:
+def _run_tui(path: str | Path, coder: str | None) -> int:
     from coder.tui.app import make_app
 
     app = make_app(path, coder=coder)
@@ -590,7 +590,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     project = _project(args)
     if args.list:
-        for b in backups(Path(args.project)):
+        if project.path is None:
+            raise InvalidInput(
+                f"{project.location}: a server project has no backup folder; its backups are "
+                "copies (coder copy URL FILE) or the server's own"
+            )
+        for b in backups(project.path):
             print(b)
         return 0
     dest = project.backup("manual", Path(args.output) if args.output else None)
@@ -600,9 +605,57 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from coder.store.backup import restore
+    from coder.store.engine import is_server
 
+    if is_server(args.project):
+        raise InvalidInput(
+            "a server project is restored by copying a backup file to a new database "
+            "(coder copy FILE URL); nothing was changed"
+        )
     safety = restore(Path(args.project), Path(args.backup))
     print(f"restored {args.project} from {args.backup}; the state before is kept in {safety}")
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from coder.store import engine as store_engine
+
+    project = _project(args)
+    report = project.copy_to(args.target)
+    if args.json:
+        _print_json({"source": project.location, "target": report.target, "rows": report.rows})
+    else:
+        print(report.summary())
+        if store_engine.is_server(args.target) and not project.members():
+            print(
+                "note: the project has no members, so everyone who can connect to the database "
+                "may change everything; add them with: coder member URL add LOGIN --role coder"
+            )
+    return 0
+
+
+def cmd_member(args: argparse.Namespace) -> int:
+    project = _project(args)
+    if args.action == "add":
+        project.set_member(args.name, args.role)
+        print(f"{args.name} is {args.role}")
+    elif args.action == "remove":
+        project.remove_member(args.name)
+        print(f"{args.name} is no longer a member")
+    members = project.members()
+    if args.action == "list":
+        if args.json:
+            _print_json(
+                {
+                    "members": [{"name": n, "role": r} for n, r in members],
+                    "you": project.user(),
+                    "your_role": project.role(),
+                }
+            )
+        elif not members:
+            print(f"no members: a personal project, and {project.user()} is its owner")
+        else:
+            _table(["member", "role"], [[n, r] for n, r in members])
     return 0
 
 
@@ -660,6 +713,27 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["a01/A1/AA", "a/A/AA", "A/B/C"],
         help="label prefix scheme",
     )
+
+    p = add(
+        "copy",
+        cmd_copy,
+        "copy a whole project, history included, between a file and a PostgreSQL server "
+        "(either way)",
+    )
+    p.add_argument("project", help="the project to copy: a file or postgresql://USER@HOST/DB")
+    p.add_argument("target", help="a new file, or a new or empty server database")
+    p.add_argument("--json", action="store_true")
+
+    p = add("member", cmd_member, "members and their roles: owner, coder, reader")
+    p.add_argument("project")
+    mb = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = mb.add_parser("list", help="who may do what", parents=[common])
+    s.add_argument("--json", action="store_true")
+    s = mb.add_parser("add", help="add a member or change a role (owners only)", parents=[common])
+    s.add_argument("name", help="a server login (on a server) or a coder name (in a file)")
+    s.add_argument("--role", choices=["owner", "coder", "reader"], default="coder")
+    s = mb.add_parser("remove", help="take a member off the project", parents=[common])
+    s.add_argument("name")
 
     p = add("demo", cmd_demo, "build the demo project (first time) and open it")
     p.add_argument("--path", default="demo/tonghe.coder")
@@ -829,18 +903,61 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def _passwords(argv: list[str]) -> list[str]:
+    """Passwords in server URLs on the command line: never printed, even in a traceback."""
+    from urllib.parse import unquote, urlsplit
+
+    found = []
+    for arg in argv:
+        if "://" in arg and "@" in arg:
+            try:
+                password = urlsplit(arg).password
+            except ValueError:
+                password = arg.partition("://")[2].rpartition("@")[0].partition(":")[2]
+            if password:
+                found += [password, unquote(password)]
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _scrub(message: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    return message
+
+
+class _Scrubbed:
+    """stdout that never lets a password from the command line through."""
+
+    def __init__(self, stream, secrets: list[str]) -> None:  # type: ignore[no-untyped-def]
+        self._stream = stream
+        self._secrets = secrets
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_scrub(text, self._secrets))
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
+def _traceback(secrets: list[str]) -> None:
+    print(_scrub(traceback.format_exc(), secrets), file=sys.stderr, end="")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "coder"):
         args.coder = None
     debug = getattr(args, "debug", False)
+    secrets = _passwords(argv if argv is not None else sys.argv[1:])
+    if secrets:
+        sys.stdout = _Scrubbed(sys.stdout, secrets)  # type: ignore[assignment]
     try:
         return int(args.func(args))
     except CoderError as exc:
         if debug:
-            traceback.print_exc()
-        print(f"coder: {_one_line(str(exc))}", file=sys.stderr)
+            _traceback(secrets)
+        print(f"coder: {_scrub(_one_line(str(exc)), secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("coder: interrupted; changes made before the interrupt are kept", file=sys.stderr)
@@ -849,14 +966,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
         if debug:
-            traceback.print_exc()
+            _traceback(secrets)
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            from coder.store.engine import server_reason
+
+            reason = _scrub(_one_line(server_reason(exc)), secrets)
+            print(
+                f"coder: the database failed ({reason}); the change in progress was not kept",
+                file=sys.stderr,
+            )
+            return 1
         print(
-            f"coder: internal error ({type(exc).__name__}: {_one_line(str(exc))}); nothing was changed by the failed step; "
-            "run with --debug for details",
+            f"coder: internal error ({type(exc).__name__}: {_scrub(_one_line(str(exc)), secrets)}); "
+            "nothing was changed by the failed step; run with --debug for details",
             file=sys.stderr,
         )
         return 1
     finally:
+        if isinstance(sys.stdout, _Scrubbed):
+            sys.stdout = sys.stdout._stream
         while _opened:  # release the file (and fold its write-ahead log) before returning
             _opened.pop().close()
 

@@ -25,3 +25,11 @@ class Busy(CoderError):
 
 class NothingToUndo(CoderError):
     """Undo or redo with an empty history."""
+
+
+class Conflict(CoderError):
+    """A change clashes with the project's state, usually a colleague's change made meanwhile."""
+
+
+class Forbidden(CoderError):
+    """The member's role does not allow the change (a reader writes, a coder deletes codes)."""

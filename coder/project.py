@@ -13,15 +13,25 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from coder.errors import Busy, NothingToUndo, ProjectError
+from coder.errors import (
+    Busy,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    NothingToUndo,
+    ProjectError,
+)
 from coder.facade.codebook import CodebookOps
 from coder.facade.codings import CodingOps
 from coder.facade.memos import MemoOps
@@ -29,8 +39,15 @@ from coder.facade.sources import SourceOps
 from coder.facade.text import TextOps
 from coder.model import RELATION_TYPES, Event
 from coder.store import engine as store_engine
-from coder.store.journal import Change, apply_ops, dump_payload, load_payload, materialise
-from coder.store.schema import coders, events, relation_types, settings
+from coder.store.journal import (
+    Change,
+    apply_ops,
+    check_state,
+    dump_payload,
+    load_payload,
+    materialise,
+)
+from coder.store.schema import coders, events, members, relation_types, settings
 
 #: Label prefix schemes that Chinese GT papers use; ``a01/A1/AA`` is the default.
 LABEL_SCHEMES: dict[str, dict[str, dict[str, Any]]] = {
@@ -52,6 +69,40 @@ LABEL_SCHEMES: dict[str, dict[str, dict[str, Any]]] = {
 }
 DEFAULT_SCHEME = "a01/A1/AA"
 
+#: A member's role: an owner may do everything, a coder everything but the changes below, a
+#: reader nothing but read.
+ROLES = ("owner", "coder", "reader")
+#: Changes that remove or replace parts of the codebook or the project: an owner's decision.
+OWNER_ACTIONS = frozenset(
+    {"delete-code", "merge-codes", "load-codebook", "merge", "set-setting", "change members"}
+)
+#: Changes to the code tree; on a server they take one lock so they never interleave.
+CODEBOOK_ACTIONS = frozenset(
+    {
+        "add-code",
+        "edit-code",
+        "delete-code",
+        "merge-codes",
+        "split-code",
+        "promote-code",
+        "move-code",
+        "attach-code",
+        "detach-code",
+        "set-core",
+        "load-codebook",
+        "code-new",
+        "add-relation",
+        "delete-relation",
+        "add-relation-type",
+        "merge",
+        "import-refi",
+    }
+)
+#: pg_advisory_xact_lock key of codebook edits (any fixed number; "QDAC" in ASCII).
+CODEBOOK_LOCK = 0x51444143
+#: The channel on which a server announces each new event (LISTEN coder_changes).
+NOTIFY_CHANNEL = "coder_changes"
+
 
 def default_coder_name() -> str:
     """The coder a session works as: ``$CODER_USER``, else the login name."""
@@ -68,14 +119,64 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
+def _constraint_reason(exc: IntegrityError) -> str:
+    """What an integrity error means for the user (a colleague's change usually)."""
+    text_ = str(exc.orig).splitlines()[0] if str(exc.orig) else ""
+    if "foreign key" in text_.lower():
+        return (
+            "something it refers to was removed, or something still refers to what it removes "
+            "(perhaps by a colleague's change just now)"
+        )
+    if "unique" in text_.lower() or "duplicate" in text_.lower():
+        return "that name or passage exists already (perhaps a colleague's change just now)"
+    return f"the project's rules refuse it ({text_})"
+
+
+def _initial_rows(conn: Connection, title: str, lang: str, scheme: str) -> None:
+    """The settings and relation types every new project starts with."""
+    initial = {
+        "title": title,
+        "language": lang,
+        "label_scheme": LABEL_SCHEMES[scheme],
+        "created": time.time(),
+        "format": "coder-project/1",
+    }
+    conn.execute(
+        insert(settings),
+        [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in initial.items()],
+    )
+    conn.execute(
+        insert(relation_types),
+        [
+            {"name": n, "label_zh": zh, "family": fam, "description": d}
+            for n, zh, fam, d in RELATION_TYPES
+        ],
+    )
+
+
 class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, engine: Engine, path: Path | None, coder: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        path: Path | None,
+        coder: str | None = None,
+        *,
+        location: str | None = None,
+    ) -> None:
         self._engine = engine
         self.path = path
+        """The project file; None for a project on a server."""
+        self.location = location or str(path)
+        """Where the project is, as it may be shown (a server URL without its password)."""
         self.coder = coder or default_coder_name()
         self._coder_id: int | None = None
+        self._user: str | None = None
+
+    @property
+    def on_server(self) -> bool:
+        return self._engine.dialect.name == "postgresql"
 
     # -- opening and creating ------------------------------------------------------------------
 
@@ -89,16 +190,21 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         coder: str | None = None,
         scheme: str = DEFAULT_SCHEME,
     ) -> Project:
-        """Create an empty project file at ``path`` (which must not exist)."""
+        """Create an empty project at ``path``: a file (which must not exist) or a
+        ``postgresql://`` URL naming a database that is empty or does not exist yet."""
+        if lang not in ("zh", "en"):
+            raise ProjectError(f"language {lang!r} is not zh or en; nothing was created")
+        if scheme not in LABEL_SCHEMES:
+            raise ProjectError(f"unknown label scheme {scheme!r}; nothing was created")
+        if store_engine.is_server(path):
+            return cls._create_on_server(
+                str(path), title=title, lang=lang, coder=coder, scheme=scheme
+            )
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path}: already exists; nothing was changed")
         if not path.parent.exists():
             raise ProjectError(f"{path.parent}: no such folder; nothing was created")
-        if lang not in ("zh", "en"):
-            raise ProjectError(f"language {lang!r} is not zh or en; nothing was created")
-        if scheme not in LABEL_SCHEMES:
-            raise ProjectError(f"unknown label scheme {scheme!r}; nothing was created")
         # Build the project beside its final name and move it in place when it is complete, so an
         # interrupted create leaves no half-made project behind.
         tmp = path.with_name(f".{path.name}.{os.getpid()}.creating")
@@ -107,28 +213,7 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
             store_engine.set_application_id(engine)
             store_engine.migrate(engine)
             with engine.begin() as conn:
-                now = time.time()
-                initial = {
-                    "title": title or path.stem,
-                    "language": lang,
-                    "label_scheme": LABEL_SCHEMES[scheme],
-                    "created": now,
-                    "format": "coder-project/1",
-                }
-                conn.execute(
-                    insert(settings),
-                    [
-                        {"key": k, "value": json.dumps(v, ensure_ascii=False)}
-                        for k, v in initial.items()
-                    ],
-                )
-                conn.execute(
-                    insert(relation_types),
-                    [
-                        {"name": n, "label_zh": zh, "family": fam, "description": d}
-                        for n, zh, fam, d in RELATION_TYPES
-                    ],
-                )
+                _initial_rows(conn, title or path.stem, lang, scheme)
             store_engine.checkpoint(engine)
             engine.dispose()
             os.replace(tmp, path)
@@ -142,8 +227,49 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         return cls.open(path, coder=coder)
 
     @classmethod
+    def _create_on_server(
+        cls, location: str, *, title: str, lang: str, coder: str | None, scheme: str
+    ) -> Project:
+        """The whole create is one transaction (PostgreSQL's DDL is transactional)."""
+        url = store_engine.server_url(location)
+        where = store_engine.describe(location)
+        created = store_engine.create_server_database(url)
+        engine = store_engine.server_engine(url)
+        try:
+            try:
+                tables = store_engine.table_names(engine)
+            except OperationalError as exc:
+                raise ProjectError(
+                    f"{where}: cannot connect ({store_engine.server_reason(exc)}); "
+                    "nothing was created"
+                ) from exc
+            if "alembic_version" in tables:
+                raise ProjectError(f"{where}: already holds a coder project; nothing was changed")
+            if tables:
+                raise ProjectError(
+                    f"{where}: the database already has {len(tables)} tables of something else; "
+                    "use an empty database; nothing was changed"
+                )
+            with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
+                store_engine.migrate_on(conn)
+                _initial_rows(conn, title or str(url.database), lang, scheme)
+                owner = conn.exec_driver_sql("SELECT session_user").scalar_one()
+                conn.execute(
+                    insert(members), {"name": owner, "role": "owner", "added": time.time()}
+                )
+        except BaseException:
+            engine.dispose()
+            if created:
+                store_engine.drop_server_database(url)
+            raise
+        return cls(engine, None, coder, location=where)
+
+    @classmethod
     def open(cls, path: str | Path, *, coder: str | None = None) -> Project:
-        """Open an existing project file, bringing its schema up to date."""
+        """Open an existing project (a file or a ``postgresql://`` URL), bringing its schema
+        up to date."""
+        if store_engine.is_server(path):
+            return cls._open_on_server(str(path), coder=coder)
         path = Path(path)
         store_engine.check_project_file(path)
         engine = store_engine.sqlite_engine(path)
@@ -162,13 +288,60 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
             store_engine.migrate(engine)
         return cls(engine, path, coder)
 
+    @classmethod
+    def _open_on_server(cls, location: str, *, coder: str | None) -> Project:
+        url = store_engine.server_url(location)
+        where = store_engine.describe(location)
+        engine = store_engine.server_engine(url)
+        try:
+            revision = store_engine.current_revision(engine)
+        except ProgrammingError as exc:
+            engine.dispose()
+            raise ProjectError(
+                f"{where}: {url.username or 'this login'} may not read this project "
+                f"({store_engine.server_reason(exc)}); its owner adds members with "
+                "coder member URL add LOGIN; nothing was changed"
+            ) from exc
+        except OperationalError as exc:
+            engine.dispose()
+            reason = store_engine.server_reason(exc)
+            if "does not exist" in reason and "database" in reason:
+                raise ProjectError(
+                    f"{where}: no such database on the server, so no coder project (coder new "
+                    "makes one); nothing was changed"
+                ) from exc
+            raise ProjectError(f"{where}: cannot connect ({reason}); nothing was changed") from exc
+        if revision is None:
+            engine.dispose()
+            raise ProjectError(
+                f"{where}: no coder project in this database (make one with coder new); "
+                "nothing was changed"
+            )
+        if revision != store_engine.SCHEMA_HEAD:
+            # One transaction: a failed migration leaves the project as it was.
+            store_engine.migrate(engine)
+        return cls(engine, None, coder, location=where)
+
     def backup(self, reason: str = "manual", dest: Path | None = None) -> Path:
         """A consistent copy of the project (see ``coder.store.backup``)."""
         from coder.store.backup import backup
 
-        if self.path is None:  # pragma: no cover - server projects come later
-            raise ProjectError("only project files can be backed up this way")
+        if self.path is None:
+            raise ProjectError(
+                f"{self.location}: a server project is backed up by copying it to a file "
+                "(coder copy URL FILE) or by the server's own backups; nothing was written"
+            )
         return backup(self.path, reason, dest)
+
+    def copy_to(self, target: str | Path, progress=None):  # type: ignore[no-untyped-def]
+        """Copy the whole project, history included, to ``target`` (a new file or an empty
+        server database); see ``coder.store.copy``."""
+        from coder.store.copy import copy_project
+
+        if not store_engine.is_server(target) and self.path is not None:
+            if Path(target).resolve() == Path(self.path).resolve():
+                raise ProjectError(f"{target}: is the project itself; nothing was copied")
+        return copy_project(self._engine, target, progress)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -193,21 +366,224 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         The body may set ``change.summary`` once it knows more. If the body raises, nothing of
         the change is kept.
         """
+        with self._writing(action) as conn:
+            self._authorize(conn, action)
+            coder_id = self._ensure_coder(conn)
+            if self.on_server and action in CODEBOOK_ACTIONS:
+                # Codebook edits queue behind each other (codings do not wait for them), so the
+                # tree checks of one edit always see the previous edit's result: two people
+                # moving codes at once cannot make a cycle.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CODEBOOK_LOCK})")
+            change = Change(conn, summary, coder_id)
+            yield change
+            if change.forward:
+                change.event_id = change.record(action, change.summary, coder_id)
+                if self.on_server:
+                    conn.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}, '{change.event_id}'")
+
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[Connection]:
+        """A write transaction, with the database's refusals turned into one-line messages."""
         try:
             with self._engine.connect().execution_options(coder_write=True) as conn:
                 with conn.begin():
-                    coder_id = self._ensure_coder(conn)
-                    change = Change(conn, summary, coder_id)
-                    yield change
-                    if change.forward:
-                        change.event_id = change.record(action, change.summary, coder_id)
+                    yield conn
+        except IntegrityError as exc:
+            raise Conflict(f"{action}: {_constraint_reason(exc)}; nothing was changed") from exc
+        except ProgrammingError as exc:
+            if "permission denied" not in str(exc.orig):
+                raise
+            raise Forbidden(
+                f"{action}: the server does not let {self.user()} write this "
+                f"({store_engine.server_reason(exc)}); nothing was changed"
+            ) from exc
         except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            text_ = str(exc.orig)
+            if "locked" in text_ or "busy" in text_ or "lock timeout" in text_:
                 raise Busy(
-                    f"{self.path}: the project is busy (another program is writing to it); "
+                    f"{self.location}: the project is busy (someone else is writing the same "
+                    "rows); nothing was changed, try again"
+                ) from exc
+            if "could not serialize" in text_ or "deadlock detected" in text_:
+                raise Conflict(
+                    f"{action}: a colleague changed the same rows at the same moment; "
                     "nothing was changed, try again"
                 ) from exc
             raise
+
+    # -- members and roles -------------------------------------------------------------------
+
+    def user(self) -> str:
+        """Who is working: the login on a server, the coder name in a file."""
+        if self._user is None:
+            if self.on_server:
+                with self._read() as conn:
+                    self._user = str(conn.exec_driver_sql("SELECT session_user").scalar_one())
+            else:
+                self._user = self.coder
+        return self._user
+
+    def members(self) -> list[tuple[str, str]]:
+        """(name, role) of every member; empty for a personal project (no roles)."""
+        with self._read() as conn:
+            return [
+                (r.name, r.role)
+                for r in conn.execute(
+                    select(members.c.name, members.c.role).order_by(members.c.name)
+                )
+            ]
+
+    def role(self) -> str | None:
+        """This session's role: owner, coder or reader; None if not a member. A project
+        without members is personal and its user is its owner."""
+        with self._read() as conn:
+            return self._role(conn)
+
+    def _role(self, conn: Connection) -> str | None:
+        rows = dict(conn.execute(select(members.c.name, members.c.role)).all())
+        if not rows:
+            return "owner"
+        return rows.get(self.user())
+
+    def _authorize(self, conn: Connection, action: str) -> None:
+        role = self._role(conn)
+        user = self.user()
+        if role is None:
+            raise Forbidden(
+                f"{user} is not a member of this project, so cannot {action}; the owner adds "
+                f"members with: coder member add {user} --role coder; nothing was changed"
+            )
+        if role == "reader":
+            raise Forbidden(f"{user} is a reader here and cannot {action}; nothing was changed")
+        if role == "coder" and action in OWNER_ACTIONS:
+            raise Forbidden(
+                f"{user} is a coder here; only an owner may {action}; nothing was changed"
+            )
+        if role == "coder" and self.on_server and self.coder != user:
+            raise Forbidden(
+                f"{user} codes as {user} on this server, not as {self.coder}; nothing was changed"
+            )
+
+    def set_member(self, name: str, role: str) -> None:
+        """Give ``name`` a role (owner only). On a server ``name`` is a login role, and its
+        table privileges follow: a reader may only read, even with another program."""
+        name = name.strip()
+        if role not in ROLES:
+            raise InvalidInput(
+                f"role {role!r} is not one of {', '.join(ROLES)}; nothing was changed"
+            )
+        if not name:
+            raise InvalidInput("a member needs a name; nothing was changed")
+        with self._writing("change members") as conn:
+            current = dict(conn.execute(select(members.c.name, members.c.role)).all())
+            if current:
+                self._authorize(conn, "change members")
+            now = time.time()
+            if not current and not (name == self.user() and role == "owner"):
+                # The first member of a personal project: its user becomes the owner first, so
+                # nobody locks themselves out.
+                self._grant(conn, self.user(), "owner")
+                conn.execute(insert(members), {"name": self.user(), "role": "owner", "added": now})
+                current[self.user()] = "owner"
+            owners = [n for n, r in current.items() if r == "owner"]
+            if current.get(name) == "owner" and role != "owner" and owners == [name]:
+                raise InvalidInput(
+                    f"{name} is the only owner; make someone else owner first; nothing was changed"
+                )
+            self._grant(conn, name, role)
+            if name in current:
+                conn.execute(update(members).where(members.c.name == name).values(role=role))
+            else:
+                conn.execute(insert(members), {"name": name, "role": role, "added": now})
+            self._note(conn, "member", f"{name} is {role}")
+
+    def remove_member(self, name: str) -> None:
+        """Take ``name`` off the project (owner only); on a server its privileges go too."""
+        with self._writing("change members") as conn:
+            current = dict(conn.execute(select(members.c.name, members.c.role)).all())
+            if name not in current:
+                raise NotFound(f"{name} is not a member; nothing was changed")
+            self._authorize(conn, "change members")
+            if current[name] == "owner" and [r for r in current.values() if r == "owner"] == [
+                "owner"
+            ]:
+                raise InvalidInput(
+                    f"{name} is the only owner; make someone else owner first; nothing was changed"
+                )
+            self._grant(conn, name, None)
+            conn.execute(members.delete().where(members.c.name == name))
+            self._note(conn, "member", f"{name} removed")
+
+    def _grant(self, conn: Connection, name: str, role: str | None) -> None:
+        """On a server, the login's table privileges for ``role`` (None: none at all)."""
+        if not self.on_server:
+            return
+        if not conn.exec_driver_sql(
+            "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}
+        ).first():
+            raise NotFound(
+                f"the server has no login {name}; its administrator creates it "
+                f"(CREATE ROLE {name} LOGIN PASSWORD ...); nothing was changed"
+            )
+        who = conn.dialect.identifier_preparer.quote(name)
+        db = conn.dialect.identifier_preparer.quote(str(conn.engine.url.database))
+        statements = [
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}",
+            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}",
+        ]
+        if role is not None:
+            statements += [
+                f"GRANT CONNECT ON DATABASE {db} TO {who}",
+                f"GRANT USAGE ON SCHEMA public TO {who}",
+                f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {who}"
+                + (" WITH GRANT OPTION" if role == "owner" else ""),
+            ]
+        if role in ("owner", "coder"):
+            grant_option = " WITH GRANT OPTION" if role == "owner" else ""
+            statements += [
+                f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}{grant_option}",
+                f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}{grant_option}",
+            ]
+        if role == "coder":
+            # Who may do what is an owner's business, with any program.
+            statements.append(
+                f"REVOKE INSERT, UPDATE, DELETE ON members, alembic_version FROM {who}"
+            )
+        try:
+            with conn.begin_nested():
+                for statement in statements:
+                    conn.exec_driver_sql(statement)
+                # A co-owner cannot revoke what another owner granted: check what holds now.
+                can_write = conn.exec_driver_sql(
+                    "SELECT has_table_privilege(%(n)s, 'public.codings', 'INSERT')", {"n": name}
+                ).scalar()
+                superuser = conn.exec_driver_sql(
+                    "SELECT rolsuper FROM pg_roles WHERE rolname = %(n)s", {"n": name}
+                ).scalar()
+                if not superuser and bool(can_write) != (role in ("owner", "coder")):
+                    raise Forbidden(
+                        f"the server kept {name}'s privileges as another owner granted them; the "
+                        "project's creator or the administrator can change them; nothing was changed"
+                    )
+        except ProgrammingError as exc:
+            raise Forbidden(
+                f"the server refused to change {name}'s privileges "
+                f"({store_engine.server_reason(exc)}); nothing was changed"
+            ) from exc
+
+    def _note(self, conn: Connection, action: str, summary: str) -> None:
+        """An event that is history only: it cannot be undone (membership, for instance)."""
+        conn.execute(
+            insert(events),
+            {
+                "time": time.time(),
+                "coder_id": self._ensure_coder(conn),
+                "action": action,
+                "summary": summary,
+                "payload": dump_payload([], []),
+                "state": "final",
+            },
+        )
 
     def _ensure_coder(self, conn: Connection, name: str | None = None) -> int:
         """The id of coder ``name`` (default: this session's coder), created on first use.
@@ -219,12 +595,16 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
             return self._coder_id
         row = conn.execute(select(coders.c.id).where(coders.c.name == name)).first()
         if row is None:
-            ident = conn.execute(
-                insert(coders).returning(coders.c.id),
-                {"guid": new_guid(), "name": name, "created": time.time()},
-            ).scalar_one()
-        else:
-            ident = row[0]
+            # Two coders' first changes may race to add the same name: the loser takes the
+            # winner's row instead of failing.
+            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(
+                dialect_insert(coders)
+                .values(guid=new_guid(), name=name, created=time.time())
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            row = conn.execute(select(coders.c.id).where(coders.c.name == name)).first()
+        ident = row[0]  # type: ignore[index]
         if name == self.coder:
             self._coder_id = int(ident)
         return int(ident)
@@ -260,23 +640,37 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     # -- history -----------------------------------------------------------------------------
 
     def undo(self) -> Event:
-        """Undo the newest change that is still in effect. An undo that would remove many
-        codings (an import, an autocode run, a merge) is preceded by a backup."""
+        """Undo this coder's newest change that is still in effect (a colleague's changes are
+        theirs to undo). An undo that would remove many codings (an import, an autocode run, a
+        merge) is preceded by a backup."""
         self._backup_if_bulk()
         return self._step("done", "undone")
 
     #: An undo removing more codings than this is backed up first.
     BULK_UNDO = 100
 
+    def _my_events(self, conn: Connection, state: str):  # type: ignore[no-untyped-def]
+        coder_id = self._ensure_coder(conn) if state else None
+        order = events.c.id.desc() if state == "done" else events.c.id.asc()
+        return (
+            select(events.c.id, events.c.payload, events.c.summary)
+            .where(events.c.state == state, events.c.coder_id == coder_id)
+            .order_by(order)
+            .limit(1)
+        )
+
     def _backup_if_bulk(self) -> None:
+        if self.path is None:
+            return
         with self._read() as conn:
             row = conn.execute(
                 select(events.c.payload)
-                .where(events.c.state == "done")
+                .select_from(events.join(coders, coders.c.id == events.c.coder_id))
+                .where(events.c.state == "done", coders.c.name == self.coder)
                 .order_by(events.c.id.desc())
                 .limit(1)
             ).first()
-        if row is None or self.path is None:
+        if row is None:
             return
         forward, _ = load_payload(row[0])
         removed = 0
@@ -291,25 +685,25 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
             self.backup("before-undo")
 
     def redo(self) -> Event:
-        """Redo the change undone most recently (until a new change is made)."""
+        """Redo this coder's change undone most recently (until they make a new change)."""
         return self._step("undone", "done")
 
     def _step(self, from_state: str, to_state: str) -> Event:
-        order = events.c.id.desc() if from_state == "done" else events.c.id.asc()
-        try:
-            with self._engine.connect().execution_options(coder_write=True) as conn:
-                with conn.begin():
-                    row = conn.execute(
-                        select(events.c.id, events.c.payload)
-                        .where(events.c.state == from_state)
-                        .order_by(order)
-                        .limit(1)
-                    ).first()
-                    if row is None:
-                        word = "undo" if from_state == "done" else "redo"
-                        raise NothingToUndo(f"nothing to {word}; the project is unchanged")
-                    forward, inverse = load_payload(row.payload)
-                    values: dict[str, Any] = {"state": to_state, "changed": time.time()}
+        word = "undo" if from_state == "done" else "redo"
+        with self._writing(word) as conn:
+            self._authorize(conn, word)
+            row = conn.execute(self._my_events(conn, from_state).with_for_update()).first()
+            if row is None:
+                raise NothingToUndo(f"nothing to {word} for {self.coder}; the project is unchanged")
+            forward, inverse = load_payload(row.payload)
+            # The rows must still be as this change left them (undo) or as undo left them
+            # (redo); a colleague's change in between makes the step refuse, not overwrite.
+            clash = check_state(conn, forward if word == "undo" else inverse)
+            if clash:
+                raise Conflict(f"cannot {word} “{row.summary}”: {clash} since; nothing was changed")
+            values: dict[str, Any] = {"state": to_state, "changed": time.time()}
+            try:
+                with conn.begin_nested():
                     if to_state == "undone":
                         full = materialise(conn, forward)
                         if full != forward:
@@ -317,11 +711,12 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                         apply_ops(conn, reversed(inverse))
                     else:
                         apply_ops(conn, forward)
-                    conn.execute(update(events).where(events.c.id == row.id).values(**values))
-        except OperationalError as exc:
-            if "locked" in str(exc.orig):
-                raise Busy(f"{self.path}: the project is busy; nothing was changed") from exc
-            raise
+            except IntegrityError as exc:
+                raise Conflict(
+                    f"cannot {word} “{row.summary}”: other work now depends on it "
+                    "(a colleague coded with it or changed it); nothing was changed"
+                ) from exc
+            conn.execute(update(events).where(events.c.id == row.id).values(**values))
         return self.event(row.id)
 
     def event(self, event_id: int) -> Event:
@@ -348,6 +743,33 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         with self._read() as conn:
             rows = conn.execute(query).all()
         return [Event(*r) for r in reversed(rows)]
+
+    def changes(self, stop: Callable[[], bool], interval: float = 1.0) -> Iterator[int]:
+        """Yield (an event id, or 0) whenever the project may have changed, until ``stop()``.
+
+        On a server each change arrives at once through LISTEN/NOTIFY on a connection of its
+        own; in a file the change token is polled every ``interval`` seconds.
+        """
+        if not self.on_server:
+            token = self.change_token()
+            while not stop():
+                time.sleep(interval)
+                now = self.change_token()
+                if now != token:
+                    token = now
+                    yield now[0]
+            return
+        raw = self._engine.raw_connection()
+        conn = raw.driver_connection
+        raw.detach()  # LISTEN belongs to this connection alone, never back in the pool
+        try:
+            conn.autocommit = True  # type: ignore[union-attr]
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")  # type: ignore[union-attr]
+            while not stop():
+                for note in conn.notifies(timeout=interval):  # type: ignore[union-attr]
+                    yield int(note.payload or 0)
+        finally:
+            raw.close()
 
     def change_token(self) -> tuple[int, float]:
         """Changes whenever anyone changes the project (new event, undo or redo)."""

@@ -1,4 +1,8 @@
-"""The Project facade: every command, its undo and redo, also across reopening the file."""
+"""The Project facade: every command, its undo and redo, also across reopening the project.
+
+Every test here runs twice, on a project file (SQLite) and on a PostgreSQL server database (the
+``location`` fixture), so the two backends are held to one suite.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,14 @@ from tests.conftest import snapshot
 TEXT = "访谈者：会商日怎么开？\n受访者：条块联动很重要，看得见的管不着。"
 
 
-def seeded(path: Path) -> Project:
+@pytest.fixture
+def project(location: Path | str):
+    p = Project.create(location, title="test")
+    yield p
+    p.close()
+
+
+def seeded(path: Path | str) -> Project:
     """A small project: one source, a category with two concepts, one coding."""
     p = Project.create(path, title="seed")
     p.add_source(
@@ -88,8 +99,8 @@ OPERATIONS: dict[str, Operation] = {
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
-def test_operation_undo_redo_and_reopen(name: str, tmp_path: Path) -> None:
-    path = tmp_path / "p.coder"
+def test_operation_undo_redo_and_reopen(name: str, location: Path | str) -> None:
+    path = location
     p = seeded(path)
     before = snapshot(path)
     OPERATIONS[name](p)
@@ -105,7 +116,7 @@ def test_operation_undo_redo_and_reopen(name: str, tmp_path: Path) -> None:
         p.redo()
     assert snapshot(path) == after
     p.close()
-    # Across a restart: the history is in the file.
+    # Across a restart: the history is in the project.
     p = Project.open(path)
     for _ in range(steps):
         p.undo()
@@ -116,8 +127,8 @@ def test_operation_undo_redo_and_reopen(name: str, tmp_path: Path) -> None:
     p.close()
 
 
-def test_merge_keeps_lineage_and_undo_restores_both_codes(tmp_path: Path) -> None:
-    p = seeded(tmp_path / "p.coder")
+def test_merge_keeps_lineage_and_undo_restores_both_codes(location: Path | str) -> None:
+    p = seeded(location)
     p.code_span("S1", 16, 20, "a02")  # the same span as a01's coding: kept once after merge
     for r in p.relations():
         p.delete_relation(r.id)
@@ -145,8 +156,8 @@ def test_merge_keeps_lineage_and_undo_restores_both_codes(tmp_path: Path) -> Non
     assert p.lineage() == []
 
 
-def test_promote_gives_a_new_label_and_records_it(tmp_path: Path) -> None:
-    p = seeded(tmp_path / "p.coder")
+def test_promote_gives_a_new_label_and_records_it(location: Path | str) -> None:
+    p = seeded(location)
     promoted = p.promote_code("a02")
     assert (promoted.level, promoted.label) == ("axial", "A3")
     # Its parent A2 is axial too, so it stays under it (a 4-tier grouping is allowed).
@@ -154,8 +165,8 @@ def test_promote_gives_a_new_label_and_records_it(tmp_path: Path) -> None:
     assert p.lineage()[0]["kind"] == "promote" and p.lineage()[0]["from_label"] == "a02"
 
 
-def test_split_moves_exactly_the_chosen_codings(tmp_path: Path) -> None:
-    p = seeded(tmp_path / "p.coder")
+def test_split_moves_exactly_the_chosen_codings(location: Path | str) -> None:
+    p = seeded(location)
     p.code_span("S1", 4, 10, "a01")
     first = p.segments(code="a01")[0]
     new = p.split_code("a01", "会商提问", [first.id])
@@ -200,8 +211,8 @@ def test_codebook_rules(project: Project) -> None:
         project.move_code("A3", "A1")
 
 
-def test_coding_rules(tmp_path: Path) -> None:
-    p = seeded(tmp_path / "p.coder")
+def test_coding_rules(location: Path | str) -> None:
+    p = seeded(location)
     n = len(p.log())
     for start, end, msg in (
         (5, 5, "before the end"),
@@ -220,8 +231,8 @@ def test_coding_rules(tmp_path: Path) -> None:
     assert seg[0].text == TEXT[16:20] == "条块联动"
 
 
-def test_undo_redo_stack(tmp_path: Path) -> None:
-    p = seeded(tmp_path / "p.coder")
+def test_undo_redo_stack(location: Path | str) -> None:
+    p = seeded(location)
     a = p.code_span("S1", 4, 6, "a01")
     b = p.code_span("S1", 6, 8, "a01")
     p.undo()
@@ -236,9 +247,9 @@ def test_undo_redo_stack(tmp_path: Path) -> None:
     assert states == ["done", "discarded", "done"]
 
 
-def test_log_names_coder_and_time(tmp_path: Path) -> None:
-    p = seeded(tmp_path / "p.coder")
-    p2 = Project.open(tmp_path / "p.coder", coder="R2")
+def test_log_names_coder_and_time(location: Path | str) -> None:
+    p = seeded(location)
+    p2 = Project.open(location, coder="R2")
     p2.code_span("S1", 0, 3, "a01")
     last = p.log()[-1]
     assert last.coder == "R2" and last.action == "code" and last.time > 0
@@ -265,3 +276,30 @@ def test_create_refuses_existing_and_open_refuses_non_projects(tmp_path: Path) -
     with pytest.raises(ProjectError, match="no such project"):
         Project.open(tmp_path / "missing.coder")
     assert not list(tmp_path.glob(".*creating*"))
+
+
+def test_server_create_refuses_used_databases_and_open_refuses_empty_ones(pg_url) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from coder.errors import ProjectError
+
+    url = pg_url()
+    Project.create(url).close()
+    with pytest.raises(ProjectError, match="already holds a coder project"):
+        Project.create(url)
+    other = pg_url()
+    engine = create_engine(make_url(other).set(drivername="postgresql+psycopg"))
+    with pytest.raises(ProjectError, match="no coder project"):
+        Project.open(other)  # does not exist yet
+    Project.create(other).close()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+        conn.exec_driver_sql("CREATE TABLE notes (x int)")
+    engine.dispose()
+    with pytest.raises(ProjectError, match="no coder project"):
+        Project.open(other)
+    with pytest.raises(ProjectError, match="tables of something else"):
+        Project.create(other)
+    with pytest.raises(ProjectError, match="names no database"):
+        Project.open("postgresql://someone@localhost")

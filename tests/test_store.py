@@ -34,7 +34,7 @@ def test_project_made_by_the_first_schema_opens(tmp_path: Path) -> None:
     shutil.copy(DATA / "v1.coder", path)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-    p = Project.open(path)
+    p = Project.open(path, coder="R1")  # who wrote its history: undo is one's own
     assert p.title == "made by schema 0001"
     seg = p.segments()[0]
     assert (seg.text, seg.code, seg.coder, seg.memo) == ("条块联动", "条块联动", "R1", "in vivo")
@@ -60,11 +60,12 @@ def test_project_file_settings(project: Project, project_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_a_failed_change_leaves_nothing(project: Project, project_path: Path) -> None:
+def test_a_failed_change_leaves_nothing(location) -> None:
     from tests.conftest import snapshot
 
+    project = Project.create(location)
     project.add_code("A", "axial")
-    before = snapshot(project_path)
+    before = snapshot(location)
     events = len(project.log())
     try:
         with project._change("test", "half") as ch:
@@ -74,8 +75,28 @@ def test_a_failed_change_leaves_nothing(project: Project, project_path: Path) ->
             raise RuntimeError("crash in the middle")
     except RuntimeError:
         pass
-    assert snapshot(project_path) == before
+    assert snapshot(location) == before
     assert len(project.log()) == events
+    project.close()
+
+
+def test_server_writer_blocked_by_a_row_lock_says_busy(pg_url, monkeypatch) -> None:
+    import pytest
+
+    from coder.errors import Busy
+
+    monkeypatch.setattr(store_engine, "LOCK_TIMEOUT_MS", 300)
+    url = pg_url()
+    mine = Project.create(url)
+    mine.add_code("A", "axial")
+    theirs = Project.open(url)
+    with theirs._engine.connect() as holder, holder.begin():
+        holder.exec_driver_sql("SELECT * FROM codes WHERE id = 1 FOR UPDATE")
+        with pytest.raises(Busy, match="busy"):
+            mine.update_code("A1", definition="x")
+    assert mine.update_code("A1", definition="x").definition == "x"
+    mine.close()
+    theirs.close()
 
 
 def test_busy_project_says_so(project: Project, project_path: Path, monkeypatch) -> None:
@@ -96,3 +117,16 @@ def test_busy_project_says_so(project: Project, project_path: Path, monkeypatch)
         holder.execute("ROLLBACK")
         holder.close()
     assert other.add_code("x").label == "a01"
+
+
+def test_migrations_build_exactly_the_declared_schema_on_a_server(pg_url) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url())
+    store_engine.create_server_database(url.set(drivername="postgresql+psycopg"))
+    engine = store_engine.server_engine(url.set(drivername="postgresql+psycopg"))
+    store_engine.migrate(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert diff == []

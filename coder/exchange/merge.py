@@ -173,20 +173,28 @@ def merge_project(project: Any, other: str | Path) -> MergeReport:
     """Bring the other copy's sources, codes, codings, memos and relations into ``project`` as
     one undoable change; returns the report (``event_id`` is None when nothing was new)."""
     from coder.project import Project
+    from coder.store.engine import describe, is_server
 
-    other = Path(other)
-    if project.path is not None and other.resolve() == Path(project.path).resolve():
-        raise InvalidInput("a project cannot be merged into itself; nothing was changed")
-    theirs = Project.open(other)
+    if is_server(other):
+        label = describe(other).rsplit("/", 1)[-1].split("?", 1)[0]
+        if describe(other) == project.location:
+            raise InvalidInput("a project cannot be merged into itself; nothing was changed")
+        theirs = Project.open(str(other))
+    else:
+        other = Path(other)
+        label = other.name
+        if project.path is not None and other.resolve() == Path(project.path).resolve():
+            raise InvalidInput("a project cannot be merged into itself; nothing was changed")
+        theirs = Project.open(other)
     try:
         with theirs._read() as conn:
             data = {t.name: _rows(conn, t) for t in _READ}
     finally:
         theirs.close()
-    report = MergeReport(other.name)
+    report = MergeReport(label)
     if project.path is not None:
         project.backup("before-merge")  # a merge is undoable, and backed up as well
-    with project._change("merge", f"merge {other.name}") as ch:
+    with project._change("merge", f"merge {label}") as ch:
         _Merge(project, ch, data, report).run()
         ch.summary = report.summary()
     report.event_id = ch.event_id

@@ -1,7 +1,13 @@
-"""Database engines for project files, and the schema migrations that keep them current.
+"""Database engines for projects, and the schema migrations that keep them current.
 
-A project is one SQLite file (WAL, foreign keys on, a bounded busy wait). The file carries an
-``application_id`` so that the program can tell its own projects from other SQLite files.
+A project is either one SQLite file (WAL, foreign keys on, a bounded busy wait), the embedded
+default, or one database on a PostgreSQL server (psycopg 3), for teams coding at the same time.
+A file carries an ``application_id`` so that the program can tell its own projects from other
+SQLite files; a server database is recognised by its schema version table and settings.
+
+Where the two backends need different SQL, the switch is here or in ``coder.store.journal`` and
+is covered by the suites that run on both (``tests/test_facade.py``, ``tests/test_store.py``,
+``tests/test_server.py``).
 """
 
 from __future__ import annotations
@@ -9,14 +15,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from coder.errors import ProjectError
 
 #: ``PRAGMA application_id`` of a coder project: the bytes "QDAc".
 APPLICATION_ID = 0x51444163
 #: The newest migration. A test checks that it is Alembic's head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 #: How long a writer waits for another process's write to finish before the project is "busy".
 BUSY_TIMEOUT_MS = 5000
 
@@ -59,6 +67,129 @@ def sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+#: How a project location names a PostgreSQL server instead of a file.
+SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+#: How long a server writer waits for a row another coder has locked before "busy".
+LOCK_TIMEOUT_MS = 5000
+
+
+def is_server(location: str | Path) -> bool:
+    """Whether ``location`` is a ``postgresql://`` URL rather than a project file."""
+    return isinstance(location, str) and location.lower().startswith(SERVER_SCHEMES)
+
+
+def server_url(location: str) -> URL:
+    """The SQLAlchemy URL (psycopg 3 driver) for a ``postgresql://`` location."""
+    try:
+        url = make_url(location)
+    except ArgumentError as exc:
+        raise ProjectError(
+            f"{describe(location)}: not a valid server URL; nothing was changed"
+        ) from exc
+    if not url.database:
+        raise ProjectError(
+            f"{describe(location)}: the URL names no database (postgresql://USER@HOST/DATABASE); "
+            "nothing was changed"
+        )
+    return url.set(drivername="postgresql+psycopg")
+
+
+def describe(location: str | Path) -> str:
+    """``location`` as it may be shown: a server URL never shows its password."""
+    if not is_server(location):
+        return str(location)
+    try:
+        url = make_url(str(location))
+    except ArgumentError:
+        # Unparseable: keep only the scheme and what follows the last "@", never a password.
+        scheme, _, rest = str(location).partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+    if url.password is not None and not url.password:
+        url = url.set(password=None)
+    text_ = url.render_as_string(hide_password=True)
+    return text_.replace("postgresql+psycopg", "postgresql")
+
+
+def server_engine(url: URL) -> Engine:
+    """An engine for a project database on a PostgreSQL server."""
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": "coder"},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record: object) -> None:  # type: ignore[no-untyped-def]
+        with dbapi_connection.cursor() as cursor:
+            # A writer blocked by a colleague's row lock gives up after a bounded wait ("busy")
+            # instead of hanging the TUI.
+            cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        dbapi_connection.commit()
+
+    return engine
+
+
+def create_server_database(url: URL) -> bool:
+    """Create the database ``url`` names if it does not exist; True if it was created here.
+
+    Needs the CREATEDB privilege; without it the administrator creates the database first.
+    """
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    probe = create_engine(url, connect_args={"connect_timeout": 10})
+    try:
+        with probe.connect():
+            return False
+    except OperationalError as exc:
+        if "does not exist" not in str(exc.orig):
+            raise ProjectError(
+                f"{describe(url.render_as_string(hide_password=False))}: "
+                f"cannot connect ({server_reason(exc)}); nothing was created"
+            ) from exc
+    finally:
+        probe.dispose()
+    admin = create_engine(
+        url.set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 10},
+    )
+    try:
+        with admin.connect() as conn:
+            name = url.database.replace('"', '""')  # type: ignore[union-attr]
+            conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    except (OperationalError, ProgrammingError) as exc:
+        raise ProjectError(
+            f"{describe(url.render_as_string(hide_password=False))}: the database does not exist "
+            f"and cannot be created ({server_reason(exc)}); ask the server's administrator to "
+            "create it; nothing was created"
+        ) from exc
+    finally:
+        admin.dispose()
+    return True
+
+
+def drop_server_database(url: URL) -> None:
+    """Remove a database this program created a moment ago (a create that failed)."""
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            name = url.database.replace('"', '""')  # type: ignore[union-attr]
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    except Exception:  # best effort: the create already failed and says so
+        pass
+    finally:
+        admin.dispose()
+
+
+def server_reason(exc: Exception) -> str:
+    """The server's one-line reason for ``exc`` (psycopg's message), without any password."""
+    orig = getattr(exc, "orig", exc)
+    lines = [ln.strip() for ln in str(orig).splitlines() if ln.strip()]
+    # psycopg puts the useful part last ("FATAL:  database ... does not exist").
+    reason = lines[-1] if lines else type(orig).__name__
+    return reason.replace("FATAL:  ", "").replace("ERROR:  ", "")
+
+
 def check_project_file(path: Path) -> None:
     """Raise ProjectError unless ``path`` is an existing coder project file."""
     if not path.exists():
@@ -79,25 +210,36 @@ def check_project_file(path: Path) -> None:
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the project, or None for an empty database."""
     with engine.connect() as conn:
-        has_table = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).first()
-        if not has_table:
+        if not inspect(conn).has_table("alembic_version"):
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         return row[0] if row else None
 
 
+def table_names(engine: Engine) -> list[str]:
+    """The tables in the database (to refuse creating a project in a database in use)."""
+    with engine.connect() as conn:
+        return inspect(conn).get_table_names()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (Alembic), in one transaction."""
+    with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
+        migrate_on(conn, revision)
+
+
+def migrate_on(conn: Connection, revision: str = "head") -> None:
+    """Run the migrations on ``conn`` inside the caller's transaction."""
     from alembic import command
     from alembic.config import Config
 
+    if conn.dialect.name == "postgresql":
+        # Two programs opening an old project at once: the second waits, then finds it current.
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(5144416300)")
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
 
 
 def set_application_id(engine: Engine) -> None:

@@ -21,9 +21,20 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 
-from coder.store.schema import TABLES, events
+from coder.store.schema import TABLES, events, id_sequences
 
 Op = dict[str, Any]
 
@@ -74,20 +85,19 @@ class Change:
             return []
         pk = _pk(table)
         if pk == ["id"] and "id" not in cols:
-            # Ids are handed out here, under the write lock that every change holds (BEGIN
-            # IMMEDIATE), so a bulk insert is one executemany and its ids are one range.
-            first = (
-                self.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
-            )
-            last = first + len(values) - 1
+            ids = new_ids(self.conn, table, len(values))
             bulk_insert(
                 self.conn,
                 table,
                 ["id", *cols],
-                [(i, *v) for i, v in zip(range(first, last + 1), values, strict=True)],
+                [(i, *v) for i, v in zip(ids, values, strict=True)],
             )
-            key: dict[str, Any] = {"cols": ["id"], "range": [first, last]}
-            ids = list(range(first, last + 1))
+            first, last = ids[0], ids[-1]
+            key: dict[str, Any]
+            if last - first + 1 == len(ids):
+                key = {"cols": ["id"], "range": [first, last]}
+            else:  # a server handed out ids between a colleague's
+                key = {"cols": ["id"], "keys": [[i] for i in ids]}
         else:
             bulk_insert(self.conn, table, cols, values)
             keys = [[v[cols.index(k)] for k in pk] for v in values]
@@ -159,8 +169,11 @@ class Change:
     def record(self, action: str, summary: str, coder_id: int | None) -> int:
         """Write the event for this change; earlier undone events can no longer be redone."""
         now = time.time()
+        # This coder's undone changes can no longer be redone; colleagues' stay redoable.
         self.conn.execute(
-            update(events).where(events.c.state == "undone").values(state="discarded", changed=now)
+            update(events)
+            .where(events.c.state == "undone", events.c.coder_id == coder_id)
+            .values(state="discarded", changed=now)
         )
         payload = dump_payload(self.forward, self.inverse)
         event_id = self.reserve_event()
@@ -177,6 +190,35 @@ class Change:
             )
         )
         return event_id
+
+
+def new_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """``count`` fresh ids for ``table``, ascending.
+
+    SQLite: from the table's entry in ``id_sequences`` (never below max(id)+1), safe because
+    every change holds the file's write lock (BEGIN IMMEDIATE), so a bulk insert's ids are one
+    range. Ids are never handed out twice: an undone change keeps its ids for its redo. PostgreSQL: the table's own sequence, which
+    several coders writing at once share without waiting for each other; ids that a colleague
+    took in between make the range a list.
+    """
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": count},
+        )
+        return sorted(int(r[0]) for r in rows)
+    top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    kept = conn.execute(
+        select(id_sequences.c.next).where(id_sequences.c.name == table.name)
+    ).scalar()
+    first = max(top + 1, kept or 1)
+    if kept is None:
+        conn.execute(insert(id_sequences).values(name=table.name, next=first + count))
+    else:
+        conn.execute(
+            update(id_sequences).where(id_sequences.c.name == table.name).values(next=first + count)
+        )
+    return list(range(first, first + count))
 
 
 def bulk_insert(
@@ -256,6 +298,86 @@ def apply_ops(conn: Connection, ops: Iterable[Op]) -> None:
             conn.execute(update(table).where(_key_clause(table, op["key"])).values(**op["values"]))
         else:  # pragma: no cover - payloads are written only by Change
             raise ValueError(f"unknown journal operation {op['op']!r}")
+
+
+def check_state(conn: Connection, ops: Sequence[Op]) -> str:
+    """Whether the rows are as ``ops`` left them; '' if so, else what differs (for a message).
+
+    Undo checks the forward operations of the change it reverts and redo the inverse ones, so
+    neither overwrites a colleague's later change to the same rows. What is checked is the end
+    state of each row after all of ``ops`` (a change may insert a row and then update it).
+    """
+    exists: dict[tuple[str, tuple[Any, ...]], bool] = {}
+    values: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
+    ranges: list[tuple[str, int, int]] = []
+    for op in ops:
+        table = TABLES[op["t"]]
+        if op["op"] == "update":
+            key = (op["t"], tuple(op["key"][k] for k in _pk(table)))
+            values.setdefault(key, {}).update(op["values"])
+            continue
+        if "range" in op:
+            if op["op"] == "insert":
+                ranges.append((op["t"], *op["range"]))
+            continue
+        keycols = _pk(table)
+        if "rows" in op:
+            idx = [op["cols"].index(k) for k in keycols]
+            keys = [tuple(r[i] for i in idx) for r in op["rows"]]
+        else:
+            keys = [tuple(k) for k in op["keys"]]
+        for k in keys:
+            exists[(op["t"], k)] = op["op"] == "insert"
+            if op["op"] == "delete":
+                values.pop((op["t"], k), None)
+    for name, first, last in ranges:
+        table = TABLES[name]
+        present = conn.execute(
+            select(func.count()).select_from(table).where(table.c.id.between(first, last))
+        ).scalar_one()
+        if present != last - first + 1:
+            return f"a colleague removed {last - first + 1 - present} of the {_what(name)} it added"
+    by_table: dict[str, list[tuple[tuple[Any, ...], bool]]] = {}
+    for (name, k), there in exists.items():
+        by_table.setdefault(name, []).append((k, there))
+    for name, wanted in by_table.items():
+        table = TABLES[name]
+        keycols = _pk(table)
+        found: set[tuple[Any, ...]] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = [k for k, _ in wanted[i : i + _CHUNK]]
+            if len(keycols) == 1:
+                where = table.c[keycols[0]].in_([k[0] for k in chunk])
+            else:
+                where = tuple_(*(table.c[c] for c in keycols)).in_(chunk)
+            found.update(
+                tuple(r) for r in conn.execute(select(*(table.c[c] for c in keycols)).where(where))
+            )
+        missing = sum(1 for k, there in wanted if there and k not in found)
+        back = sum(1 for k, there in wanted if not there and k in found)
+        if missing:
+            return f"a colleague removed {missing} of the {_what(name)} it added"
+        if back:
+            return f"a colleague added back {back} of the {_what(name)} it removed"
+    for (name, k), cols in values.items():
+        table = TABLES[name]
+        names = list(cols)
+        row = conn.execute(
+            select(*(table.c[n] for n in names)).where(
+                and_(*(table.c[c] == v for c, v in zip(_pk(table), k, strict=True)))
+            )
+        ).first()
+        if row is None:
+            return f"a colleague removed the {_what(name)} it changed"
+        if dict(zip(names, row, strict=True)) != cols:
+            return f"a colleague changed the same {_what(name)}"
+    return ""
+
+
+def _what(table: str) -> str:
+    return {"code_parents": "code tree links", "codes": "codes", "codings": "codings"}.get(
+        table, table.replace("_", " ") + " rows"
+    )
 
 
 def load_payload(payload: str) -> tuple[list[Op], list[Op]]:

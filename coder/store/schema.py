@@ -8,7 +8,9 @@ Design rules that the rest of the program relies on:
 * No ``ON DELETE CASCADE``: a row that others point to can only go once the facade has removed its
   dependents itself, so every removed row is captured in the event journal and undo brings it back.
 * Offsets (``start``, ``end``) are code-point indices into ``sources.text``, half-open.
-* Only portable types, so the same tables run on SQLite and PostgreSQL.
+* Only portable types, so the same tables run on SQLite and PostgreSQL. Names are ``VARCHAR(n)``
+  on SQLite (where the length is only a hint) and ``TEXT`` on PostgreSQL (migration 0003), so a
+  project copied from a file to a server never fails on a long name the file accepted.
 """
 
 from __future__ import annotations
@@ -31,10 +33,15 @@ from sqlalchemy import (
 metadata = MetaData()
 
 
+def Str(length: int) -> String:  # noqa: N802 - reads like the type it stands for
+    """A name column: ``VARCHAR(length)`` on SQLite, unbounded ``TEXT`` on PostgreSQL."""
+    return String(length).with_variant(Text(), "postgresql")  # type: ignore[return-value]
+
+
 settings = Table(
     "settings",
     metadata,
-    Column("key", String(64), primary_key=True),
+    Column("key", Str(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
@@ -42,8 +49,8 @@ coders = Table(
     "coders",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("guid", String(36), nullable=False, unique=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("guid", Str(36), nullable=False, unique=True),
+    Column("name", Str(200), nullable=False, unique=True),
     Column("created", Float, nullable=False),
 )
 
@@ -51,8 +58,8 @@ cases = Table(
     "cases",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("guid", String(36), nullable=False, unique=True),
-    Column("name", String(500), nullable=False, unique=True),
+    Column("guid", Str(36), nullable=False, unique=True),
+    Column("name", Str(500), nullable=False, unique=True),
     Column("description", Text, nullable=False, server_default=""),
 )
 
@@ -60,7 +67,7 @@ case_attributes = Table(
     "case_attributes",
     metadata,
     Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
-    Column("name", String(200), primary_key=True),
+    Column("name", Str(200), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
@@ -68,15 +75,15 @@ sources = Table(
     "sources",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("guid", String(36), nullable=False, unique=True),
-    Column("name", String(500), nullable=False, unique=True),
+    Column("guid", Str(36), nullable=False, unique=True),
+    Column("name", Str(500), nullable=False, unique=True),
     Column("text", Text, nullable=False),
     Column("chars", Integer, nullable=False),
     Column("original_name", Text, nullable=False, server_default=""),
-    Column("sha256", String(64), nullable=False, server_default=""),
-    Column("encoding", String(64), nullable=False, server_default=""),
-    Column("format", String(16), nullable=False, server_default="txt"),
-    Column("language", String(8), nullable=False, server_default=""),
+    Column("sha256", Str(64), nullable=False, server_default=""),
+    Column("encoding", Str(64), nullable=False, server_default=""),
+    Column("format", Str(16), nullable=False, server_default="txt"),
+    Column("language", Str(8), nullable=False, server_default=""),
     Column("case_id", Integer, ForeignKey("cases.id"), nullable=True),
     Column("position", Integer, nullable=False),
     Column("imported", Float, nullable=False),
@@ -86,7 +93,7 @@ source_attributes = Table(
     "source_attributes",
     metadata,
     Column("source_id", Integer, ForeignKey("sources.id"), primary_key=True),
-    Column("name", String(200), primary_key=True),
+    Column("name", Str(200), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
@@ -98,8 +105,8 @@ turns = Table(
     Column("idx", Integer, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("speaker", String(200), nullable=False, server_default=""),
-    Column("timestamp", String(32), nullable=False, server_default=""),
+    Column("speaker", Str(200), nullable=False, server_default=""),
+    Column("timestamp", Str(32), nullable=False, server_default=""),
     UniqueConstraint("source_id", "idx", name="uq_turn_idx"),
     CheckConstraint('start <= "end"', name="ck_turn_span"),
 )
@@ -108,19 +115,19 @@ codes = Table(
     "codes",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("guid", String(36), nullable=False, unique=True),
-    Column("label", String(64), nullable=False, unique=True),
-    Column("name", String(500), nullable=False),
-    Column("level", String(16), nullable=False),
-    Column("colour", String(16), nullable=False, server_default=""),
+    Column("guid", Str(36), nullable=False, unique=True),
+    Column("label", Str(64), nullable=False, unique=True),
+    Column("name", Str(500), nullable=False),
+    Column("level", Str(16), nullable=False),
+    Column("colour", Str(16), nullable=False, server_default=""),
     Column("definition", Text, nullable=False, server_default=""),
     Column("inclusion", Text, nullable=False, server_default=""),
     Column("exclusion", Text, nullable=False, server_default=""),
     Column("example", Text, nullable=False, server_default=""),
     Column("name_en", Text, nullable=False, server_default=""),
     Column("in_vivo", Boolean, nullable=False, server_default="0"),
-    Column("paradigm_role", String(16), nullable=True),
-    Column("axis", String(4), nullable=True),
+    Column("paradigm_role", Str(16), nullable=True),
+    Column("axis", Str(4), nullable=True),
     Column("is_core", Boolean, nullable=False, server_default="0"),
     Column("properties", Text, nullable=False, server_default="[]"),
     Column("created", Float, nullable=False),
@@ -159,9 +166,9 @@ memos = Table(
     "memos",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("guid", String(36), nullable=False, unique=True),
-    Column("type", String(24), nullable=False),
-    Column("target_type", String(16), nullable=False),
+    Column("guid", Str(36), nullable=False, unique=True),
+    Column("type", Str(24), nullable=False),
+    Column("target_type", Str(16), nullable=False),
     Column("target_id", Integer, nullable=True),
     Column("title", Text, nullable=False, server_default=""),
     Column("text", Text, nullable=False, server_default=""),
@@ -174,9 +181,9 @@ Index("ix_memos_target", memos.c.target_type, memos.c.target_id)
 relation_types = Table(
     "relation_types",
     metadata,
-    Column("name", String(64), primary_key=True),
-    Column("label_zh", String(64), nullable=False, server_default=""),
-    Column("family", String(32), nullable=False, server_default=""),
+    Column("name", Str(64), primary_key=True),
+    Column("label_zh", Str(64), nullable=False, server_default=""),
+    Column("family", Str(32), nullable=False, server_default=""),
     Column("description", Text, nullable=False, server_default=""),
 )
 
@@ -184,10 +191,10 @@ relations = Table(
     "relations",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("guid", String(36), nullable=False, unique=True),
+    Column("guid", Str(36), nullable=False, unique=True),
     Column("from_id", Integer, ForeignKey("codes.id"), nullable=False),
     Column("to_id", Integer, ForeignKey("codes.id"), nullable=False),
-    Column("type", String(64), ForeignKey("relation_types.name"), nullable=False),
+    Column("type", Str(64), ForeignKey("relation_types.name"), nullable=False),
     Column("description", Text, nullable=False, server_default=""),
     Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
     Column("created", Float, nullable=False),
@@ -207,10 +214,10 @@ code_lineage = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("event_id", Integer, ForeignKey("events.id"), nullable=True),
-    Column("kind", String(16), nullable=False),
-    Column("from_guid", String(36), nullable=False),
-    Column("from_label", String(64), nullable=False),
-    Column("from_name", String(500), nullable=False),
+    Column("kind", Str(16), nullable=False),
+    Column("from_guid", Str(36), nullable=False),
+    Column("from_label", Str(64), nullable=False),
+    Column("from_name", Str(500), nullable=False),
     Column("to_code_id", Integer, ForeignKey("codes.id"), nullable=True),
     Column("time", Float, nullable=False),
 )
@@ -221,13 +228,33 @@ events = Table(
     Column("id", Integer, primary_key=True),
     Column("time", Float, nullable=False),
     Column("coder_id", Integer, ForeignKey("coders.id"), nullable=True),
-    Column("action", String(64), nullable=False),
+    Column("action", Str(64), nullable=False),
     Column("summary", Text, nullable=False),
     Column("payload", Text, nullable=False),
-    Column("state", String(12), nullable=False, server_default="done"),
+    Column("state", Str(12), nullable=False, server_default="done"),
     Column("changed", Float, nullable=True),
 )
 Index("ix_events_state", events.c.state)
+
+members = Table(
+    "members",
+    metadata,
+    Column("name", Str(200), primary_key=True),
+    Column("role", Str(8), nullable=False),
+    Column("added", Float, nullable=False),
+    CheckConstraint("role IN ('owner', 'coder', 'reader')", name="ck_member_role"),
+)
+"""Who may do what (owner, coder, reader). On a server ``name`` is a login role of the server;
+in a file it is a coder name. A project without members is a personal project: no roles."""
+
+id_sequences = Table(
+    "id_sequences",
+    metadata,
+    Column("name", Str(64), primary_key=True),
+    Column("next", Integer, nullable=False),
+)
+"""The next id of each table in a project file, never handed out twice: undo frees ids that a
+colleague's redo may still need. (A server uses each table's own sequence instead.)"""
 
 # Tables in an order where every table comes after the ones it references: inserts during undo
 # and redo follow this order, deletes the reverse.

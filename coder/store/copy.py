@@ -1,0 +1,161 @@
+"""Copy a whole project between backends: a file to a server, a server to a file, or either to
+its own kind. Every table is copied row for row with its ids, the history included, so the copy
+undoes and redoes exactly like the original and a round trip gives identical tables.
+
+The target is built completely in one transaction (a server) or under a temporary name that is
+renamed when complete (a file): an interrupted copy leaves no half-made project.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy.exc import OperationalError
+
+from coder.errors import ProjectError
+from coder.store import engine as store_engine
+from coder.store.journal import bulk_insert
+from coder.store.schema import id_sequences, metadata
+
+#: Rows read and written per batch (sources carry whole transcripts, so not too many).
+BATCH = 2000
+
+
+@dataclass
+class CopyReport:
+    target: str
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        r = self.rows
+        return (
+            f"copied {r.get('sources', 0)} sources, {r.get('codes', 0)} codes, "
+            f"{r.get('codings', 0)} codings, {r.get('memos', 0)} memos and "
+            f"{r.get('events', 0)} events of history to {self.target}"
+        )
+
+
+def copy_tables(src: Connection, dst: Connection, progress: Callable[[str], None] | None) -> dict:
+    """Copy every table of the schema from ``src`` to the freshly migrated schema on ``dst``."""
+    counts: dict[str, int] = {}
+    dst.execute(delete(id_sequences))  # the migration seeded it; the source's own comes next
+    for table in metadata.sorted_tables:
+        if progress:
+            progress(table.name)
+        cols = [c.name for c in table.columns]
+        order = [table.c[c.name] for c in table.primary_key.columns]
+        result = src.execution_options(stream_results=True, yield_per=BATCH).execute(
+            select(table).order_by(*order)
+        )
+        n = 0
+        for batch in result.partitions(BATCH):
+            bulk_insert(dst, table, cols, [tuple(r) for r in batch])
+            n += len(batch)
+        counts[table.name] = n
+    id_tables = [
+        t for t in metadata.sorted_tables if [c.name for c in t.primary_key.columns] == ["id"]
+    ]
+    if src.dialect.name == "postgresql":
+        # A server hands out ids from sequences: the file's next ids continue from there, so an
+        # undone change copied along can still be redone.
+        tracked = set(dst.execute(select(id_sequences.c.name)).scalars())
+        for table in id_tables:
+            if table.name not in tracked:
+                continue
+            last, called = src.execute(
+                text(f"SELECT last_value, is_called FROM {_sequence(src, table.name)}")
+            ).one()
+            top = dst.execute(select(func.max(table.c.id))).scalar() or 0
+            nxt = max(int(last) + (1 if called else 0), top + 1)
+            dst.execute(delete(id_sequences).where(id_sequences.c.name == table.name))
+            dst.execute(insert(id_sequences).values(name=table.name, next=nxt))
+    if dst.dialect.name == "postgresql":
+        # Rows came with their ids: move each sequence past them (and past the ids of undone
+        # changes, which the file kept reserved) so new rows get fresh ids.
+        kept = dict(dst.execute(select(id_sequences.c.name, id_sequences.c.next)).all())
+        for table in id_tables:
+            top = dst.execute(select(func.max(table.c.id))).scalar() or 0
+            last = max(top, kept.get(table.name, 1) - 1)
+            dst.execute(
+                text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v, :called)"),
+                {"t": table.name, "v": max(last, 1), "called": last >= 1},
+            )
+    return counts
+
+
+def _sequence(conn: Connection, table: str) -> str:
+    name = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+    return str(name)
+
+
+def copy_project(
+    src: Engine,
+    dst: str | Path,
+    progress: Callable[[str], None] | None = None,
+) -> CopyReport:
+    """Copy the project behind ``src`` (at the newest schema) to ``dst``, a new file or an
+    empty (or not yet existing) server database."""
+    if store_engine.is_server(dst):
+        return _to_server(src, str(dst), progress)
+    return _to_file(src, Path(dst), progress)
+
+
+def _to_file(src: Engine, path: Path, progress: Callable[[str], None] | None) -> CopyReport:
+    if path.exists():
+        raise ProjectError(f"{path}: already exists; nothing was copied")
+    if not path.parent.exists():
+        raise ProjectError(f"{path.parent}: no such folder; nothing was copied")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.copying")
+    engine = store_engine.sqlite_engine(tmp)
+    report = CopyReport(str(path))
+    try:
+        store_engine.set_application_id(engine)
+        with src.connect() as s, engine.connect().execution_options(coder_write=True) as d:
+            with d.begin():
+                store_engine.migrate_on(d)
+                report.rows = copy_tables(s, d, progress)
+        store_engine.checkpoint(engine)
+        engine.dispose()
+        os.replace(tmp, path)
+    except BaseException:
+        engine.dispose()
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    return report
+
+
+def _to_server(src: Engine, location: str, progress: Callable[[str], None] | None) -> CopyReport:
+    url = store_engine.server_url(location)
+    where = store_engine.describe(location)
+    created = store_engine.create_server_database(url)
+    engine = store_engine.server_engine(url)
+    report = CopyReport(where)
+    try:
+        try:
+            tables = store_engine.table_names(engine)
+        except OperationalError as exc:
+            raise ProjectError(
+                f"{where}: cannot connect ({store_engine.server_reason(exc)}); nothing was copied"
+            ) from exc
+        if tables:
+            raise ProjectError(
+                f"{where}: the database is not empty ({len(tables)} tables); copy into a new or "
+                "empty database; nothing was copied"
+            )
+        with src.connect() as s, engine.connect() as d, d.begin():
+            store_engine.migrate_on(d)
+            report.rows = copy_tables(s, d, progress)
+    except BaseException:
+        engine.dispose()
+        if created:
+            store_engine.drop_server_database(url)
+        raise
+    engine.dispose()
+    return report
