@@ -182,7 +182,9 @@ class Event:
 
     @property
     def undone(self) -> bool:
-        return self.state != "done"
+        """Not in effect: undone, or undone and then discarded by a newer change. (A "final"
+        event, such as a membership change, is in effect and cannot be undone.)"""
+        return self.state in ("undone", "discarded")
 
 
 @dataclass(slots=True)

@@ -98,6 +98,30 @@ CODEBOOK_ACTIONS = frozenset(
         "import-refi",
     }
 )
+#: How refusals name a change.
+ACTION_WORDS = {
+    "code-new": "code",
+    "add-code": "add codes",
+    "edit-code": "edit codes",
+    "delete-code": "delete codes",
+    "merge-codes": "merge codes",
+    "split-code": "split codes",
+    "promote-code": "promote codes",
+    "move-code": "move codes",
+    "attach-code": "attach codes",
+    "detach-code": "detach codes",
+    "load-codebook": "load a codebook",
+    "load-codings": "load codings",
+    "merge": "merge another copy in",
+    "set-setting": "change the project's settings",
+    "add-memo": "write memos",
+    "edit-memo": "edit memos",
+    "delete-memo": "delete memos",
+    "coding-memo": "write memos",
+    "import": "import sources",
+    "import-refi": "import sources",
+}
+
 #: pg_advisory_xact_lock key of codebook edits (any fixed number; "QDAC" in ASCII).
 CODEBOOK_LOCK = 0x51444143
 #: The channel on which a server announces each new event (LISTEN coder_changes).
@@ -117,6 +141,15 @@ def default_coder_name() -> str:
 
 def new_guid() -> str:
     return str(uuid.uuid4())
+
+
+def _server_coder(engine: Engine) -> str:
+    """On a server one codes as one's login, unless ``$CODER_USER`` says otherwise."""
+    name = os.environ.get("CODER_USER", "").strip()
+    if name:
+        return name
+    with engine.connect() as conn:
+        return str(conn.exec_driver_sql("SELECT session_user").scalar_one())
 
 
 def _constraint_reason(exc: IntegrityError) -> str:
@@ -250,19 +283,26 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                     f"{where}: the database already has {len(tables)} tables of something else; "
                     "use an empty database; nothing was changed"
                 )
-            with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
-                store_engine.migrate_on(conn)
-                _initial_rows(conn, title or str(url.database), lang, scheme)
-                owner = conn.exec_driver_sql("SELECT session_user").scalar_one()
-                conn.execute(
-                    insert(members), {"name": owner, "role": "owner", "added": time.time()}
-                )
+            try:
+                with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
+                    store_engine.migrate_on(conn)
+                    _initial_rows(conn, title or str(url.database), lang, scheme)
+                    owner = conn.exec_driver_sql("SELECT session_user").scalar_one()
+                    conn.execute(
+                        insert(members), {"name": owner, "role": "owner", "added": time.time()}
+                    )
+            except ProgrammingError as exc:
+                raise ProjectError(
+                    f"{where}: cannot make the project's tables "
+                    f"({store_engine.server_reason(exc)}); the database's owner or the "
+                    "administrator must let this login create tables; nothing was created"
+                ) from exc
         except BaseException:
             engine.dispose()
             if created:
                 store_engine.drop_server_database(url)
             raise
-        return cls(engine, None, coder, location=where)
+        return cls(engine, None, coder or _server_coder(engine), location=where)
 
     @classmethod
     def open(cls, path: str | Path, *, coder: str | None = None) -> Project:
@@ -320,7 +360,7 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         if revision != store_engine.SCHEMA_HEAD:
             # One transaction: a failed migration leaves the project as it was.
             store_engine.migrate(engine)
-        return cls(engine, None, coder, location=where)
+        return cls(engine, None, coder or _server_coder(engine), location=where)
 
     def backup(self, reason: str = "manual", dest: Path | None = None) -> Path:
         """A consistent copy of the project (see ``coder.store.backup``)."""
@@ -387,7 +427,13 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         try:
             with self._engine.connect().execution_options(coder_write=True) as conn:
                 with conn.begin():
-                    yield conn
+                    try:
+                        yield conn
+                    except BaseException:
+                        # The coder's row may have been made in this transaction and rolled back
+                        # with it: look it up again next time.
+                        self._coder_id = None
+                        raise
         except IntegrityError as exc:
             raise Conflict(f"{action}: {_constraint_reason(exc)}; nothing was changed") from exc
         except ProgrammingError as exc:
@@ -448,16 +494,17 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     def _authorize(self, conn: Connection, action: str) -> None:
         role = self._role(conn)
         user = self.user()
+        words = ACTION_WORDS.get(action, action.replace("-", " "))
         if role is None:
             raise Forbidden(
-                f"{user} is not a member of this project, so cannot {action}; the owner adds "
-                f"members with: coder member add {user} --role coder; nothing was changed"
+                f"{user} is not a member of this project, so cannot {words}; the owner adds "
+                f"members with: coder member PROJECT add {user} --role coder; nothing was changed"
             )
         if role == "reader":
-            raise Forbidden(f"{user} is a reader here and cannot {action}; nothing was changed")
+            raise Forbidden(f"{user} is a reader here and cannot {words}; nothing was changed")
         if role == "coder" and action in OWNER_ACTIONS:
             raise Forbidden(
-                f"{user} is a coder here; only an owner may {action}; nothing was changed"
+                f"{user} is a coder here; only an owner may {words}; nothing was changed"
             )
         if role == "coder" and self.on_server and self.coder != user:
             raise Forbidden(

@@ -253,6 +253,22 @@ def test_an_edit_that_lost_the_race_says_so(location) -> None:
         r2.code_span("S1", 4, 8, "a02")
 
 
+def test_an_edit_of_a_field_a_colleague_changed_meanwhile_is_refused(location) -> None:
+    small(location).close()
+    r1 = Project.open(location, coder="R1")
+    r2 = Project.open(location, coder="R2")
+    seen = r1.code("a01")  # R1's form opens on a01
+    r2.update_code("a01", definition="条与块一起行动")
+    with pytest.raises(Conflict, match="changed by someone else .*definition.*not saved"):
+        r1.update_code("a01", expect={"definition": seen.definition}, definition="我的定义")
+    assert r1.code("a01").definition == "条与块一起行动"
+    # A field nobody else touched saves as usual.
+    r1.update_code("a01", expect={"colour": seen.colour}, colour="#1f77b4")
+    assert r1.code("a01").colour == "#1f77b4"
+    r1.close()
+    r2.close()
+
+
 def test_eight_coders_write_a_thousand_codings_each_at_once(pg_url) -> None:
     """The issue's load test; ``make bench`` reports its throughput."""
     from bench.team import prepare, run_load

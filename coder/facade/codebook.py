@@ -11,12 +11,12 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, text
 
-from coder.errors import InvalidInput, NotFound
+from coder.errors import Conflict, InvalidInput, NotFound
 from coder.model import AXES, LEVELS, PARADIGM_ROLES, Code
 from coder.store.journal import Change
 from coder.store.schema import (
@@ -217,15 +217,28 @@ class CodebookOps:
             },
         )
 
-    def update_code(self, ref: int | str, **fields: Any) -> Code:
+    def update_code(
+        self, ref: int | str, *, expect: Mapping[str, Any] | None = None, **fields: Any
+    ) -> Code:
         """Edit fields of a code (name, label, colour, definition, inclusion, exclusion, example,
-        name_en, in_vivo, paradigm_role, axis, properties)."""
+        name_en, in_vivo, paradigm_role, axis, properties).
+
+        ``expect``: the values the editor started from; if someone changed one of them since, the
+        edit is refused rather than silently overwriting theirs (a form open while a colleague
+        edits the same code on a team server).
+        """
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise InvalidInput(f"unknown code field {sorted(unknown)[0]!r}; nothing was changed")
         with self._change("edit-code", "edit code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
+            moved = sorted(k for k, v in (expect or {}).items() if getattr(code, k) != v)
+            if moved:
+                raise Conflict(
+                    f"{code.label} {code.name} was changed by someone else since you opened it "
+                    f"({', '.join(moved)}); your edit was not saved; reload (F5) to see theirs"
+                )
             clean = _check_fields(code.level, fields)
             if "name" in clean and clean["name"] != code.name:
                 dup = ch.conn.execute(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -107,7 +108,8 @@ def describe(location: str | Path) -> str:
     if url.password is not None and not url.password:
         url = url.set(password=None)
     text_ = url.render_as_string(hide_password=True)
-    return text_.replace("postgresql+psycopg", "postgresql")
+    # Readable: ?host=/var/run/postgresql rather than its %2F-quoted form.
+    return unquote(text_.replace("postgresql+psycopg", "postgresql"))
 
 
 def server_engine(url: URL) -> Engine:

@@ -34,6 +34,9 @@ class CoderApp(App[None]):
         self.project = project
         self.nlp_enabled = nlp
         where = " · server" if project.on_server else ""
+        role = project.role()
+        if role != "owner":  # a reader or coder sees what they may do
+            where += f" · {role or 'not a member'}"
         self.sub_title = f"{project.title} · {project.coder}{where}"
         self._token = project.change_token()
 

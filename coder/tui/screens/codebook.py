@@ -367,7 +367,10 @@ class CodebookScreen(Screen[None]):
         if not changes:
             self.notify("nothing to save", timeout=2)
             return
-        ok, saved = self._run(self.project.update_code, code.id, **changes)
+        # The values the form started from: a colleague's edit of the same field meanwhile makes
+        # the save refuse instead of overwriting it.
+        expect = {field: getattr(code, field) for field in changes}
+        ok, saved = self._run(self.project.update_code, code.id, expect=expect, **changes)
         if not ok:
             return
         # The form now shows what is stored: the reload must not take it for unsaved edits.
