@@ -491,6 +491,11 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
             return "owner"
         return rows.get(self.user())
 
+    def check_allowed(self, action: str) -> None:
+        """Refuse early (before a backup, say) what this member's role does not allow."""
+        with self._read() as conn:
+            self._authorize(conn, action)
+
     def _authorize(self, conn: Connection, action: str) -> None:
         role = self._role(conn)
         user = self.user()

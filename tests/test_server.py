@@ -495,3 +495,18 @@ def test_analyses_give_the_same_figures_on_a_server(cli, demo_file: Path, pg_url
         on_server = cli(*[url if a == "{}" else a for a in args])
         assert on_file[0] == 0, on_file
         assert on_server == on_file, args
+
+
+def test_a_refused_delete_leaves_no_backup_behind(tmp_path: Path) -> None:
+    from coder.store.backup import backups
+
+    path = tmp_path / "p.coder"
+    p = small(path)
+    p.code_span("S1", 4, 8, "a01")
+    p.set_member("cod3", "coder")
+    coder = Project.open(path, coder="cod3")
+    with pytest.raises(Forbidden, match="only an owner may delete codes"):
+        coder.delete_code("a01")
+    assert backups(path) == []
+    p.delete_code("a01")  # the owner's delete of a coded code is backed up first
+    assert len(backups(path)) == 1

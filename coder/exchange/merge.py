@@ -192,6 +192,7 @@ def merge_project(project: Any, other: str | Path) -> MergeReport:
     finally:
         theirs.close()
     report = MergeReport(label)
+    project.check_allowed("merge")
     if project.path is not None:
         project.backup("before-merge")  # a merge is undoable, and backed up as well
     with project._change("merge", f"merge {label}") as ch:

@@ -580,6 +580,7 @@ class CodebookOps:
         Returns the number of codings removed. Undo restores everything; a code that has
         codings is backed up first as well."""
         cid = self.code_id(ref)
+        self.check_allowed("delete-code")  # type: ignore[attr-defined]
         if self.code_counts().get(cid, (0, 0))[0] and getattr(self, "path", None) is not None:  # type: ignore[attr-defined]
             self.backup("before-delete-code")  # type: ignore[attr-defined]
         with self._change("delete-code", "delete code") as ch:  # type: ignore[attr-defined]
