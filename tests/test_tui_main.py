@@ -329,3 +329,14 @@ async def test_export_dialog_writes_in_a_worker(demo_copy: Path, tmp_path: Path)
         await pilot.pause()
     assert target.exists()
     assert any(t.rows[0].cells[0].text == "编号" for t in docx.Document(str(target)).tables)
+
+
+async def test_ctrl_c_copies_the_selected_passage(demo_copy: Path) -> None:
+    app = make_app(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await select_text(app, pilot, "S2-01", "条块联动")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.clipboard == "条块联动"
+        assert app.is_running  # ctrl+c copies; it does not ask to quit

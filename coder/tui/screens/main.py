@@ -86,6 +86,7 @@ class MainScreen(Screen[None]):
         Binding("E", "export", "Export…", id="main.export"),
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
+        Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
         *[
             Binding(str(i), f"recent({i})", f"Recent code {i}", show=False, id=f"main.recent{i}")
@@ -595,6 +596,16 @@ class MainScreen(Screen[None]):
                 then(here[int(key)])
 
         self.app.push_screen(Chooser(title, options), chosen)
+
+    def action_copy_passage(self) -> None:
+        """The selected passage to the clipboard (OSC 52: most terminals, not macOS Terminal)."""
+        sel = self._selection_or_warn()
+        if sel is None or self.source_id is None:
+            return
+        passage = self.project.source_text(self.source_id)[sel[0] : sel[1]]
+        self.app.copy_to_clipboard(passage)
+        self.flash = f"copied {len(passage)} chars"
+        self._update_status()
 
     def action_uncode(self) -> None:
         def remove(span: Span) -> None:
