@@ -904,19 +904,28 @@ def _one_line(message: str) -> str:
 
 
 def _passwords(argv: list[str]) -> list[str]:
-    """Passwords in server URLs on the command line: never printed, even in a traceback."""
-    from urllib.parse import unquote, urlsplit
+    """Passwords in server URLs on the command line (in the user part or as ``?password=``):
+    never printed, even in a traceback."""
+    from urllib.parse import parse_qsl, unquote
+
+    from coder.store.engine import SECRET_PARAMS
 
     found = []
     for arg in argv:
-        if "://" in arg and "@" in arg:
-            try:
-                password = urlsplit(arg).password
-            except ValueError:
-                password = arg.partition("://")[2].rpartition("@")[0].partition(":")[2]
-            if password:
-                found += [password, unquote(password)]
-    return sorted(set(found), key=len, reverse=True)
+        if "://" not in arg:
+            continue
+        rest = arg.partition("://")[2]
+        netloc, _, tail = rest.partition("/")
+        userinfo = netloc.rpartition("@")[0]
+        if ":" in userinfo:
+            found.append(userinfo.partition(":")[2])
+        for key, value in parse_qsl(tail.partition("?")[2], keep_blank_values=True):
+            if key.lower() in SECRET_PARAMS:
+                found.append(value)
+    found += [unquote(f) for f in found]
+    # Also each piece of a password with an '@' (libpq would see the rest as a host name).
+    found += [piece for f in found for piece in f.split("@") if len(piece) >= 3]
+    return sorted({f for f in found if f}, key=len, reverse=True)
 
 
 def _scrub(message: str, secrets: list[str]) -> str:

@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
 from coder.errors import (
     Busy,
+    CoderError,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -41,9 +42,12 @@ from coder.model import RELATION_TYPES, Event
 from coder.store import engine as store_engine
 from coder.store.journal import (
     Change,
+    RowGone,
     apply_ops,
     check_state,
     dump_payload,
+    find_cycle,
+    later_overlap,
     load_payload,
     materialise,
 )
@@ -357,10 +361,32 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                 f"{where}: no coder project in this database (make one with coder new); "
                 "nothing was changed"
             )
+        upgraded = False
         if revision != store_engine.SCHEMA_HEAD:
             # One transaction: a failed migration leaves the project as it was.
-            store_engine.migrate(engine)
-        return cls(engine, None, coder or _server_coder(engine), location=where)
+            try:
+                store_engine.migrate(engine)
+            except ProgrammingError as exc:
+                engine.dispose()
+                raise ProjectError(
+                    f"{where}: the project needs this version's schema upgrade, which only the "
+                    "login that owns its tables (its creator) or an administrator may run; ask "
+                    "them to open it once; nothing was changed"
+                ) from exc
+            upgraded = True
+        project = cls(engine, None, coder or _server_coder(engine), location=where)
+        if upgraded:
+            project._grant_new_tables()
+        return project
+
+    def _grant_new_tables(self) -> None:
+        """After an upgrade, members get their privileges on tables the upgrade added."""
+        try:
+            with self._writing("change members") as conn:
+                current = self._members_locked(conn)
+                self._regrant(conn, current, "")
+        except CoderError:
+            pass  # an owner's next `coder member add` grants them
 
     def backup(self, reason: str = "manual", dest: Path | None = None) -> Path:
         """A consistent copy of the project (see ``coder.store.backup``)."""
@@ -436,6 +462,11 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                         raise
         except IntegrityError as exc:
             raise Conflict(f"{action}: {_constraint_reason(exc)}; nothing was changed") from exc
+        except RowGone as exc:
+            raise Conflict(
+                f"{action}: what it changes is gone ({exc}), perhaps removed by a colleague just "
+                "now; nothing was changed"
+            ) from exc
         except ProgrammingError as exc:
             if "permission denied" not in str(exc.orig):
                 raise
@@ -527,7 +558,7 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         if not name:
             raise InvalidInput("a member needs a name; nothing was changed")
         with self._writing("change members") as conn:
-            current = dict(conn.execute(select(members.c.name, members.c.role)).all())
+            current = self._members_locked(conn)
             if current:
                 self._authorize(conn, "change members")
             now = time.time()
@@ -543,6 +574,8 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                     f"{name} is the only owner; make someone else owner first; nothing was changed"
                 )
             self._grant(conn, name, role)
+            if current.get(name) == "owner" and role != "owner":
+                self._regrant(conn, current, name)
             if name in current:
                 conn.execute(update(members).where(members.c.name == name).values(role=role))
             else:
@@ -552,7 +585,7 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     def remove_member(self, name: str) -> None:
         """Take ``name`` off the project (owner only); on a server its privileges go too."""
         with self._writing("change members") as conn:
-            current = dict(conn.execute(select(members.c.name, members.c.role)).all())
+            current = self._members_locked(conn)
             if name not in current:
                 raise NotFound(f"{name} is not a member; nothing was changed")
             self._authorize(conn, "change members")
@@ -563,8 +596,28 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                     f"{name} is the only owner; make someone else owner first; nothing was changed"
                 )
             self._grant(conn, name, None)
+            if current[name] == "owner":
+                self._regrant(conn, current, name)
             conn.execute(members.delete().where(members.c.name == name))
             self._note(conn, "member", f"{name} removed")
+
+    def _members_locked(self, conn: Connection) -> dict[str, str]:
+        """The members, with member changes queued behind each other on a server."""
+        if self.on_server:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CODEBOOK_LOCK})")
+        return dict(conn.execute(select(members.c.name, members.c.role)).all())
+
+    def _regrant(self, conn: Connection, current: dict[str, str], former_owner: str) -> None:
+        """Revoking a former owner's privileges also revoked what they had granted (CASCADE):
+        grant every other member's privileges again."""
+        if not self.on_server:
+            return
+        table_owner = conn.exec_driver_sql(
+            "SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'codings'"
+        ).scalar()
+        for other, role in current.items():
+            if other not in (former_owner, self.user(), table_owner):
+                self._grant(conn, other, role)
 
     def _grant(self, conn: Connection, name: str, role: str | None) -> None:
         """On a server, the login's table privileges for ``role`` (None: none at all)."""
@@ -580,8 +633,9 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         who = conn.dialect.identifier_preparer.quote(name)
         db = conn.dialect.identifier_preparer.quote(str(conn.engine.url.database))
         statements = [
-            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}",
-            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}",
+            # CASCADE: an owner's own grants to others go too (_regrant gives them back).
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who} CASCADE",
+            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who} CASCADE",
         ]
         if role is not None:
             statements += [
@@ -599,7 +653,7 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         if role == "coder":
             # Who may do what is an owner's business, with any program.
             statements.append(
-                f"REVOKE INSERT, UPDATE, DELETE ON members, alembic_version FROM {who}"
+                f"REVOKE INSERT, UPDATE, DELETE ON members, settings, alembic_version FROM {who}"
             )
         try:
             with conn.begin_nested():
@@ -617,7 +671,7 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                         f"the server kept {name}'s privileges as another owner granted them; the "
                         "project's creator or the administrator can change them; nothing was changed"
                     )
-        except ProgrammingError as exc:
+        except DBAPIError as exc:
             raise Forbidden(
                 f"the server refused to change {name}'s privileges "
                 f"({store_engine.server_reason(exc)}); nothing was changed"
@@ -636,6 +690,8 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                 "state": "final",
             },
         )
+        if self.on_server:
+            conn.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}, '0'")
 
     def _ensure_coder(self, conn: Connection, name: str | None = None) -> int:
         """The id of coder ``name`` (default: this session's coder), created on first use.
@@ -744,15 +800,22 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
         word = "undo" if from_state == "done" else "redo"
         with self._writing(word) as conn:
             self._authorize(conn, word)
+            if self.on_server:
+                # Steps replay code-tree links without the facade's checks: they queue with
+                # codebook edits, and the tree is checked below before anything is kept.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CODEBOOK_LOCK})")
             row = conn.execute(self._my_events(conn, from_state).with_for_update()).first()
             if row is None:
                 raise NothingToUndo(f"nothing to {word} for {self.coder}; the project is unchanged")
             forward, inverse = load_payload(row.payload)
             # The rows must still be as this change left them (undo) or as undo left them
-            # (redo); a colleague's change in between makes the step refuse, not overwrite.
-            clash = check_state(conn, forward if word == "undo" else inverse)
+            # (redo), and no colleague may have built on them since: the step refuses rather
+            # than overwrite or remove someone else's work.
+            clash = check_state(conn, forward if word == "undo" else list(reversed(inverse)))
+            if not clash and word == "undo":
+                clash = later_overlap(conn, row.id, self._ensure_coder(conn), forward)
             if clash:
-                raise Conflict(f"cannot {word} “{row.summary}”: {clash} since; nothing was changed")
+                raise Conflict(f"cannot {word} “{row.summary}”: {clash}; nothing was changed")
             values: dict[str, Any] = {"state": to_state, "changed": time.time()}
             try:
                 with conn.begin_nested():
@@ -768,7 +831,14 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                     f"cannot {word} “{row.summary}”: other work now depends on it "
                     "(a colleague coded with it or changed it); nothing was changed"
                 ) from exc
+            if any(op["t"] == "code_parents" for op in forward) and find_cycle(conn):
+                raise Conflict(
+                    f"cannot {word} “{row.summary}”: with a colleague's moves since, the code "
+                    "tree would go round in a circle; nothing was changed"
+                )
             conn.execute(update(events).where(events.c.id == row.id).values(**values))
+            if self.on_server:
+                conn.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}, '{int(row.id)}'")
         return self.event(row.id)
 
     def event(self, event_id: int) -> Event:

@@ -409,6 +409,8 @@ def test_a_password_never_shows_in_messages_logs_or_history(pg_url, pg_server, t
         ["new", url],  # exists already
         ["code", url, "S1", "4", "999", "a01"],
         ["backup", url],
+        ["sources", f"{base.render_as_string(hide_password=False)}&password={secret}"],
+        ["sources", f"{missing.replace(':' + secret + '@', '@')}&password={secret}", "--debug"],
     ]
     seen = []
     for args in runs:
@@ -510,3 +512,108 @@ def test_a_refused_delete_leaves_no_backup_behind(tmp_path: Path) -> None:
     assert backups(path) == []
     p.delete_code("a01")  # the owner's delete of a coded code is backed up first
     assert len(backups(path)) == 1
+
+
+# -- undo among colleagues: the cases a review found -----------------------------------------------
+
+
+def test_undo_cannot_close_a_circle_in_the_code_tree(location) -> None:
+    p = Project.create(location)
+    for name in ("上", "中", "下"):
+        p.add_code(name, "axial")  # A1 A2 A3
+    p.move_code("A2", "A1")  # 中 under 上
+    p.close()
+    alice = Project.open(location, coder="alice")
+    bob = Project.open(location, coder="bob")
+    alice.move_code("A2", "A3")  # 中 under 下 instead
+    bob.move_code("A1", "A2")  # 上 under 中
+    with pytest.raises(Conflict, match="circle"):
+        alice.undo()  # would put 中 back under 上, which is under 中
+    assert alice.code("A2").parents == (alice.code_id("A3"),)
+
+
+def test_undo_keeps_a_colleagues_edit_or_memo_on_what_it_would_remove(location) -> None:
+    small(location).close()
+    alice = Project.open(location, coder="alice")
+    bob = Project.open(location, coder="bob")
+    alice.add_code("会商", parent="A1")  # a03
+    bob.update_code("a03", definition="每月一次的会商日")
+    with pytest.raises(Conflict, match="bob has since changed the same codes"):
+        alice.undo()
+    bob.undo()
+    alice.add_memo("会商的定义还要再想", target="code", target_id=alice.code_id("a03"))
+    alice.undo()  # her own memo first, then the code: fine
+    bob.add_memo("我觉得会商是核心", target="code", target_id=bob.code_id("a03"))
+    with pytest.raises(Conflict, match="memo"):
+        alice.undo()
+    assert alice.code("a03").name == "会商"
+
+
+def test_redo_of_a_change_that_updated_a_row_twice(location) -> None:
+    from coder.store.schema import codes
+
+    p = small(location)
+    with p._change("edit-code", "twice") as ch:
+        ch.update(codes, {"id": 2}, {"definition": "一"})
+        ch.update(codes, {"id": 2}, {"definition": "二"})
+    p.undo()
+    assert p.code("a01").definition == ""
+    p.redo()
+    assert p.code("a01").definition == "二"
+
+
+def test_upgrade_keeps_the_ids_of_undone_changes_reserved(tmp_path: Path) -> None:
+    """A file from before id_sequences existed, with an undone coding in its history: the
+    upgrade must not hand that coding's id to somebody else's new coding."""
+    path = tmp_path / "old.coder"
+    p = small(path)
+    kept = p.code_span("S1", 4, 8, "a01")
+    p.undo()  # the undone event now holds the full row (the rows form)
+    p.close()
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE members; DROP TABLE id_sequences; UPDATE alembic_version SET version_num='0002';"
+    )
+    conn.commit()
+    conn.close()
+    other = Project.open(path, coder="R2")  # migrates to the newest schema
+    fresh = other.code_span("S1", 13, 20, "a02")
+    assert fresh.id != kept.id
+    Project.open(path).redo()  # tester's coding comes back with its own id
+    assert {s.id for s in other.segments()} == {kept.id, fresh.id}
+
+
+def test_demoting_a_co_owner_keeps_the_members_they_added(pg_url, pg_server) -> None:
+    url = pg_url()
+    small(url).close()
+    for name in ("owner2", "cod4"):
+        login(pg_server, name)
+    creator = Project.open(url)
+    creator.set_member("owner2", "owner")
+    theirs = make_url(url).set(username="owner2").render_as_string(hide_password=False)
+    co_owner = Project.open(theirs, coder="owner2")
+    co_owner.set_member("cod4", "coder")  # granted by owner2
+    creator.set_member("owner2", "coder")  # revokes owner2's grants, cod4's too, then re-grants
+    coder = Project.open(
+        make_url(url).set(username="cod4").render_as_string(hide_password=False), coder="cod4"
+    )
+    coder.code_span("S1", 4, 8, "a01")
+    assert dict(creator.members())["owner2"] == "coder"
+    creator.remove_member("owner2")
+    assert "owner2" not in dict(creator.members())
+
+
+def test_locations_never_show_a_password() -> None:
+    from coder.cli import _passwords
+    from coder.store.engine import describe, server_url
+
+    for url, secret in (
+        ("postgresql://u:hunter22@db.example.org/p", "hunter22"),
+        ("postgresql://u@db.example.org/p?password=hunter22&sslmode=require", "hunter22"),
+        ("postgresql://u:hun%40ter22@db.example.org/p", "hun@ter22"),
+    ):
+        assert "hunter22" not in describe(url).replace("@", "") and secret not in describe(url)
+        assert secret in _passwords([url])
+    assert describe("postgresql://u@db/p?host=%2Fvar%2Frun") == "postgresql://u@db/p?host=/var/run"
+    with pytest.raises(ProjectError, match="holds an '@'"):
+        server_url("postgresql://u:hun@ter22@db.example.org/p")

@@ -111,7 +111,9 @@ def read_csv(path: Path) -> dict[str, Any]:
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise InvalidInput(f"{path.name}: not a readable CSV table ({exc}); nothing was changed") from None
+        raise InvalidInput(
+            f"{path.name}: not a readable CSV table ({exc}); nothing was changed"
+        ) from None
     return rows_to_codebook(rows, path.name)
 
 

@@ -9,7 +9,9 @@ renamed when complete (a file): an interrupted copy leaves no half-made project.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from coder.errors import ProjectError
 from coder.store import engine as store_engine
 from coder.store.journal import bulk_insert
-from coder.store.schema import id_sequences, metadata
+from coder.store.schema import id_sequences, members, metadata
 
 #: Rows read and written per batch (sources carry whole transcripts, so not too many).
 BATCH = 2000
@@ -29,13 +31,21 @@ BATCH = 2000
 class CopyReport:
     target: str
     rows: dict[str, int] = field(default_factory=dict)
+    owner_added: str = ""
+    """The login made an owner of the copy on a server (the file's members were coder names)."""
 
     def summary(self) -> str:
         r = self.rows
+        extra = (
+            f"; {self.owner_added} is an owner of the copy, to put the server's logins in the "
+            "file's members' place (coder member)"
+            if self.owner_added
+            else ""
+        )
         return (
             f"copied {r.get('sources', 0)} sources, {r.get('codes', 0)} codes, "
             f"{r.get('codings', 0)} codings, {r.get('memos', 0)} memos and "
-            f"{r.get('events', 0)} events of history to {self.target}"
+            f"{r.get('events', 0)} events of history to {self.target}{extra}"
         )
 
 
@@ -92,6 +102,33 @@ def _sequence(conn: Connection, table: str) -> str:
     return str(name)
 
 
+@contextmanager
+def _snapshot(src: Engine) -> Iterator[Connection]:
+    """A connection that reads the source as of one moment, while colleagues go on writing."""
+    if src.dialect.name == "postgresql":
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        with src.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
+    else:
+        with src.connect() as conn, conn.begin():  # one read transaction in WAL: one snapshot
+            yield conn
+
+
+def _keep_a_way_in(dst: Connection) -> str:
+    """On a server, members are logins. A file's members are coder names, so the login that
+    copies the project becomes an owner if it is not one already (else nobody could add the
+    right members); returns its name if so."""
+    current = dict(dst.execute(select(members.c.name, members.c.role)).all())
+    if not current:
+        return ""
+    login = str(dst.exec_driver_sql("SELECT session_user").scalar_one())
+    if current.get(login) == "owner":
+        return ""
+    dst.execute(delete(members).where(members.c.name == login))
+    dst.execute(insert(members).values(name=login, role="owner", added=time.time()))
+    return login
+
+
 def copy_project(
     src: Engine,
     dst: str | Path,
@@ -114,7 +151,7 @@ def _to_file(src: Engine, path: Path, progress: Callable[[str], None] | None) ->
     report = CopyReport(str(path))
     try:
         store_engine.set_application_id(engine)
-        with src.connect() as s, engine.connect().execution_options(coder_write=True) as d:
+        with _snapshot(src) as s, engine.connect().execution_options(coder_write=True) as d:
             with d.begin():
                 store_engine.migrate_on(d)
                 report.rows = copy_tables(s, d, progress)
@@ -149,9 +186,10 @@ def _to_server(src: Engine, location: str, progress: Callable[[str], None] | Non
                 f"{where}: the database is not empty ({len(tables)} tables); copy into a new or "
                 "empty database; nothing was copied"
             )
-        with src.connect() as s, engine.connect() as d, d.begin():
+        with _snapshot(src) as s, engine.connect() as d, d.begin():
             store_engine.migrate_on(d)
             report.rows = copy_tables(s, d, progress)
+            report.owner_added = _keep_a_way_in(d)
     except BaseException:
         engine.dispose()
         if created:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -81,6 +81,12 @@ def is_server(location: str | Path) -> bool:
 
 def server_url(location: str) -> URL:
     """The SQLAlchemy URL (psycopg 3 driver) for a ``postgresql://`` location."""
+    netloc = location.partition("://")[2].partition("/")[0]
+    if netloc.count("@") > 1:
+        raise ProjectError(
+            f"{describe(location)}: the password in the URL holds an '@'; write it as %40, or "
+            "better keep it in ~/.pgpass or PGPASSWORD; nothing was changed"
+        )
     try:
         url = make_url(location)
     except ArgumentError as exc:
@@ -95,21 +101,30 @@ def server_url(location: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
+#: URL query parameters that carry secrets (libpq accepts ?password=...).
+SECRET_PARAMS = ("password", "sslpassword")
+
+
 def describe(location: str | Path) -> str:
-    """``location`` as it may be shown: a server URL never shows its password."""
+    """``location`` as it may be shown: a server URL never shows a password, neither in its
+    user part nor as a ``?password=`` parameter."""
     if not is_server(location):
         return str(location)
-    try:
-        url = make_url(str(location))
-    except ArgumentError:
-        # Unparseable: keep only the scheme and what follows the last "@", never a password.
-        scheme, _, rest = str(location).partition("://")
-        return f"{scheme}://{rest.rpartition('@')[2]}"
-    if url.password is not None and not url.password:
-        url = url.set(password=None)
-    text_ = url.render_as_string(hide_password=True)
-    # Readable: ?host=/var/run/postgresql rather than its %2F-quoted form.
-    return unquote(text_.replace("postgresql+psycopg", "postgresql"))
+    scheme, _, rest = str(location).partition("://")
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, hostport = netloc.rpartition("@")
+    if at:
+        user, colon, _secret = userinfo.partition(":")
+        netloc = f"{user}:***@{hostport}" if colon and _secret else f"{user}@{hostport}"
+    path, question, query = tail.partition("?")
+    if question:
+        kept = [
+            f"{k}=***" if k.lower() in SECRET_PARAMS else f"{k}={v}"
+            for k, v in parse_qsl(query, keep_blank_values=True)
+        ]
+        query = "&".join(kept)
+    scheme = "postgresql" if scheme.startswith("postgres") else scheme
+    return unquote(f"{scheme}://{netloc}{slash}{path}{question}{query}")
 
 
 def server_engine(url: URL) -> Engine:

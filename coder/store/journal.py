@@ -28,6 +28,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     tuple_,
@@ -40,6 +41,10 @@ Op = dict[str, Any]
 
 #: Rows per statement in bulk inserts and deletes (within SQLite's variable limit).
 _CHUNK = 500
+
+
+class RowGone(LookupError):
+    """A row a change meant to update or delete is not there (a colleague removed it)."""
 
 
 def _pk(table: Table) -> list[str]:
@@ -117,7 +122,7 @@ class Change:
             select(*(table.c[n] for n in names)).where(_key_clause(table, key))
         ).first()
         if old is None:
-            raise LookupError(f"{table.name} {dict(key)} does not exist")
+            raise RowGone(f"{table.name} {dict(key)} does not exist")
         before = dict(zip(names, old, strict=True))
         if before == dict(values):
             return
@@ -144,7 +149,7 @@ class Change:
     def delete(self, table: Table, key: Mapping[str, Any]) -> None:
         """Delete the row with primary key ``key``."""
         if not self.delete_where(table, _key_clause(table, key)):
-            raise LookupError(f"{table.name} {dict(key)} does not exist")
+            raise RowGone(f"{table.name} {dict(key)} does not exist")
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -285,7 +290,7 @@ def _delete_keys(conn: Connection, table: Table, keycols: list[str], keys: list[
 def apply_ops(conn: Connection, ops: Iterable[Op]) -> None:
     """Replay journalled operations (forward for redo, the reversed inverse list for undo)."""
     for op in ops:
-        table = TABLES[op["t"]]
+        table = _table(op)
         if op["op"] == "insert":
             if "rows" not in op:  # pragma: no cover - _step materialises before undo
                 raise ValueError("insert operation without rows cannot be replayed")
@@ -300,43 +305,65 @@ def apply_ops(conn: Connection, ops: Iterable[Op]) -> None:
             raise ValueError(f"unknown journal operation {op['op']!r}")
 
 
+#: Tables whose rows changes journal. Membership, the journal itself and id bookkeeping are
+#: never replayed, whatever an event's payload says (a payload edited by hand cannot reach them).
+JOURNALED = frozenset(TABLES) - {"events", "members", "id_sequences"}
+
+
+def _table(op: Op) -> Table:
+    if op["t"] not in JOURNALED:
+        raise ValueError(f"a journal operation on {op['t']!r} is not allowed")
+    return TABLES[op["t"]]
+
+
+def op_keys(op: Op) -> tuple[str, tuple[int, int] | None, list[tuple[Any, ...]]]:
+    """The rows an operation names: (table, an id range or None, primary keys)."""
+    table = _table(op)
+    pk = _pk(table)
+    if op["op"] == "update":
+        return op["t"], None, [tuple(op["key"][k] for k in pk)]
+    if "range" in op:
+        return op["t"], (op["range"][0], op["range"][1]), []
+    if "rows" in op:
+        idx = [op["cols"].index(k) for k in pk]
+        return op["t"], None, [tuple(r[i] for i in idx) for r in op["rows"]]
+    return op["t"], None, [tuple(k) for k in op["keys"]]
+
+
 def check_state(conn: Connection, ops: Sequence[Op]) -> str:
     """Whether the rows are as ``ops`` left them; '' if so, else what differs (for a message).
 
-    Undo checks the forward operations of the change it reverts and redo the inverse ones, so
-    neither overwrites a colleague's later change to the same rows. What is checked is the end
-    state of each row after all of ``ops`` (a change may insert a row and then update it).
+    Undo checks the forward operations of the change it reverts and redo the inverse ones in
+    the order undo applied them, so neither overwrites a colleague's later change to the same
+    rows. What is checked is the end state of each row after all of ``ops`` (a change may insert
+    a row and then update it). The rows read are locked (FOR UPDATE on a server) until the step
+    commits, so a colleague's write cannot slip in between this check and the step.
     """
     exists: dict[tuple[str, tuple[Any, ...]], bool] = {}
     values: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
     ranges: list[tuple[str, int, int]] = []
     for op in ops:
-        table = TABLES[op["t"]]
+        name, rng, keys = op_keys(op)
         if op["op"] == "update":
-            key = (op["t"], tuple(op["key"][k] for k in _pk(table)))
-            values.setdefault(key, {}).update(op["values"])
+            values.setdefault((name, keys[0]), {}).update(op["values"])
             continue
-        if "range" in op:
+        if rng is not None:
             if op["op"] == "insert":
-                ranges.append((op["t"], *op["range"]))
+                ranges.append((name, *rng))
             continue
-        keycols = _pk(table)
-        if "rows" in op:
-            idx = [op["cols"].index(k) for k in keycols]
-            keys = [tuple(r[i] for i in idx) for r in op["rows"]]
-        else:
-            keys = [tuple(k) for k in op["keys"]]
         for k in keys:
-            exists[(op["t"], k)] = op["op"] == "insert"
+            exists[(name, k)] = op["op"] == "insert"
             if op["op"] == "delete":
-                values.pop((op["t"], k), None)
+                values.pop((name, k), None)
     for name, first, last in ranges:
         table = TABLES[name]
-        present = conn.execute(
-            select(func.count()).select_from(table).where(table.c.id.between(first, last))
-        ).scalar_one()
+        present = len(
+            conn.execute(
+                select(table.c.id).where(table.c.id.between(first, last)).with_for_update()
+            ).all()
+        )
         if present != last - first + 1:
-            return f"a colleague removed {last - first + 1 - present} of the {_what(name)} it added"
+            return f"a colleague has since removed {last - first + 1 - present} of the {_what(name)} it added"
     by_table: dict[str, list[tuple[tuple[Any, ...], bool]]] = {}
     for (name, k), there in exists.items():
         by_table.setdefault(name, []).append((k, there))
@@ -351,27 +378,144 @@ def check_state(conn: Connection, ops: Sequence[Op]) -> str:
             else:
                 where = tuple_(*(table.c[c] for c in keycols)).in_(chunk)
             found.update(
-                tuple(r) for r in conn.execute(select(*(table.c[c] for c in keycols)).where(where))
+                tuple(r)
+                for r in conn.execute(
+                    select(*(table.c[c] for c in keycols)).where(where).with_for_update()
+                )
             )
         missing = sum(1 for k, there in wanted if there and k not in found)
         back = sum(1 for k, there in wanted if not there and k in found)
         if missing:
-            return f"a colleague removed {missing} of the {_what(name)} it added"
+            return f"a colleague has since removed {missing} of the {_what(name)} it added"
         if back:
-            return f"a colleague added back {back} of the {_what(name)} it removed"
+            return f"a colleague has since added back {back} of the {_what(name)} it removed"
     for (name, k), cols in values.items():
         table = TABLES[name]
         names = list(cols)
         row = conn.execute(
-            select(*(table.c[n] for n in names)).where(
-                and_(*(table.c[c] == v for c, v in zip(_pk(table), k, strict=True)))
-            )
+            select(*(table.c[n] for n in names))
+            .where(and_(*(table.c[c] == v for c, v in zip(_pk(table), k, strict=True))))
+            .with_for_update()
         ).first()
         if row is None:
-            return f"a colleague removed the {_what(name)} it changed"
+            return f"a colleague has since removed the {_what(name)} it changed"
         if dict(zip(names, row, strict=True)) != cols:
-            return f"a colleague changed the same {_what(name)}"
+            return f"a colleague has since changed the same {_what(name)}"
     return ""
+
+
+#: Memos point at their target by type and id (no foreign key): a colleague's memo on a row that
+#: an undo would remove must stop the undo.
+_MEMO_TARGETS = {
+    "codes": "code",
+    "sources": "source",
+    "codings": "coding",
+    "relations": "relation",
+    "cases": "case",
+}
+
+
+def later_overlap(conn: Connection, event_id: int, coder_id: int, forward: Sequence[Op]) -> str:
+    """Whether someone else's change made after event ``event_id`` (and still in effect) touched
+    a row that this event touched; '' if not, else what happened (for a message).
+
+    Undoing the event would otherwise remove or rewind their work silently: a row this event
+    added that a colleague has since edited, or coded with, or written a memo on.
+    """
+    from coder.store.schema import coders, memos
+
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    keys: set[tuple[str, tuple[Any, ...]]] = set()
+    inserted: dict[str, tuple[list[tuple[int, int]], list[int]]] = {}
+    for op in forward:
+        name, rng, ks = op_keys(op)
+        if rng is not None:
+            ranges.setdefault(name, []).append(rng)
+        keys.update((name, k) for k in ks)
+        if op["op"] == "insert" and name in (*_MEMO_TARGETS, "memos"):
+            got = inserted.setdefault(name, ([], []))
+            if rng is not None:
+                got[0].append(rng)
+            got[1].extend(int(k[0]) for k in ks)
+
+    def mine(name: str, rng: tuple[int, int] | None, ks: list[tuple[Any, ...]]) -> bool:
+        if rng is not None:
+            if any((t == name and len(k) == 1 and rng[0] <= k[0] <= rng[1]) for t, k in keys):
+                return True
+            return any(a <= rng[1] and rng[0] <= b for a, b in ranges.get(name, []))
+        for k in ks:
+            if (name, k) in keys:
+                return True
+            if len(k) == 1 and any(a <= k[0] <= b for a, b in ranges.get(name, [])):
+                return True
+        return False
+
+    later = conn.execute(
+        select(events.c.payload, events.c.summary, coders.c.name)
+        .select_from(events.outerjoin(coders, coders.c.id == events.c.coder_id))
+        .where(
+            events.c.id > event_id,
+            events.c.state == "done",
+            or_(events.c.coder_id != coder_id, events.c.coder_id.is_(None)),
+        )
+        .order_by(events.c.id)
+    )
+    for payload, summary, who in later:
+        for op in load_payload(payload)[0]:
+            name, rng, ks = op_keys(op)
+            if mine(name, rng, ks):
+                return (
+                    f"{who or 'a colleague'} has since changed the same {_what(name)} (“{summary}”)"
+                )
+    own_memos = inserted.get("memos", ([], []))
+    for table, kind in _MEMO_TARGETS.items():
+        if table not in inserted:
+            continue
+        rngs, ids = inserted[table]
+        wheres = [memos.c.target_id.between(a, b) for a, b in rngs]
+        wheres += [memos.c.target_id.in_(ids[i : i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
+        for where in wheres:
+            memo_ids = conn.execute(
+                select(memos.c.id).where(memos.c.target_type == kind, where)
+            ).scalars()
+            for memo_id in memo_ids:
+                if memo_id in own_memos[1] or any(a <= memo_id <= b for a, b in own_memos[0]):
+                    continue
+                return f"a colleague has since written a memo on the {_what(table)} it added"
+    return ""
+
+
+def find_cycle(conn: Connection) -> list[int]:
+    """Code ids around a cycle in the code tree, or [] (the tree must stay a tree: a check after
+    undo and redo, which replay links without the facade's checks)."""
+    from coder.store.schema import code_parents
+
+    parents: dict[int, list[int]] = {}
+    for child, parent in conn.execute(select(code_parents.c.child_id, code_parents.c.parent_id)):
+        parents.setdefault(child, []).append(parent)
+    state: dict[int, int] = {}  # 1: on the path, 2: done
+    for start in list(parents):
+        if state.get(start):
+            continue
+        path: list[int] = []
+        stack: list[tuple[int, int]] = [(start, 0)]
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                state[node] = 1
+                path.append(node)
+            nexts = parents.get(node, [])
+            if i < len(nexts):
+                stack.append((node, i + 1))
+                nxt = nexts[i]
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt) :]
+                if not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return []
 
 
 def _what(table: str) -> str:

@@ -70,6 +70,10 @@ def _first_free_ids(bind) -> None:  # type: ignore[no-untyped-def]
                 top[step["t"]] = max(top[step["t"]], step["range"][1])
             elif step.get("cols") == ["id"] and step.get("keys"):
                 top[step["t"]] = max(top[step["t"]], max(k[0] for k in step["keys"]))
+            elif step.get("rows") and "id" in step.get("cols", []):
+                # Undo keeps the rows it removed, in full, for the redo.
+                at = step["cols"].index("id")
+                top[step["t"]] = max(top[step["t"]], max(r[at] for r in step["rows"]))
     op.bulk_insert(
         sa.table("id_sequences", sa.column("name"), sa.column("next")),
         [{"name": t, "next": top[t] + 1} for t in tables],
