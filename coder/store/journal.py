@@ -66,6 +66,8 @@ class Change:
         self.event_id: int | None = None
         self.forward: list[Op] = []
         self.inverse: list[Op] = []
+        self._handed: dict[str, int] = {}
+        """Next ids handed out in this change, saved once when it is recorded (SQLite)."""
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -90,7 +92,7 @@ class Change:
             return []
         pk = _pk(table)
         if pk == ["id"] and "id" not in cols:
-            ids = new_ids(self.conn, table, len(values))
+            ids = new_ids(self.conn, table, len(values), self._handed)
             bulk_insert(
                 self.conn,
                 table,
@@ -180,6 +182,8 @@ class Change:
             .where(events.c.state == "undone", events.c.coder_id == coder_id)
             .values(state="discarded", changed=now)
         )
+        if self.conn.dialect.name != "postgresql":
+            save_ids(self.conn, self._handed)
         payload = dump_payload(self.forward, self.inverse)
         event_id = self.reserve_event()
         self.conn.execute(
@@ -197,14 +201,19 @@ class Change:
         return event_id
 
 
-def new_ids(conn: Connection, table: Table, count: int) -> list[int]:
-    """``count`` fresh ids for ``table``, ascending.
+def new_ids(
+    conn: Connection, table: Table, count: int, handed: dict[str, int] | None = None
+) -> list[int]:
+    """``count`` fresh ids for ``table``, ascending. Ids are never handed out twice: an undone
+    change keeps its ids for its redo.
 
-    SQLite: from the table's entry in ``id_sequences`` (never below max(id)+1), safe because
-    every change holds the file's write lock (BEGIN IMMEDIATE), so a bulk insert's ids are one
-    range. Ids are never handed out twice: an undone change keeps its ids for its redo. PostgreSQL: the table's own sequence, which
-    several coders writing at once share without waiting for each other; ids that a colleague
-    took in between make the range a list.
+    PostgreSQL: the table's own sequence, which several coders writing at once share without
+    waiting for each other; ids that a colleague took in between make the range a list.
+
+    SQLite: from the table's entry in ``id_sequences`` (never below max(id)+1), safe because every
+    change holds the file's write lock (BEGIN IMMEDIATE), so a bulk insert's ids are one range.
+    ``handed`` carries a change's next ids from call to call (an import inserts table by table
+    for each of its sources); :func:`save_ids` writes them back before the change commits.
     """
     if conn.dialect.name == "postgresql":
         rows = conn.execute(
@@ -212,18 +221,29 @@ def new_ids(conn: Connection, table: Table, count: int) -> list[int]:
             {"t": table.name, "n": count},
         )
         return sorted(int(r[0]) for r in rows)
-    top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    kept = conn.execute(
-        select(id_sequences.c.next).where(id_sequences.c.name == table.name)
-    ).scalar()
-    first = max(top + 1, kept or 1)
-    if kept is None:
-        conn.execute(insert(id_sequences).values(name=table.name, next=first + count))
-    else:
-        conn.execute(
-            update(id_sequences).where(id_sequences.c.name == table.name).values(next=first + count)
-        )
+    own = handed is None
+    handed = {} if handed is None else handed
+    first = handed.get(table.name)
+    if first is None:
+        top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        kept = conn.execute(
+            select(id_sequences.c.next).where(id_sequences.c.name == table.name)
+        ).scalar()
+        first = max(top + 1, kept or 1)
+    handed[table.name] = first + count
+    if own:
+        save_ids(conn, handed)
     return list(range(first, first + count))
+
+
+def save_ids(conn: Connection, handed: dict[str, int]) -> None:
+    """Record the next ids of a project file's tables (see :func:`new_ids`)."""
+    for name, nxt in handed.items():
+        done = conn.execute(
+            update(id_sequences).where(id_sequences.c.name == name).values(next=nxt)
+        ).rowcount
+        if not done:
+            conn.execute(insert(id_sequences).values(name=name, next=nxt))
 
 
 def bulk_insert(
