@@ -784,7 +784,9 @@ def test_export_refuses_unsupported_formats_and_folders(
     cli, demo_path: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "x.rtf"
-    refused(cli, demo_path, "export", demo_path, "-o", out, says=r"export to \.rtf is not available")
+    refused(
+        cli, demo_path, "export", demo_path, "-o", out, says=r"export to \.rtf is not available"
+    )
     assert not out.exists()
     missing = tmp_path / "no" / "x.yaml"
     refused(cli, demo_path, "export", demo_path, "-o", missing, says="no such folder")

@@ -308,7 +308,9 @@ async def test_blind_coding_shows_only_my_codings(demo_copy: Path) -> None:
         assert len(view.spans) == len(app.project.segments(source=sid, coder="R2"))
         await pilot.press("O")  # by coder: everyone's, one colour per coder
         colours = {s.coder: s.colour for s in view.spans}
-        assert len(set(colours.values())) == 2 and len(view.spans) == len(app.project.segments(source=sid))
+        assert len(set(colours.values())) == 2 and len(view.spans) == len(
+            app.project.segments(source=sid)
+        )
         await pilot.press("O")
         assert len({s.colour for s in view.spans}) > 2  # back to colours by code
 

@@ -31,7 +31,9 @@ async def test_statistics_screen(demo_file: Path, tmp_path: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, StatsScreen)
-        assert [f.codings for f in screen.data["freq"]] == [f.codings for f in frequencies(app.project)]
+        assert [f.codings for f in screen.data["freq"]] == [
+            f.codings for f in frequencies(app.project)
+        ]
         curve = [(s.source, s.new_codes) for s in screen.data["sat"].curve]
         assert curve == [(s.source, s.new_codes) for s in saturation(app.project).curve]
         # the rendered paradigm pane names A3's causal condition A1
