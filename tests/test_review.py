@@ -330,3 +330,21 @@ def test_review_command_json(cli, demo, capsys):
     assert "7 disagreements of R1 and R2, 1 resolved" in text and "✓" in text
     assert cli(["review", path, "--coders", "R1"]) == 1
     assert "two coder names" in capsys.readouterr().err
+
+
+def test_a_resolution_goes_stale_when_a_coder_changes_their_codes_after_it(demo: Project) -> None:
+    d = next(x for x in disagreements(demo, PAIR) if x.a and x.b)  # both coded here, differently
+    resolve(demo, d, "a", "R1's reading fits the definition")
+    again = next(x for x in disagreements(demo, PAIR) if x.key == d.key)
+    assert again.resolved and not again.stale
+    # R1 adds a code at the span afterwards: the consensus no longer follows from "accept R1".
+    used = {c.label for c in d.a} | {c.label for c in d.b}
+    extra = next(c.label for c in demo.codes() if c.level == "open" and c.label not in used)
+    r1 = Project.open(demo.path, coder="R1")
+    r1.code_span(d.source_id, d.start, d.end, extra)
+    later = next(x for x in disagreements(demo, PAIR) if x.key == d.key)
+    assert later.stale and not later.resolved and later.resolution is not None
+    assert later.to_json()["stale"] is True and later.to_json()["resolved"] is False
+    resolve(demo, later, "a", "looked again: R1's new code belongs here too")
+    assert next(x for x in disagreements(demo, PAIR) if x.key == d.key).resolved
+    r1.close()

@@ -94,6 +94,9 @@ class Disagreement:
     """The first coder's codes at the span (codebook order; empty where they coded nothing)."""
     b: tuple[CodeRef, ...]
     resolution: Resolution | None = None
+    stale: bool = False
+    """Resolved once, but a coder has changed their codes here since: what the consensus coder
+    holds is no longer what the decision gives, so the unit needs reviewing again."""
 
     @property
     def key(self) -> Key:
@@ -101,7 +104,7 @@ class Disagreement:
 
     @property
     def resolved(self) -> bool:
-        return self.resolution is not None
+        return self.resolution is not None and not self.stale
 
     @property
     def unit(self) -> str:
@@ -121,7 +124,8 @@ class Disagreement:
             "B": [c.label for c in self.b],
             "A_names": [c.name for c in self.a],
             "B_names": [c.name for c in self.b],
-            "resolved": res is not None,
+            "resolved": self.resolved,
+            "stale": self.stale,
             "choice": res.decision if res else None,
             "decision": res.phrase if res else None,
             "memo": res.memo if res else None,
@@ -187,9 +191,14 @@ def disagreements(
     coders: Sequence[str],
     *,
     sources: Sequence[int | str] | None = None,
+    consensus: str = CONSENSUS,
 ) -> list[Disagreement]:
     """The units where the two ``coders`` applied different sets of codes, in source order, each
-    with its resolution (or None). ``sources`` narrows the sources compared, as in agreement."""
+    with its resolution (or None). ``sources`` narrows the sources compared, as in agreement.
+
+    A resolution is *stale* when the ``consensus`` coder's codes at the unit are no longer what
+    its decision gives from the coders' codes now (a coder changed theirs after the decision):
+    the unit counts as open again, with the earlier decision shown."""
     pair = _pair(coders)
     scope = _scope(project, list(pair), sources)
     a_id, b_id = scope.coder_ids
@@ -202,20 +211,51 @@ def disagreements(
     )
     texts = _texts(project, {k[0] for k in differ})
     done = {r.key: r for r in resolutions(project, pair)}
-    return [
-        Disagreement(
-            scope.names[sid],
-            sid,
-            start,
-            end,
-            texts[sid][start:end],
-            pair,
-            _ordered(sets[(sid, start, end)].get(a_id, set()), refs),
-            _ordered(sets[(sid, start, end)].get(b_id, set()), refs),
-            done.get((sid, start, end)),
+    held = _consensus_sets(project, consensus, {k for k in differ if k in done})
+    out = []
+    for key in differ:
+        sid, start, end = key
+        a, b = sets[key].get(a_id, set()), sets[key].get(b_id, set())
+        res = done.get(key)
+        stale = False
+        if res is not None:
+            implied = {"a": a, "b": b, "both": a | b, "neither": set()}[res.decision]
+            stale = held.get(key, set()) != implied
+        out.append(
+            Disagreement(
+                scope.names[sid],
+                sid,
+                start,
+                end,
+                texts[sid][start:end],
+                pair,
+                _ordered(a, refs),
+                _ordered(b, refs),
+                res,
+                stale,
+            )
         )
-        for sid, start, end in differ
-    ]
+    return out
+
+
+def _consensus_sets(project: Any, consensus: str, keys: set[Key]) -> dict[Key, set[int]]:
+    """The ``consensus`` coder's codes at each of ``keys``."""
+    if not keys:
+        return {}
+    with project._read() as conn:
+        rows = conn.execute(
+            select(codings.c.source_id, codings.c.start, codings.c.end, codings.c.code_id)
+            .select_from(codings.join(coders_table, coders_table.c.id == codings.c.coder_id))
+            .where(
+                coders_table.c.name == consensus,
+                codings.c.source_id.in_(sorted({k[0] for k in keys})),
+            )
+        ).all()
+    out: dict[Key, set[int]] = {}
+    for sid, start, end, code in rows:
+        if (sid, start, end) in keys:
+            out.setdefault((sid, start, end), set()).add(code)
+    return out
 
 
 def _ordered(ids: set[int], refs: dict[int, tuple[int, CodeRef]]) -> tuple[CodeRef, ...]:

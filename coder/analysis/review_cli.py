@@ -91,7 +91,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         ["", "unit", a, b, "decision", "text"],
         [
             [
-                "✓" if d.resolved else "",
+                "✓" if d.resolved else ("↺" if d.stale else ""),
                 d.unit,
                 ", ".join(c.label for c in d.a) or "—",
                 ", ".join(c.label for c in d.b) or "—",
@@ -102,5 +102,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         ],
     )
     done = sum(d.resolved for d in found)
-    print(f"{len(found)} disagreements of {a} and {b}, {done} resolved")
+    stale = sum(d.stale for d in found)
+    again = f" ({stale} to review again: ↺, a coder changed their codes since)" if stale else ""
+    print(f"{len(found)} disagreements of {a} and {b}, {done} resolved{again}")
     return 0

@@ -47,6 +47,16 @@ def _codes(codes: tuple[CodeRef, ...]) -> str:
     return ", ".join(c.display for c in codes) or "—"
 
 
+def _decision_cell(d: Disagreement) -> Text:
+    """✓ and the decision; ↺ when a coder changed their codes after it; else open."""
+    res = d.resolution
+    if res is None:
+        return _cell("open", "dim")
+    if d.stale:
+        return _cell(f"↺ {res.phrase}?", "yellow")
+    return _cell(f"✓ {res.phrase}", "green")
+
+
 def _cell(text: str, style: str = "") -> Text:
     return Text(" ".join(text.split()), style=style, no_wrap=True, overflow="ellipsis")
 
@@ -153,12 +163,11 @@ class ReviewScreen(Screen[None]):
         table.add_column("decision", width=DECISION_WIDTH, key="decision")
         table.add_column("passage", width=rest, key="text")
         for d in self.shown:
-            res = d.resolution
             table.add_row(
                 _cell(d.unit),
                 _cell(_codes(d.a)),
                 _cell(_codes(d.b)),
-                _cell(f"✓ {res.phrase}", "green") if res else _cell("open", "dim"),
+                _decision_cell(d),
                 _cell(d.text),
                 key="{}:{}:{}".format(*d.key),
             )
@@ -220,7 +229,13 @@ class ReviewScreen(Screen[None]):
             text.append(_codes(d.b))
             text.append("\n" + " ".join(d.text.split()))
             res = d.resolution
-            if res is not None:
+            if res is not None and d.stale:
+                text.append(
+                    f"\n↺ was {res.phrase}, but the codes here changed since: review again",
+                    style="yellow bold",
+                )
+                text.append(f"  {res.who}", style="italic dim")
+            elif res is not None:
                 text.append(f"\n✓ {res.phrase}", style="green bold")
                 text.append(f"  {res.who}", style="italic dim")
                 if res.memo.strip():
