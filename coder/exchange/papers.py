@@ -289,21 +289,34 @@ def latex_escape(s: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in s)
 
 
+#: The text width in em at 11 pt on A4 with 2.5 cm margins (one Chinese character is one em).
+TEXT_EM = 40.0
+#: Columns narrower than this (in em) keep their natural width; wider ones wrap.
+WRAP_EM = 10.0
+
+
 def _column_spec(t: Table, lang: str) -> str:
-    """Short columns ``l``; columns wider than 30 display units share the rest of the line as
-    ragged-right paragraph columns."""
+    """Narrow columns ``l`` at their natural width; wider ones become ragged-right paragraph
+    columns that start at :data:`WRAP_EM` and share what is left of the line in proportion to
+    how much wider they would be (so a long quote gets most of it, a concept name a little)."""
     widths = [
         max([display_width(text(r[c])) for r in t.rows] + [display_width(h)])
         for c, h in enumerate(t.headers(lang))
     ]
-    long = [w > 30 for w in widths]
-    if not any(long):
+    natural = [w / 2 + 1 for w in widths]  # display units are half an em; 1 em of padding
+    if sum(natural) <= TEXT_EM - 2:  # estimates run a little short of the typeset width
         return "l" * len(widths)
-    short_em = sum(w / 2 + 1 for w, is_long in zip(widths, long, strict=True) if not is_long)
-    each = max(8.0, (40 - short_em) / sum(long))
+    wrap = [n > WRAP_EM for n in natural]
+    # A paragraph column's width excludes the 2 × 6 pt of padding around it (about 1.1 em).
+    rest = TEXT_EM - sum(n for n, w in zip(natural, wrap, strict=True) if not w) - 1.1 * sum(wrap)
+    excess = [n - WRAP_EM if w else 0.0 for n, w in zip(natural, wrap, strict=True)]
+    base = min(WRAP_EM, max(rest / sum(wrap), 4.0))  # many wide columns: each gets less
+    spare = max(rest - base * sum(wrap), 0.0)
     return "".join(
-        rf">{{\raggedright\arraybackslash}}p{{{each:.1f}em}}" if is_long else "l"
-        for is_long in long
+        rf">{{\raggedright\arraybackslash}}p{{{base + spare * e / sum(excess):.1f}em}}"
+        if w
+        else "l"
+        for w, e in zip(wrap, excess, strict=True)
     )
 
 
@@ -316,6 +329,8 @@ def latex(tables: Sequence[Table], lang: str = "zh") -> str:
         r"\usepackage{longtable}",
         r"\usepackage{array}",
         r"\usepackage[margin=2.5cm]{geometry}",
+        r"\usepackage{caption}",
+        r"\captionsetup{labelsep=quad}",  # 表 1 标题: no colon, as Chinese journals set it
         r"\begin{document}",
         "",
     ]
