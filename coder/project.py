@@ -13,45 +13,38 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from coder.errors import (
     Busy,
     CoderError,
     Conflict,
     Forbidden,
-    InvalidInput,
-    NotFound,
-    NothingToUndo,
     ProjectError,
 )
 from coder.facade.codebook import CodebookOps
 from coder.facade.codings import CodingOps
+from coder.facade.history import HistoryOps
+from coder.facade.members import ACTION_WORDS, OWNER_ACTIONS, ROLES, MemberOps
 from coder.facade.memos import MemoOps
 from coder.facade.sources import SourceOps
 from coder.facade.text import TextOps
-from coder.model import RELATION_TYPES, Event
+from coder.model import RELATION_TYPES
 from coder.store import engine as store_engine
+from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
 from coder.store.journal import (
     Change,
     RowGone,
-    apply_ops,
-    check_state,
-    dump_payload,
-    find_cycle,
-    later_overlap,
-    load_payload,
-    materialise,
 )
-from coder.store.schema import coders, events, members, relation_types, settings
+from coder.store.schema import coders, members, relation_types, settings
 
 #: Label prefix schemes that Chinese GT papers use; ``a01/A1/AA`` is the default.
 LABEL_SCHEMES: dict[str, dict[str, dict[str, Any]]] = {
@@ -72,14 +65,8 @@ LABEL_SCHEMES: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 DEFAULT_SCHEME = "a01/A1/AA"
+__all__ = ["ACTION_WORDS", "OWNER_ACTIONS", "ROLES", "LABEL_SCHEMES", "Project"]
 
-#: A member's role: an owner may do everything, a coder everything but the changes below, a
-#: reader nothing but read.
-ROLES = ("owner", "coder", "reader")
-#: Changes that remove or replace parts of the codebook or the project: an owner's decision.
-OWNER_ACTIONS = frozenset(
-    {"delete-code", "merge-codes", "load-codebook", "merge", "set-setting", "change members"}
-)
 #: Changes to the code tree; on a server they take one lock so they never interleave.
 CODEBOOK_ACTIONS = frozenset(
     {
@@ -102,34 +89,6 @@ CODEBOOK_ACTIONS = frozenset(
         "import-refi",
     }
 )
-#: How refusals name a change.
-ACTION_WORDS = {
-    "code-new": "code",
-    "add-code": "add codes",
-    "edit-code": "edit codes",
-    "delete-code": "delete codes",
-    "merge-codes": "merge codes",
-    "split-code": "split codes",
-    "promote-code": "promote codes",
-    "move-code": "move codes",
-    "attach-code": "attach codes",
-    "detach-code": "detach codes",
-    "load-codebook": "load a codebook",
-    "load-codings": "load codings",
-    "merge": "merge another copy in",
-    "set-setting": "change the project's settings",
-    "add-memo": "write memos",
-    "edit-memo": "edit memos",
-    "delete-memo": "delete memos",
-    "coding-memo": "write memos",
-    "import": "import sources",
-    "import-refi": "import sources",
-}
-
-#: pg_advisory_xact_lock key of codebook edits (any fixed number; "QDAC" in ASCII).
-CODEBOOK_LOCK = 0x51444143
-#: The channel on which a server announces each new event (LISTEN coder_changes).
-NOTIFY_CHANNEL = "coder_changes"
 
 
 def default_coder_name() -> str:
@@ -191,7 +150,7 @@ def _initial_rows(conn: Connection, title: str, lang: str, scheme: str) -> None:
     )
 
 
-class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
+class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps, MemberOps, HistoryOps):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
     def __init__(
@@ -488,211 +447,6 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
                 ) from exc
             raise
 
-    # -- members and roles -------------------------------------------------------------------
-
-    def user(self) -> str:
-        """Who is working: the login on a server, the coder name in a file."""
-        if self._user is None:
-            if self.on_server:
-                with self._read() as conn:
-                    self._user = str(conn.exec_driver_sql("SELECT session_user").scalar_one())
-            else:
-                self._user = self.coder
-        return self._user
-
-    def members(self) -> list[tuple[str, str]]:
-        """(name, role) of every member; empty for a personal project (no roles)."""
-        with self._read() as conn:
-            return [
-                (r.name, r.role)
-                for r in conn.execute(
-                    select(members.c.name, members.c.role).order_by(members.c.name)
-                )
-            ]
-
-    def role(self) -> str | None:
-        """This session's role: owner, coder or reader; None if not a member. A project
-        without members is personal and its user is its owner."""
-        with self._read() as conn:
-            return self._role(conn)
-
-    def _role(self, conn: Connection) -> str | None:
-        rows = dict(conn.execute(select(members.c.name, members.c.role)).all())
-        if not rows:
-            return "owner"
-        return rows.get(self.user())
-
-    def check_allowed(self, action: str) -> None:
-        """Refuse early (before a backup, say) what this member's role does not allow."""
-        with self._read() as conn:
-            self._authorize(conn, action)
-
-    def _authorize(self, conn: Connection, action: str) -> None:
-        role = self._role(conn)
-        user = self.user()
-        words = ACTION_WORDS.get(action, action.replace("-", " "))
-        if role is None:
-            raise Forbidden(
-                f"{user} is not a member of this project, so cannot {words}; the owner adds "
-                f"members with: coder member PROJECT add {user} --role coder; nothing was changed"
-            )
-        if role == "reader":
-            raise Forbidden(f"{user} is a reader here and cannot {words}; nothing was changed")
-        if role == "coder" and action in OWNER_ACTIONS:
-            raise Forbidden(
-                f"{user} is a coder here; only an owner may {words}; nothing was changed"
-            )
-        if role == "coder" and self.on_server and self.coder != user:
-            raise Forbidden(
-                f"{user} codes as {user} on this server, not as {self.coder}; nothing was changed"
-            )
-
-    def set_member(self, name: str, role: str) -> None:
-        """Give ``name`` a role (owner only). On a server ``name`` is a login role, and its
-        table privileges follow: a reader may only read, even with another program."""
-        name = name.strip()
-        if role not in ROLES:
-            raise InvalidInput(
-                f"role {role!r} is not one of {', '.join(ROLES)}; nothing was changed"
-            )
-        if not name:
-            raise InvalidInput("a member needs a name; nothing was changed")
-        with self._writing("change members") as conn:
-            current = self._members_locked(conn)
-            if current:
-                self._authorize(conn, "change members")
-            now = time.time()
-            if not current and not (name == self.user() and role == "owner"):
-                # The first member of a personal project: its user becomes the owner first, so
-                # nobody locks themselves out.
-                self._grant(conn, self.user(), "owner")
-                conn.execute(insert(members), {"name": self.user(), "role": "owner", "added": now})
-                current[self.user()] = "owner"
-            owners = [n for n, r in current.items() if r == "owner"]
-            if current.get(name) == "owner" and role != "owner" and owners == [name]:
-                raise InvalidInput(
-                    f"{name} is the only owner; make someone else owner first; nothing was changed"
-                )
-            self._grant(conn, name, role)
-            if current.get(name) == "owner" and role != "owner":
-                self._regrant(conn, current, name)
-            if name in current:
-                conn.execute(update(members).where(members.c.name == name).values(role=role))
-            else:
-                conn.execute(insert(members), {"name": name, "role": role, "added": now})
-            self._note(conn, "member", f"{name} is {role}")
-
-    def remove_member(self, name: str) -> None:
-        """Take ``name`` off the project (owner only); on a server its privileges go too."""
-        with self._writing("change members") as conn:
-            current = self._members_locked(conn)
-            if name not in current:
-                raise NotFound(f"{name} is not a member; nothing was changed")
-            self._authorize(conn, "change members")
-            if current[name] == "owner" and [r for r in current.values() if r == "owner"] == [
-                "owner"
-            ]:
-                raise InvalidInput(
-                    f"{name} is the only owner; make someone else owner first; nothing was changed"
-                )
-            self._grant(conn, name, None)
-            if current[name] == "owner":
-                self._regrant(conn, current, name)
-            conn.execute(members.delete().where(members.c.name == name))
-            self._note(conn, "member", f"{name} removed")
-
-    def _members_locked(self, conn: Connection) -> dict[str, str]:
-        """The members, with member changes queued behind each other on a server."""
-        if self.on_server:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CODEBOOK_LOCK})")
-        return dict(conn.execute(select(members.c.name, members.c.role)).all())
-
-    def _regrant(self, conn: Connection, current: dict[str, str], former_owner: str) -> None:
-        """Revoking a former owner's privileges also revoked what they had granted (CASCADE):
-        grant every other member's privileges again."""
-        if not self.on_server:
-            return
-        table_owner = conn.exec_driver_sql(
-            "SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'codings'"
-        ).scalar()
-        for other, role in current.items():
-            if other not in (former_owner, self.user(), table_owner):
-                self._grant(conn, other, role)
-
-    def _grant(self, conn: Connection, name: str, role: str | None) -> None:
-        """On a server, the login's table privileges for ``role`` (None: none at all)."""
-        if not self.on_server:
-            return
-        if not conn.exec_driver_sql(
-            "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}
-        ).first():
-            raise NotFound(
-                f"the server has no login {name}; its administrator creates it "
-                f"(CREATE ROLE {name} LOGIN PASSWORD ...); nothing was changed"
-            )
-        who = conn.dialect.identifier_preparer.quote(name)
-        db = conn.dialect.identifier_preparer.quote(str(conn.engine.url.database))
-        statements = [
-            # CASCADE: an owner's own grants to others go too (_regrant gives them back).
-            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who} CASCADE",
-            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who} CASCADE",
-        ]
-        if role is not None:
-            statements += [
-                f"GRANT CONNECT ON DATABASE {db} TO {who}",
-                f"GRANT USAGE ON SCHEMA public TO {who}",
-                f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {who}"
-                + (" WITH GRANT OPTION" if role == "owner" else ""),
-            ]
-        if role in ("owner", "coder"):
-            grant_option = " WITH GRANT OPTION" if role == "owner" else ""
-            statements += [
-                f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}{grant_option}",
-                f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}{grant_option}",
-            ]
-        if role == "coder":
-            # Who may do what is an owner's business, with any program.
-            statements.append(
-                f"REVOKE INSERT, UPDATE, DELETE ON members, settings, alembic_version FROM {who}"
-            )
-        try:
-            with conn.begin_nested():
-                for statement in statements:
-                    conn.exec_driver_sql(statement)
-                # A co-owner cannot revoke what another owner granted: check what holds now.
-                can_write = conn.exec_driver_sql(
-                    "SELECT has_table_privilege(%(n)s, 'public.codings', 'INSERT')", {"n": name}
-                ).scalar()
-                superuser = conn.exec_driver_sql(
-                    "SELECT rolsuper FROM pg_roles WHERE rolname = %(n)s", {"n": name}
-                ).scalar()
-                if not superuser and bool(can_write) != (role in ("owner", "coder")):
-                    raise Forbidden(
-                        f"the server kept {name}'s privileges as another owner granted them; the "
-                        "project's creator or the administrator can change them; nothing was changed"
-                    )
-        except DBAPIError as exc:
-            raise Forbidden(
-                f"the server refused to change {name}'s privileges "
-                f"({store_engine.server_reason(exc)}); nothing was changed"
-            ) from exc
-
-    def _note(self, conn: Connection, action: str, summary: str) -> None:
-        """An event that is history only: it cannot be undone (membership, for instance)."""
-        conn.execute(
-            insert(events),
-            {
-                "time": time.time(),
-                "coder_id": self._ensure_coder(conn),
-                "action": action,
-                "summary": summary,
-                "payload": dump_payload([], []),
-                "state": "final",
-            },
-        )
-        if self.on_server:
-            conn.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}, '0'")
-
     def _ensure_coder(self, conn: Connection, name: str | None = None) -> int:
         """The id of coder ``name`` (default: this session's coder), created on first use.
 
@@ -744,159 +498,3 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps):
     def coders(self) -> list[str]:
         with self._read() as conn:
             return [r[0] for r in conn.execute(select(coders.c.name).order_by(coders.c.id))]
-
-    # -- history -----------------------------------------------------------------------------
-
-    def undo(self) -> Event:
-        """Undo this coder's newest change that is still in effect (a colleague's changes are
-        theirs to undo). An undo that would remove many codings (an import, an autocode run, a
-        merge) is preceded by a backup."""
-        self._backup_if_bulk()
-        return self._step("done", "undone")
-
-    #: An undo removing more codings than this is backed up first.
-    BULK_UNDO = 100
-
-    def _my_events(self, conn: Connection, state: str):  # type: ignore[no-untyped-def]
-        coder_id = self._ensure_coder(conn) if state else None
-        order = events.c.id.desc() if state == "done" else events.c.id.asc()
-        return (
-            select(events.c.id, events.c.payload, events.c.summary)
-            .where(events.c.state == state, events.c.coder_id == coder_id)
-            .order_by(order)
-            .limit(1)
-        )
-
-    def _backup_if_bulk(self) -> None:
-        if self.path is None:
-            return
-        with self._read() as conn:
-            row = conn.execute(
-                select(events.c.payload)
-                .select_from(events.join(coders, coders.c.id == events.c.coder_id))
-                .where(events.c.state == "done", coders.c.name == self.coder)
-                .order_by(events.c.id.desc())
-                .limit(1)
-            ).first()
-        if row is None:
-            return
-        forward, _ = load_payload(row[0])
-        removed = 0
-        for op in forward:
-            if op["op"] == "insert" and op["t"] == "codings":
-                removed += (
-                    (op["range"][1] - op["range"][0] + 1)
-                    if "range" in op
-                    else len(op.get("keys") or op.get("rows") or [])
-                )
-        if removed > self.BULK_UNDO:
-            self.backup("before-undo")
-
-    def redo(self) -> Event:
-        """Redo this coder's change undone most recently (until they make a new change)."""
-        return self._step("undone", "done")
-
-    def _step(self, from_state: str, to_state: str) -> Event:
-        word = "undo" if from_state == "done" else "redo"
-        with self._writing(word) as conn:
-            self._authorize(conn, word)
-            if self.on_server:
-                # Steps replay code-tree links without the facade's checks: they queue with
-                # codebook edits, and the tree is checked below before anything is kept.
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CODEBOOK_LOCK})")
-            row = conn.execute(self._my_events(conn, from_state).with_for_update()).first()
-            if row is None:
-                raise NothingToUndo(f"nothing to {word} for {self.coder}; the project is unchanged")
-            forward, inverse = load_payload(row.payload)
-            # The rows must still be as this change left them (undo) or as undo left them
-            # (redo), and no colleague may have built on them since: the step refuses rather
-            # than overwrite or remove someone else's work.
-            clash = check_state(conn, forward if word == "undo" else list(reversed(inverse)))
-            if not clash and word == "undo":
-                clash = later_overlap(conn, row.id, self._ensure_coder(conn), forward)
-            if clash:
-                raise Conflict(f"cannot {word} “{row.summary}”: {clash}; nothing was changed")
-            values: dict[str, Any] = {"state": to_state, "changed": time.time()}
-            try:
-                with conn.begin_nested():
-                    if to_state == "undone":
-                        full = materialise(conn, forward)
-                        if full != forward:
-                            values["payload"] = dump_payload(full, inverse)
-                        apply_ops(conn, reversed(inverse))
-                    else:
-                        apply_ops(conn, forward)
-            except IntegrityError as exc:
-                raise Conflict(
-                    f"cannot {word} “{row.summary}”: other work now depends on it "
-                    "(a colleague coded with it or changed it); nothing was changed"
-                ) from exc
-            if any(op["t"] == "code_parents" for op in forward) and find_cycle(conn):
-                raise Conflict(
-                    f"cannot {word} “{row.summary}”: with a colleague's moves since, the code "
-                    "tree would go round in a circle; nothing was changed"
-                )
-            conn.execute(update(events).where(events.c.id == row.id).values(**values))
-            if self.on_server:
-                conn.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}, '{int(row.id)}'")
-        return self.event(row.id)
-
-    def event(self, event_id: int) -> Event:
-        return self.log(event_id=event_id)[0]
-
-    def log(self, *, event_id: int | None = None, limit: int | None = None) -> list[Event]:
-        """The event log, oldest first (with ``limit``, the newest ``limit`` events)."""
-        query = (
-            select(
-                events.c.id,
-                events.c.time,
-                coders.c.name,
-                events.c.action,
-                events.c.summary,
-                events.c.state,
-            )
-            .select_from(events.outerjoin(coders, coders.c.id == events.c.coder_id))
-            .order_by(events.c.id.desc())
-        )
-        if event_id is not None:
-            query = query.where(events.c.id == event_id)
-        if limit is not None:
-            query = query.limit(limit)
-        with self._read() as conn:
-            rows = conn.execute(query).all()
-        return [Event(*r) for r in reversed(rows)]
-
-    def changes(self, stop: Callable[[], bool], interval: float = 1.0) -> Iterator[int]:
-        """Yield (an event id, or 0) whenever the project may have changed, until ``stop()``.
-
-        On a server each change arrives at once through LISTEN/NOTIFY on a connection of its
-        own; in a file the change token is polled every ``interval`` seconds.
-        """
-        if not self.on_server:
-            token = self.change_token()
-            while not stop():
-                time.sleep(interval)
-                now = self.change_token()
-                if now != token:
-                    token = now
-                    yield now[0]
-            return
-        raw = self._engine.raw_connection()
-        conn = raw.driver_connection
-        raw.detach()  # LISTEN belongs to this connection alone, never back in the pool
-        try:
-            conn.autocommit = True  # type: ignore[union-attr]
-            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")  # type: ignore[union-attr]
-            while not stop():
-                for note in conn.notifies(timeout=interval):  # type: ignore[union-attr]
-                    yield int(note.payload or 0)
-        finally:
-            raw.close()
-
-    def change_token(self) -> tuple[int, float]:
-        """Changes whenever anyone changes the project (new event, undo or redo)."""
-        from sqlalchemy import func
-
-        with self._read() as conn:
-            row = conn.execute(select(func.max(events.c.id), func.max(events.c.changed))).one()
-        return (row[0] or 0, row[1] or 0.0)

@@ -68,6 +68,11 @@ def sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+#: pg_advisory_xact_lock key of codebook edits (any fixed number; "QDAC" in ASCII).
+CODEBOOK_LOCK = 0x51444143
+#: The channel on which a server announces each new event (LISTEN coder_changes).
+NOTIFY_CHANNEL = "coder_changes"
+
 #: How a project location names a PostgreSQL server instead of a file.
 SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 #: How long a server writer waits for a row another coder has locked before "busy".
