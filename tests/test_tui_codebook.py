@@ -407,3 +407,28 @@ def test_snapshot_narrow(path: Path, snap_compare) -> None:  # type: ignore[no-u
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=show)
+
+
+@pytest.mark.asyncio
+async def test_a_save_never_silently_overwrites_a_colleagues_edit_of_the_same_field(
+    path: Path,
+) -> None:
+    app = make_app(path, nlp=False)
+    colleague = Project.open(path, coder="R2")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await codebook(app, pilot, "a10")
+        area = screen.query_one("#cb-definition", TextArea)
+        area.focus()
+        area.select_all()
+        await type_text(pilot, "mine")
+        colleague.update_code("a10", definition="theirs")
+        app.data_changed()  # their change arrives (a refresh, or NOTIFY on a server)
+        await pilot.pause()
+        assert screen.query_one("#cb-definition", TextArea).text == "mine"  # the draft stays
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.project.code("a10").definition == "theirs"
+        await pilot.press("ctrl+s")  # told once: now "mine all the same"
+        await pilot.pause()
+        assert app.project.code("a10").definition == "mine"
+    colleague.close()

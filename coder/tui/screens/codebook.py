@@ -31,7 +31,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 from textual.widgets.tree import TreeNode
 
-from coder.errors import CoderError
+from coder.errors import CoderError, Conflict
 from coder.facade.codebook import LEVEL_RANK
 from coder.model import AXES, LEVEL_ZH, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
 from coder.tui.screens.dialogs import Chooser, CodePicker, TextPrompt
@@ -128,6 +128,9 @@ class CodebookScreen(Screen[None]):
         self.current: int | None = None
         """The code the form shows."""
         self.drafts: dict[int, dict[str, Any]] = {}
+        self.bases: dict[int, Code] = {}
+        """The code as it was when its draft began: a save expects it unchanged there, so a
+        colleague's edit of the same field meanwhile is not silently overwritten."""
         """Unsaved edits of codes the highlight has left, by code id (only the changed fields)."""
         self._leave_warned = False
         self._mounted = False
@@ -198,10 +201,13 @@ class CodebookScreen(Screen[None]):
             return
         target, self._next = (self._next if self._next is not None else self.current), None
         self._keep_draft()
+        for code_id in self.drafts:
+            self.bases.setdefault(code_id, self.codes[code_id])
         codes = self.project.codes()
         self.codes = {c.id: c for c in codes}
         self.counts = self.project.code_counts()
         self.drafts = {k: v for k, v in self.drafts.items() if k in self.codes}
+        self.bases = {k: v for k, v in self.bases.items() if k in self.drafts}
         colours = code_colours(codes)
         rows = [CodeRow(c, *self.counts.get(c.id, (0, 0)), colours[c.id]) for c in codes]
         tree = self.query_one(CodeTree)
@@ -369,13 +375,22 @@ class CodebookScreen(Screen[None]):
             return
         # The values the form started from: a colleague's edit of the same field meanwhile makes
         # the save refuse instead of overwriting it.
-        expect = {field: getattr(code, field) for field in changes}
-        ok, saved = self._run(self.project.update_code, code.id, expect=expect, **changes)
-        if not ok:
+        base = self.bases.get(code.id, code)
+        expect = {field: getattr(base, field) for field in changes}
+        try:
+            saved = self.project.update_code(code.id, expect=expect, **changes)
+        except Conflict as exc:
+            # Told once; a second ctrl+s means "mine all the same".
+            self.bases[code.id] = self.project.code(code.id)
+            self.notify(f"{exc}. ctrl+s again saves yours over it", severity="error")
+            return
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
             return
         # The form now shows what is stored: the reload must not take it for unsaved edits.
         self.codes[code.id] = saved
         self.drafts.pop(code.id, None)
+        self.bases.pop(code.id, None)
         self.notify(f"saved {changes.get('label', code.label)}: {', '.join(changes)}", timeout=2)
         self._changed(code.id)
 
