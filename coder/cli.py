@@ -621,7 +621,15 @@ def cmd_copy(args: argparse.Namespace) -> int:
     from coder.store import engine as store_engine
 
     project = _project(args)
-    report = project.copy_to(args.target)
+    progress = None
+    if sys.stderr.isatty() and not args.json:
+
+        def progress(table: str) -> None:
+            print(f"\rcopying {table:<20}", end="", file=sys.stderr, flush=True)
+
+    report = project.copy_to(args.target, progress)
+    if progress is not None:
+        print("\r" + " " * 30 + "\r", end="", file=sys.stderr, flush=True)
     if args.json:
         _print_json({"source": project.location, "target": report.target, "rows": report.rows})
     else:
@@ -643,7 +651,9 @@ def cmd_member(args: argparse.Namespace) -> int:
         project.remove_member(args.name)
         print(f"{args.name} is no longer a member")
     members = project.members()
-    if args.action == "list":
+    if args.action != "list":
+        _table(["member", "role"], [[n, r] for n, r in members])
+    else:
         if args.json:
             _print_json(
                 {
