@@ -242,3 +242,72 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path, demo_file: P
         for s in p.segments(code="a09"):
             by[s.coder] = by.get(s.coder, 0) + 1
         assert by["A"] == 150 and by["B"] == 150
+
+
+@pytest.mark.slow
+def test_sigkill_of_coders_on_a_server_loses_nothing(tmp_path: Path, demo_file: Path, pg_url):
+    """The same on a PostgreSQL project: 12 kills during imports and coding loops. The server
+    rolls back what a killed client left open; every reported commit stays."""
+    rng = random.Random(20261128)
+    url = pg_url()
+    Project.open(demo_file).copy_to(url)
+    env = {**os.environ, "CODER_USER": "crash"}
+    writer = tmp_path / "writer.py"
+    writer.write_text(
+        textwrap.dedent(
+            """
+            import sys
+            from coder.project import Project
+            p = Project.open(sys.argv[1], coder="crash")
+            sid = p.source_id("S1-01")
+            start = int(sys.argv[2])
+            for i in range(start, start + 10_000):
+                p.code_span(sid, i % 4000, i % 4000 + 3 + i // 4000, "a05")
+                print(i, flush=True)
+            """
+        )
+    )
+    committed_total = 0
+    next_start = 0
+    kills = 0
+    for round_no in range(12):
+        with Project.open(url) as p:
+            sources_before = len(p.sources())
+            imports_before = sum(e.action == "import" for e in p.log())
+        if round_no % 2 == 0:
+            (tmp_path / f"f{round_no}").mkdir()
+            folder = _corpus_folder(tmp_path / f"f{round_no}", 4)
+            for f in folder.iterdir():  # names of their own in every round
+                f.rename(f.with_name(f"r{round_no}-{f.name}"))
+            n_files = len(list(folder.iterdir()))
+            code = _kill_after(
+                [sys.executable, "-m", "coder.cli", "import", url, str(folder)],
+                rng.uniform(0.3, 1.5),
+                env,
+            )
+            kills += code == -9
+            with Project.open(url) as p:
+                added = len(p.sources()) - sources_before
+                assert added in (0, n_files)  # wholly there or wholly absent
+                imports = sum(e.action == "import" for e in p.log())
+                assert imports == imports_before + (1 if added else 0)
+        else:
+            proc = subprocess.Popen(
+                [sys.executable, str(writer), url, str(next_start)],
+                stdout=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            time.sleep(rng.uniform(1.5, 3.0))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            printed = proc.stdout.read().split() if proc.stdout else []
+            committed_total += len(printed)
+            next_start += 10_000
+            with Project.open(url) as p:
+                mine = [s for s in p.segments() if s.coder == "crash"]
+                # Every reported commit is there; at most the one in flight beyond them.
+                assert committed_total <= len(mine) <= committed_total + 1
+                committed_total = len(mine)
+    assert kills >= 8
