@@ -84,17 +84,21 @@ def _run_tui(path: str | Path, coder: str | None) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from coder.demo import open_or_build_demo
+    from coder.store.engine import describe, is_server
 
-    path = Path(args.path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path: str | Path = args.path
+    if not is_server(args.path):
+        path = Path(args.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     project, summary = open_or_build_demo(path)
     project.close()
     for line in summary.lines():
         print(line)
     if not args.no_tui and sys.stdout.isatty() and sys.stdin.isatty():
         return _run_tui(path, args.coder)
+    where = describe(path)
     print(
-        f"Try:  coder codebook {path} show   ·   coder codings {path} --code a25   (in .venv: . .venv/bin/activate)"
+        f"Try:  coder codebook {where} show   ·   coder codings {where} --code a25   (in .venv: . .venv/bin/activate)"
     )
     return 0
 

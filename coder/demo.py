@@ -13,6 +13,7 @@ from pathlib import Path
 from coder.errors import ProjectError
 from coder.exchange.codebook_yaml import load_codebook_file
 from coder.project import Project
+from coder.store.engine import describe
 from coder.text.readers import read_file
 
 GOLD_CODER = "R1"
@@ -32,7 +33,7 @@ def data_root() -> Path:
 
 @dataclass
 class DemoSummary:
-    path: Path
+    path: Path | str
     built: bool
     sources: int
     codes: int
@@ -44,13 +45,13 @@ class DemoSummary:
         head = "Built the demo project" if self.built else "Opened the existing demo project"
         per = ", ".join(f"{n} by {c}" for c, n in self.codings.items())
         return [
-            f"{head}: {self.path}",
+            f"{head}: {describe(self.path)}",
             f"  {self.sources} sources (synthetic interviews), {self.codes} codes, codings: {per}",
             f"  {self.relations} relations, {self.memos} memos",
         ]
 
 
-def build_demo(path: Path, *, root: Path | None = None) -> Project:
+def build_demo(path: Path | str, *, root: Path | None = None) -> Project:
     """Create the demo project at ``path`` (which must not exist)."""
     root = root or data_root()
     corpus = root / "corpus"
@@ -93,14 +94,28 @@ def build_demo(path: Path, *, root: Path | None = None) -> Project:
             )
     except BaseException:
         project.close()
-        path.unlink(missing_ok=True)
+        if isinstance(path, Path):
+            path.unlink(missing_ok=True)
         raise
     return project
 
 
-def open_or_build_demo(path: Path) -> tuple[Project, DemoSummary]:
-    built = not path.exists()
-    project = build_demo(path) if built else Project.open(path)
+def open_or_build_demo(path: Path | str) -> tuple[Project, DemoSummary]:
+    """The demo project at ``path`` (a file, or a ``postgresql://`` URL for a team to try the
+    server with), built the first time."""
+    from coder.store.engine import is_server
+
+    if is_server(path):
+        try:
+            project, built = Project.open(str(path)), False
+        except ProjectError as exc:
+            if "no coder project" not in str(exc) and "no such database" not in str(exc):
+                raise
+            project, built = build_demo(str(path)), True
+    else:
+        path = Path(path)
+        built = not path.exists()
+        project = build_demo(path) if built else Project.open(path)
     per_coder: dict[str, int] = {}
     for seg in project.segments():
         per_coder[seg.coder] = per_coder.get(seg.coder, 0) + 1

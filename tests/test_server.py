@@ -617,3 +617,12 @@ def test_locations_never_show_a_password() -> None:
     assert describe("postgresql://u@db/p?host=%2Fvar%2Frun") == "postgresql://u@db/p?host=/var/run"
     with pytest.raises(ProjectError, match="holds an '@'"):
         server_url("postgresql://u:hun@ter22@db.example.org/p")
+
+
+def test_the_demo_builds_on_a_server_and_opens_the_second_time(cli, pg_url) -> None:
+    url = pg_url()
+    code, out, err = cli("demo", "--path", url, "--no-tui")
+    assert code == 0, err
+    assert out.startswith("Built the demo project") and "219 by R1, 43 by R2" in out
+    code, out, _ = cli("demo", "--path", url, "--no-tui")
+    assert code == 0 and out.startswith("Opened the existing demo project")
