@@ -116,11 +116,13 @@ def run(ctx) -> list[Result]:  # type: ignore[no-untyped-def]
     p = Project.open(url_text)
     stored = sum(1 for s in p.segments() if s.coder.startswith("coder"))
     p.close()
+    remote = _remote_coding(make_url(server.get_uri()), url.database)
     copy_results = _copy_round_trip(ctx, make_url(server.get_uri()))
     stress = sorted(result.latencies)
     solo = sorted(alone.latencies)
     return [
         Result("team: one coder alone, one coding (median)", solo[len(solo) // 2], "s", 0.030),
+        Result("team: one coding on a server 20 ms away (round trip), median", remote, "s", 0.200),
         Result(
             "team: 8 coders × 1,000 codings at once, codings/s", result.per_second, "/s", 100, True
         ),
@@ -171,3 +173,25 @@ def _copy_round_trip(ctx, server) -> list[Result]:  # type: ignore[no-untyped-de
         Result("team: the same, server → file", home, "s", 60),
         Result("team: the round trip is identical, every table (1 = yes)", same, "", 1, True),
     ]
+
+
+def _remote_coding(server, database: str) -> float:  # type: ignore[no-untyped-def]
+    """A coding as the workbench makes it (ids, one change) on a server 10 ms away each way:
+    the figure is round trips × 20 ms, which is what a team across a city would feel."""
+    import statistics
+
+    from bench.latency import LatencyProxy
+    from coder.project import Project
+
+    socket = f"{server.query['host']}/.s.PGSQL.{server.port or 5432}"
+    with LatencyProxy(socket, 0.010) as port:
+        url = server.set(host="127.0.0.1", port=port, database=database, query={})
+        p = Project.open(url.render_as_string(hide_password=False), coder="remote")
+        sid, cid = p.source_id("S1"), p.code_id("a01")
+        took = []
+        for i in range(30):
+            t = time.perf_counter()
+            p.code_span(sid, i, i + 3, cid)
+            took.append(time.perf_counter() - t)
+        p.close()
+    return statistics.median(took)

@@ -382,6 +382,10 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps, MemberOps, Hi
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         with self._engine.connect() as conn:
+            if self.on_server:
+                # Each statement reads its own snapshot under READ COMMITTED anyway: without a
+                # transaction a query is one round trip, not three (BEGIN, query, ROLLBACK).
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     @contextmanager
@@ -402,9 +406,8 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps, MemberOps, Hi
             change = Change(conn, summary, coder_id)
             yield change
             if change.forward:
-                change.event_id = change.record(action, change.summary, coder_id)
-                if self.on_server:
-                    conn.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}, '{change.event_id}'")
+                channel = NOTIFY_CHANNEL if self.on_server else ""
+                change.event_id = change.record(action, change.summary, coder_id, channel)
 
     @contextmanager
     def _writing(self, action: str) -> Iterator[Connection]:

@@ -799,6 +799,11 @@ class CodebookOps:
 
 
 def _resolve_code(conn: Connection, ref: int | str) -> int:
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        # An id, as the workbench passes: one query (labels are never bare numbers there).
+        row = conn.execute(select(codes.c.id).where(codes.c.id == ref)).first()
+        if row:
+            return int(row[0])
     ref_s = str(ref).strip()
     row = conn.execute(select(codes.c.id).where(codes.c.label == ref_s)).first()
     if row:

@@ -190,7 +190,11 @@ class SourceOps:
     def source_id(self, ref: int | str) -> int:
         """Resolve a source reference (id, or name) to its id; NotFound names what was asked."""
         with self._read() as conn:  # type: ignore[attr-defined]
-            row = conn.execute(select(sources.c.id).where(sources.c.name == str(ref))).first()
+            row = None
+            if isinstance(ref, int) and not isinstance(ref, bool):  # the workbench's ids
+                row = conn.execute(select(sources.c.id).where(sources.c.id == ref)).first()
+            if row is None:
+                row = conn.execute(select(sources.c.id).where(sources.c.name == str(ref))).first()
             if row is None and str(ref).isdigit():
                 row = conn.execute(select(sources.c.id).where(sources.c.id == int(ref))).first()
         if row is None:

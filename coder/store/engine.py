@@ -136,8 +136,18 @@ def server_engine(url: URL) -> Engine:
     """An engine for a project database on a PostgreSQL server."""
     engine = create_engine(
         url,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": 10, "application_name": "coder"},
+        # No pre-ping (a round trip before every use, which a distant server makes slow):
+        # TCP keepalives keep idle connections open through firewalls and notice dead ones, and
+        # a connection that died anyway fails one statement with a one-line message, then the
+        # pool replaces it.
+        connect_args={
+            "connect_timeout": 10,
+            "application_name": "coder",
+            "keepalives": 1,
+            "keepalives_idle": 60,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
     )
 
     @event.listens_for(engine, "connect")

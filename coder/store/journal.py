@@ -91,6 +91,27 @@ class Change:
         if not values:
             return []
         pk = _pk(table)
+        if pk == ["id"] and "id" not in cols and self.conn.dialect.name == "postgresql":
+            # The table's sequence gives the ids as the rows go in: one round trip per batch.
+            ids = []
+            for i in range(0, len(values), _CHUNK):
+                ids += (
+                    self.conn.execute(
+                        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                        [dict(zip(cols, v, strict=True)) for v in values[i : i + _CHUNK]],
+                    )
+                    .scalars()
+                    .all()
+                )
+            first, last = min(ids), max(ids)
+            key: dict[str, Any]
+            if last - first + 1 == len(ids):
+                key = {"cols": ["id"], "range": [first, last]}
+            else:  # a colleague took ids in between
+                key = {"cols": ["id"], "keys": [[i] for i in ids]}
+            self.forward.append({"op": "insert", "t": table.name, **key})
+            self.inverse.append({"op": "delete", "t": table.name, **key})
+            return list(ids)
         if pk == ["id"] and "id" not in cols:
             ids = new_ids(self.conn, table, len(values), self._handed)
             bulk_insert(
@@ -173,10 +194,27 @@ class Change:
             )
         return self.event_id
 
-    def record(self, action: str, summary: str, coder_id: int | None) -> int:
-        """Write the event for this change; earlier undone events can no longer be redone."""
+    def record(self, action: str, summary: str, coder_id: int | None, notify: str = "") -> int:
+        """Write the event for this change; this coder's earlier undone events can no longer be
+        redone (colleagues' stay redoable). ``notify``: a LISTEN channel told of the event (on a
+        server, where all of it is one statement: one round trip to a distant server)."""
         now = time.time()
-        # This coder's undone changes can no longer be redone; colleagues' stay redoable.
+        payload = dump_payload(self.forward, self.inverse)
+        if self.conn.dialect.name == "postgresql" and self.event_id is None:
+            self.event_id = int(
+                self.conn.execute(
+                    _RECORD,
+                    {
+                        "time": now,
+                        "coder_id": coder_id,
+                        "action": action,
+                        "summary": summary,
+                        "payload": payload,
+                        "channel": notify,
+                    },
+                ).scalar_one()
+            )
+            return self.event_id
         self.conn.execute(
             update(events)
             .where(events.c.state == "undone", events.c.coder_id == coder_id)
@@ -184,7 +222,6 @@ class Change:
         )
         if self.conn.dialect.name != "postgresql":
             save_ids(self.conn, self._handed)
-        payload = dump_payload(self.forward, self.inverse)
         event_id = self.reserve_event()
         self.conn.execute(
             update(events)
@@ -198,7 +235,25 @@ class Change:
                 state="done",
             )
         )
+        if notify:
+            self.conn.execute(
+                text("SELECT pg_notify(:channel, :id)"), {"channel": notify, "id": str(event_id)}
+            )
         return event_id
+
+
+#: A server's record of a change in one statement: discard this coder's undone events, write the
+#: event, and tell listeners (data-modifying CTEs run once, whatever the SELECT reads).
+_RECORD = text(
+    "WITH discarded AS ("
+    " UPDATE events SET state = 'discarded', changed = :time"
+    " WHERE state = 'undone' AND coder_id = :coder_id RETURNING id"
+    "), made AS ("
+    " INSERT INTO events (time, coder_id, action, summary, payload, state)"
+    " VALUES (:time, :coder_id, :action, :summary, :payload, 'done') RETURNING id"
+    ") SELECT id, CASE WHEN :channel = '' THEN NULL"
+    " ELSE pg_notify(:channel, id::text) END FROM made"
+)
 
 
 def new_ids(
