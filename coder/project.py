@@ -381,12 +381,24 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps, MemberOps, Hi
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        try:
+            with self._engine.connect() as conn:
+                if self.on_server:
+                    # Each statement reads its own snapshot under READ COMMITTED anyway: without
+                    # a transaction a query is one round trip, not three (BEGIN, query, ROLLBACK).
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield conn
+        except OperationalError as exc:
             if self.on_server:
-                # Each statement reads its own snapshot under READ COMMITTED anyway: without a
-                # transaction a query is one round trip, not three (BEGIN, query, ROLLBACK).
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
+                raise self._lost(exc) from exc
+            raise
+
+    def _lost(self, exc: OperationalError) -> ProjectError:
+        """The one-line message for a server that cannot be reached or went away."""
+        return ProjectError(
+            f"{self.location}: the server did not answer ({store_engine.server_reason(exc)}); "
+            "nothing was changed, try again"
+        )
 
     @contextmanager
     def _change(self, action: str, summary: str) -> Iterator[Change]:
@@ -448,6 +460,8 @@ class Project(SourceOps, CodebookOps, CodingOps, MemoOps, TextOps, MemberOps, Hi
                     f"{action}: a colleague changed the same rows at the same moment; "
                     "nothing was changed, try again"
                 ) from exc
+            if self.on_server:  # the connection went: the server rolled the change back
+                raise self._lost(exc) from exc
             raise
 
     def _ensure_coder(self, conn: Connection, name: str | None = None) -> int:

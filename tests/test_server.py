@@ -626,3 +626,64 @@ def test_the_demo_builds_on_a_server_and_opens_the_second_time(cli, pg_url) -> N
     assert out.startswith("Built the demo project") and "219 by R1, 43 by R2" in out
     code, out, _ = cli("demo", "--path", url, "--no-tui")
     assert code == 0 and out.startswith("Opened the existing demo project")
+
+
+def test_a_connection_the_server_dropped_is_replaced_before_it_is_used(
+    pg_url, pg_server, monkeypatch
+) -> None:
+    from coder.store import engine as store_engine
+
+    monkeypatch.setattr(store_engine, "IDLE_PING_S", 0.0)  # every pooled connection is "idle"
+    url = pg_url()
+    p = small(url)
+    p.code_span("S1", 4, 8, "a01")  # the pool now holds a connection
+    admin = create_engine(make_url(pg_server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # the server restarts, a firewall forgets, ...
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %(d)s AND pid <> pg_backend_pid()",
+            {"d": make_url(url).database},
+        )
+    admin.dispose()
+    p.code_span("S1", 13, 20, "a02")  # no error: the dead connection was noticed and replaced
+    assert len(p.segments()) == 2
+    p.close()
+
+
+def test_the_change_listener_listens_again_after_losing_its_connection(pg_url, pg_server) -> None:
+    url = pg_url()
+    small(url).close()
+    p = Project.open(url, coder="R1")
+    heard: list[int] = []
+    stop = threading.Event()
+
+    def listen() -> None:
+        for event_id in p.changes(stop.is_set, interval=0.2):
+            heard.append(event_id)
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    try:
+        import time
+
+        time.sleep(0.5)
+        admin = create_engine(make_url(pg_server), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %(d)s AND pid <> pg_backend_pid()",
+                {"d": make_url(url).database},
+            )
+        admin.dispose()
+        colleague = Project.open(url, coder="R2")
+        for _ in range(50):
+            time.sleep(0.1)
+            if heard:
+                break
+            colleague.add_memo(f"写给同事 {len(heard)}")  # until the listener is back
+        assert heard  # back and listening: the change (or the reconnection) was heard
+        colleague.close()
+    finally:
+        stop.set()
+        listener.join(5)
+    p.close()

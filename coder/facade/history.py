@@ -166,17 +166,30 @@ class HistoryOps:
                     token = now
                     yield now[0]
             return
-        raw = self._engine.raw_connection()
-        conn = raw.driver_connection
-        raw.detach()  # LISTEN belongs to this connection alone, never back in the pool
-        try:
-            conn.autocommit = True  # type: ignore[union-attr]
-            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")  # type: ignore[union-attr]
-            while not stop():
-                for note in conn.notifies(timeout=interval):  # type: ignore[union-attr]
-                    yield int(note.payload or 0)
-        finally:
-            raw.close()
+        lost = False
+        while not stop():
+            try:
+                raw = self._engine.raw_connection()
+            except Exception:  # the server is out of reach: try again in a while
+                lost = True
+                time.sleep(interval * 5)
+                continue
+            conn = raw.driver_connection
+            raw.detach()  # LISTEN belongs to this connection alone, never back in the pool
+            try:
+                conn.autocommit = True  # type: ignore[union-attr]
+                conn.execute(f"LISTEN {NOTIFY_CHANNEL}")  # type: ignore[union-attr]
+                if lost:  # changes made while the connection was down were not announced
+                    lost = False
+                    yield 0
+                while not stop():
+                    for note in conn.notifies(timeout=interval):  # type: ignore[union-attr]
+                        yield int(note.payload or 0)
+            except Exception:  # the connection went: listen again on a new one
+                lost = True
+                time.sleep(interval)
+            finally:
+                raw.close()
 
     def change_token(self) -> tuple[int, float]:
         """Changes whenever anyone changes the project (new event, undo or redo)."""

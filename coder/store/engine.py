@@ -13,12 +13,13 @@ is covered by the suites that run on both (``tests/test_facade.py``, ``tests/tes
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from coder.errors import ProjectError
 
@@ -75,6 +76,8 @@ NOTIFY_CHANNEL = "coder_changes"
 
 #: How a project location names a PostgreSQL server instead of a file.
 SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+#: A pooled server connection idle longer than this is pinged before it is used again.
+IDLE_PING_S = 20.0
 #: How long a server writer waits for a row another coder has locked before "busy".
 LOCK_TIMEOUT_MS = 5000
 
@@ -136,10 +139,9 @@ def server_engine(url: URL) -> Engine:
     """An engine for a project database on a PostgreSQL server."""
     engine = create_engine(
         url,
-        # No pre-ping (a round trip before every use, which a distant server makes slow):
-        # TCP keepalives keep idle connections open through firewalls and notice dead ones, and
-        # a connection that died anyway fails one statement with a one-line message, then the
-        # pool replaces it.
+        # No pre-ping before every use (a round trip each time, which a distant server makes
+        # slow): only a connection idle for a while is pinged (see _checkout below), and TCP
+        # keepalives keep idle connections open through firewalls.
         connect_args={
             "connect_timeout": 10,
             "application_name": "coder",
@@ -149,6 +151,24 @@ def server_engine(url: URL) -> Engine:
             "keepalives_count": 3,
         },
     )
+
+    @event.listens_for(engine.pool, "checkin")
+    def _checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checkout(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        # A connection that sat idle (the workbench between two codings, a server restarted
+        # meanwhile) is tried first; a dead one is replaced before anyone's change uses it.
+        idle = time.monotonic() - record.info.get("idle_since", time.monotonic())
+        if idle < IDLE_PING_S:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError("the server connection went away") from exc
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record: object) -> None:  # type: ignore[no-untyped-def]

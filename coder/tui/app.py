@@ -57,9 +57,14 @@ class CoderApp(App[None]):
             self.call_from_thread(self._colleague_changed)
 
     def _colleague_changed(self) -> None:
-        if self.project.change_token() == self._token:
-            return  # our own change, shown already
-        newest = self.project.log(limit=1)
+        from coder.errors import CoderError
+
+        try:
+            if self.project.change_token() == self._token:
+                return  # our own change, shown already
+            newest = self.project.log(limit=1)
+        except CoderError:
+            return  # the next refresh tells
         self.data_changed()
         if newest and newest[0].coder != self.project.coder:
             self.notify(f"{newest[0].coder}: {newest[0].summary}", timeout=3)
@@ -85,11 +90,16 @@ class CoderApp(App[None]):
 
     def data_changed(self) -> None:
         """The project changed: every screen reloads what it shows."""
-        self._token = self.project.change_token()
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None:
-                reload()
+        from coder.errors import CoderError
+
+        try:
+            self._token = self.project.change_token()
+            for screen in self.screen_stack:
+                reload = getattr(screen, "reload", None)
+                if reload is not None:
+                    reload()
+        except CoderError as exc:  # a server out of reach: say so, keep the screen as it was
+            self.notify(str(exc), severity="error")
 
     def action_refresh_project(self) -> None:
         self.data_changed()
@@ -97,8 +107,13 @@ class CoderApp(App[None]):
 
     def on_app_focus(self) -> None:
         # Changes made meanwhile from the shell (coder code …) show up when the app regains focus.
-        if self.project.change_token() != self._token:
-            self.data_changed()
+        from coder.errors import CoderError
+
+        try:
+            if self.project.change_token() != self._token:
+                self.data_changed()
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
 
     def show_passage(self, source_id: int, start: int, end: int) -> None:
         """Go back to the main screen and show a passage there, selected (the jump to context
