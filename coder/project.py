@@ -204,25 +204,10 @@ class Project(
             raise ProjectError(f"{path}: already exists; nothing was changed")
         if not path.parent.exists():
             raise ProjectError(f"{path.parent}: no such folder; nothing was created")
-        # Build the project beside its final name and move it in place when it is complete, so an
-        # interrupted create leaves no half-made project behind.
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.creating")
-        engine = store_engine.sqlite_engine(tmp)
-        try:
-            store_engine.set_application_id(engine)
+        with store_engine.new_project_file(path, "creating") as engine:
             store_engine.migrate(engine)
             with engine.begin() as conn:
                 _initial_rows(conn, title or path.stem, lang, scheme)
-            store_engine.checkpoint(engine)
-            engine.dispose()
-            os.replace(tmp, path)
-        except BaseException:
-            engine.dispose()
-            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                leftover.unlink(missing_ok=True)
-            raise
-        for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
         return cls.open(path, coder=coder)
 
     @classmethod
@@ -232,16 +217,7 @@ class Project(
         """The whole create is one transaction (PostgreSQL's DDL is transactional)."""
         url = store_engine.server_url(location)
         where = store_engine.describe(location)
-        created = store_engine.create_server_database(url)
-        engine = store_engine.server_engine(url)
-        try:
-            try:
-                tables = store_engine.table_names(engine)
-            except OperationalError as exc:
-                raise ProjectError(
-                    f"{where}: cannot connect ({store_engine.server_reason(exc)}); "
-                    "nothing was created"
-                ) from exc
+        with store_engine.new_server_database(location, "nothing was created") as (engine, tables):
             if "alembic_version" in tables:
                 raise ProjectError(f"{where}: already holds a coder project; nothing was changed")
             if tables:
@@ -263,11 +239,6 @@ class Project(
                     f"({store_engine.server_reason(exc)}); the database's owner or the "
                     "administrator must let this login create tables; nothing was created"
                 ) from exc
-        except BaseException:
-            engine.dispose()
-            if created:
-                store_engine.drop_server_database(url)
-            raise
         return cls(engine, None, coder or _server_coder(engine), location=where)
 
     @classmethod

@@ -8,7 +8,6 @@ renamed when complete (a file): an interrupted copy leaves no half-made project.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
-from sqlalchemy.exc import OperationalError
 
 from coder.errors import ProjectError
 from coder.store import engine as store_engine
@@ -146,41 +144,19 @@ def _to_file(src: Engine, path: Path, progress: Callable[[str], None] | None) ->
         raise ProjectError(f"{path}: already exists; nothing was copied")
     if not path.parent.exists():
         raise ProjectError(f"{path.parent}: no such folder; nothing was copied")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.copying")
-    engine = store_engine.sqlite_engine(tmp)
     report = CopyReport(str(path))
-    try:
-        store_engine.set_application_id(engine)
+    with store_engine.new_project_file(path, "copying") as engine:
         with _snapshot(src) as s, engine.connect().execution_options(coder_write=True) as d:
             with d.begin():
                 store_engine.migrate_on(d)
                 report.rows = copy_tables(s, d, progress)
-        store_engine.checkpoint(engine)
-        engine.dispose()
-        os.replace(tmp, path)
-    except BaseException:
-        engine.dispose()
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-        raise
-    for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
     return report
 
 
 def _to_server(src: Engine, location: str, progress: Callable[[str], None] | None) -> CopyReport:
-    url = store_engine.server_url(location)
     where = store_engine.describe(location)
-    created = store_engine.create_server_database(url)
-    engine = store_engine.server_engine(url)
     report = CopyReport(where)
-    try:
-        try:
-            tables = store_engine.table_names(engine)
-        except OperationalError as exc:
-            raise ProjectError(
-                f"{where}: cannot connect ({store_engine.server_reason(exc)}); nothing was copied"
-            ) from exc
+    with store_engine.new_server_database(location, "nothing was copied") as (engine, tables):
         if tables:
             raise ProjectError(
                 f"{where}: the database is not empty ({len(tables)} tables); copy into a new or "
@@ -190,10 +166,5 @@ def _to_server(src: Engine, location: str, progress: Callable[[str], None] | Non
             store_engine.migrate_on(d)
             report.rows = copy_tables(s, d, progress)
             report.owner_added = _keep_a_way_in(d)
-    except BaseException:
-        engine.dispose()
-        if created:
-            store_engine.drop_server_database(url)
-        raise
     engine.dispose()
     return report

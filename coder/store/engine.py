@@ -12,14 +12,17 @@ is covered by the suites that run on both (``tests/test_facade.py``, ``tests/tes
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 
 from coder.errors import ProjectError
 
@@ -240,6 +243,53 @@ def server_reason(exc: Exception) -> str:
     # psycopg puts the useful part last ("FATAL:  database ... does not exist").
     reason = lines[-1] if lines else type(orig).__name__
     return reason.replace("FATAL:  ", "").replace("ERROR:  ", "")
+
+
+@contextmanager
+def new_project_file(path: Path, doing: str) -> Iterator[Engine]:
+    """An engine on a new project file built beside ``path`` (``.NAME.PID.doing``) and moved
+    into place when the block completes, so an interrupted create or copy leaves no half-made
+    project behind; on any error the temporary file goes."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{doing}")
+    sidecars = (Path(f"{tmp}-wal"), Path(f"{tmp}-shm"))
+    engine = sqlite_engine(tmp)
+    try:
+        set_application_id(engine)
+        yield engine
+        checkpoint(engine)
+        engine.dispose()
+        os.replace(tmp, path)
+    except BaseException:
+        engine.dispose()
+        for leftover in (tmp, *sidecars):
+            leftover.unlink(missing_ok=True)
+        raise
+    for leftover in sidecars:
+        leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def new_server_database(location: str, nothing: str) -> Iterator[tuple[Engine, list[str]]]:
+    """An engine on the database ``location`` names, made here if it does not exist, with the
+    tables it holds already. If the block fails, a database made here is dropped again (and the
+    engine closed); on success the caller owns the engine. ``nothing``: the end of messages,
+    e.g. "nothing was created"."""
+    url = server_url(location)
+    created = create_server_database(url)
+    engine = server_engine(url)
+    try:
+        try:
+            tables = table_names(engine)
+        except OperationalError as exc:
+            raise ProjectError(
+                f"{describe(location)}: cannot connect ({server_reason(exc)}); {nothing}"
+            ) from exc
+        yield engine, tables
+    except BaseException:
+        engine.dispose()
+        if created:
+            drop_server_database(url)
+        raise
 
 
 def check_project_file(path: Path) -> None:
