@@ -81,6 +81,14 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
+    """The path of a private copy of the demo project (for the TUI tests, which open it)."""
+    path = tmp_path / "demo.coder"
+    shutil.copy(demo_file, path)
+    return path
+
+
+@pytest.fixture
 def demo(demo_file: Path, tmp_path: Path):
     """A private copy of the demo project."""
     path = tmp_path / "demo.coder"

@@ -3,11 +3,8 @@ undoable event each, the report, the review screen and the ``review`` command.""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import shutil
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -25,12 +22,13 @@ from coder.analysis.review import (
 )
 from coder.errors import InvalidInput
 from coder.project import Project
-from coder.tui.app import CoderApp, make_app
+from coder.tui.app import CoderApp
 from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.main import MainScreen
 from coder.tui.screens.review import ReviewScreen
 from coder.tui.widgets.transcript import TranscriptView
 from tests.conftest import snapshot
+from tests.tui import run, settle
 
 FIXTURES = Path(__file__).resolve().parent.parent / "corpus" / "fixtures"
 #: The sources both demo coders coded (expected.json's agreement scope).
@@ -202,34 +200,6 @@ def test_refusals_change_nothing(demo):
 
 
 # -- the screen -----------------------------------------------------------------------------------
-
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.coder"
-    shutil.copy(demo_file, path)
-    return path
-
-
-def run(path: Path, scenario: Callable[[CoderApp, Pilot], Awaitable[None]]) -> None:
-    async def main() -> None:
-        app = make_app(path, nlp=False)
-        try:
-            async with app.run_test(size=SIZE) as pilot:
-                await pilot.pause()
-                await scenario(app, pilot)
-        finally:
-            app.project.close()
-
-    asyncio.run(main())
-
-
-async def settle(app: CoderApp, pilot: Pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_review(app: CoderApp, pilot: Pilot, coders=PAIR) -> ReviewScreen:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ the stored project, so each fails if the change did not reach the file."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,12 @@ from coder.tui.app import CoderApp, make_app
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.widgets.code_tree import CodeTree
 from tests.conftest import snapshot
-
-SIZE = (120, 40)
+from tests.tui import SIZE
 
 
 @pytest.fixture
-def path(demo_file: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.coder"
-    shutil.copy(demo_file, copy)
-    return copy
+def path(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def stored(path: Path) -> Project:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -18,37 +16,7 @@ from coder.tui.screens.dialogs import CodePicker
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.transcript import TranscriptView
-
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.coder"
-    shutil.copy(demo_file, path)
-    return path
-
-
-def run(path: Path, scenario: Callable[[CoderApp, Pilot], Awaitable[None]]) -> None:
-    """Run ``scenario`` against the app on ``path`` at 120×40, without jieba or spaCy."""
-
-    async def main() -> None:
-        app = make_app(path, nlp=False)
-        try:
-            async with app.run_test(size=SIZE) as pilot:
-                await pilot.pause()
-                await scenario(app, pilot)
-        finally:
-            app.project.close()
-
-    asyncio.run(main())
-
-
-async def settle(app: CoderApp, pilot: Pilot) -> None:
-    """Wait until the loading worker has finished and its result is on screen."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui import run, settle
 
 
 async def open_compare(app: CoderApp, pilot: Pilot, label: str) -> CompareScreen:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from coder.tui.app import CoderApp, make_app
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.transcript import TranscriptView
-
-
-@pytest.fixture
-def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.coder"
-    shutil.copy(demo_file, path)
-    return path
 
 
 async def ready(app: CoderApp, pilot) -> TranscriptView:  # type: ignore[no-untyped-def]

@@ -13,6 +13,28 @@ from coder.store.schema import coders, codes, codings, relation_evidence, source
 
 from .codebook import _resolve_code, code_counts
 
+CodingKey = tuple[int, int, int, int, int]
+"""What makes a coding itself: (source, code, coder, start, end), unique in a project."""
+
+
+def coding_keys(conn: Connection, source_ids: Iterable[int]) -> set[CodingKey]:
+    """The keys of the codings already in ``source_ids`` (bulk loads skip their duplicates)."""
+    found: set[CodingKey] = set()
+    for sid in source_ids:  # per source: the (source_id, start) index serves each query
+        found.update(
+            tuple(k)  # type: ignore[misc]
+            for k in conn.execute(
+                select(
+                    codings.c.source_id,
+                    codings.c.code_id,
+                    codings.c.coder_id,
+                    codings.c.start,
+                    codings.c.end,
+                ).where(codings.c.source_id == sid)
+            )
+        )
+    return found
+
 
 def _check_span(conn: Connection, source_id: int, start: int, end: int) -> str:
     """Refuse offsets outside the source; returns the source's name."""
@@ -198,18 +220,7 @@ class CodingOps:
             chars = dict(conn.execute(select(sources.c.id, sources.c.chars)).all())
             code_ids = {r[0] for r in conn.execute(select(codes.c.id))}
             coder_ids = {name: self._ensure_coder(conn, name) for name in {r[4] for r in rows}}  # type: ignore[attr-defined]
-            seen: set[tuple[int, int, int, int, int]] = set()
-            for sid in {r[0] for r in rows}:
-                for key in conn.execute(
-                    select(
-                        codings.c.source_id,
-                        codings.c.code_id,
-                        codings.c.coder_id,
-                        codings.c.start,
-                        codings.c.end,
-                    ).where(codings.c.source_id == sid)
-                ):
-                    seen.add(tuple(key))  # type: ignore[arg-type]
+            seen = coding_keys(conn, {r[0] for r in rows})
             batch = []
             for sid, cid, start, end, coder in rows:
                 if sid not in chars:

@@ -43,7 +43,7 @@ class HistoryOps:
     BULK_UNDO = 100
 
     def _my_events(self, conn: Connection, state: str):  # type: ignore[no-untyped-def]
-        coder_id = self._ensure_coder(conn) if state else None
+        coder_id = self._ensure_coder(conn)  # type: ignore[attr-defined]
         order = events.c.id.desc() if state == "done" else events.c.id.asc()
         return (
             select(events.c.id, events.c.payload, events.c.summary)

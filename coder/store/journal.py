@@ -91,40 +91,22 @@ class Change:
         if not values:
             return []
         pk = _pk(table)
-        if pk == ["id"] and "id" not in cols and self.conn.dialect.name == "postgresql":
-            # The table's sequence gives the ids as the rows go in: one round trip per batch.
-            ids = []
-            for i in range(0, len(values), _CHUNK):
-                ids += (
-                    self.conn.execute(
-                        insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                        [dict(zip(cols, v, strict=True)) for v in values[i : i + _CHUNK]],
-                    )
-                    .scalars()
-                    .all()
+        key: dict[str, Any]
+        if pk == ["id"] and "id" not in cols:
+            if self.conn.dialect.name == "postgresql":
+                ids = self._insert_returning_ids(table, cols, values)
+            else:
+                ids = new_ids(self.conn, table, len(values), self._handed)
+                bulk_insert(
+                    self.conn,
+                    table,
+                    ["id", *cols],
+                    [(i, *v) for i, v in zip(ids, values, strict=True)],
                 )
             first, last = min(ids), max(ids)
-            key: dict[str, Any]
             if last - first + 1 == len(ids):
                 key = {"cols": ["id"], "range": [first, last]}
-            else:  # a colleague took ids in between
-                key = {"cols": ["id"], "keys": [[i] for i in ids]}
-            self.forward.append({"op": "insert", "t": table.name, **key})
-            self.inverse.append({"op": "delete", "t": table.name, **key})
-            return list(ids)
-        if pk == ["id"] and "id" not in cols:
-            ids = new_ids(self.conn, table, len(values), self._handed)
-            bulk_insert(
-                self.conn,
-                table,
-                ["id", *cols],
-                [(i, *v) for i, v in zip(ids, values, strict=True)],
-            )
-            first, last = ids[0], ids[-1]
-            key: dict[str, Any]
-            if last - first + 1 == len(ids):
-                key = {"cols": ["id"], "range": [first, last]}
-            else:  # a server handed out ids between a colleague's
+            else:  # a server handed out ids to a colleague in between
                 key = {"cols": ["id"], "keys": [[i] for i in ids]}
         else:
             bulk_insert(self.conn, table, cols, values)
@@ -136,6 +118,19 @@ class Change:
         # does not store its text twice.
         self.forward.append({"op": "insert", "t": table.name, **key})
         self.inverse.append({"op": "delete", "t": table.name, **key})
+        return ids
+
+    def _insert_returning_ids(
+        self, table: Table, cols: list[str], values: Sequence[Sequence[Any]]
+    ) -> list[int]:
+        """On a server the table's sequence gives the ids as the rows go in: one round trip per
+        batch, and coders writing at once never wait for each other's ids."""
+        ids: list[int] = []
+        for i in range(0, len(values), _CHUNK):
+            ids += self.conn.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [dict(zip(cols, v, strict=True)) for v in values[i : i + _CHUNK]],
+            ).scalars()
         return ids
 
     def update(self, table: Table, key: Mapping[str, Any], values: Mapping[str, Any]) -> None:
@@ -256,28 +251,16 @@ _RECORD = text(
 )
 
 
-def new_ids(
-    conn: Connection, table: Table, count: int, handed: dict[str, int] | None = None
-) -> list[int]:
-    """``count`` fresh ids for ``table``, ascending. Ids are never handed out twice: an undone
-    change keeps its ids for its redo.
+def new_ids(conn: Connection, table: Table, count: int, handed: dict[str, int]) -> list[int]:
+    """``count`` fresh ids for ``table`` in a project file, ascending; never handed out twice
+    (an undone change keeps its ids for its redo). A server hands out ids from each table's
+    sequence instead (see :meth:`Change.insert_values`).
 
-    PostgreSQL: the table's own sequence, which several coders writing at once share without
-    waiting for each other; ids that a colleague took in between make the range a list.
-
-    SQLite: from the table's entry in ``id_sequences`` (never below max(id)+1), safe because every
-    change holds the file's write lock (BEGIN IMMEDIATE), so a bulk insert's ids are one range.
-    ``handed`` carries a change's next ids from call to call (an import inserts table by table
-    for each of its sources); :func:`save_ids` writes them back before the change commits.
+    From the table's entry in ``id_sequences`` (never below max(id)+1), safe because every change
+    holds the file's write lock (BEGIN IMMEDIATE), so a bulk insert's ids are one range.
+    ``handed`` carries a change's next ids from call to call (an import inserts table by table for
+    each of its sources); :func:`save_ids` writes them back before the change commits.
     """
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table.name, "n": count},
-        )
-        return sorted(int(r[0]) for r in rows)
-    own = handed is None
-    handed = {} if handed is None else handed
     first = handed.get(table.name)
     if first is None:
         top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
@@ -286,8 +269,6 @@ def new_ids(
         ).scalar()
         first = max(top + 1, kept or 1)
     handed[table.name] = first + count
-    if own:
-        save_ids(conn, handed)
     return list(range(first, first + count))
 
 

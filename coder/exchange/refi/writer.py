@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from coder.facade.codings import coding_keys
 from coder.store.journal import Change
 from coder.store.schema import (
     case_attributes,
@@ -272,20 +273,7 @@ class ProjectWriter(NotesAndLinks):
 
     def _codings(self) -> None:
         conn, report = self.conn, self.report
-        seen: set[tuple[int, int, int, int, int]] = set()
-        for sid in self.reused:
-            seen.update(
-                tuple(k)  # type: ignore[misc]
-                for k in conn.execute(
-                    select(
-                        codings.c.source_id,
-                        codings.c.code_id,
-                        codings.c.coder_id,
-                        codings.c.start,
-                        codings.c.end,
-                    ).where(codings.c.source_id == sid)
-                )
-            )
+        seen = coding_keys(conn, self.reused)
         rows: list[tuple[Any, ...]] = []
         guids: list[tuple[str, str]] = []  # (coding GUID, selection GUID)
         index: dict[tuple[int, int, int, int, int], int] = {}

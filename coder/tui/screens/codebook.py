@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -34,13 +34,13 @@ from textual.widgets.tree import TreeNode
 from coder.errors import CoderError, Conflict
 from coder.facade.codebook import LEVEL_RANK
 from coder.model import AXES, LEVEL_ZH, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
+from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser, CodePicker, TextPrompt
 from coder.tui.screens.main import code_colours
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 
 if TYPE_CHECKING:
-    from coder.project import Project
-    from coder.tui.app import CoderApp
+    pass
 
 #: One-line fields (Input) and several-line fields (TextArea) of the form, with their headings.
 LINE_FIELDS = (
@@ -101,7 +101,7 @@ class SplitDialog(ModalScreen[list[int] | None]):
         self.dismiss(None)
 
 
-class CodebookScreen(Screen[None]):
+class CodebookScreen(CoderScreen):
     """Edit codes (names, definitions, colour, paradigm role, 统/合) and reshape the codebook."""
 
     CSS_PATH = "../styles/codebook.tcss"
@@ -136,14 +136,6 @@ class CodebookScreen(Screen[None]):
         self._mounted = False
         self._next: int | None = code_id
         """The code to show after the next reload (set by an operation)."""
-
-    @property
-    def project(self) -> Project:
-        return self.coder_app.project
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

@@ -20,19 +20,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.errors import CoderError
 from coder.model import LEVEL_ZH, Code, Memo, Segment
+from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import CodePicker, MemoEditor
 from coder.tui.widgets.layout import wrap
 
 if TYPE_CHECKING:
     from coder.project import Project
-    from coder.tui.app import CoderApp
 
 #: Case attributes that say who the interviewee is, the first one present is shown.
 ROLE_KEYS = ("role", "职务", "category", "类别")
@@ -211,7 +210,7 @@ class CompareColumn(Vertical):
         self.query_one(".compare-head", Static).update(text)
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(CoderScreen):
     """Constant comparison 持续比较: read every segment of a code, or of two codes side by side."""
 
     CSS_PATH = "../styles/compare.tcss"
@@ -233,11 +232,6 @@ class CompareScreen(Screen[None]):
         super().__init__()
         self.code_ids: tuple[int, ...] = () if code_id is None else (code_id,)
         self.comparison: Comparison | None = None
-
-    @property
-    def project(self) -> Project:
-        app: CoderApp = self.app  # type: ignore[assignment]
-        return app.project
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -427,7 +421,7 @@ class CompareScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.notify(f"comparison memo {title} saved", timeout=2)
-            self.app.data_changed()  # type: ignore[attr-defined]
+            self.coder_app.data_changed()
 
         self.app.push_screen(MemoEditor(f"Comparison memo 比较备忘 · {heading}"), saved)
 
@@ -435,4 +429,4 @@ class CompareScreen(Screen[None]):
     def _jump(self, event: SegmentList.Jump) -> None:
         """Leave for the main screen and show the passage there, selected."""
         seg = event.segment
-        self.app.show_passage(seg.source_id, seg.start, seg.end)  # type: ignore[attr-defined]
+        self.coder_app.show_passage(seg.source_id, seg.start, seg.end)

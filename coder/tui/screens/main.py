@@ -11,12 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coder.errors import CoderError
 from coder.model import PARADIGM_ROLE_ZH, Code
+from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import (
     Chooser,
     CodePicker,
@@ -30,7 +30,7 @@ from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
 
 if TYPE_CHECKING:
-    from coder.tui.app import CoderApp
+    pass
 
 #: Colours for codes that have none of their own (and no coloured category above them).
 PALETTE = (
@@ -65,7 +65,7 @@ def code_colours(codes: list[Code]) -> dict[int, str]:
     return out
 
 
-class MainScreen(Screen[None]):
+class MainScreen(CoderScreen):
     """Read, select, code and memo."""
 
     BINDINGS = [
@@ -107,14 +107,6 @@ class MainScreen(Screen[None]):
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def project(self):  # type: ignore[no-untyped-def]
-        return self.coder_app.project
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

@@ -10,16 +10,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.textline import TextPane
 
 KIND_MARK = {"cooccurrence": "≈", "relation": "→", "hierarchy": "⊂"}
 
 
-class NetworkScreen(Screen[None]):
+class NetworkScreen(CoderScreen):
     """Network 概念网络: the ties of one code, strongest first."""
 
     BINDINGS = [
@@ -36,10 +36,6 @@ class NetworkScreen(Screen[None]):
         self.graph: Any = None
         self.ties: list[dict[str, Any]] = []
         self.segments: list[Any] = []
-
-    @property
-    def project(self):  # type: ignore[no-untyped-def]
-        return self.app.project  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -153,7 +149,7 @@ class NetworkScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#net-evidence")
     def _jump(self, event: OptionList.OptionSelected) -> None:
         seg = self.segments[int(event.option.id or 0)]
-        self.app.show_passage(seg.source_id, seg.start, seg.end)  # type: ignore[attr-defined]
+        self.coder_app.show_passage(seg.source_id, seg.start, seg.end)
 
     def action_go(self) -> None:
         """Make the highlighted neighbour the code in the middle."""

@@ -15,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -31,11 +30,11 @@ from coder.analysis.review import (
     resolve,
 )
 from coder.errors import CoderError, InvalidInput
+from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser, MemoEditor
 
 if TYPE_CHECKING:
-    from coder.project import Project
-    from coder.tui.app import CoderApp
+    pass
 
 #: Cells of the columns that hold codes; the passage column takes what is left.
 CODES_WIDTH = 24
@@ -61,7 +60,7 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(" ".join(text.split()), style=style, no_wrap=True, overflow="ellipsis")
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(CoderScreen):
     """Disagreement review 分歧讨论: where two coders differ, side by side; accept one version,
     both or neither, with a resolution memo."""
 
@@ -94,11 +93,6 @@ class ReviewScreen(Screen[None]):
         self._loaded_once = False
         self._after: Key | None = None
         """After a resolution: move to the first unresolved row after this unit."""
-
-    @property
-    def project(self) -> Project:
-        app: CoderApp = self.app  # type: ignore[assignment]
-        return app.project
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -277,7 +271,7 @@ class ReviewScreen(Screen[None]):
                 return
             self.notify(f"{d.unit}: {phrase}", timeout=2)
             self._after = d.key
-            self.app.data_changed()  # type: ignore[attr-defined]
+            self.coder_app.data_changed()
 
         earlier = d.resolution.memo if d.resolution is not None else ""
         title = f"Resolution 分歧处理 · {d.unit} · {phrase}"
@@ -287,7 +281,7 @@ class ReviewScreen(Screen[None]):
         """Leave for the main screen and show the passage there, selected."""
         d = self.current
         if d is not None:
-            self.app.show_passage(d.source_id, d.start, d.end)  # type: ignore[attr-defined]
+            self.coder_app.show_passage(d.source_id, d.start, d.end)
 
     def action_choose_coders(self) -> None:
         names = [name for name, _ in coders_by_codings(self.project, consensus=self.consensus)]

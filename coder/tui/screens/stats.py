@@ -11,10 +11,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from coder.model import PARADIGM_ROLE_ZH
+from coder.tui.screens.base import CoderScreen
 
 SLOT_TITLES = {
     "causal": "Causal conditions 因果条件",
@@ -36,7 +36,7 @@ def bar(value: float, top: float, width: int = 30) -> str:
     return "█" * full + ("▏▎▍▌▋▊▉"[rest - 1] if rest else "")
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(CoderScreen):
     """Statistics 统计: what the coding shows so far."""
 
     BINDINGS = [
@@ -50,10 +50,6 @@ class StatsScreen(Screen[None]):
         self.category = category
         self.unit = "turn"
         self.data: dict[str, Any] = {}
-
-    @property
-    def project(self):  # type: ignore[no-untyped-def]
-        return self.app.project  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
