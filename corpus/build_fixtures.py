@@ -27,7 +27,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 FIX = HERE / "fixtures"
 
-# The design's table of planted codes per transcript (shared/gt/seed_codebook.md §5.3), copied by
+# The design's table of planted codes per transcript (corpus/README.md, Design), copied by
 # hand. The fixtures must carry exactly these.
 DESIGN_SOURCES = {
     "S1-01": "a05 a06 a07 a15 a16 a17 a18 a19 a21 a22 a23 a24 a34",

@@ -1,4 +1,4 @@
-"""The ``coder`` command, driven the way researchers script it (see shared/CLI.md).
+"""The ``coder`` command, driven the way researchers script it (see docs/CLI.md).
 
 Most tests call ``coder.cli.main`` in-process and read stdout/stderr with ``capsys``; a few run
 the real console script in a subprocess to prove the exit codes and that no traceback leaks.

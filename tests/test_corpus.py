@@ -83,7 +83,7 @@ def test_demo_holds_sources_codebook_and_both_coders(demo: Project) -> None:
 
 
 def test_sources_per_code_match_the_design_table(demo: Project) -> None:
-    """seed_codebook.md §5.3, transcribed by hand into build_fixtures.py."""
+    """The design table of corpus/README.md, transcribed by hand into build_fixtures.py."""
     found: dict[str, set[str]] = defaultdict(set)
     for s in demo.segments(coder=GOLD_CODER):
         found[s.source].add(s.label)

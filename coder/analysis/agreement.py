@@ -125,7 +125,7 @@ class Agreement:
     """Codings that overlap no unit (a sentence or turn), so take no part."""
 
     def to_json(self) -> dict[str, Any]:
-        """The ``agreement --json`` document (shape fixed by shared/CLI.md, more keys added)."""
+        """The ``agreement --json`` document (shape fixed by docs/CLI.md, more keys added)."""
         two = self.pairs[0] if len(self.coders) == 2 else None
         return {
             "unit": self.unit,

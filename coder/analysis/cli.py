@@ -2,7 +2,7 @@
 
 Registered by :func:`register` with the helper ``coder.cli.build_parser`` uses for every command.
 The JSON shapes of ``frequencies``, ``cooccurrence`` and ``saturation`` are fixed by
-``shared/CLI.md`` (a list of rows with the keys named there; more keys are welcome).
+``docs/CLI.md`` (a list of rows with the keys named there; more keys are welcome).
 """
 
 from __future__ import annotations
