@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark module and print one table of figures against targets.
 
-Each module in bench/ with a ``run(ctx)`` function returns ``Result`` rows. The synthetic large
+Each module in bench/ with a ``run(ctx)`` function returns ``Result`` rows; ``python -m bench
+NAME...`` runs only the modules named. The synthetic large
 project is built once (``ctx.synthetic()``) and shared.
 """
 
@@ -25,6 +26,12 @@ def main() -> int:
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if hasattr(importlib.import_module(f"bench.{m.name}"), "run")
     ]
+    if sys.argv[1:]:  # `python -m bench store refi` runs only those modules
+        unknown = sorted(set(sys.argv[1:]) - set(names))
+        if unknown:
+            print(f"no benchmark module {', '.join(unknown)}; there are {', '.join(sorted(names))}")
+            return 2
+        names = [n for n in names if n in sys.argv[1:]]
     names.sort(key=lambda n: (n not in MODULES_FIRST, n))
     results: list[Result] = []
     t0 = time.perf_counter()
@@ -33,10 +40,13 @@ def main() -> int:
         print(f"running bench/{name}.py …", file=sys.stderr, flush=True)
         results.extend(module.run(ctx))
     width = max(len(r.figure) for r in results)
-    print(f"{'figure':<{width}}  {'value':>12}  {'target':>12}  result")
-    print(f"{'-' * width}  {'-' * 12}  {'-' * 12}  ------")
+    print(f"{'figure':<{width}}  {'value':>12}  {'target':>12}  result  anchor in the same run")
+    print(f"{'-' * width}  {'-' * 12}  {'-' * 12}  ------  ---------------------")
     for r in results:
-        print(f"{r.figure:<{width}}  {r.value_text:>12}  {r.target_text:>12}  {r.verdict}")
+        print(
+            f"{r.figure:<{width}}  {r.value_text:>12}  {r.target_text:>12}  {r.verdict:<6}  "
+            f"{r.anchor_text}".rstrip()
+        )
     misses = sum(r.verdict == "MISS" for r in results)
     oks = sum(r.verdict == "ok" for r in results)
     print(

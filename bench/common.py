@@ -17,6 +17,13 @@ class Result:
     unit: str = "s"
     target: float | None = None
     higher_is_better: bool = False
+    #: What the figure is compared with in the same run (e.g. raw SQLite over the same rows), its
+    #: value, and the ratio the figure may reach. With a ratio target the verdict is the ratio's,
+    #: so a machine that runs a quarter slower for a while cannot flip it; the absolute value and
+    #: its target stay printed beside it.
+    anchor: str | None = None
+    anchor_value: float | None = None
+    ratio_target: float | None = None
 
     @property
     def value_text(self) -> str:
@@ -29,10 +36,31 @@ class Result:
         return ("≥ " if self.higher_is_better else "≤ ") + _fmt(self.target, self.unit)
 
     @property
+    def ratio(self) -> float | None:
+        if self.anchor_value is None or self.anchor_value <= 0:
+            return None
+        return self.value / self.anchor_value
+
+    @property
+    def anchor_text(self) -> str:
+        if self.anchor is None or self.ratio is None:
+            return ""
+        text = f"{self.ratio:.2f}× {self.anchor} ({_fmt(self.anchor_value or 0.0, self.unit)})"
+        if self.ratio_target is not None:
+            text += (
+                f", ratio target {'≥' if self.higher_is_better else '≤'} {self.ratio_target:.2f}×"
+            )
+        return text
+
+    @property
     def verdict(self) -> str:
-        if self.target is None:
+        if self.ratio_target is not None and self.ratio is not None:
+            value, target = self.ratio, self.ratio_target
+        elif self.target is not None:
+            value, target = self.value, self.target
+        else:
             return "info"
-        ok = self.value >= self.target if self.higher_is_better else self.value <= self.target
+        ok = value >= target if self.higher_is_better else value <= target
         return "ok" if ok else "MISS"
 
 
@@ -60,6 +88,19 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
 
 def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(_times(fn, repeat))
+
+
+def alternate(
+    figure: Callable[[], object], anchor: Callable[[], object], repeat: int = 5
+) -> tuple[float, float]:
+    """Medians of ``figure`` and ``anchor`` run alternately ``repeat`` times each (anchor first),
+    so that both see the same machine: drift in its speed moves them together."""
+    fig: list[float] = []
+    anc: list[float] = []
+    for _ in range(repeat):
+        anc.extend(_times(anchor, 1))
+        fig.extend(_times(figure, 1))
+    return statistics.median(fig), statistics.median(anc)
 
 
 @dataclass
