@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
@@ -450,7 +449,11 @@ class Project(
         if row is None:
             # Two coders' first changes may race to add the same name: the loser takes the
             # winner's row instead of failing.
-            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            if conn.dialect.name == "postgresql":
+                # Imported here: the dialect's module costs start-up time a file never needs.
+                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            else:
+                dialect_insert = sqlite_insert
             conn.execute(
                 dialect_insert(coders)
                 .values(guid=new_guid(), name=name, created=time.time())

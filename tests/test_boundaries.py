@@ -40,3 +40,31 @@ def test_importing_the_facade_loads_no_nlp_or_database() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_command_that_only_reads_loads_nothing_heavy(tmp_path) -> None:
+    """`coder sources` builds the whole command line, opens the project and prints: numpy,
+    networkx, jieba, spaCy, lxml, Alembic and the PostgreSQL dialect are for the commands that
+    use them (start-up is paid by every command; see bench/startup.py)."""
+    from coder.model import SourceDraft
+    from coder.project import Project
+
+    path = tmp_path / "p.coder"
+    Project.create(path).add_source(SourceDraft(name="s", text="受访者：好。"))
+    heavy = (
+        "numpy",
+        "networkx",
+        "jieba",
+        "spacy",
+        "lxml",
+        "alembic",
+        "sqlalchemy.dialects.postgresql",
+    )
+    code = (
+        "import sys\n"
+        "from coder.cli import main\n"
+        f"main(['sources', {str(path)!r}])\n"
+        f"print('LOADED', ','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("LOADED"), out.stdout

@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
-from coder.analysis.agreement import RELIABILITY_HEADERS, agreement, reliability_rows
+from coder.analysis.agreement import agreement, reliability_rows
 from coder.analysis.frequencies import frequencies
+from coder.analysis.names import RELIABILITY_HEADERS
 from coder.errors import InvalidInput
 from coder.exchange.papers import TABLE_NAMES, export_figures, export_tables, latex_escape
 from coder.exchange.tables import Options, build_tables, representative

@@ -54,6 +54,7 @@ from coder.analysis.coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
+from coder.analysis.names import AGREEMENT_UNITS as UNITS
 from coder.analysis.units import (
     _char_units,
     _code_set,
@@ -66,11 +67,6 @@ from coder.analysis.units import (
     _span_units,
 )
 from coder.errors import InvalidInput
-
-UNITS = ("char", "sentence", "turn", "segment")
-
-#: Column headers of the 编码信度 table that papers print.
-RELIABILITY_HEADERS = ("编码者对", "M", "N1", "N2", "相互同意度 K", "信度 R", "κ")
 
 
 @dataclass(frozen=True)
@@ -172,7 +168,7 @@ class Agreement:
 def reliability_rows(
     result: Agreement, *, summary: bool = False
 ) -> list[tuple[str, int | None, int | None, int | None, float | None, float | None, float | None]]:
-    """Rows of the 编码信度 table (see :data:`RELIABILITY_HEADERS`), one per coder pair. With
+    """Rows of the 编码信度 table (see :data:`coder.analysis.names.RELIABILITY_HEADERS`), one per coder pair. With
     ``summary`` and more than two coders, a last row gives the mean K, the composite R of all
     coders and the mean κ."""
     rows: list[

@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from coder.analysis.agreement import RELIABILITY_HEADERS, UNITS
+from coder.analysis.names import AGREEMENT_UNITS as UNITS
+from coder.analysis.names import RELIABILITY_HEADERS
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

@@ -39,7 +39,7 @@ FLAGS = {
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add ``stats`` to the ``coder`` command."""
-    from coder.analysis.data import UNITS
+    from coder.analysis.names import UNITS
 
     # --coder here filters codings (as in `coder codings`), so the shared "work as" option is
     # left out of this command's parents.

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from coder.analysis.names import UNITS
 from coder.errors import InvalidInput
 from coder.model import Code, Source
 from coder.store.schema import coders, codings, sources, turns
 
-UNITS = ("segment", "sentence", "turn", "source")
 #: Columns of :func:`load_rows`.
 SOURCE, START, END, CODE, CODER = range(5)
 

@@ -26,13 +26,12 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from coder.analysis.agreement import _scope
+from coder.analysis.names import CONSENSUS
 from coder.errors import InvalidInput
 from coder.store.schema import coders as coders_table
 from coder.store.schema import codes, codings, memos, relation_evidence, sources
 
 CHOICES = ("a", "b", "both", "neither")
-#: The coder whose codings hold the decisions, unless a caller names another.
-CONSENSUS = "consensus"
 #: Memo type and target of the resolution memos.
 MEMO_TYPE = "methodological"
 _TITLE = re.compile(r"^resolution .* \[(\d+),(\d+)\)$")

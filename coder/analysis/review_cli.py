@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from coder.analysis.review import CONSENSUS
+from coder.analysis.names import CONSENSUS
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
