@@ -140,12 +140,13 @@ def unit_spans(
     """The sentence or turn spans of each source, sorted, non-overlapping and non-empty.
 
     A source without speaker turns falls back to its paragraphs (non-blank lines), as the text
-    services do; sentences come from :meth:`Project.analysis` (jieba and spaCy, loaded once).
+    services do; sentences come from :meth:`Project.sentences` (no word segmentation).
     """
     wanted = sorted(set(source_ids))
     if unit == "sentence":
         return {
-            sid: [(s, e) for s, e in project.analysis(sid).sentences if e > s] for sid in wanted
+            sid: [(s, e) for s, e in spans if e > s]
+            for sid, spans in project.sentences_of(wanted).items()
         }
     if unit != "turn":
         raise InvalidInput(f"unit {unit!r} has no spans; nothing was changed")

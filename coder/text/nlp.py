@@ -2,10 +2,10 @@
 
 Chinese has no spaces, so word boundaries come from jieba, with every code name and in-vivo term
 of the project's codebook in its user dictionary (so 基层会商日 and 条块联动 stay whole). Sentences
-come from a spaCy pipeline (``spacy.blank("zh")`` fed with the jieba tokens, and a sentencizer that
-ends sentences on 。！？；and ……), run inside each speaker turn, so no sentence crosses a turn.
-English text uses ``spacy.blank("en")``. Everything is built lazily, once per process; nothing is
-downloaded.
+end on 。！？；and …… inside each speaker turn, so no sentence crosses a turn: for Chinese by the
+punctuation rule of spaCy's sentencizer applied to characters (coder.text.sentences, which needs
+no word segmentation and gives the same boundaries), for English by ``spacy.blank("en")`` and its
+sentencizer. Everything is built lazily, once per process; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -18,12 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from coder.model import Turn
+from coder.text.sentences import SENTENCE_END, attach_closers, sentence_spans
 
-SENTENCE_END = ["。", "！", "？", "；", "…", "……", "!", "?", ";", "．"]
-#: Characters that close a sentence together with its end mark: they stay with the sentence.
-_CLOSERS = set("”’」』）)】》\"'")
-#: Characters that open what follows: left at a sentence's end, they move to the next sentence.
-_OPENERS = set("“‘「『（(【《[")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPLIT_TERM = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
 
@@ -36,8 +32,8 @@ _pipelines: dict[str, Any] = {}
 def detect_language(text: str) -> str:
     """'zh' when Chinese characters are a fair share of the letters, else 'en'."""
     sample = text[:20000]
-    cjk = len(_CJK.findall(sample))
-    letters = sum(ch.isalpha() for ch in sample)
+    cjk = len(sample) - len(_CJK.sub("", sample))
+    letters = sum(map(str.isalpha, sample))
     return "zh" if letters and cjk / letters > 0.2 else "en"
 
 
@@ -71,6 +67,13 @@ def jieba_tokenizer(user_words: set[str] = frozenset()) -> Any:  # type: ignore[
         _jieba_words.clear()
         _jieba_words.update(user_words)
         return _jieba
+
+
+def cut_run(run: str) -> list[str]:
+    """jieba's tokens of ``run`` with the dictionary as it is now (see coder.text.sentences)."""
+    with _lock:
+        tk = _jieba if _jieba is not None else jieba_tokenizer(set())
+        return list(tk.cut(run))
 
 
 def pipeline(language: str) -> Any:
@@ -153,15 +156,14 @@ def blocks_of(text: str, turns: list[Turn]) -> list[tuple[int, int]]:
     return out
 
 
-def analyse(
-    text: str, turns: list[Turn], language: str, user_words: set[str] = frozenset()
-) -> TextAnalysis:  # type: ignore[assignment]
-    """Words, and sentences inside each block (turn or paragraph)."""
+def _spacy_sentences(
+    text: str, words: list[tuple[int, int]], blocks: list[tuple[int, int]], language: str
+) -> list[tuple[int, int]]:
+    """spaCy's sentencizer over the words inside each block (for languages other than Chinese,
+    whose abbreviations and quotes the punctuation rule of coder.text.sentences does not know)."""
     from spacy.tokens import Doc
 
-    words = tokenize(text, language, user_words)
     starts = [s for s, _ in words]
-    blocks = blocks_of(text, turns)
     nlp = pipeline(language)
     sentencizer = nlp.get_pipe("sentencizer")
     sentences: list[tuple[int, int]] = []
@@ -174,28 +176,29 @@ def analyse(
         doc = Doc(nlp.vocab, words=[text[s:e] for s, e in inside], spaces=[False] * len(inside))
         doc = sentencizer(doc)
         for sent in doc.sents:
-            s = inside[sent.start][0]
-            e = inside[sent.end - 1][1]
-            sentences.append((s, e))
-    sentences = _attach_closers(text, sentences)
+            sentences.append((inside[sent.start][0], inside[sent.end - 1][1]))
+    return attach_closers(text, sentences)
+
+
+def sentences_of(text: str, turns: list[Turn], language: str) -> list[tuple[int, int]]:
+    """Sentence spans alone: for Chinese without segmenting words (coder.text.sentences)."""
+    blocks = blocks_of(text, turns)
+    if language == "zh":
+        return sentence_spans(text, blocks)
+    return _spacy_sentences(text, tokenize(text, language), blocks, language)
+
+
+def analyse(
+    text: str, turns: list[Turn], language: str, user_words: set[str] = frozenset()
+) -> TextAnalysis:  # type: ignore[assignment]
+    """Words, and sentences inside each block (turn or paragraph)."""
+    words = tokenize(text, language, user_words)
+    blocks = blocks_of(text, turns)
+    if language == "zh":
+        sentences = sentence_spans(text, blocks)
+    else:
+        sentences = _spacy_sentences(text, words, blocks, language)
     return TextAnalysis(words, sentences, blocks)
-
-
-def _attach_closers(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Where two sentences touch, a closing quote or bracket at the start of the second belongs
-    to the first, and an opening one (as in a ``[笑]`` marker) at the end of the first belongs to
-    the second."""
-    spans = [list(x) for x in sentences]
-    for a, b in zip(spans, spans[1:], strict=False):
-        if a[1] != b[0]:
-            continue
-        k = b[0]
-        while k < b[1] and text[k] in _CLOSERS:
-            k += 1
-        while k > a[0] + 1 and text[k - 1] in _OPENERS:
-            k -= 1
-        a[1] = b[0] = k
-    return [(s, e) for s, e in spans if s < e]
 
 
 class AnalysisCache:
