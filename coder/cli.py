@@ -316,6 +316,8 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             f"{stats['relations']} relations, {stats['memos']} memos"
         )
         return 0
+    if args.action == "save":
+        return _save_codebook(project, Path(args.file))
     if args.action == "add":
         code = project.add_code(args.name, args.level, parent=args.parent, label=args.label)
         if args.json:
@@ -326,6 +328,34 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             print(f"{code.label} {code.name}")
         return 0
     raise AssertionError(args.action)  # pragma: no cover - argparse restricts the choices
+
+
+def _save_codebook(project, path: Path) -> int:  # type: ignore[no-untyped-def]
+    """``codebook save``: .csv (Taguette's importer takes it), .yaml, .qdc, by suffix."""
+    suffix = path.suffix.lower()
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{path.parent}: no such folder; nothing was written")
+    if suffix == ".csv":
+        from coder.exchange.codebook_table import write_csv
+
+        for note in write_csv(project, path):
+            print(f"coder: note: {_one_line(note)}", file=sys.stderr)
+    elif suffix in (".yaml", ".yml"):
+        from coder.exchange.codebook_yaml import save_codebook_file
+
+        save_codebook_file(project, path)
+    elif suffix == ".qdc":
+        from coder.exchange.refi import export_qdc
+
+        for line in export_qdc(project, path).lines():
+            print(line)
+        return 0
+    else:
+        raise InvalidInput(
+            f"{path.name}: a codebook saves as .csv, .yaml or .qdc; nothing was written"
+        )
+    print(f"wrote the codebook ({len(project.codes())} codes) to {path}")
+    return 0
 
 
 def _load_qdc(project, path: Path) -> int:  # type: ignore[no-untyped-def]
@@ -776,12 +806,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("source")
 
-    p = add("codebook", cmd_codebook, "show, load or extend the codebook")
+    p = add("codebook", cmd_codebook, "show, load, save or extend the codebook")
     p.add_argument("project")
     cb = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     s = cb.add_parser("show", help="the code tree with counts", parents=[common])
     s.add_argument("--json", action="store_true")
-    s = cb.add_parser("load", help="load a codebook file, merging by name", parents=[common])
+    s = cb.add_parser(
+        "load",
+        help="load a codebook file (.yaml .csv .xlsx .qdc; Taguette's CSV too), merging by name",
+        parents=[common],
+    )
+    s.add_argument("file")
+    s = cb.add_parser(
+        "save",
+        help="save the codebook by suffix: .csv (Taguette imports it), .yaml, .qdc",
+        parents=[common],
+    )
     s.add_argument("file")
     s = cb.add_parser("add", help="add one code", parents=[common])
     s.add_argument("name")
