@@ -151,6 +151,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress(0, close=True)
     for warning in report.warnings:
         print(f"coder: warning: {_one_line(warning)}", file=sys.stderr)
+    for note in report.notes:
+        print(note)
     done, failed = len(report.imported), len(report.failed)
     if args.json:
         _print_json(
@@ -471,6 +473,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
+    if args.format == "maxqda":
+        from coder.exchange.maxqda import export_structured
+
+        for line in export_structured(project, out).lines():
+            print(line)
+        return 0
     if out.suffix.lower() in (".qdpx", ".qdc"):
         from coder.exchange.refi import export_qdc, export_qdpx
 
@@ -789,7 +797,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import",
         cmd_import,
-        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively) or REFI-QDA .qdpx/.qdc",
+        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively), MAXQDA "
+        "structured text (a .txt whose first line starts with #TEXT) or REFI-QDA .qdpx/.qdc",
     )
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -936,10 +945,16 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         cmd_export,
         "export by suffix: paper tables .md .tex .docx .xlsx .csv, figures .svg .png, "
-        "REFI-QDA .qdpx .qdc, the codebook .yaml",
+        "REFI-QDA .qdpx .qdc, the codebook .yaml; or --format maxqda: sources and codings as "
+        "MAXQDA structured text (.txt)",
     )
     p.add_argument("project")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument(
+        "--format",
+        choices=["maxqda"],
+        help="maxqda: MAXQDA's structured text (#TEXT, #CODE), whatever the suffix",
+    )
     p.add_argument("--tables", help="only these tables (names or 表 titles, comma-separated)")
     p.add_argument(
         "--lang", choices=["zh", "en"], default="zh", help="table headers in Chinese or English"
