@@ -11,6 +11,9 @@ Run it with the Python of a throwaway virtualenv that has Taguette 1.5 installed
 2. Taguette's exporter (``taguette.export.codebook_csv``, behind its "Export codebook > CSV"
    menu) writes a project's tags, made in a Taguette database with documents and highlights;
    coder loads that file and the code tree is compared with the tags.
+3. The whole trip: the tags Taguette read from coder's CSV are stored in a Taguette project,
+   exported by Taguette and loaded into a new coder project, which must have the same names
+   (a name with a dot included), primary parents and definitions as the original.
 
 Prints one line per check and exits non-zero if one fails. ``--fixture PATH`` also keeps the
 Taguette-exported CSV (tests/data/taguette_codebook.csv was made so).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,12 @@ TAGUETTE_TAGS = [
 ]
 
 
+def names(path: str) -> list[str]:
+    """The names in a tag path of coder's CSV (``\\.`` is a dot inside a name)."""
+    parts = re.split(r"(?<!\\)\.", path)
+    return [p.replace("\\.", ".").replace("\\\\", "\\") for p in parts]
+
+
 def run(cmd: list[str]) -> str:
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode:
@@ -54,13 +64,14 @@ def check(ok: bool, what: str, failures: list[str]) -> None:
         failures.append(what)
 
 
-def coder_to_taguette(coder: str, work: Path, failures: list[str]) -> None:
+def coder_to_taguette(coder: str, work: Path, failures: list[str]) -> tuple[list, list]:
     from taguette import validate
     from taguette.import_codebook import list_tags
 
     project, out = work / "demo.coder", work / "coder_codebook.csv"
     run([coder, "new", str(project)])
     run([coder, "codebook", str(project), "load", str(ROOT / "codebooks" / "tonghe.yaml")])
+    run([coder, "codebook", str(project), "add", "补贴3.5万元以上", "--parent", "A8"])
     run([coder, "codebook", str(project), "save", str(out)])
     codes = json.loads(run([coder, "codebook", str(project), "show", "--json"]))
     with out.open("rb") as fh:
@@ -81,25 +92,28 @@ def coder_to_taguette(coder: str, work: Path, failures: list[str]) -> None:
         failures,
     )
     by_name = {c["name"]: c for c in codes}
-    leaf = {t["path"].rsplit(".", 1)[-1]: t for t in tags}
+    leaf = {names(t["path"])[-1]: t for t in tags}
     same = sum(leaf.get(n, {}).get("description") == c["definition"] for n, c in by_name.items())
     check(
         same == len(codes),
         f"coder -> Taguette: {same} descriptions equal the definitions",
         failures,
     )
-    depth = max(t["path"].count(".") for t in tags)
+    depth = max(len(names(t["path"])) - 1 for t in tags)
     check(
         depth == 2, f"coder -> Taguette: deepest path has {depth + 1} levels (AA > A > a)", failures
     )
+    return tags, codes
 
 
-def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path | None) -> None:
+def taguette_export(work: Path, name: str, tags: list[tuple[str, str, int]]) -> bytes:
+    """A Taguette project with these (path, description, highlights) tags, exported as CSV by
+    Taguette's own code, as its web handler sends it (UTF-8)."""
     from taguette import database, export
     from taguette.database.models import Document, Highlight, Project, Tag, TextDirection
 
-    db = database.connect(f"sqlite:///{work / 'taguette.sqlite3'}")()  # a sessionmaker
-    project = Project(name="统合型协同治理", description="")
+    db = database.connect(f"sqlite:///{work / (name + '.sqlite3')}")()  # a sessionmaker
+    project = Project(name=name, description="")
     doc = Document(
         name="S1-01",
         description="",
@@ -109,7 +123,7 @@ def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path
         contents="<p>访谈文本</p>",
     )
     db.add_all([project, doc])
-    for path, description, highlights in TAGUETTE_TAGS:
+    for path, description, highlights in tags:
         tag = Tag(project=project, path=path, description=description)
         db.add(tag)
         for i in range(highlights):
@@ -118,10 +132,23 @@ def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path
             )
     db.commit()
     buffer = io.StringIO()
-    export.codebook_csv(list(project.tags), buffer)  # the web handler writes this text as UTF-8
-    data = buffer.getvalue().encode("utf-8")
-    exported = work / "taguette_codebook.csv"
-    exported.write_bytes(data)
+    export.codebook_csv(list(project.tags), buffer)
+    db.close()
+    return buffer.getvalue().encode("utf-8")
+
+
+def load_into_coder(coder: str, work: Path, name: str, data: bytes) -> dict[str, dict]:
+    path, target = work / f"{name}.csv", work / f"{name}.coder"
+    path.write_bytes(data)
+    run([coder, "new", str(target)])
+    run([coder, "codebook", str(target), "load", str(path)])
+    return {
+        c["name"]: c for c in json.loads(run([coder, "codebook", str(target), "show", "--json"]))
+    }
+
+
+def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path | None) -> None:
+    data = taguette_export(work, "taguette", TAGUETTE_TAGS)
     if fixture:
         fixture.write_bytes(data)
         print(f"wrote {fixture}")
@@ -130,12 +157,7 @@ def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path
         "Taguette's CSV: header tag,description,number of highlights,number of documents; CRLF; no BOM",
         failures,
     )
-    target = work / "from_taguette.coder"
-    run([coder, "new", str(target)])
-    run([coder, "codebook", str(target), "load", str(exported)])
-    codes = {
-        c["name"]: c for c in json.loads(run([coder, "codebook", str(target), "show", "--json"]))
-    }
+    codes = load_into_coder(coder, work, "from_taguette", data)
     by_id = {c["id"]: c for c in codes.values()}
     names = {p for path, _, _ in TAGUETTE_TAGS for p in path.split(".")}
     check(
@@ -165,6 +187,27 @@ def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path
     )
 
 
+def round_trip(coder: str, work: Path, tags: list, original: list, failures: list[str]) -> None:
+    data = taguette_export(work, "trip", [(t["path"], t["description"], 0) for t in tags])
+    codes = load_into_coder(coder, work, "trip", data)
+
+    def tree(rows: dict[str, dict]) -> set[tuple[str, str | None, str]]:
+        by_id = {c["id"]: c for c in rows.values()}
+        return {
+            (c["name"], by_id[c["parents"][0]]["name"] if c["parents"] else None, c["definition"])
+            for c in rows.values()
+        }
+
+    want = tree({c["name"]: c for c in original})
+    got = tree(codes)
+    check(
+        got == want and "补贴3.5万元以上" in codes,
+        f"coder -> Taguette -> coder: {len(got & want)} of {len(want)} codes with the same name, "
+        f"primary parent and definition ({len(got ^ want)} differ)",
+        failures,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--coder", default=str(ROOT / ".venv" / "bin" / "coder"))
@@ -175,8 +218,9 @@ def main() -> int:
     print(f"Taguette {taguette.__version__}")
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        coder_to_taguette(args.coder, Path(tmp), failures)
+        tags, codes = coder_to_taguette(args.coder, Path(tmp), failures)
         taguette_to_coder(args.coder, Path(tmp), failures, args.fixture)
+        round_trip(args.coder, Path(tmp), tags, codes, failures)
     print(f"{len(failures)} failed" if failures else "all checks passed")
     return 1 if failures else 0
 

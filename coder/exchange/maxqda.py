@@ -64,23 +64,19 @@ _MARKER = re.compile(r"#CODE|#ENDCODE#?")
 
 
 def is_structured(path: Path) -> bool:
-    """True when the file's first non-empty line starts with ``#TEXT`` (read from its first
-    bytes only, so a large transcript costs nothing)."""
+    """True when the file's first non-empty line starts with ``#TEXT``; only its first bytes are
+    read, so a large transcript costs nothing. (UTF-8, GB18030 and Big5 keep ``#TEXT`` as ASCII
+    bytes; UTF-16 files say so with their BOM.)"""
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError:
         return False
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(bom):
-            if bom != b"\xef\xbb\xbf":  # UTF-16: decode the head to look
-                try:
-                    text = head.decode("utf-16", errors="ignore")
-                except UnicodeDecodeError:
-                    return False
-                return text.lstrip().startswith(TEXT_MARK)
-            head = head[len(bom) :]
-    return head.lstrip().startswith(TEXT_MARK.encode())
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("ascii", errors="replace")
+    return text.lstrip().startswith(TEXT_MARK)
 
 
 # -- reading ----------------------------------------------------------------------------------
