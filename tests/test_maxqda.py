@@ -5,11 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coder.cli import main
 from coder.errors import InvalidInput
 from coder.exchange.codebook_yaml import load_codebook_file
-from coder.exchange.maxqda import export_structured, import_structured, is_structured
+from coder.exchange.maxqda import (
+    export_structured,
+    import_structured,
+    is_structured,
+    parse,
+    write_document,
+)
 from coder.project import Project
 from tests.conftest import CODEBOOK
 
@@ -228,3 +236,61 @@ def test_sources_the_format_cannot_hold_are_left_out(project: Project, tmp_path:
     assert report.sources == 1 and report.sources_left_out == ["bad"]
     with pytest.raises(InvalidInput, match="no sources"):
         export_structured(Project.create(tmp_path / "e.coder", title="e"), tmp_path / "y.txt")
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+_TOKENS = st.lists(
+    st.sampled_from(
+        [
+            "#TEXT",
+            "#TEXT 甲",
+            "#CODE ",
+            "#CODE 统筹",
+            "#ENDCODE#",
+            "#ENDCODE",
+            "&&",
+            "\\",
+            "#",
+            "\n",
+            " ",
+            "条块",
+            "會商",
+            "a",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TOKENS)
+def test_parser_reads_or_refuses_anything(text: str) -> None:
+    try:
+        docs = parse(text, "f.txt")
+    except InvalidInput as exc:
+        assert "\n" not in str(exc) and "nothing was imported" in str(exc)
+        return
+    for doc in docs:
+        for start, end, paths in doc.passages:
+            assert 0 <= start <= end <= len(doc.text) and paths and all(all(p) for p in paths)
+
+
+_PLAIN = st.text(
+    alphabet=st.sampled_from("条块联动會商日上面千条线，。\n ab"), min_size=1, max_size=60
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_PLAIN, cuts=st.lists(st.integers(0, 60), max_size=8), data=st.data())
+def test_written_passages_read_back_exactly(text: str, cuts: list[int], data) -> None:
+    points = sorted({min(c, len(text)) for c in cuts})
+    pairs = list(zip(points[::2], points[1::2], strict=False))
+    codes = st.lists(
+        st.sampled_from(["统筹", "困境\\条块分割", "a\\b\\c"]), min_size=1, unique=True
+    )
+    passages = [(a, b, sorted(data.draw(codes))) for a, b in pairs]
+    [doc] = parse(write_document("S1", text, passages), "f.txt")
+    assert doc.text == text
+    got = [(a, b, sorted("\\".join(p) for p in paths)) for a, b, paths in doc.passages]
+    assert got == sorted(passages)

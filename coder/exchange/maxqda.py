@@ -76,7 +76,8 @@ def is_structured(path: Path) -> bool:
         text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
     else:
         text = head.removeprefix(b"\xef\xbb\xbf").decode("ascii", errors="replace")
-    return text.lstrip().startswith(TEXT_MARK)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first.startswith(TEXT_MARK)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -454,6 +455,17 @@ def _choose(groups: list[tuple[int, int, int]]) -> set[int]:
     return chosen
 
 
+def write_document(name: str, text: str, passages: list[tuple[int, int, list[str]]]) -> str:
+    """One ``#TEXT`` document: ``passages`` are (start, end, code paths joined by ``\\``), none
+    overlapping another; what :func:`parse` reads back as the same text and passages."""
+    out, pos = [f"{TEXT_MARK} {name}\n"], 0
+    for a, b, paths in sorted(passages):
+        out += [text[pos:a], f"{CODE_OPEN} {'&&'.join(paths)}#", text[a:b], f"{CODE_CLOSE}#"]
+        pos = b
+    out += [text[pos:], "\n"]
+    return "".join(out)
+
+
 def export_structured(project: Any, path: Path) -> StructuredExport:
     """Write the project's sources and codings as MAXQDA structured text (UTF-8 with a BOM)."""
     report = StructuredExport(path.name)
@@ -505,18 +517,10 @@ def export_structured(project: Any, path: Path) -> StructuredExport:
         keys = list(spans)
         chosen = _choose([(a, b, len(spans[(a, b)])) for a, b in keys])
         drop[CROSSING] += sum(len(spans[k]) for i, k in enumerate(keys) if i not in chosen)
-        out, pos = [], 0
-        for i in sorted(chosen, key=lambda i: keys[i]):
-            a, b = keys[i]
-            names = "&&".join(
-                writable[c] for c in sorted(spans[keys[i]], key=lambda c: writable[c])
-            )
-            out += [text[pos:a], f"{CODE_OPEN} {names}#", text[a:b], f"{CODE_CLOSE}#"]
-            pos = b
-            report.codings += len(spans[keys[i]])
-            report.passages += 1
-        out.append(text[pos:])
-        parts.append(f"{TEXT_MARK} {src.name}\n{''.join(out)}\n")
+        passages = [(*keys[i], sorted(writable[c] for c in spans[keys[i]])) for i in sorted(chosen)]
+        parts.append(write_document(src.name, text, passages))
+        report.codings += sum(len(p[2]) for p in passages)
+        report.passages += len(passages)
         report.sources += 1
     if not report.sources:
         raise InvalidInput(
