@@ -13,8 +13,9 @@ The format, as MAXQDA documents it and as this module reads and writes it::
 * ``#CODE codes#`` opens a coded passage and ``#ENDCODE#`` closes it; what lies between is coded
   with every code of the list. Codes are joined by ``&&``; a backslash separates a code from its
   subcode (``parent\child``). MAXQDA's line form (``#CODE codes`` alone on a line, the passage on
-  the lines after it, ``#ENDCODE`` alone on a line) is read too; there the marker lines are not
-  part of the text.
+  the lines after it, ``#ENDCODE`` without its ``#`` alone on a line) is read too; there the
+  marker lines are not part of the text. ``#ENDCODE#`` always ends the passage where it stands,
+  so what :func:`export_structured` writes reads back exactly.
 * Passages do not nest and cannot cross: a ``#CODE`` inside an open passage, an ``#ENDCODE``
   with none open, or a passage still open at the next ``#TEXT`` or the end is malformed input.
 
@@ -154,9 +155,11 @@ def _parse_body(title: str, body: str, first_line: int, name: str) -> Document:
                 )
             line_end = body.find("\n", end)
             line_end = len(body) if line_end < 0 else line_end
-            if alone and not body[end:line_end].strip():
-                # The line form: the marker's line goes, and the passage ends before the line
-                # break that ends its last line (that line break stays in the text).
+            if m.group() == CODE_CLOSE and alone and not body[end:line_end].strip():
+                # The line form (``#ENDCODE`` alone on its line, without the closing ``#``): the
+                # marker's line goes, and the passage ends before the line break that ends its
+                # last line (that line break stays in the text). ``#ENDCODE#`` always closes
+                # the passage right where it stands.
                 chunk = body[pos : max(pos, line_start)]
                 coded = chunk[:-1] if chunk.endswith("\n") else chunk
                 passages.append((open_at, size + len(coded), open_codes))
