@@ -511,7 +511,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote the codebook to {out}")
         return 0
     raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml); nothing was written"
+        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); nothing was written"
     )
 
 

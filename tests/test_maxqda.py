@@ -211,6 +211,11 @@ def test_demo_round_trip(demo: Project, tmp_path: Path, capsys: pytest.CaptureFi
     report = export_structured(demo, out)
     total = len(demo.segments())
     assert report.codings + sum(report.left_out.values()) == total
+    again = tmp_path / "again.txt"
+    assert main(["export", str(demo.path), "-o", str(again), "--format", "maxqda"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1:] == report.lines()[1:] and printed[1].startswith("left out ")
+    assert again.read_bytes() == out.read_bytes()
     back = tmp_path / "back.coder"
     assert main(["new", str(back)]) == 0
     assert main(["import", str(back), str(out)]) == 0
