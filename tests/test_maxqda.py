@@ -89,10 +89,12 @@ def test_structured_text_imports_sources_codes_and_codings(
         levels = {c.name: c.level for c in p.codes()}
         assert levels["基層治理困境"] == levels["统筹"] == "axial"
         assert levels["條塊分割"] == levels["联席会议"] == "open"
-        assert [e.action for e in p.log()] == ["import"]  # one undoable event
+        assert [e.action for e in p.log()] == ["import-maxqda"]  # one undoable event
         # Offsets index the normalised text, as every coding's do.
         seg = next(s for s in p.segments() if s.text == "街道权小责大")
         assert TEXTS["訪談一 王科長"][seg.start : seg.end] == "街道权小责大"
+        p.undo()  # the whole file goes with one undo
+        assert p.sources() == [] and p.codes() == [] and p.segments() == []
 
 
 def test_codes_are_matched_by_path_then_by_name(project: Project, tmp_path: Path) -> None:
@@ -299,3 +301,18 @@ def test_written_passages_read_back_exactly(text: str, cuts: list[int], data) ->
     assert doc.text == text
     got = [(a, b, sorted("\\".join(p) for p in paths)) for a, b, paths in doc.passages]
     assert got == sorted(passages)
+
+
+def test_import_and_export_on_both_backends(location, tmp_path: Path) -> None:
+    p = Project.create(location, title="backends")
+    try:
+        result = import_structured(p, _write(tmp_path, STRUCTURED))
+        assert (result.codings, result.codes_added) == (4, 5)
+        out = tmp_path / "back.txt"
+        assert export_structured(p, out).codings == 4
+        [doc] = [d for d in parse(out.read_bytes().decode("utf-8-sig"), "b") if d.name == "S2-03"]
+        assert doc.text == TEXTS["S2-03"]
+        p.undo()
+        assert p.sources() == [] and p.codes() == []
+    finally:
+        p.close()

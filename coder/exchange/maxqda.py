@@ -259,7 +259,7 @@ def import_structured(
     check_drafts(drafts)
     result = StructuredImport(path.name, drafts, coder=project.coder)
     summary = f"import {path.name} (MAXQDA structured text)"
-    with project._change("import", summary) as ch:
+    with project._change("import-maxqda", summary) as ch:
         known = set(ch.conn.execute(select(sources.c.sha256)).scalars())
         for d in drafts:
             if d.sha256 in known:
