@@ -170,3 +170,12 @@ def test_codebook_save_by_suffix(
     assert main(["codebook", str(project.path), "save", str(tmp_path / "b.txt")]) == 1
     assert "saves as .csv, .yaml or .qdc" in capsys.readouterr().err
     assert not (tmp_path / "b.txt").exists()
+
+
+def test_path_column_as_taguette_reads_it(tmp_path: Path) -> None:
+    # Taguette's importer takes the path from a 'tag', 'name' or 'path' column; 'name' is
+    # coder's plain name, so 'path' is read as the tag path.
+    path = tmp_path / "p.csv"
+    path.write_text("path,description\n访谈.条块分割,x\n", encoding="utf-8")
+    codes = {c["name"]: c for c in read_csv(path)["codes"]}
+    assert codes["条块分割"]["parents"] == ["访谈"] and codes["访谈"]["level"] == "axial"

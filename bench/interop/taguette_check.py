@@ -15,6 +15,8 @@ Run it with the Python of a throwaway virtualenv that has Taguette 1.5 installed
    exported by Taguette and loaded into a new coder project, which must have the same names
    (a name with a dot included), primary parents and definitions as the original.
 
+Taguette's Excel export (``codebook_xlsx``, the same columns) is loaded too.
+
 Prints one line per check and exits non-zero if one fails. ``--fixture PATH`` also keeps the
 Taguette-exported CSV (tests/data/taguette_codebook.csv was made so).
 """
@@ -106,7 +108,9 @@ def coder_to_taguette(coder: str, work: Path, failures: list[str]) -> tuple[list
     return tags, codes
 
 
-def taguette_export(work: Path, name: str, tags: list[tuple[str, str, int]]) -> bytes:
+def taguette_export(
+    work: Path, name: str, tags: list[tuple[str, str, int]], *, xlsx: Path | None = None
+) -> bytes:
     """A Taguette project with these (path, description, highlights) tags, exported as CSV by
     Taguette's own code, as its web handler sends it (UTF-8)."""
     from taguette import database, export
@@ -131,6 +135,8 @@ def taguette_export(work: Path, name: str, tags: list[tuple[str, str, int]]) -> 
                 Highlight(document=doc, start_offset=i, end_offset=i + 1, snippet="访", tags=[tag])
             )
     db.commit()
+    if xlsx is not None:
+        export.codebook_xlsx(list(project.tags), str(xlsx))
     buffer = io.StringIO()
     export.codebook_csv(list(project.tags), buffer)
     db.close()
@@ -177,6 +183,19 @@ def taguette_to_coder(coder: str, work: Path, failures: list[str], fixture: Path
     check(
         not wrong,
         f"Taguette -> coder: hierarchy and descriptions as tagged {wrong or ''}",
+        failures,
+    )
+    xlsx = work / "taguette_codebook.xlsx"
+    taguette_export(work, "taguette_xlsx", TAGUETTE_TAGS, xlsx=xlsx)
+    run([coder, "new", str(work / "from_xlsx.coder")])
+    run([coder, "codebook", str(work / "from_xlsx.coder"), "load", str(xlsx)])
+    from_xlsx = json.loads(
+        run([coder, "codebook", str(work / "from_xlsx.coder"), "show", "--json"])
+    )
+    check(
+        {c["name"]: c["definition"] for c in from_xlsx}
+        == {n: c["definition"] for n, c in codes.items()},
+        "Taguette -> coder: its Excel export (codebook_xlsx) loads to the same codes",
         failures,
     )
     levels = {n: c["level"] for n, c in codes.items()}

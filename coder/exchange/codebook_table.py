@@ -8,12 +8,15 @@ The first row names the columns; English or Chinese headers are accepted:
 | name | 名称, 概念, 范畴 | the code's name (required) |
 | level | 层级, 级别 | open / axial / selective (初始概念 / 范畴 / 核心范畴 also accepted) |
 | parents | parent, 上级, 所属范畴 | labels of the categories it sits in, separated by ; or 、 (first = primary) |
-| definition, inclusion, exclusion, example | 定义, 纳入, 排除, 示例 | texts |
+| definition, inclusion, exclusion, example | description (Taguette: the definition), 定义, 纳入, 排除, 示例 | texts |
 | paradigm_role | 范式要素 | causal / phenomenon / context / intervening / strategy / consequence |
 | axis | 统合 | 统 / 合 |
 | in_vivo | 本土概念 | yes / true / 1 / 是 |
 | colour | color, 颜色 | #rrggbb |
 | name_en | 英文名 | an English gloss |
+| core | 核心 | yes: the core category |
+| properties | 性质 | JSON: ``[{"name": …, "dimension": …}]`` |
+| tag | path | a Taguette tag path (below), when there is no name column |
 
 A table becomes the same document as a YAML codebook and goes through the same checks, so the
 same rules (unknown parents, cycles, bad roles) apply and nothing changes when one fails.
@@ -26,7 +29,8 @@ is an axial category and every other code an open code (Taguette has no levels);
 are ignored; ``description`` is the code's definition. Codes without labels are told apart by
 name, so two tags that end in the same name (``甲.其他`` and ``乙.其他``) are refused with a
 message rather than merged. In a tag, a ``.`` that belongs to a name is written ``\.`` and a
-backslash ``\\``.
+backslash ``\\``. (Taguette also takes a ``name`` column as the path; here ``name`` is a plain
+name, as in the rest of this table.)
 
 :func:`write_csv` writes the codebook in that shape, ``tag`` and ``description`` first so that
 Taguette's importer takes it, then coder's own columns, and :func:`read_csv` reads it back
@@ -50,7 +54,7 @@ HEADERS = {
     "name": ("name", "名称", "概念", "范畴"),
     "level": ("level", "层级", "级别"),
     "parents": ("parents", "parent", "上级", "所属范畴"),
-    "tag": ("tag",),
+    "tag": ("tag", "path"),  # Taguette's importer takes either
     "definition": ("definition", "description", "定义", "范畴内涵"),
     "inclusion": ("inclusion", "纳入"),
     "exclusion": ("exclusion", "排除"),
