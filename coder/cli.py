@@ -151,6 +151,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress(0, close=True)
     for warning in report.warnings:
         print(f"coder: warning: {_one_line(warning)}", file=sys.stderr)
+    for note in report.notes:
+        print(note)
     done, failed = len(report.imported), len(report.failed)
     if args.json:
         _print_json(
@@ -316,6 +318,8 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             f"{stats['relations']} relations, {stats['memos']} memos"
         )
         return 0
+    if args.action == "save":
+        return _save_codebook(project, Path(args.file))
     if args.action == "add":
         code = project.add_code(args.name, args.level, parent=args.parent, label=args.label)
         if args.json:
@@ -326,6 +330,34 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             print(f"{code.label} {code.name}")
         return 0
     raise AssertionError(args.action)  # pragma: no cover - argparse restricts the choices
+
+
+def _save_codebook(project, path: Path) -> int:  # type: ignore[no-untyped-def]
+    """``codebook save``: .csv (Taguette's importer takes it), .yaml, .qdc, by suffix."""
+    suffix = path.suffix.lower()
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{path.parent}: no such folder; nothing was written")
+    if suffix == ".csv":
+        from coder.exchange.codebook_table import write_csv
+
+        for note in write_csv(project, path):
+            print(f"coder: note: {_one_line(note)}", file=sys.stderr)
+    elif suffix in (".yaml", ".yml"):
+        from coder.exchange.codebook_yaml import save_codebook_file
+
+        save_codebook_file(project, path)
+    elif suffix == ".qdc":
+        from coder.exchange.refi import export_qdc
+
+        for line in export_qdc(project, path).lines():
+            print(line)
+        return 0
+    else:
+        raise InvalidInput(
+            f"{path.name}: a codebook saves as .csv, .yaml or .qdc; nothing was written"
+        )
+    print(f"wrote the codebook ({len(project.codes())} codes) to {path}")
+    return 0
 
 
 def _load_qdc(project, path: Path) -> int:  # type: ignore[no-untyped-def]
@@ -441,6 +473,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
+    if args.format == "maxqda":
+        from coder.exchange.maxqda import export_structured
+
+        for line in export_structured(project, out).lines():
+            print(line)
+        return 0
     if out.suffix.lower() in (".qdpx", ".qdc"):
         from coder.exchange.refi import export_qdc, export_qdpx
 
@@ -473,7 +511,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote the codebook to {out}")
         return 0
     raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml); nothing was written"
+        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); nothing was written"
     )
 
 
@@ -759,7 +797,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import",
         cmd_import,
-        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively) or REFI-QDA .qdpx/.qdc",
+        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively), MAXQDA "
+        "structured text (a .txt whose first line starts with #TEXT) or REFI-QDA .qdpx/.qdc",
     )
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -776,12 +815,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("source")
 
-    p = add("codebook", cmd_codebook, "show, load or extend the codebook")
+    p = add("codebook", cmd_codebook, "show, load, save or extend the codebook")
     p.add_argument("project")
     cb = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     s = cb.add_parser("show", help="the code tree with counts", parents=[common])
     s.add_argument("--json", action="store_true")
-    s = cb.add_parser("load", help="load a codebook file, merging by name", parents=[common])
+    s = cb.add_parser(
+        "load",
+        help="load a codebook file (.yaml .csv .xlsx .qdc; Taguette's CSV too), merging by name",
+        parents=[common],
+    )
+    s.add_argument("file")
+    s = cb.add_parser(
+        "save",
+        help="save the codebook by suffix: .csv (Taguette imports it), .yaml, .qdc",
+        parents=[common],
+    )
     s.add_argument("file")
     s = cb.add_parser("add", help="add one code", parents=[common])
     s.add_argument("name")
@@ -896,10 +945,16 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         cmd_export,
         "export by suffix: paper tables .md .tex .docx .xlsx .csv, figures .svg .png, "
-        "REFI-QDA .qdpx .qdc, the codebook .yaml",
+        "REFI-QDA .qdpx .qdc, the codebook .yaml; or --format maxqda: sources and codings as "
+        "MAXQDA structured text (.txt)",
     )
     p.add_argument("project")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument(
+        "--format",
+        choices=["maxqda"],
+        help="maxqda: MAXQDA's structured text (#TEXT, #CODE), whatever the suffix",
+    )
     p.add_argument("--tables", help="only these tables (names or 表 titles, comma-separated)")
     p.add_argument(
         "--lang", choices=["zh", "en"], default="zh", help="table headers in Chinese or English"

@@ -87,6 +87,7 @@ CODEBOOK_ACTIONS = frozenset(
         "add-relation-type",
         "merge",
         "import-refi",
+        "import-maxqda",
     }
 )
 

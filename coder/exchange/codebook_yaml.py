@@ -99,14 +99,28 @@ def check_codebook(doc: Any, *, name: str = "codebook") -> dict[str, Any]:
                 raise _fail(where, f"label {code['label']!r} is used twice")
             labels[code["label"]] = code
         codes.append(code)
+    # A parent is named by its label, or, for a code without one, by its name (a table from
+    # Taguette has no labels); a name two unlabelled codes share cannot name a parent.
+    keys = dict(labels)
+    shared: set[str] = set()
+    for code in codes:
+        if not code["label"]:
+            if code["name"] in keys and code["name"] not in labels:
+                shared.add(code["name"])
+            keys.setdefault(code["name"], code)
     for code in codes:
         for p in code["parents"]:
-            if p not in labels:
+            if p not in keys:
                 raise _fail(
                     f"{name}: code {code['label'] or code['name']}",
                     f"parent {p!r} is not a label in this file",
                 )
-    _check_cycles(codes, labels, name)
+            if p in shared:
+                raise _fail(
+                    f"{name}: code {code['label'] or code['name']}",
+                    f"parent {p!r} is the name of two codes without labels",
+                )
+    _check_cycles(codes, keys, name)
     relations = []
     for i, raw in enumerate(doc.get("relations") or [], 1):
         if (

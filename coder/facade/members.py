@@ -48,6 +48,7 @@ ACTION_WORDS = {
     "coding-memo": "write memos",
     "import": "import sources",
     "import-refi": "import sources",
+    "import-maxqda": "import sources",
 }
 
 

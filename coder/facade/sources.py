@@ -20,6 +20,24 @@ def is_normalised(text: str) -> bool:
     return "\r" not in text and "\ufeff" not in text[:1] and unicodedata.is_normalized("NFC", text)
 
 
+def check_drafts(drafts: Sequence[SourceDraft]) -> None:
+    """Refuse drafts that cannot be sources: no name, text not normalised, turns outside the
+    text, two with one name."""
+    names = [d.name for d in drafts]
+    for d in drafts:
+        if not d.name.strip():
+            raise InvalidInput("a source needs a name; nothing was imported")
+        if not is_normalised(d.text):
+            raise InvalidInput(f"{d.name}: text is not normalised; nothing was imported")
+        for t in d.turns:
+            if not 0 <= t.start <= t.end <= len(d.text):
+                raise InvalidInput(
+                    f"{d.name}: turn {t.idx} lies outside the text; nothing was imported"
+                )
+    if len(set(names)) != len(names):
+        raise InvalidInput("two sources with the same name in one import; nothing was imported")
+
+
 class SourceOps:
     """Adding and reading sources. Mixed into :class:`coder.project.Project`."""
 
@@ -29,94 +47,90 @@ class SourceOps:
 
     def add_sources(self, drafts: Sequence[SourceDraft], summary: str = "") -> list[Source]:
         """Add several sources as one event: all of them, or none if any is refused."""
+        check_drafts(drafts)
         names = [d.name for d in drafts]
-        for d in drafts:
-            if not d.name.strip():
-                raise InvalidInput("a source needs a name; nothing was imported")
-            if not is_normalised(d.text):
-                raise InvalidInput(f"{d.name}: text is not normalised; nothing was imported")
-            for t in d.turns:
-                if not 0 <= t.start <= t.end <= len(d.text):
-                    raise InvalidInput(
-                        f"{d.name}: turn {t.idx} lies outside the text; nothing was imported"
-                    )
-        if len(set(names)) != len(names):
-            raise InvalidInput("two sources with the same name in one import; nothing was imported")
         summary = summary or (
             f"import {names[0]}" if len(names) == 1 else f"import {len(names)} sources"
         )
         with self._change("import", summary) as ch:  # type: ignore[attr-defined]
-            taken = set(
-                ch.conn.execute(select(sources.c.name).where(sources.c.name.in_(names))).scalars()
-            )
-            if taken:
-                raise InvalidInput(
-                    f"a source named {sorted(taken)[0]!r} already exists; nothing was imported"
-                )
-            position = ch.conn.execute(
-                select(func.coalesce(func.max(sources.c.position), 0))
-            ).scalar_one()
-            now = time.time()
-            case_ids: dict[str, int] = {}
-            for d in drafts:
-                if d.case and d.case not in case_ids:
-                    case_ids[d.case] = self._case_id(ch, d.case, d.case_attributes)
-                elif d.case:
-                    self._case_id(ch, d.case, d.case_attributes)
-            cols = [
-                "guid",
-                "name",
-                "text",
-                "chars",
-                "original_name",
-                "sha256",
-                "encoding",
-                "format",
-                "language",
-                "case_id",
-                "position",
-                "imported",
-            ]
-            ids = ch.insert_values(
-                sources,
-                cols,
-                [
-                    (
-                        str(uuid.uuid4()),
-                        d.name,
-                        d.text,
-                        len(d.text),
-                        d.original_name,
-                        d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
-                        d.encoding,
-                        d.format,
-                        d.language,
-                        case_ids.get(d.case) if d.case else None,
-                        position + i,
-                        now,
-                    )
-                    for i, d in enumerate(drafts, 1)
-                ],
-            )
-            ch.insert_values(
-                source_attributes,
-                ["source_id", "name", "value"],
-                [
-                    (sid, k, str(v))
-                    for sid, d in zip(ids, drafts, strict=True)
-                    for k, v in d.attributes.items()
-                ],
-            )
-            ch.insert_values(
-                turns,
-                ["source_id", "idx", "start", "end", "speaker", "timestamp"],
-                [
-                    (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
-                    for sid, d in zip(ids, drafts, strict=True)
-                    for t in d.turns
-                ],
-            )
+            ids = self._insert_sources(ch, drafts)
         return self.sources(only=ids)
+
+    def _insert_sources(self, ch: Change, drafts: Sequence[SourceDraft]) -> list[int]:
+        """Write checked drafts (:func:`check_drafts`) in the open change; returns their ids.
+        Shared with imports that add codings in the same event (MAXQDA's structured text)."""
+        names = [d.name for d in drafts]
+        taken = set(
+            ch.conn.execute(select(sources.c.name).where(sources.c.name.in_(names))).scalars()
+        )
+        if taken:
+            raise InvalidInput(
+                f"a source named {sorted(taken)[0]!r} already exists; nothing was imported"
+            )
+        position = ch.conn.execute(
+            select(func.coalesce(func.max(sources.c.position), 0))
+        ).scalar_one()
+        now = time.time()
+        case_ids: dict[str, int] = {}
+        for d in drafts:
+            if d.case and d.case not in case_ids:
+                case_ids[d.case] = self._case_id(ch, d.case, d.case_attributes)
+            elif d.case:
+                self._case_id(ch, d.case, d.case_attributes)
+        cols = [
+            "guid",
+            "name",
+            "text",
+            "chars",
+            "original_name",
+            "sha256",
+            "encoding",
+            "format",
+            "language",
+            "case_id",
+            "position",
+            "imported",
+        ]
+        ids = ch.insert_values(
+            sources,
+            cols,
+            [
+                (
+                    str(uuid.uuid4()),
+                    d.name,
+                    d.text,
+                    len(d.text),
+                    d.original_name,
+                    d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+                    d.encoding,
+                    d.format,
+                    d.language,
+                    case_ids.get(d.case) if d.case else None,
+                    position + i,
+                    now,
+                )
+                for i, d in enumerate(drafts, 1)
+            ],
+        )
+        ch.insert_values(
+            source_attributes,
+            ["source_id", "name", "value"],
+            [
+                (sid, k, str(v))
+                for sid, d in zip(ids, drafts, strict=True)
+                for k, v in d.attributes.items()
+            ],
+        )
+        ch.insert_values(
+            turns,
+            ["source_id", "idx", "start", "end", "speaker", "timestamp"],
+            [
+                (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
+                for sid, d in zip(ids, drafts, strict=True)
+                for t in d.turns
+            ],
+        )
+        return ids
 
     def _case_id(self, ch: Change, name: str, attributes: dict[str, str]) -> int:
         """The case named ``name``, created with ``attributes`` if new; new attributes are added."""

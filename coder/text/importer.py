@@ -26,6 +26,8 @@ class ImportReport:
     imported: list[SourceDraft] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What a file brought beside its sources (MAXQDA structured text: its codings)."""
     files: int = 0
 
 
@@ -37,6 +39,8 @@ def import_paths(
     on_file: Callable[[Path, SourceDraft | None, str | None], None] | None = None,
 ) -> ImportReport:
     """Import files and folders (recursively). ``on_file(path, draft, error)`` reports progress."""
+    from coder.exchange.maxqda import import_structured, is_structured
+
     files = collect(paths)
     report = ImportReport(files=len(files))
     if not files:
@@ -63,6 +67,23 @@ def import_paths(
         pending, size = [], 0
 
     for path in files:
+        if path.suffix.lower() == ".txt" and is_structured(path):
+            # MAXQDA structured text: several sources and their codings, in one event of its own
+            flush()
+            try:
+                done = import_structured(project, path, encoding=encoding, speakers=speakers)
+            except CoderError as exc:
+                report.failed.append((path, str(exc)))
+                if on_file:
+                    on_file(path, None, str(exc))
+                continue
+            names.update(d.name for d in done.drafts)
+            hashes.update(d.sha256 for d in done.drafts)
+            report.imported.extend(done.drafts)
+            report.notes.append(done.line())
+            if on_file:
+                on_file(path, done.drafts[0], None)
+            continue
         try:
             draft = read_file(path, encoding=encoding, speakers=speakers)
             if draft.name in names:

@@ -730,7 +730,8 @@ class MainScreen(CoderScreen):
         self.app.push_screen(CodebookScreen())
 
     def action_export(self) -> None:
-        """Export by the file's suffix: paper tables, figures, REFI-QDA, the YAML codebook."""
+        """Export by the file's suffix: paper tables, figures, REFI-QDA, the YAML codebook, MAXQDA's
+        structured text (.txt)."""
         default = (
             str(Path(self.project.path).with_suffix(".docx"))
             if self.project.path
@@ -745,7 +746,8 @@ class MainScreen(CoderScreen):
 
         self.app.push_screen(
             TextPrompt(
-                "Export to 导出 (.docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc · .yaml)",
+                "Export to 导出 (.docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc · "
+                ".yaml · .txt MAXQDA structured text)",
                 value=default,
             ),
             chosen,
@@ -772,6 +774,10 @@ class MainScreen(CoderScreen):
             elif suffix in (".yaml", ".yml"):
                 save_codebook_file(self.project, target)
                 notes = []
+            elif suffix == ".txt":
+                from coder.exchange.maxqda import export_structured
+
+                notes = export_structured(self.project, target).lines()[1:]
             else:
                 raise CoderError(
                     f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
