@@ -269,6 +269,8 @@ def _enrich(p: Project) -> None:
     p.add_memo("两段的比较", type="comparison", target="coding", target_id=seg.id, title="比较")
     src = p.sources()[0]
     p.add_memo("来源备忘", type="methodological", target="source", target_id=src.id, title="来源")
+    p.add_memo("这一段的批注", target="source", target_id=src.id, span=(3, 9))  # untitled
+    p.add_memo("同名", target="code", target_id=seg.code_id, title="来源")  # a title used twice
     case = p.cases()[0]
     p.add_memo("受访者的背景", target="case", target_id=case.id, title="个案")
     rel = p.relations()[0]
@@ -335,6 +337,8 @@ def _content(p: Project) -> dict:
                 m.title,
                 m.text,
                 m.coder,
+                m.start,
+                m.end,
             )
             for m in p.memos()
         ),
@@ -347,6 +351,11 @@ def _content(p: Project) -> dict:
 def _qde(path: Path) -> str:
     text = zipfile.ZipFile(path).read("project.qde").decode("utf-8")
     return re.sub(r"<Project [^>]*>", "<Project>", text, count=1)
+
+
+def _without_source_users(qde: str) -> str:
+    qde = re.sub(r'(<TextSource [^>]*) creatingUser="[^"]+"', r"\1", qde)
+    return re.sub(r"<Users>.*?</Users>", "", qde, count=1)
 
 
 def test_round_trip_keeps_everything(demo: Project, tmp_path: Path, schemas) -> None:
@@ -362,8 +371,12 @@ def test_round_trip_keeps_everything(demo: Project, tmp_path: Path, schemas) -> 
     assert _content(other) == _content(demo)
     second = tmp_path / "second.qdpx"
     export_qdpx(other, second)
-    # Same GUIDs, same order, same text: only the project's own header differs.
-    assert _qde(second) == _qde(first)
+    # Same GUIDs, same order, same text: only the project's own header differs, and who brought
+    # the sources in (the colleague, in the copy), so the user list has the colleague too.
+    a, b = _qde(first), _qde(second)
+    (colleague,) = re.findall(r'<User guid="([^"]+)" name="colleague"/>', b)
+    assert set(re.findall(r'<TextSource [^>]*creatingUser="([^"]+)"', b)) == {colleague}
+    assert _without_source_users(b) == _without_source_users(a)
     za, zb = zipfile.ZipFile(first), zipfile.ZipFile(second)
     texts = sorted(n for n in za.namelist() if n.startswith("sources/"))
     assert texts == sorted(n for n in zb.namelist() if n.startswith("sources/"))
@@ -563,12 +576,9 @@ def test_odd_files_from_other_programs_are_read(project: Project, tmp_path: Path
     memos = {m.title: m for m in project.memos()}
     assert memos["on gamma"].target_type == "code"  # attached by a link, as ATLAS.ti does
     assert memos["on gamma"].target_id == codes["Gamma"].id
-    comment = memos["comment on 0–5"]  # a selection with a comment and no coding
-    assert (
-        comment.target_type == "source"
-        and "about alpha" in comment.text
-        and "«alpha»" in comment.text
-    )
+    comment = memos["comment on 0–5"]  # a selection with a comment and no coding: a memo
+    assert (comment.target_type, comment.text) == ("source", "about alpha")  # on that passage
+    assert project.source_text("atlas")[comment.start : comment.end] == "alpha"
 
     nvivo = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="n" origin="NVivo for Windows 12.6">
 <CodeBook><Codes><Code guid="bbbbbbbb-0000-0000-0000-0000000000c1" name="Target" isCodable="true"/></Codes></CodeBook>
