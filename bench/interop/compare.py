@@ -23,7 +23,9 @@ from coder.project import Project
 def main() -> int:
     project_path, result_path = Path(sys.argv[1]), Path(sys.argv[2])
     result = json.loads(result_path.read_text(encoding="utf-8"))
-    rows = next(v["coding_rows"] for v in result.values() if isinstance(v, dict) and "coding_rows" in v)
+    rows = next(
+        v["coding_rows"] for v in result.values() if isinstance(v, dict) and "coding_rows" in v
+    )
     p = Project.open(project_path)
     try:
         ours = Counter((s.source, s.code, s.start, s.end, s.coder) for s in p.segments())

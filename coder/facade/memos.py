@@ -264,7 +264,9 @@ def _check_span(
 ) -> None:
     start, end = span
     if target != "source":
-        raise InvalidInput("only a memo on a source can be anchored to a passage; nothing was changed")
+        raise InvalidInput(
+            "only a memo on a source can be anchored to a passage; nothing was changed"
+        )
     chars = conn.execute(select(sources.c.chars).where(sources.c.id == target_id)).scalar_one()
     if not 0 <= start < end <= chars:
         raise InvalidInput(
