@@ -65,6 +65,12 @@ class App:
     def write_config_ini(self, *args: object) -> None:
         """QualCoder saves its settings here; the driver keeps none."""
 
+    def get_annotations(self) -> list[dict]:
+        """QualCoder's App reads its ``annotation_visible`` view; every coder is visible here."""
+        keys = ("anid", "fid", "pos0", "pos1", "memo", "owner", "date")
+        rows = self.conn.execute(f"select {', '.join(keys)} from annotation")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
 
 def count(conn: sqlite3.Connection) -> dict:
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -99,11 +105,46 @@ def count(conn: sqlite3.Connection) -> dict:
     }
 
 
+def export(refi: object, app: App, log: object, out: Path, work: Path) -> str:
+    """Run QualCoder's REFI-QDA project export (``RefiExport(app, log, "project")``): it builds
+    the archive under ``~/.qualcoder`` (HOME is a temporary folder here) and copies it to the
+    folder the dialog names, as ``<project name>.qdpx``."""
+    from PyQt6 import QtWidgets
+
+    class PlainEndings:
+        """QualCoder's line-ending question, answered "as they are" (not MAXQDA's CRLF)."""
+
+        class ui:  # noqa: N801 - the attribute QualCoder reads
+            class radioButton_maxqda:  # noqa: N801
+                @staticmethod
+                def isChecked() -> bool:  # noqa: N802
+                    return False
+
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def exec(self) -> int:
+            return 0
+
+    os.environ["HOME"] = str(work / "home")
+    (work / "home" / ".qualcoder").mkdir(parents=True, exist_ok=True)
+    target = work / "export"
+    target.mkdir()
+    refi.RefiLineEndings = PlainEndings  # type: ignore[attr-defined]
+    QtWidgets.QFileDialog.getExistingDirectory = staticmethod(lambda *a, **k: str(target))
+    with contextlib.redirect_stdout(sys.stderr):
+        refi.RefiExport(app, log, "project")  # type: ignore[attr-defined]
+    (made,) = target.glob("*.qdpx")
+    out.write_bytes(made.read_bytes())
+    return str(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("qdpx", type=Path)
     ap.add_argument("--qualcoder", type=Path, required=True, help="QualCoder source checkout")
     ap.add_argument("--log", action="store_true", help="print QualCoder's import log")
+    ap.add_argument("--export", type=Path, help="then write the project back out with QualCoder")
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(args.qualcoder / "src"))
@@ -144,6 +185,8 @@ def main() -> int:
     result = {"file": str(args.qdpx), "qualcoder": count(app.conn)}
     if args.log:
         result["log"] = log.toPlainText().splitlines()
+    if args.export:
+        result["export"] = export(refi, app, log, args.export.resolve(), work)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     qapp.quit()
     return 0
