@@ -771,6 +771,8 @@ def _qde_root(path: Path) -> etree._Element:
 
 def test_every_coding_has_a_selection_of_its_own_with_its_coder(tmp_path: Path) -> None:
     p = _team_project(tmp_path / "team.coder")
+    with Project.open(tmp_path / "team.coder", coder="乙") as colleague:
+        colleague.add_source(SourceDraft(name="乙带来的访谈", text="居民：办事方便多了。\n"))
     out = tmp_path / "team.qdpx"
     report = export_qdpx(p, out)
     root = _qde_root(out)
@@ -800,8 +802,11 @@ def test_every_coding_has_a_selection_of_its_own_with_its_coder(tmp_path: Path) 
     assert report.counts["selections"] == report.counts["codings"] == 4
     assert len({s.get("guid") for s in root.iter("{*}PlainTextSelection")}) == 5  # 4 + annotation
     # Sources name who brought them in.
-    (src,) = root.iter("{*}TextSource")
-    assert users[_guid(src.get("creatingUser"))] == "甲"
+    brought = {
+        s.get("name"): users[_guid(s.get("creatingUser"))] for s in root.iter("{*}TextSource")
+    }
+    assert brought == {"王书记访谈": "甲", "乙带来的访谈": "乙"}
+    src = next(s for s in root.iter("{*}TextSource") if s.get("name") == "王书记访谈")
     # Memos are text files (QualCoder reads notes only from there); the annotation is
     # QualCoder's shape: its text inline and its own selection, the source pointing at it.
     z = zipfile.ZipFile(out)

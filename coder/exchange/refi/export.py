@@ -229,14 +229,15 @@ class _Data:
                 )
             ).all()
             self.last_change = conn.execute(select(func.max(events.c.time))).scalar()
-            self.source_coder = _source_creators(conn, self.coders)
+            self.source_coder, self.first_coder = _source_creators(conn, self.coders)
         self.title = project.title
         self.created = project.setting("created")
 
 
-def _source_creators(conn: Any, known: dict[int, Any]) -> dict[int, int]:
+def _source_creators(conn: Any, known: dict[int, Any]) -> tuple[dict[int, int], int | None]:
     """Who brought each source in: the coder of the change that inserted its row (the journal
-    names inserted rows by id), else whoever made the project's first change."""
+    names inserted rows by id); and for sources the journal does not name, whoever made the
+    project's first change."""
     out: dict[int, int] = {}
     rows = conn.execute(
         select(events.c.coder_id, events.c.payload)
@@ -266,11 +267,9 @@ def _source_creators(conn: Any, known: dict[int, Any]) -> dict[int, int]:
         .order_by(events.c.id)
         .limit(1)
     ).scalar()
-    if first in known:
-        out[-1] = first  # the fallback
-    elif known:
-        out[-1] = min(known)
-    return out
+    if first not in known:
+        first = min(known) if known else None
+    return out, first
 
 
 def export_qdpx(project: Any, path: str | Path) -> ExportReport:
@@ -375,12 +374,8 @@ def _write_project(
     case_guid = {c.id: c.guid for c in data.cases}
     relation_ids = {r.id for r in data.relations}
     source_ids = {s.id for s in data.sources}
-    fallback = data.source_coder.get(-1)
-    source_user = {
-        s.id: data.source_coder.get(s.id, fallback)
-        for s in data.sources
-        if data.source_coder.get(s.id, fallback) is not None
-    }
+    source_user = {s.id: data.source_coder.get(s.id, data.first_coder) for s in data.sources}
+    source_user = {sid: cid for sid, cid in source_user.items() if cid is not None}
     used_coders = sorted(
         {c.coder_id for c in data.codings}
         | {m.coder_id for m in data.memos}
