@@ -53,6 +53,9 @@ class NotesAndLinks:
     relations: dict[str, int]
     memo_rows: list[tuple[Any, ...]]
     note_targets: dict[str, list[tuple[str, str | None]]]
+    _unanchored: int
+    """Annotations whose passage could not be kept (counted for the report)."""
+    _extra_passages: int
     _memo: Callable[..., None]
 
     # -- links: relations, evidence, attached notes ----------------------------------------------
@@ -187,7 +190,6 @@ class NotesAndLinks:
         for note in self.qf.project_notes:
             self.note_targets[note].append(("project", None))
         text_sources = [src.guid for src in self.qf.sources if src.guid in self.texts]
-        self._unanchored = self._extra_passages = 0
         for note in self.qf.notes:
             head, pairs = split_marked(note.description)
             fields = dict(pairs)
@@ -301,14 +303,14 @@ class NotesAndLinks:
         self.ch.insert_values(memos, _MEMO_COLS, out)
         self.report.add("memos", len(out))
         self.report.add("memos_anchored", sum(1 for r in out if r[-2] is not None))
-        n = getattr(self, "_unanchored", 0)
+        n = self._unanchored
         self.report.drop(
             f"the passage of {plural(n, 'annotation')}",
             "it names no text source of the file, or its positions lie outside the text; "
             "the note came in as a memo without it",
             n,
         )
-        n = getattr(self, "_extra_passages", 0)
+        n = self._extra_passages
         self.report.drop(
             plural(n, "further passage") + " of annotations",
             "a memo is anchored to one passage; the first one was kept",

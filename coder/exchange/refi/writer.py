@@ -64,6 +64,7 @@ class ProjectWriter(NotesAndLinks):
         self.used_coders: set[int] = set()
         self.reused: set[int] = set()
         """Sources of the file that were in the project already (the same text)."""
+        self._unanchored = self._extra_passages = 0
 
     def run(self) -> None:
         self._users()
