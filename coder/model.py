@@ -159,6 +159,9 @@ class Memo:
     coder: str
     created: float
     modified: float
+    start: int | None = None
+    """With ``end``: the passage of the source the memo is anchored to (an annotation)."""
+    end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

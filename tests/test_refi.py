@@ -31,12 +31,18 @@ from coder.exchange.refi.convention import (
     parse_colour,
 )
 from coder.exchange.refi.positions import CODE_POINTS, TextMap, model_for
+from coder.model import SourceDraft
 from coder.project import Project
 from coder.store.schema import cases as cases_table
 from tests.conftest import snapshot
 
 REFI = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
 SAMPLES = REFI / "samples"
+requires_shared = pytest.mark.skipif(
+    not (REFI / "Project.xsd").is_file() or not SAMPLES.is_dir(),
+    reason=f"needs the REFI-QDA schemas and samples in {REFI}, which is absent",
+)
+"""The schemas and the sample files live in ../shared beside the repository, not in it."""
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -50,6 +56,9 @@ def _guid(raw: str) -> str:
 
 @pytest.fixture(scope="module")
 def schemas() -> dict[str, etree.XMLSchema]:
+    for name in ("Project.xsd", "Codebook.xsd"):
+        if not (REFI / name).is_file():
+            pytest.skip(f"needs {REFI / name}, which is absent")
     return {
         "project": etree.XMLSchema(etree.parse(str(REFI / "Project.xsd"))),
         "codebook": etree.XMLSchema(etree.parse(str(REFI / "Codebook.xsd"))),
@@ -128,6 +137,7 @@ def _depths(project: Project) -> dict[str, int]:
     return {c.guid: depth(c) for c in codes.values()}
 
 
+@requires_shared
 @pytest.mark.parametrize("name", sorted(README))
 def test_every_sample_arrives_whole(name: str, tmp_path: Path) -> None:
     path = SAMPLES / name
@@ -162,6 +172,7 @@ def _docx_paragraphs(data: bytes) -> set[str]:
     return {"".join(t.text or "" for t in p.iter("{*}t")).strip() for p in body.iter("{*}p")}
 
 
+@requires_shared
 def test_nvivo_selections_land_on_the_text_nvivo_meant(tmp_path: Path) -> None:
     path = SAMPLES / "nvivo-win-12.6__oltas.qdpx"
     project, report = _import(path, tmp_path)
@@ -191,6 +202,7 @@ def test_nvivo_selections_land_on_the_text_nvivo_meant(tmp_path: Path) -> None:
     project.close()
 
 
+@requires_shared
 def test_qc_selections_are_the_lines_it_names(tmp_path: Path) -> None:
     path = SAMPLES / "qc-1.3.2__demo.qdpx"
     project, _ = _import(path, tmp_path)
@@ -216,6 +228,7 @@ def test_qc_selections_are_the_lines_it_names(tmp_path: Path) -> None:
     project.close()
 
 
+@requires_shared
 def test_atlas_example_reports_its_missing_files_and_keeps_the_rest(tmp_path: Path) -> None:
     path = SAMPLES / "atlasti-8.4-spec-example__TestProject.qdpx"
     want = _expected(path)
@@ -239,6 +252,7 @@ def test_atlas_example_reports_its_missing_files_and_keeps_the_rest(tmp_path: Pa
     project.close()
 
 
+@requires_shared
 def test_atlas_codebook_with_an_odd_schema_location(tmp_path: Path) -> None:
     project, report = _import(SAMPLES / "atlasti-win-23.4__codebook.qdc", tmp_path)
     (code,) = project.codes()
@@ -248,6 +262,7 @@ def test_atlas_codebook_with_an_odd_schema_location(tmp_path: Path) -> None:
     project.close()
 
 
+@requires_shared
 @pytest.mark.parametrize("name", sorted(n for n in README if n.endswith(".qdpx")))
 def test_imported_samples_export_valid_files(name: str, tmp_path: Path, schemas) -> None:
     project, _ = _import(SAMPLES / name, tmp_path)
@@ -269,6 +284,8 @@ def _enrich(p: Project) -> None:
     p.add_memo("两段的比较", type="comparison", target="coding", target_id=seg.id, title="比较")
     src = p.sources()[0]
     p.add_memo("来源备忘", type="methodological", target="source", target_id=src.id, title="来源")
+    p.add_memo("这一段的批注", target="source", target_id=src.id, span=(3, 9))  # untitled
+    p.add_memo("同名", target="code", target_id=seg.code_id, title="来源")  # a title used twice
     case = p.cases()[0]
     p.add_memo("受访者的背景", target="case", target_id=case.id, title="个案")
     rel = p.relations()[0]
@@ -335,6 +352,8 @@ def _content(p: Project) -> dict:
                 m.title,
                 m.text,
                 m.coder,
+                m.start,
+                m.end,
             )
             for m in p.memos()
         ),
@@ -349,12 +368,25 @@ def _qde(path: Path) -> str:
     return re.sub(r"<Project [^>]*>", "<Project>", text, count=1)
 
 
-def test_round_trip_keeps_everything(demo: Project, tmp_path: Path, schemas) -> None:
+def _without_source_users(qde: str) -> str:
+    qde = re.sub(r'(<TextSource [^>]*) creatingUser="[^"]+"', r"\1", qde)
+    return re.sub(r"<Users>.*?</Users>", "", qde, count=1)
+
+
+def test_exports_of_everything_validate(demo: Project, tmp_path: Path, schemas) -> None:
+    _enrich(demo)
+    demo.add_code("bell", "open", definition="ring \x07 twice")
+    export_qdpx(demo, tmp_path / "all.qdpx")
+    _valid(schemas["project"], zipfile.ZipFile(tmp_path / "all.qdpx").read("project.qde"))
+    export_qdc(demo, tmp_path / "all.qdc")
+    _valid(schemas["codebook"], (tmp_path / "all.qdc").read_bytes())
+
+
+def test_round_trip_keeps_everything(demo: Project, tmp_path: Path) -> None:
     _enrich(demo)
     first = tmp_path / "first.qdpx"
     report = export_qdpx(demo, first)
     assert report.counts["codings"] == len(demo.segments()) and report.counts["links"] >= 22
-    _valid(schemas["project"], zipfile.ZipFile(first).read("project.qde"))
     other = Project.create(tmp_path / "other.coder", title="copy", coder="colleague")
     imported = import_qdpx(other, first)
     assert [e.action for e in other.log()] == ["import-refi"]  # one undoable event
@@ -362,8 +394,12 @@ def test_round_trip_keeps_everything(demo: Project, tmp_path: Path, schemas) -> 
     assert _content(other) == _content(demo)
     second = tmp_path / "second.qdpx"
     export_qdpx(other, second)
-    # Same GUIDs, same order, same text: only the project's own header differs.
-    assert _qde(second) == _qde(first)
+    # Same GUIDs, same order, same text: only the project's own header differs, and who brought
+    # the sources in (the colleague, in the copy), so the user list has the colleague too.
+    a, b = _qde(first), _qde(second)
+    (colleague,) = re.findall(r'<User guid="([^"]+)" name="colleague"/>', b)
+    assert set(re.findall(r'<TextSource [^>]*creatingUser="([^"]+)"', b)) == {colleague}
+    assert _without_source_users(b) == _without_source_users(a)
     za, zb = zipfile.ZipFile(first), zipfile.ZipFile(second)
     texts = sorted(n for n in za.namelist() if n.startswith("sources/"))
     assert texts == sorted(n for n in zb.namelist() if n.startswith("sources/"))
@@ -380,12 +416,11 @@ def test_importing_the_same_file_again_changes_nothing(demo: Project, tmp_path: 
     assert snapshot(demo.path) == before
 
 
-def test_codebook_export_validates_and_loads_back(demo: Project, tmp_path: Path, schemas) -> None:
+def test_codebook_export_loads_back(demo: Project, tmp_path: Path) -> None:
     demo.attach_code("a25", "A9")
     path = tmp_path / "codebook.qdc"
     report = export_qdc(demo, path)
     assert any("relations" in d.what for d in report.dropped)  # a .qdc cannot hold them
-    _valid(schemas["codebook"], path.read_bytes())
     other = Project.create(tmp_path / "cb.coder")
     import_qdc(other, path)
     assert _content(other)["codes"] == _content(demo)["codes"]
@@ -399,11 +434,11 @@ def test_codebook_export_validates_and_loads_back(demo: Project, tmp_path: Path,
     other.close()
 
 
-def test_characters_xml_cannot_hold_are_reported(project: Project, tmp_path: Path, schemas) -> None:
+def test_characters_xml_cannot_hold_are_reported(project: Project, tmp_path: Path) -> None:
     project.add_code("bell", "open", definition="ring \x07 twice")
     report = export_qdc(project, tmp_path / "x.qdc")
     assert any("control character" in d.what for d in report.dropped)
-    _valid(schemas["codebook"], (tmp_path / "x.qdc").read_bytes())
+    etree.fromstring((tmp_path / "x.qdc").read_bytes(), SAFE)  # well-formed (validity: above)
 
 
 def test_codebook_merges_foreign_codes_by_name(project: Project, tmp_path: Path) -> None:
@@ -563,12 +598,9 @@ def test_odd_files_from_other_programs_are_read(project: Project, tmp_path: Path
     memos = {m.title: m for m in project.memos()}
     assert memos["on gamma"].target_type == "code"  # attached by a link, as ATLAS.ti does
     assert memos["on gamma"].target_id == codes["Gamma"].id
-    comment = memos["comment on 0–5"]  # a selection with a comment and no coding
-    assert (
-        comment.target_type == "source"
-        and "about alpha" in comment.text
-        and "«alpha»" in comment.text
-    )
+    comment = memos["comment on 0–5"]  # a selection with a comment and no coding: a memo
+    assert (comment.target_type, comment.text) == ("source", "about alpha")  # on that passage
+    assert project.source_text("atlas")[comment.start : comment.end] == "alpha"
 
     nvivo = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="n" origin="NVivo for Windows 12.6">
 <CodeBook><Codes><Code guid="bbbbbbbb-0000-0000-0000-0000000000c1" name="Target" isCodable="true"/></Codes></CodeBook>
@@ -700,3 +732,224 @@ def test_cli_exports_and_imports_by_suffix(demo_file: Path, tmp_path: Path, caps
     with Project.open(book) as p:
         assert len(p.codes()) == 46 and p.code("A8").axis == "合"
     assert main(["import", str(fresh), str(out), str(tmp_path / "x.txt")]) == 1
+
+
+# -- what other programs read: one selection per coding, notes as files, annotations ----------
+
+_TEAM_TEXT = "访谈员：您怎么看会商日？\n王书记：會商日讓條塊坐到一起，问题当场拍板。\n"
+
+
+def _team_project(path: Path) -> Project:
+    """Three coders: 甲 and 乙 code one passage with the same code, 乙 also with another code,
+    and 丙 codes a sub-span with a memo; a relation, an annotation and memos besides."""
+    p = Project.create(path, title="三人编码", coder="甲")
+    src = p.add_source(SourceDraft(name="王书记访谈", text=_TEAM_TEXT))
+    cat = p.add_code("协同机制", "axial", paradigm_role="strategy")
+    a = p.add_code("条块协同", "open", parent=cat.label)
+    b = p.add_code("当场拍板", "open", parent=cat.label)
+    start = _TEAM_TEXT.index("會商日讓")
+    end = _TEAM_TEXT.index("。\n", start) + 1
+    sub = _TEAM_TEXT.index("條塊坐到一起")
+    rows = [
+        (src.id, a.id, start, end, "甲"),
+        (src.id, a.id, start, end, "乙"),
+        (src.id, b.id, start, end, "乙"),
+        (src.id, a.id, sub, sub + 6, "丙"),
+    ]
+    ids = p.add_codings(rows)
+    p.set_coding_memo(ids[3], "“坐到一起”即条块会商")
+    p.add_relation(a.id, b.id, "causes", description="协同促成拍板", evidence=[ids[0]])
+    p.add_memo("会商日的双重含义", target="source", target_id=src.id, span=(sub, sub + 6))
+    p.add_memo("合并前再看", type="methodological", target="code", target_id=a.id)
+    p.add_memo("整体印象", type="project", title="印象")
+    return p
+
+
+def _qde_root(path: Path) -> etree._Element:
+    return etree.fromstring(zipfile.ZipFile(path).read("project.qde"), SAFE)
+
+
+def test_every_coding_has_a_selection_of_its_own_with_its_coder(tmp_path: Path) -> None:
+    p = _team_project(tmp_path / "team.coder")
+    with Project.open(tmp_path / "team.coder", coder="乙") as colleague:
+        colleague.add_source(SourceDraft(name="乙带来的访谈", text="居民：办事方便多了。\n"))
+    out = tmp_path / "team.qdpx"
+    report = export_qdpx(p, out)
+    root = _qde_root(out)
+    users = {_guid(u.get("guid")): u.get("name") for u in root.iter("{*}User")}
+    codes = {_guid(c.get("guid")): c.get("name") for c in root.iter("{*}Code")}
+    found = []
+    for sel in root.iter("{*}PlainTextSelection"):
+        if _local(sel.getparent().tag) == "Note":
+            continue
+        (coding,) = sel.findall("{*}Coding")  # exactly one coding per selection
+        assert sel.get("creatingUser") == coding.get("creatingUser")
+        memo = sel.findtext("{*}Description") or ""
+        code = codes[_guid(coding.find("{*}CodeRef").get("targetGUID"))]
+        span = (int(sel.get("startPosition")), int(sel.get("endPosition")))
+        found.append((*span, code, users[_guid(sel.get("creatingUser"))], memo))
+    start = _TEAM_TEXT.index("會商日讓")
+    end = _TEAM_TEXT.index("。\n", start) + 1
+    sub = _TEAM_TEXT.index("條塊坐到一起")
+    assert sorted(found) == sorted(
+        [
+            (start, end, "条块协同", "甲", ""),
+            (start, end, "条块协同", "乙", ""),
+            (start, end, "当场拍板", "乙", ""),
+            (sub, sub + 6, "条块协同", "丙", "“坐到一起”即条块会商"),
+        ]
+    )
+    assert report.counts["selections"] == report.counts["codings"] == 4
+    assert len({s.get("guid") for s in root.iter("{*}PlainTextSelection")}) == 5  # 4 + annotation
+    # Sources name who brought them in.
+    brought = {
+        s.get("name"): users[_guid(s.get("creatingUser"))] for s in root.iter("{*}TextSource")
+    }
+    assert brought == {"王书记访谈": "甲", "乙带来的访谈": "乙"}
+    src = next(s for s in root.iter("{*}TextSource") if s.get("name") == "王书记访谈")
+    # Memos are text files (QualCoder reads notes only from there); the annotation is
+    # QualCoder's shape: its text inline and its own selection, the source pointing at it.
+    z = zipfile.ZipFile(out)
+    names = [n.get("name") for n in root.iter("{*}Note")]
+    assert len(set(names)) == 3 and all(names)  # every note named, no two alike
+    notes = dict(zip(names, root.iter("{*}Note"), strict=True))
+    for note in notes.values():
+        inline = note.find("{*}PlainTextContent")
+        assert (inline is None) != (note.get("plainTextPath") is None)  # one form, not both
+        if inline is None:
+            file = "sources/" + note.get("plainTextPath").removeprefix("internal://")
+            assert z.read(file).decode("utf-8") in ("合并前再看", "整体印象")
+    (ann,) = [n for n in notes.values() if n.find("{*}PlainTextSelection") is not None]
+    span = ann.find("{*}PlainTextSelection")
+    assert (int(span.get("startPosition")), int(span.get("endPosition"))) == (sub, sub + 6)
+    assert ann.findtext("{*}PlainTextContent") == "会商日的双重含义"
+    assert ann.get("guid") in {r.get("targetGUID") for r in src.iter("{*}NoteRef")}
+    # Back into coder: the same codes, sources, codings, memos (with the span) and relations.
+    other = Project.create(tmp_path / "back.coder", coder="导入者")
+    back = import_qdpx(other, out)
+    assert not [d for d in back.dropped if "graph" not in d.what]
+    assert back.counts["memos_anchored"] == 1
+    assert _content(other) == _content(p)
+    (m,) = [m for m in other.memos() if m.start is not None]
+    assert other.source_text("王书记访谈")[m.start : m.end] == "條塊坐到一起"
+    other.close()
+    p.close()
+
+
+def test_the_team_export_validates_against_both_schemas(tmp_path: Path, schemas) -> None:
+    p = _team_project(tmp_path / "team.coder")
+    export_qdpx(p, tmp_path / "team.qdpx")
+    _valid(schemas["project"], zipfile.ZipFile(tmp_path / "team.qdpx").read("project.qde"))
+    export_qdc(p, tmp_path / "team.qdc")
+    _valid(schemas["codebook"], (tmp_path / "team.qdc").read_bytes())
+    p.close()
+
+
+def _qualcoder_file(path: Path, *, second_source: bool) -> Path:
+    """A project in the shape QualCoder 3.x writes (refi.py, ``create_annotation_note_xml``):
+    annotations as Notes with inline text and a selection of their own, and a ``NoteRef`` in
+    the source for the first annotation only; two coders' codings of one passage share a
+    selection, as older coder exports and ATLAS.ti wrote them."""
+    text = "第一行：居委会跑断腿。\n第二行：街道说了算。\n"
+    s, e = text.index("跑断腿"), text.index("跑断腿") + 3
+    extra = (
+        '<TextSource guid="00000000-0000-4000-8000-0000000000a2" name="另一篇" '
+        'plainTextPath="internal://b.txt"/>'
+        if second_source
+        else ""
+    )
+    qde = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="qc" origin="QualCoder 3.6">
+<Users><User guid="00000000-0000-4000-8000-000000000001" name="colin"/>
+<User guid="00000000-0000-4000-8000-000000000002" name="kai"/></Users>
+<CodeBook><Codes><Code guid="00000000-0000-4000-8000-0000000000c1" name="负担" isCodable="true"/></Codes></CodeBook>
+<Sources>
+<TextSource guid="00000000-0000-4000-8000-0000000000a1" name="访谈一" plainTextPath="internal://a.txt"
+ creatingUser="00000000-0000-4000-8000-000000000001" creationDateTime="2024-01-02T03:04:05Z">
+<PlainTextSelection guid="00000000-0000-4000-8000-0000000000b1" startPosition="{s}" endPosition="{e}"
+ creatingUser="00000000-0000-4000-8000-000000000001">
+<Coding guid="00000000-0000-4000-8000-0000000000d1" creatingUser="00000000-0000-4000-8000-000000000001"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000c1"/></Coding>
+<Coding guid="00000000-0000-4000-8000-0000000000d2" creatingUser="00000000-0000-4000-8000-000000000002"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000c1"/></Coding>
+</PlainTextSelection>
+<NoteRef targetGUID="00000000-0000-4000-8000-0000000000e1" />
+</TextSource>{extra}
+</Sources>
+<Notes>
+<Note guid="00000000-0000-4000-8000-0000000000e1" creatingUser="00000000-0000-4000-8000-000000000002" creationDateTime="2024-01-03T00:00:00Z" >
+<PlainTextContent>跑断腿是反复出现的说法</PlainTextContent>
+<PlainTextSelection guid="00000000-0000-4000-8000-0000000000f1" startPosition="{s}" endPosition="{e}" />
+</Note>
+<Note guid="00000000-0000-4000-8000-0000000000e2" creatingUser="00000000-0000-4000-8000-000000000001" creationDateTime="2024-01-03T00:00:00Z" >
+<PlainTextContent>街道的权力</PlainTextContent>
+<PlainTextSelection guid="00000000-0000-4000-8000-0000000000f2" startPosition="{text.index("街道")}" endPosition="{text.index("街道") + 2}" />
+</Note>
+<Note guid="00000000-0000-4000-8000-0000000000e3" name="研究日志" plainTextPath="internal://e3.txt"
+ creatingUser="00000000-0000-4000-8000-000000000001" creationDateTime="2024-01-03T00:00:00Z"><Description /></Note>
+</Notes>
+</Project>"""
+    entries = {
+        "project.qde": qde.encode("utf-8"),
+        "sources/a.txt": "\ufeff".encode() + text.encode("utf-8"),
+        "sources/e3.txt": "日志正文".encode(),
+    }
+    if second_source:
+        entries["sources/b.txt"] = "另一篇的正文".encode()
+    return _zip(path, entries)
+
+
+def test_qualcoder_annotations_keep_their_passage(tmp_path: Path) -> None:
+    p = Project.create(tmp_path / "qc.coder", coder="我")
+    report = import_qdpx(p, _qualcoder_file(tmp_path / "qc.qdpx", second_source=False))
+    text = p.source_text("访谈一")
+    # Both codings of the shared selection, each with its own coder.
+    assert sorted((s.text, s.coder) for s in p.segments()) == [
+        ("跑断腿", "colin"),
+        ("跑断腿", "kai"),
+    ]
+    memos = {m.text: m for m in p.memos()}
+    ann = memos["跑断腿是反复出现的说法"]
+    assert (ann.target_type, ann.coder, text[ann.start : ann.end]) == ("source", "kai", "跑断腿")
+    # QualCoder points only at its first annotation; with one text source the other is placed.
+    other = memos["街道的权力"]
+    assert text[other.start : other.end] == "街道"
+    assert memos["日志正文"].title == "研究日志" and memos["日志正文"].start is None
+    assert report.counts["memos_anchored"] == 2
+    # Out again in the same shape, and in once more with the same passages.
+    export_qdpx(p, tmp_path / "again.qdpx")
+    root = _qde_root(tmp_path / "again.qdpx")
+    spans = sorted(
+        (int(s.get("startPosition")), int(s.get("endPosition")))
+        for n in root.iter("{*}Note")
+        for s in n.findall("{*}PlainTextSelection")
+    )
+    assert spans == sorted([(ann.start, ann.end), (other.start, other.end)])
+    copy = Project.create(tmp_path / "copy.coder")
+    import_qdpx(copy, tmp_path / "again.qdpx")
+    assert sorted((m.text, m.start, m.end) for m in copy.memos()) == sorted(
+        (m.text, m.start, m.end) for m in p.memos()
+    )
+    copy.close()
+    p.close()
+
+
+def test_an_annotation_that_names_no_source_is_reported(tmp_path: Path) -> None:
+    p = Project.create(tmp_path / "qc2.coder")
+    report = import_qdpx(p, _qualcoder_file(tmp_path / "qc2.qdpx", second_source=True))
+    memos = {m.text: m for m in p.memos()}
+    assert memos["跑断腿是反复出现的说法"].start is not None  # named by its source
+    lost = memos["街道的权力"]  # no source points at it, and there are two
+    assert (lost.target_type, lost.start) == ("project", None)
+    assert any("passage of 1 annotation" in line for line in report.lines())
+    p.close()
+
+
+def test_a_memo_span_must_lie_on_a_source(project: Project) -> None:
+    src = project.add_source(SourceDraft(name="s", text="短短的文本"))
+    with pytest.raises(InvalidInput, match="not within"):
+        project.add_memo("x", target="source", target_id=src.id, span=(3, 99))
+    code = project.add_code("c", "open")
+    with pytest.raises(InvalidInput, match="only a memo on a source"):
+        project.add_memo("x", target="code", target_id=code.id, span=(0, 1))
+    assert project.memos() == []
+    m = project.add_memo("批注", target="source", target_id=src.id, span=(0, 2))
+    assert (m.start, m.end) == (0, 2)

@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -130,3 +131,25 @@ def test_migrations_build_exactly_the_declared_schema_on_a_server(pg_url) -> Non
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_memos_of_an_old_project_gain_an_optional_passage(tmp_path: Path) -> None:
+    """Migration 0004 on a file of schema 0001: old memos keep no passage; new ones may have
+    one, and the database refuses a passage on anything but a source."""
+    path = tmp_path / "v1.coder"
+    shutil.copy(DATA / "v1.coder", path)
+    p = Project.open(path, coder="R1")
+    assert [(m.start, m.end) for m in p.memos()] == [(None, None)] * len(p.memos())
+    src = p.sources()[0]
+    m = p.add_memo("这一段", target="source", target_id=src.id, span=(0, 2))
+    assert (p.memos(target="source")[-1].start, m.end) == (0, 2)
+    p.undo()
+    assert all(x.start is None for x in p.memos())
+    p.close()
+    with sqlite3.connect(path) as conn:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO memos (guid, type, target_type, target_id, title, text, coder_id, "
+                "created, modified, start, \"end\") VALUES ('g', 'theoretical', 'code', 1, '', "
+                "'', 1, 0, 0, 0, 2)"
+            )

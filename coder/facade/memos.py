@@ -47,8 +47,10 @@ class MemoOps:
         target: str = "project",
         target_id: int | None = None,
         title: str = "",
+        span: tuple[int, int] | None = None,
     ) -> Memo:
-        """Write a memo about the project, a source, case, code, coding or relation."""
+        """Write a memo about the project, a source, case, code, coding or relation; with
+        ``span`` (start, end), about that passage of a source (an annotation)."""
         if type not in MEMO_TYPES:
             raise InvalidInput(
                 f"memo type {type!r} is not one of {', '.join(MEMO_TYPES)}; nothing was changed"
@@ -57,6 +59,8 @@ class MemoOps:
             raise InvalidInput(f"a memo cannot be attached to {target!r}; nothing was changed")
         with self._change("add-memo", f"{type} memo") as ch:  # type: ignore[attr-defined]
             _check_target(ch.conn, target, target_id)
+            if span is not None:
+                _check_span(ch.conn, target, target_id, span)
             now = time.time()
             mid = ch.insert(
                 memos,
@@ -70,6 +74,8 @@ class MemoOps:
                     "coder_id": ch.coder_id,
                     "created": now,
                     "modified": now,
+                    "start": span[0] if span else None,
+                    "end": span[1] if span else None,
                 },
             )
             ch.summary = f"{type} memo {title or text[:20]!r} on {target}{'' if target_id is None else ' ' + str(target_id)}"
@@ -119,6 +125,8 @@ class MemoOps:
                 coders.c.name,
                 memos.c.created,
                 memos.c.modified,
+                memos.c.start,
+                memos.c.end,
             )
             .select_from(memos.join(coders, coders.c.id == memos.c.coder_id))
             .order_by(memos.c.id)
@@ -251,6 +259,21 @@ def _check_target(conn: Connection, target: str, target_id: int | None) -> None:
         raise NotFound(f"no {target} {target_id}; nothing was changed")
 
 
+def _check_span(
+    conn: Connection, target: str, target_id: int | None, span: tuple[int, int]
+) -> None:
+    start, end = span
+    if target != "source":
+        raise InvalidInput(
+            "only a memo on a source can be anchored to a passage; nothing was changed"
+        )
+    chars = conn.execute(select(sources.c.chars).where(sources.c.id == target_id)).scalar_one()
+    if not 0 <= start < end <= chars:
+        raise InvalidInput(
+            f"passage {start}–{end} is not within the source's {chars} characters; nothing was changed"
+        )
+
+
 def _memo(conn: Connection, memo_id: int) -> Memo:
     row = conn.execute(
         select(
@@ -263,6 +286,8 @@ def _memo(conn: Connection, memo_id: int) -> Memo:
             coders.c.name,
             memos.c.created,
             memos.c.modified,
+            memos.c.start,
+            memos.c.end,
         )
         .select_from(memos.join(coders, coders.c.id == memos.c.coder_id))
         .where(memos.c.id == memo_id)

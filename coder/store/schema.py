@@ -175,7 +175,16 @@ memos = Table(
     Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
     Column("created", Float, nullable=False),
     Column("modified", Float, nullable=False),
+    Column("start", Integer, nullable=True),
+    Column("end", Integer, nullable=True),
+    CheckConstraint(
+        '(start IS NULL AND "end" IS NULL) OR '
+        "(target_type = 'source' AND 0 <= start AND start < \"end\")",
+        name="ck_memo_span",
+    ),
 )
+"""A memo on a source with ``start`` and ``end`` is anchored to that passage (an annotation, as
+QualCoder and NVivo call it); code points into the source's text, half-open, like a coding's."""
 Index("ix_memos_target", memos.c.target_type, memos.c.target_id)
 
 relation_types = Table(

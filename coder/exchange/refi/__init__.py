@@ -43,15 +43,21 @@ The same fields are mirrored as ``Set``s of codes, so other programs can filter 
 
 Other conventions of the ``.qdpx`` written here:
 
-* Memos are ``Note``s (title as ``name``, text as ``PlainTextContent``, ``Description``
-  ``[GT] type: storyline``) attached with ``NoteRef`` in the code, source, coding or link they
-  belong to, or at the end of the project for project memos. Cases cannot carry a ``NoteRef``, so a
+* Memos are ``Note``s (title as ``name``, text in the file ``sources/<GUID>.txt`` named by
+  ``plainTextPath``, ``Description`` ``[GT] type: storyline``) attached with ``NoteRef`` in the
+  code, source, coding or link they belong to, or at the end of the project for project memos.
+  Every note has a name of its own; where it is not the memo's title (untitled, or a title two
+  memos share) a ``[GT] title:`` line holds the title. Cases cannot carry a ``NoteRef``, so a
   memo on a case is a ``Link`` named ``memo`` from the note to the case.
+* A memo anchored to a passage of a source is an annotation in QualCoder's shape: its text in
+  ``PlainTextContent`` and the passage as the note's own ``PlainTextSelection``; the source holds
+  the ``NoteRef``.
 * Relations are ``Link``s between two codes, named ``type`` or ``type: description``
   (``causes: 困境倒逼会商平台建立``), direction ``OneWay``; the codings that are a relation's
   evidence are ``Link``s named ``evidence`` from the ``Coding`` to the relation's link.
-* A coding's memo is its selection's ``Description``; codings of one passage with the same memo
-  share one ``PlainTextSelection``.
+* Every coding is a ``PlainTextSelection`` of its own (NVivo's shape) whose ``creatingUser`` is the
+  coding's coder; the coding's memo is the selection's ``Description``. Sources carry the
+  ``creatingUser`` who brought them in.
 * Case and source attributes are ``Text`` variables; a source's original file name, format,
   encoding, language and SHA-256 are ``[GT]`` lines in its ``Description``.
 * The concept network is a ``Graph``: codes as vertices (the core on top, categories in a row,

@@ -130,8 +130,21 @@ def parse_code_description(text: str) -> tuple[str, dict[str, Any], list[str]]:
     return head, fields, problems
 
 
-def note_description(memo_type: str) -> str:
-    return f"{MARK}type: {memo_type}"
+def note_description(memo_type: str, title: str | None = None) -> str:
+    """A note's ``[GT]`` lines: the memo type, and the memo's own title when the note's ``name``
+    is not it (an untitled memo, or a title two memos share: other programs want names)."""
+    lines = [f"{MARK}type: {memo_type}"]
+    if title is not None:
+        lines.append(f"{MARK}title: {escape(title)}")
+    return "\n".join(lines)
+
+
+def note_name(memo: Any) -> str:
+    """A readable name for an untitled memo: its first line, clipped."""
+    first = next((line.strip() for line in memo.text.splitlines() if line.strip()), "")
+    if first:
+        return first if len(first) <= 40 else first[:39] + "…"
+    return f"{memo.type} memo"
 
 
 # -- sets that mirror the fields -----------------------------------------------------------------

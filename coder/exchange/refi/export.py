@@ -8,6 +8,7 @@ derived from what they are (so exporting the same content twice gives the same G
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import zipfile
@@ -42,6 +43,7 @@ from .convention import (
     escape,
     iso,
     note_description,
+    note_name,
     set_names,
 )
 from .graph import tree, write_graph
@@ -227,8 +229,47 @@ class _Data:
                 )
             ).all()
             self.last_change = conn.execute(select(func.max(events.c.time))).scalar()
+            self.source_coder, self.first_coder = _source_creators(conn, self.coders)
         self.title = project.title
         self.created = project.setting("created")
+
+
+def _source_creators(conn: Any, known: dict[int, Any]) -> tuple[dict[int, int], int | None]:
+    """Who brought each source in: the coder of the change that inserted its row (the journal
+    names inserted rows by id); and for sources the journal does not name, whoever made the
+    project's first change."""
+    out: dict[int, int] = {}
+    rows = conn.execute(
+        select(events.c.coder_id, events.c.payload)
+        .where(events.c.state == "done", events.c.payload.like('%"t": "sources"%'))
+        .order_by(events.c.id)
+    )
+    for coder_id, payload in rows:
+        if coder_id not in known:
+            continue
+        for step in json.loads(payload).get("do", []):
+            if step.get("op") != "insert" or step.get("t") != "sources":
+                continue
+            if "range" in step:
+                ids: Iterable[int] = range(step["range"][0], step["range"][1] + 1)
+            elif step.get("cols") == ["id"]:
+                ids = (k[0] for k in step.get("keys", []))
+            elif "id" in step.get("cols", []):
+                at = step["cols"].index("id")
+                ids = (r[at] for r in step.get("rows", []))
+            else:
+                continue
+            for sid in ids:
+                out.setdefault(sid, coder_id)
+    first = conn.execute(
+        select(events.c.coder_id)
+        .where(events.c.coder_id.is_not(None))
+        .order_by(events.c.id)
+        .limit(1)
+    ).scalar()
+    if first not in known:
+        first = min(known) if known else None
+    return out, first
 
 
 def export_qdpx(project: Any, path: str | Path) -> ExportReport:
@@ -240,12 +281,13 @@ def export_qdpx(project: Any, path: str | Path) -> ExportReport:
 def _export_qdpx(project: Any, path: Path) -> ExportReport:
     data = _Data(project)
     report = ExportReport(path.name, "qdpx", ORIGIN)
+    note_files: dict[str, str] = {}
 
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             with zf.open("project.qde", "w", force_zip64=len(data.codings) > 1_000_000) as fh:
                 out = XmlWriter(fh.write)
-                _write_project(out, data, report)
+                _write_project(out, data, report, note_files)
                 out.flush()
                 report.counts["dropped_characters"] = out.dropped
             with project._read() as conn:
@@ -254,6 +296,8 @@ def _export_qdpx(project: Any, path: Path) -> ExportReport:
                         select(sources.c.text).where(sources.c.id == row.id)
                     ).scalar_one()
                     zf.writestr(f"sources/{row.guid}.txt", text.encode("utf-8"))
+            for guid, text in note_files.items():
+                zf.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
 
     _atomic(path, write)
     lost = [
@@ -266,7 +310,62 @@ def _export_qdpx(project: Any, path: Path) -> ExportReport:
     return report
 
 
-def _write_project(out: XmlWriter, data: _Data, report: ExportReport) -> None:
+def _write_notes(
+    out: XmlWriter,
+    notes: list[Any],
+    coder_guid: dict[int, str],
+    source_ids: set[int],
+    files: dict[str, str],
+) -> None:
+    """The memos as ``Note``s. A memo's text is a file ``sources/<GUID>.txt`` named by
+    ``plainTextPath`` (QualCoder reads notes only from there); a memo anchored to a passage is
+    an annotation as QualCoder writes one: its text in ``PlainTextContent`` and the passage as
+    the note's own ``PlainTextSelection`` (the source holds a ``NoteRef`` to it). Every note
+    has a name of its own, the memo's title where it is one, and the title in a ``[GT]`` line
+    where the name had to differ."""
+    taken: set[str] = set()
+    out.raw("<Notes>")
+    for m in notes:
+        user = coder_guid.get(m.coder_id)
+        name = base = m.title.strip() or note_name(m)
+        n = 2
+        while name in taken:
+            name, n = f"{base} ({n})", n + 1
+        taken.add(name)
+        anchored = m.start is not None and m.target_type == "source" and m.target_id in source_ids
+        attrs = {
+            "guid": m.guid,
+            "name": name,
+            "plainTextPath": None if anchored else f"internal://{m.guid}.txt",
+            "creatingUser": user,
+            "creationDateTime": iso(m.created),
+            "modifyingUser": user,
+            "modifiedDateTime": iso(m.modified),
+        }
+        out.tag("Note", attrs)
+        out.element("Description", note_description(m.type, None if name == m.title else m.title))
+        if anchored:
+            out.element("PlainTextContent", m.text)
+            out.tag(
+                "PlainTextSelection",
+                {
+                    "guid": derived_guid("annotation", m.guid),
+                    "startPosition": str(m.start),
+                    "endPosition": str(m.end),
+                    "creatingUser": user,
+                    "creationDateTime": iso(m.created),
+                },
+                close=True,
+            )
+        else:
+            files[m.guid] = m.text
+        out.end("Note")
+    out.end("Notes")
+
+
+def _write_project(
+    out: XmlWriter, data: _Data, report: ExportReport, note_files: dict[str, str]
+) -> None:
     coding_guid: dict[int, str] = {}
     memo_by_target: dict[tuple[str, int | None], list[str]] = defaultdict(list)
     for m in data.memos:
@@ -275,7 +374,13 @@ def _write_project(out: XmlWriter, data: _Data, report: ExportReport) -> None:
     case_guid = {c.id: c.guid for c in data.cases}
     relation_ids = {r.id for r in data.relations}
     source_ids = {s.id for s in data.sources}
-    used_coders = sorted({c.coder_id for c in data.codings} | {m.coder_id for m in data.memos})
+    source_user = {s.id: data.source_coder.get(s.id, data.first_coder) for s in data.sources}
+    source_user = {sid: cid for sid, cid in source_user.items() if cid is not None}
+    used_coders = sorted(
+        {c.coder_id for c in data.codings}
+        | {m.coder_id for m in data.memos}
+        | set(source_user.values())
+    )
 
     out.raw(_DECLARATION)
     out.tag(
@@ -363,6 +468,7 @@ def _write_project(out: XmlWriter, data: _Data, report: ExportReport) -> None:
                 memo_by_target,
                 coding_guid,
                 values,
+                coder_guid.get(source_user.get(s.id, -1)),
             )
         out.end("Sources")
     report.counts.update(sources=len(data.sources), selections=n_sel, codings=len(data.codings))
@@ -372,23 +478,7 @@ def _write_project(out: XmlWriter, data: _Data, report: ExportReport) -> None:
     attached |= {("coding", i) for i in coding_guid} | {("case", i) for i in case_guid}
     loose = [m for m in data.memos if (m.target_type, m.target_id) not in attached]
     if data.memos:
-        out.raw("<Notes>")
-        for m in data.memos:
-            out.tag(
-                "Note",
-                {
-                    "guid": m.guid,
-                    "name": m.title or None,
-                    "creatingUser": coder_guid.get(m.coder_id),
-                    "creationDateTime": iso(m.created),
-                    "modifyingUser": coder_guid.get(m.coder_id),
-                    "modifiedDateTime": iso(m.modified),
-                },
-            )
-            out.element("Description", note_description(m.type))
-            out.element("PlainTextContent", m.text)
-            out.end("Note")
-        out.end("Notes")
+        _write_notes(out, data.memos, coder_guid, source_ids, note_files)
     report.counts["notes"] = len(data.memos)
     if loose:
         report.drop(
@@ -470,14 +560,17 @@ def _write_source(
     memo_by_target: dict[tuple[str, int | None], list[str]],
     coding_guid: dict[int, str],
     values: Callable[[Iterable[tuple[str, str]]], None],
+    user: str | None,
 ) -> int:
-    """One ``TextSource`` with its selections; returns how many selections it has."""
+    """One ``TextSource`` with one selection per coding (NVivo's shape: every reader then
+    takes each coding with its own coder); returns how many selections it has."""
     out.tag(
         "TextSource",
         {
             "guid": s.guid,
             "name": s.name,
             "plainTextPath": f"internal://{s.guid}.txt",
+            "creatingUser": user,
             "creationDateTime": iso(s.imported),
         },
     )
@@ -491,33 +584,28 @@ def _write_source(
     out.element("Description", "\n".join(f"[GT] {k}: {escape(v)}" for k, v in meta if v))
     src = s.guid
     code_guid = data.code_guid
-    n = 0
-    for (start, end, memo), group in groupby(rows, key=lambda r: (r[1], r[2], r[3])):
-        group = list(group)
-        first = group[0]
-        created = min(r[6] for r in group)
+    for _, start, end, memo, code_id, coder_id, created, coding_id in rows:
+        cg, ug = code_guid[code_id], coder_guid[coder_id]
+        where = (src, str(start), str(end), cg, ug)
+        guid = derived_guid("coding", *where)
+        coding_guid[coding_id] = guid
+        when = iso(created)
         out.raw(
-            f'<PlainTextSelection guid="{derived_guid("selection", src, str(start), str(end), memo)}" '
-            f'startPosition="{start}" endPosition="{end}" creatingUser="{coder_guid[first[5]]}" '
-            f'creationDateTime="{iso(created)}">'
+            f'<PlainTextSelection guid="{derived_guid("selection", *where)}" '
+            f'startPosition="{start}" endPosition="{end}" creatingUser="{ug}" '
+            f'creationDateTime="{when}">'
         )
         if memo:
             out.element("Description", memo)
-        for r in group:
-            cg, ug = code_guid[r[4]], coder_guid[r[5]]
-            guid = derived_guid("coding", src, str(start), str(end), cg, ug)
-            coding_guid[r[7]] = guid
-            out.raw(
-                f'<Coding guid="{guid}" creatingUser="{ug}" creationDateTime="{iso(r[6])}">'
-                f'<CodeRef targetGUID="{cg}"/>'
-            )
-            for note in memo_by_target.get(("coding", r[7]), ()):
-                out.tag("NoteRef", {"targetGUID": note}, close=True)
-            out.raw("</Coding>")
-        out.raw("</PlainTextSelection>")
-        n += 1
+        out.raw(
+            f'<Coding guid="{guid}" creatingUser="{ug}" creationDateTime="{when}">'
+            f'<CodeRef targetGUID="{cg}"/>'
+        )
+        for note in memo_by_target.get(("coding", coding_id), ()):
+            out.tag("NoteRef", {"targetGUID": note}, close=True)
+        out.raw("</Coding></PlainTextSelection>")
     for note in memo_by_target.get(("source", s.id), ()):
         out.tag("NoteRef", {"targetGUID": note}, close=True)
     values(data.source_attrs.get(s.id, ()))
     out.end("TextSource")
-    return n
+    return len(rows)

@@ -16,7 +16,8 @@ from coder.store.journal import Change
 from coder.store.schema import memos, relation_evidence, relation_types, relations
 
 from .convention import parse_time, split_marked, unescape
-from .parse import QdaFile
+from .parse import FNote, QdaFile
+from .positions import TextMap
 from .report import ImportReport, plural
 
 _MEMO_COLS = [
@@ -29,6 +30,8 @@ _MEMO_COLS = [
     "coder_id",
     "created",
     "modified",
+    "start",
+    "end",
 ]
 
 
@@ -41,6 +44,7 @@ class NotesAndLinks:
     report: ImportReport
     now: float
     note_texts: dict[str, str]
+    texts: dict[str, TextMap]
     codes: dict[str, int]
     cases: dict[str, int]
     sources: dict[str, int]
@@ -49,6 +53,9 @@ class NotesAndLinks:
     relations: dict[str, int]
     memo_rows: list[tuple[Any, ...]]
     note_targets: dict[str, list[tuple[str, str | None]]]
+    _unanchored: int
+    """Annotations whose passage could not be kept (counted for the report)."""
+    _extra_passages: int
     _memo: Callable[..., None]
 
     # -- links: relations, evidence, attached notes ----------------------------------------------
@@ -182,6 +189,7 @@ class NotesAndLinks:
                         self.note_targets[note].append(("coding", c.guid))
         for note in self.qf.project_notes:
             self.note_targets[note].append(("project", None))
+        text_sources = [src.guid for src in self.qf.sources if src.guid in self.texts]
         for note in self.qf.notes:
             head, pairs = split_marked(note.description)
             fields = dict(pairs)
@@ -192,19 +200,25 @@ class NotesAndLinks:
             targets = self.note_targets.get(note.guid, [])
             if targets:
                 kind, target = targets[0]
+            span = None
+            if note.selections:
+                if not targets and len(text_sources) == 1:
+                    kind, target = "source", text_sources[0]
+                span = self._passage(note, kind, target)
             mtype = fields.get("type", "")
             if mtype not in MEMO_TYPES:
                 mtype = {"code": "code", "project": "project"}.get(kind, "theoretical")
             self._memo(
                 kind,
                 target,
-                note.name,
+                unescape(fields["title"]) if "title" in fields else note.name,
                 text,
                 user=note.user,
                 mtype=mtype,
                 guid=note.guid,
                 created=parse_time(note.created),
                 modified=parse_time(note.modified),
+                span=span,
             )
         if self.qf.description.strip():
             description = self.qf.description
@@ -212,6 +226,22 @@ class NotesAndLinks:
                 "project", None, "project description", description, user=None, mtype="project"
             )
         self._write_memos()
+
+    def _passage(self, note: FNote, kind: str, target: str | None) -> tuple[int, int] | None:
+        """The passage an annotation (a note with its own selection) is about, in project
+        positions; None (and counted for the report) when it cannot be placed."""
+        self._extra_passages += len(note.selections) - 1
+        sel = note.selections[0]
+        tm = self.texts.get(target or "") if kind == "source" else None
+        if tm is None or sel.start is None or sel.end is None:
+            self._unanchored += 1
+            return None
+        a, b = sorted((sel.start, sel.end))
+        start, end = tm.offset(a), tm.offset(b, end=True)
+        if start is None or end is None or start >= end:
+            self._unanchored += 1
+            return None
+        return start, end
 
     def _resolve(self, kind: str, target: str | None) -> tuple[str, int | None] | None:
         if kind == "project":
@@ -240,7 +270,8 @@ class NotesAndLinks:
     def _write_memos(self) -> None:
         taken = {g.lower() for (g,) in self.conn.execute(select(memos.c.guid))}
         out, stray, again = [], 0, 0
-        for guid, mtype, kind, target, title, text, coder, created, modified in self.memo_rows:
+        for row in self.memo_rows:
+            guid, mtype, kind, target, title, text, coder, created, modified, span = row
             if guid is not None and guid in taken:
                 again += 1
                 continue
@@ -250,6 +281,9 @@ class NotesAndLinks:
                 resolved = ("project", None)
                 if mtype == "code":
                     mtype = "theoretical"
+            if span is not None and resolved[0] != "source":
+                span = None
+                self._unanchored += 1
             created = created or self.now
             out.append(
                 (
@@ -262,11 +296,26 @@ class NotesAndLinks:
                     coder,
                     created,
                     modified or created,
+                    *(span or (None, None)),
                 )
             )
             taken.add(out[-1][0])
         self.ch.insert_values(memos, _MEMO_COLS, out)
         self.report.add("memos", len(out))
+        self.report.add("memos_anchored", sum(1 for r in out if r[-2] is not None))
+        n = self._unanchored
+        self.report.drop(
+            f"the passage of {plural(n, 'annotation')}",
+            "it names no text source of the file, or its positions lie outside the text; "
+            "the note came in as a memo without it",
+            n,
+        )
+        n = self._extra_passages
+        self.report.drop(
+            plural(n, "further passage") + " of annotations",
+            "a memo is anchored to one passage; the first one was kept",
+            n,
+        )
         self.report.drop(
             plural(again, "note"), "a memo with the same GUID is in the project already", again
         )

@@ -126,6 +126,8 @@ class FNote:
     user: str | None
     created: str | None
     modified: str | None
+    selections: list[FSelection] = field(default_factory=list)
+    """The passage(s) an annotation is about (QualCoder writes one inside the note)."""
 
 
 @dataclass
@@ -463,6 +465,7 @@ def _notes(el: Any, qf: QdaFile) -> None:
                 src.user,
                 src.created,
                 ch.get("modifiedDateTime"),
+                src.selections,
             )
         )
 

@@ -64,6 +64,7 @@ class ProjectWriter(NotesAndLinks):
         self.used_coders: set[int] = set()
         self.reused: set[int] = set()
         """Sources of the file that were in the project already (the same text)."""
+        self._unanchored = self._extra_passages = 0
 
     def run(self) -> None:
         self._users()
@@ -315,10 +316,15 @@ class ProjectWriter(NotesAndLinks):
                 self.selections[sel.guid] = (sid, None)
                 if not sel.codings:
                     if sel.description.strip():
-                        quote = tm.text[s:e]
-                        quote = quote if len(quote) <= 200 else quote[:199] + "…"
-                        text = f"{sel.description}\n\n— on «{quote}» ({s}–{e})"
-                        self._memo("source", src.guid, f"comment on {s}–{e}", text, user=sel.user)
+                        # A comment on a passage (MAXQDA's shape): a memo anchored to it.
+                        self._memo(
+                            "source",
+                            src.guid,
+                            f"comment on {s}–{e}",
+                            sel.description,
+                            user=sel.user,
+                            span=(s, e),
+                        )
                     elif not sel.notes:
                         bare += 1
                 for c in sel.codings:
@@ -400,12 +406,13 @@ class ProjectWriter(NotesAndLinks):
         guid: str | None = None,
         created: float | None = None,
         modified: float | None = None,
+        span: tuple[int, int] | None = None,
     ) -> None:
         """A memo to write once everything it may point at is in: on a ``kind`` of object
         ("code", "source", "selection", "coding", "relation", "case", "any", "project") named by
-        its GUID in the file."""
+        its GUID in the file; with ``span``, on that passage of a source (project positions)."""
         self.memo_rows.append(
-            (guid, mtype, kind, target, title, text, self.coder(user), created, modified)
+            (guid, mtype, kind, target, title, text, self.coder(user), created, modified, span)
         )
 
 
