@@ -48,9 +48,11 @@ from coder.analysis.data import (
     distinct,
     distinct_rows,
     distinct_values,
+    is_category,
     load_rows,
     unit_arrays,
 )
+from coder.analysis.frequencies import rolled
 
 #: A coding as :func:`tally` and :func:`brute_force` take it: start, end, code id.
 Span = tuple[int, int, int]
@@ -378,6 +380,43 @@ def cooccurrence(
         units = unit_arrays(project, unit, distinct_values(rows[:, SOURCE]).tolist())
     total = count(rows[:, SOURCE], rows[:, START], rows[:, END], rows[:, CODE], unit, units)
     return _rows(total, Hierarchy.of(project))
+
+
+def rolled_cooccurrence(
+    project: Any,
+    unit: str = "turn",
+    *,
+    coder: str | None = None,
+    sources: str | Sequence[str] | None = None,
+) -> list[CoOccurrence]:
+    """Pairs of *categories* (axial and selective codes) that co-occur, rolled up: a category's
+    units are the units of its concepts (and of codes under them, and its own codings), each unit
+    counted once however many of its concepts it holds. Pairs of a category and a category above
+    it are left out (they share every unit of the lower one by construction).
+
+    At the segment unit a category's segments are the distinct spans coded by it or by a code
+    under it; two categories co-occur where such segments overlap.
+    """
+    check_unit(unit)
+    hierarchy = Hierarchy.of(project)
+    rows = load_rows(project, coder=coder, sources=sources)
+    position, coding = rolled(rows, hierarchy)
+    category = np.array([is_category(c) for c in hierarchy.codes], dtype=bool)
+    keep = category[position] if len(position) else np.zeros(0, dtype=bool)
+    ids = np.array([c.id for c in hierarchy.codes], dtype=np.int64)
+    code = ids[position[keep]]
+    picked = rows[coding[keep]]
+    units = None
+    if unit in ("sentence", "turn"):
+        units = unit_arrays(project, unit, distinct_values(picked[:, SOURCE]).tolist())
+    total = count(picked[:, SOURCE], picked[:, START], picked[:, END], code, unit, units)
+    return [r for r in _rows(total, hierarchy) if not _nested(r, hierarchy)]
+
+
+def _nested(row: CoOccurrence, hierarchy: Hierarchy) -> bool:
+    by_label = {c.label: c.id for c in hierarchy.codes}
+    a, b = by_label[row.a], by_label[row.b]
+    return a in hierarchy.ancestors[b] or b in hierarchy.ancestors[a]
 
 
 def _rows(total: Counts, hierarchy: Hierarchy) -> list[CoOccurrence]:

@@ -9,8 +9,11 @@ Edges carry a ``kind``:
 
 * ``hierarchy`` — concept → category → core (child to parent), ``primary`` true or false;
 * ``relation`` — a typed, directed relation between codes: ``type``, ``evidence`` (codings);
-* ``cooccurrence`` — codes coded in the same unit: ``weight`` (units), ``jaccard``, ``unit``; it
-  has no direction (stored once, from the code earlier in the codebook).
+* ``cooccurrence`` — codes coded in the same unit: ``weight`` (units), ``jaccard``, ``unit`` and
+  ``level``; it has no direction (stored once, from the code earlier in the codebook). At
+  ``level="concept"`` the codes are taken as coded; at ``level="category"`` the ties join
+  categories, rolled up (a category's units are its concepts' units, counted once: see
+  :func:`coder.analysis.cooccurrence.rolled_cooccurrence`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from coder.analysis.cooccurrence import cooccurrence
+from coder.analysis.cooccurrence import cooccurrence, rolled_cooccurrence
 from coder.analysis.frequencies import frequencies
 
 
@@ -30,8 +33,11 @@ def concept_network(
     threshold: int = 1,
     coder: str | None = None,
     cooccurrences: list | None = None,  # type: ignore[type-arg]
+    rolled: list | None = None,  # type: ignore[type-arg]
 ) -> nx.MultiDiGraph:
-    """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out."""
+    """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out.
+    ``cooccurrences`` and ``rolled`` (the concept- and category-level pairs) are computed unless
+    given."""
     codes = project.codes()
     by_id = {c.id: c for c in codes}
     freq = {f.code_id: f for f in frequencies(project, coder=coder)}
@@ -82,16 +88,20 @@ def concept_network(
                 weight=max(len(r.evidence), 1),
             )
     pairs = cooccurrences if cooccurrences is not None else cooccurrence(project, unit, coder=coder)
-    for p in pairs:
-        if p.count >= threshold and p.a in g and p.b in g:
-            g.add_edge(
-                p.a,
-                p.b,
-                kind="cooccurrence",
-                weight=p.count,
-                jaccard=round(p.jaccard, 6),
-                unit=unit,
-            )
+    if rolled is None:
+        rolled = rolled_cooccurrence(project, unit, coder=coder)
+    for level, found in (("concept", pairs), ("category", rolled)):
+        for p in found:
+            if p.count >= threshold and p.a in g and p.b in g:
+                g.add_edge(
+                    p.a,
+                    p.b,
+                    kind="cooccurrence",
+                    weight=p.count,
+                    jaccard=round(p.jaccard, 6),
+                    unit=unit,
+                    level=level,
+                )
     return g
 
 
@@ -99,13 +109,18 @@ def edges_of_kind(g: nx.MultiDiGraph, kind: str) -> list[tuple[str, str, dict[st
     return [(a, b, d) for a, b, d in g.edges(data=True) if d.get("kind") == kind]
 
 
-def cooccurrence_graph(g: nx.MultiDiGraph, nodes: set[str] | None = None) -> nx.Graph:
-    """The undirected, weighted co-occurrence graph (optionally on ``nodes`` only)."""
+def cooccurrence_graph(
+    g: nx.MultiDiGraph, nodes: set[str] | None = None, *, level: str = "concept"
+) -> nx.Graph:
+    """The undirected, weighted co-occurrence graph at one level, ``concept`` (codes as coded)
+    or ``category`` (rolled up), optionally on ``nodes`` only."""
     h = nx.Graph()
     for n, d in g.nodes(data=True):
         if nodes is None or n in nodes:
             h.add_node(n, **d)
     for a, b, d in edges_of_kind(g, "cooccurrence"):
+        if d.get("level", "concept") != level:
+            continue
         if a in h and b in h:
             w = h[a][b]["weight"] + d["weight"] if h.has_edge(a, b) else d["weight"]
             h.add_edge(a, b, weight=w)
@@ -152,8 +167,12 @@ def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> lis
         lower = a if g.nodes[a]["level"] == "open" or g.nodes[b]["level"] == "selective" else b
         return project.segments(code=lower)
     unit = g.graph.get("unit", "turn")
-    seg_a = project.segments(code=a)
-    seg_b = project.segments(code=b)
+    if g.nodes[a]["level"] != "open" and g.nodes[b]["level"] != "open":
+        # A tie between categories is rolled up: the segments of every code under each.
+        seg_a, seg_b = _under(project, a), _under(project, b)
+    else:
+        seg_a = project.segments(code=a)
+        seg_b = project.segments(code=b)
     if unit == "segment":
         keep = {
             s.id
@@ -183,3 +202,17 @@ def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> lis
     return sorted(
         (s for s in seg_a + seg_b if unit_of(s) in shared), key=lambda s: (s.source, s.start)
     )
+
+
+def _under(project: Any, label: str) -> list[Any]:
+    """The segments of a code and of every code under it, each coding once."""
+    from coder.analysis.data import Hierarchy
+
+    hierarchy = Hierarchy.of(project)
+    top = next(c.id for c in hierarchy.codes if c.label == label)
+    ids = [c.id for c in hierarchy.codes if c.id == top or top in hierarchy.ancestors[c.id]]
+    seen: dict[int, Any] = {}
+    for cid in ids:
+        for s in project.segments(code=cid):
+            seen.setdefault(s.id, s)
+    return sorted(seen.values(), key=lambda s: (s.source_id, s.start, s.end, s.id))
