@@ -11,6 +11,7 @@ from itertools import combinations
 import yaml
 
 from coder.analysis.cooccurrence import rolled_cooccurrence
+from coder.analysis.support import relation_support
 from coder.graph.network import concept_network, evidence
 from coder.graph.tonghe import LEVELS, tonghe_view
 from coder.project import Project
@@ -114,3 +115,68 @@ def test_a_category_tie_shows_the_segments_of_the_concepts_under_each(demo: Proj
     assert codes and all(c.startswith("a") for c in codes)  # concepts, rolled up
     ancestors, _ = _codebook()
     assert all({"A5", "A8"} & ancestors[c] for c in codes)
+
+
+# -- relations with their evidence ---------------------------------------------------------------
+
+
+def _relations() -> list[tuple[str, str, str]]:
+    doc = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    return [(r["from"], r["to"], r["type"]) for r in doc["relations"]]
+
+
+def test_each_relations_support_equals_a_count_from_the_fixtures(demo: Project) -> None:
+    held: dict[str, set[str]] = {}
+    for transcript, _, _, cat in _category_segments():
+        held.setdefault(transcript, set()).add(cat)
+    got = relation_support(demo, "source", coder="R1")
+    assert [(s.source, s.target, s.type) for s in got] == _relations()
+    for s in got:
+        both = sum({s.source, s.target} <= cats for cats in held.values())
+        assert s.units == both, (s.source, s.target)
+        assert s.grounded == (both > 0) and s.evidence == 0 and s.memos == ()
+
+
+def test_evidence_and_memos_count_and_unsupported_relations_are_flagged(demo: Project) -> None:
+    by_turn = {(s.source, s.target, s.type): s for s in relation_support(demo, "turn")}
+    flagged = [k for k, s in by_turn.items() if not s.grounded]
+    assert flagged and all(by_turn[k].flag == "asserted, not yet grounded" for k in flagged)
+    a, b, kind = flagged[0]
+    rel = next(
+        r
+        for r in demo.relations()
+        if (demo.code(r.from_id).label, demo.code(r.to_id).label, r.type) == (a, b, kind)
+    )
+    codings = demo.segments(code="a25")[:2]
+    demo.add_evidence(rel.id, [c.id for c in codings])
+    demo.add_memo(
+        "两处条块联动都说明了这一点",
+        type="theoretical",
+        target="relation",
+        target_id=rel.id,
+        title="论证",
+    )
+    after = {(s.source, s.target, s.type): s for s in relation_support(demo, "turn")}[flagged[0]]
+    assert (after.evidence, after.memos, after.grounded, after.flag) == (2, ("论证",), True, "")
+    only_r2 = {(s.source, s.target, s.type): s for s in relation_support(demo, "turn", coder="R2")}
+    assert only_r2[flagged[0]].evidence == sum(c.coder == "R2" for c in codings)
+    # The network's relation ties carry the same support.
+    g = concept_network(demo)
+    tie = next(d for x, y, d in g.edges(data=True) if (x, y) == (a, b) and d.get("type") == kind)
+    assert (tie["support"], tie["memos"], tie["grounded"]) == (after.units, 1, True)
+
+
+def test_stats_paradigm_shows_the_support(demo: Project, capsys) -> None:  # type: ignore[no-untyped-def]
+    import coder.cli
+
+    assert coder.cli.main(["stats", str(demo.path), "paradigm", "--json", "--unit", "source"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    support = {(r["from"], r["to"], r["type"]): r for r in doc["relations"]}
+    assert len(support) == len(_relations())
+    assert all(
+        r["unit"] == "source" and r["grounded"] == (r["units"] > 0) for r in doc["relations"]
+    )
+    assert coder.cli.main(["stats", str(demo.path), "paradigm", "--code", "A10"]) == 0
+    out = capsys.readouterr().out
+    assert "A9 → A10" in out and "A1 → A3" not in out
+    assert "relations asserted, not yet grounded" in out

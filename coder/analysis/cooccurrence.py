@@ -388,6 +388,7 @@ def rolled_cooccurrence(
     *,
     coder: str | None = None,
     sources: str | Sequence[str] | None = None,
+    categories_only: bool = True,
 ) -> list[CoOccurrence]:
     """Pairs of *categories* (axial and selective codes) that co-occur, rolled up: a category's
     units are the units of its concepts (and of codes under them, and its own codings), each unit
@@ -395,13 +396,16 @@ def rolled_cooccurrence(
     it are left out (they share every unit of the lower one by construction).
 
     At the segment unit a category's segments are the distinct spans coded by it or by a code
-    under it; two categories co-occur where such segments overlap.
+    under it; two categories co-occur where such segments overlap. ``categories_only=False``
+    gives the pairs of all codes so (a concept with a category it is not under, too).
     """
     check_unit(unit)
     hierarchy = Hierarchy.of(project)
     rows = load_rows(project, coder=coder, sources=sources)
     position, coding = rolled(rows, hierarchy)
     category = np.array([is_category(c) for c in hierarchy.codes], dtype=bool)
+    if not categories_only:
+        category[:] = True
     keep = category[position] if len(position) else np.zeros(0, dtype=bool)
     ids = np.array([c.id for c in hierarchy.codes], dtype=np.int64)
     code = ids[position[keep]]
@@ -410,13 +414,13 @@ def rolled_cooccurrence(
     if unit in ("sentence", "turn"):
         units = unit_arrays(project, unit, distinct_values(picked[:, SOURCE]).tolist())
     total = count(picked[:, SOURCE], picked[:, START], picked[:, END], code, unit, units)
-    return [r for r in _rows(total, hierarchy) if not _nested(r, hierarchy)]
-
-
-def _nested(row: CoOccurrence, hierarchy: Hierarchy) -> bool:
     by_label = {c.label: c.id for c in hierarchy.codes}
-    a, b = by_label[row.a], by_label[row.b]
-    return a in hierarchy.ancestors[b] or b in hierarchy.ancestors[a]
+    up = hierarchy.ancestors
+    return [
+        r
+        for r in _rows(total, hierarchy)
+        if by_label[r.a] not in up[by_label[r.b]] and by_label[r.b] not in up[by_label[r.a]]
+    ]
 
 
 def _rows(total: Counts, hierarchy: Hierarchy) -> list[CoOccurrence]:

@@ -8,7 +8,9 @@ code's own), ``paradigm_role`` (or ""), ``codings`` and ``sources`` (rolled up t
 Edges carry a ``kind``:
 
 * ``hierarchy`` — concept → category → core (child to parent), ``primary`` true or false;
-* ``relation`` — a typed, directed relation between codes: ``type``, ``evidence`` (codings);
+* ``relation`` — a typed, directed relation between codes: ``type``, ``evidence`` (codings),
+  and its support in the data (:mod:`coder.analysis.support`): ``support`` (units where both
+  sides occur, rolled up), ``memos`` (memos on it), ``grounded`` (support or evidence);
 * ``cooccurrence`` — codes coded in the same unit: ``weight`` (units), ``jaccard``, ``unit`` and
   ``level``; it has no direction (stored once, from the code earlier in the codebook). At
   ``level="concept"`` the codes are taken as coded; at ``level="category"`` the ties join
@@ -36,8 +38,10 @@ def concept_network(
     rolled: list | None = None,  # type: ignore[type-arg]
 ) -> nx.MultiDiGraph:
     """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out.
-    ``cooccurrences`` and ``rolled`` (the concept- and category-level pairs) are computed unless
-    given."""
+    ``cooccurrences`` (the pairs of codes as coded) and ``rolled`` (the rolled-up pairs of all
+    codes, ``rolled_cooccurrence(..., categories_only=False)``) are computed unless given."""
+    from coder.analysis.support import relation_support
+
     codes = project.codes()
     by_id = {c.id: c for c in codes}
     freq = {f.code_id: f for f in frequencies(project, coder=coder)}
@@ -76,8 +80,12 @@ def concept_network(
         for i, parent in enumerate(c.parents):
             if parent in by_id:
                 g.add_edge(c.label, by_id[parent].label, kind="hierarchy", primary=i == 0, weight=1)
+    if rolled is None:
+        rolled = rolled_cooccurrence(project, unit, coder=coder, categories_only=False)
+    support = {s.relation_id: s for s in relation_support(project, unit, coder=coder, pairs=rolled)}
     for r in project.relations():
         if r.from_id in by_id and r.to_id in by_id:
+            s = support[r.id]
             g.add_edge(
                 by_id[r.from_id].label,
                 by_id[r.to_id].label,
@@ -85,12 +93,15 @@ def concept_network(
                 type=r.type,
                 description=r.description,
                 evidence=len(r.evidence),
+                support=s.units,
+                memos=len(s.memos),
+                grounded=s.grounded,
                 weight=max(len(r.evidence), 1),
             )
     pairs = cooccurrences if cooccurrences is not None else cooccurrence(project, unit, coder=coder)
-    if rolled is None:
-        rolled = rolled_cooccurrence(project, unit, coder=coder)
-    for level, found in (("concept", pairs), ("category", rolled)):
+    level_of = {c.label: c.level for c in codes}
+    between_categories = [p for p in rolled if level_of[p.a] != "open" and level_of[p.b] != "open"]
+    for level, found in (("concept", pairs), ("category", between_categories)):
         for p in found:
             if p.count >= threshold and p.a in g and p.b in g:
                 g.add_edge(
