@@ -71,6 +71,28 @@ class Support:
         }
 
 
+def rolled_pairs(
+    project: Any,
+    unit: str,
+    *,
+    coder: str | None = None,
+    sources: str | Sequence[str] | None = None,
+    relations: Sequence[Any] | None = None,
+    rows: Any = None,
+    units: Any = None,
+) -> list[CoOccurrence]:
+    """The rolled-up pairs of the categories and of the codes that relations join (``rows`` and
+    ``units`` as for :func:`coder.analysis.cooccurrence.cooccurrence`)."""
+    ends = frozenset(
+        i
+        for r in (project.relations() if relations is None else relations)
+        for i in (r.from_id, r.to_id)
+    )
+    return rolled_cooccurrence(
+        project, unit, coder=coder, sources=sources, also=ends, rows=rows, units=units
+    )
+
+
 def relation_support(
     project: Any,
     unit: str = "turn",
@@ -80,13 +102,11 @@ def relation_support(
     pairs: Sequence[CoOccurrence] | None = None,
 ) -> list[Support]:
     """The support of every relation, in the order they were made. ``pairs``: the rolled-up
-    pairs of all codes (``rolled_cooccurrence(..., categories_only=False)``), if already at
-    hand."""
+    pairs of the categories and the relations' codes (:func:`rolled_pairs`), if at hand."""
     hierarchy = Hierarchy.of(project)
+    relations = project.relations()
     if pairs is None:
-        pairs = rolled_cooccurrence(
-            project, unit, coder=coder, sources=sources, categories_only=False
-        )
+        pairs = rolled_pairs(project, unit, coder=coder, sources=sources, relations=relations)
     together = {frozenset((p.a, p.b)): p.count for p in pairs}
     scope = None
     if coder is not None or sources is not None:
@@ -96,7 +116,7 @@ def relation_support(
         if m.target_id is not None:
             memos.setdefault(m.target_id, []).append(m.title or m.text[:20])
     out = []
-    for r in project.relations():
+    for r in relations:
         a, b = hierarchy.by_id[r.from_id], hierarchy.by_id[r.to_id]
         evidence = set(r.evidence) if scope is None else set(r.evidence) & scope
         out.append(

@@ -24,7 +24,8 @@ from typing import Any
 
 import networkx as nx
 
-from coder.analysis.cooccurrence import cooccurrence, rolled_cooccurrence
+from coder.analysis.cooccurrence import cooccurrence
+from coder.analysis.data import SOURCE, distinct_values, load_rows, unit_arrays
 from coder.analysis.frequencies import frequencies
 
 
@@ -38,9 +39,10 @@ def concept_network(
     rolled: list | None = None,  # type: ignore[type-arg]
 ) -> nx.MultiDiGraph:
     """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out.
-    ``cooccurrences`` (the pairs of codes as coded) and ``rolled`` (the rolled-up pairs of all
-    codes, ``rolled_cooccurrence(..., categories_only=False)``) are computed unless given."""
-    from coder.analysis.support import relation_support
+    ``cooccurrences`` (the pairs of codes as coded) and ``rolled`` (the rolled-up pairs of the
+    categories and the relations' codes, :func:`coder.analysis.support.rolled_pairs`) are
+    computed unless given."""
+    from coder.analysis.support import relation_support, rolled_pairs
 
     codes = project.codes()
     by_id = {c.id: c for c in codes}
@@ -80,8 +82,13 @@ def concept_network(
         for i, parent in enumerate(c.parents):
             if parent in by_id:
                 g.add_edge(c.label, by_id[parent].label, kind="hierarchy", primary=i == 0, weight=1)
+    rows = units = None
+    if cooccurrences is None or rolled is None:  # read the codings and the units once for both
+        rows = load_rows(project, coder=coder)
+        if unit in ("sentence", "turn"):
+            units = unit_arrays(project, unit, distinct_values(rows[:, SOURCE]).tolist())
     if rolled is None:
-        rolled = rolled_cooccurrence(project, unit, coder=coder, categories_only=False)
+        rolled = rolled_pairs(project, unit, coder=coder, rows=rows, units=units)
     support = {s.relation_id: s for s in relation_support(project, unit, coder=coder, pairs=rolled)}
     for r in project.relations():
         if r.from_id in by_id and r.to_id in by_id:
@@ -98,7 +105,9 @@ def concept_network(
                 grounded=s.grounded,
                 weight=max(len(r.evidence), 1),
             )
-    pairs = cooccurrences if cooccurrences is not None else cooccurrence(project, unit, coder=coder)
+    pairs = cooccurrences
+    if pairs is None:
+        pairs = cooccurrence(project, unit, coder=coder, rows=rows, units=units)
     level_of = {c.label: c.level for c in codes}
     between_categories = [p for p in rolled if level_of[p.a] != "open" and level_of[p.b] != "open"]
     for level, found in (("concept", pairs), ("category", between_categories)):
