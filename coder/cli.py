@@ -479,6 +479,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         for line in export_structured(project, out).lines():
             print(line)
         return 0
+    if args.figure:
+        from coder.exchange.figures import write_figure
+
+        for note in write_figure(project, out, args.figure, lang=args.lang):
+            print(f"coder: warning: {_one_line(note)}", file=sys.stderr)
+        print(f"wrote the {args.figure} figure to {out}")
+        return 0
     if out.suffix.lower() in (".qdpx", ".qdc"):
         from coder.exchange.refi import export_qdc, export_qdpx
 
@@ -717,6 +724,7 @@ EXTENSIONS: list[str] = [
     "coder.analysis.agreement_cli",
     "coder.analysis.review_cli",
     "coder.graph.cli",
+    "coder.analysis.query_cli",
 ]
 
 
@@ -964,6 +972,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--held-out", help="held-out interviews for the saturation table, e.g. S2-03,S4-02"
     )
     p.add_argument("--examples", type=int, default=1, help="quotes per concept in 开放式编码示例")
+    p.add_argument(
+        "--figure",
+        choices=["paradigm", "tonghe", "network"],
+        help="write this model figure to exactly the file named (.svg .pdf .png)",
+    )
     return parser
 
 

@@ -53,7 +53,7 @@ def test_tables_follow_method_headers_and_analyses(demo) -> None:
     assert list(tables["participants"].headers_zh) == PARTICIPANT_HEADERS
     assert tables["open_coding"].headers_zh == ("原始语句（受访者编号）", "初始概念", "初始范畴")
     assert tables["axial_coding"].headers_zh[:3] == ("主范畴", "对应范畴", "范畴内涵")
-    assert tables["relations"].headers_zh == ("典型关系结构", "关系内涵", "代表性语句")
+    assert tables["relations"].headers_zh == ("典型关系结构", "关系内涵", "代表性语句", "资料支撑")
     assert tables["reliability"].headers_zh == RELIABILITY_HEADERS
     assert list(tables["frequencies"].headers_zh) == FREQUENCY_HEADERS
 
@@ -76,7 +76,12 @@ def test_tables_follow_method_headers_and_analyses(demo) -> None:
     a1 = tables["axial_coding"].rows[0]
     assert a1[0] == "A1 基层治理困境" and a1[1].startswith("a01 职能与资源不匹配、a02 条块分割")
     assert a1[3] == "因果条件"
-    assert ("A1 → A3", "困境倒逼会商平台建立", "") in tables["relations"].rows
+    assert ("A1 → A3", "困境倒逼会商平台建立", "", "共现话轮 2；证据编码 0；备忘录 0") in tables[
+        "relations"
+    ].rows
+    assert ("A5 → A10", "统合策略带来提速、满意、减负、长效", "", "仅为断言，尚无资料支撑") in (
+        tables["relations"].rows
+    )
 
 
 def test_open_coding_rule_and_flagged_quotes(demo) -> None:

@@ -595,7 +595,8 @@ def test_upgrade_keeps_the_ids_of_undone_changes_reserved(tmp_path: Path) -> Non
     _downgrade(path, "0003")  # the later migrations' own way back, then 0003 by hand
     conn = sqlite3.connect(path)
     conn.executescript(
-        "DROP TABLE members; DROP TABLE id_sequences; UPDATE alembic_version SET version_num='0002';"
+        "DROP TABLE members; DROP TABLE id_sequences; "
+        "UPDATE alembic_version SET version_num='0002';"
     )
     conn.commit()
     conn.close()

@@ -20,7 +20,7 @@ OPTIONS = {
     "cooccurrence": {"unit", "coder_filter", "sources"},
     "saturation": {"order", "held_out", "coder_filter", "base", "run", "threshold"},
     "matrix": {"by", "coder_filter", "sources"},
-    "paradigm": {"code", "coder_filter", "sources"},
+    "paradigm": {"code", "coder_filter", "sources", "unit"},
     "selective": set(),
 }
 FLAGS = {
@@ -57,7 +57,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("project")
     p.add_argument("kind", choices=KINDS)
     p.add_argument(
-        "--unit", choices=UNITS, help="cooccurrence: the unit two codes share (default: turn)"
+        "--unit",
+        choices=UNITS,
+        help="cooccurrence, paradigm: the unit two codes share (default: turn)",
     )
     p.add_argument(
         "--by",
@@ -253,6 +255,7 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
 
 def _paradigm(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.paradigm import SLOTS, paradigm, paradigm_views, selective_check
+    from coder.analysis.support import relation_support
     from coder.cli import _print_json, _table
 
     if args.code:
@@ -260,8 +263,19 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
     else:
         views = paradigm_views(project, coder=args.coder_filter, sources=args.sources)
     check = selective_check(project)
+    unit = args.unit or "turn"
+    support = relation_support(project, unit, coder=args.coder_filter, sources=args.sources)
+    if args.code:
+        focus = project.code(args.code).label
+        support = [s for s in support if focus in (s.source, s.target)]
     if args.json:
-        _print_json({"categories": [v.as_dict() for v in views], "selective": check.as_dict()})
+        _print_json(
+            {
+                "categories": [v.as_dict() for v in views],
+                "relations": [s.as_dict() for s in support],
+                "selective": check.as_dict(),
+            }
+        )
         return 0
     for n, view in enumerate(views):
         if n:
@@ -294,8 +308,37 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
         else:
             print("  no relations yet")
     print()
+    _print_support(support, unit)
     _print_check(check)
     return 0
+
+
+def _print_support(support: Any, unit: str) -> None:
+    from coder.cli import _table
+
+    if not support:
+        return
+    print(
+        f"relations and their support: {unit}s where both sides occur (rolled up: a category "
+        "occurs where its concepts are coded), codings given as evidence, memos on the relation"
+    )
+    _table(
+        ["relation", "type", f"{unit}s", "evidence", "memos", ""],
+        [
+            [
+                f"{s.source} → {s.target}",
+                s.type,
+                s.units,
+                s.evidence,
+                len(s.memos),
+                s.flag,
+            ]
+            for s in support
+        ],
+    )
+    flagged = sum(not s.grounded for s in support)
+    print(f"{flagged} of {len(support)} relations asserted, not yet grounded")
+    print()
 
 
 def _selective(project: Any, args: argparse.Namespace) -> int:

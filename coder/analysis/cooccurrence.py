@@ -48,9 +48,11 @@ from coder.analysis.data import (
     distinct,
     distinct_rows,
     distinct_values,
+    is_category,
     load_rows,
     unit_arrays,
 )
+from coder.analysis.frequencies import rolled
 
 #: A coding as :func:`tally` and :func:`brute_force` take it: start, end, code id.
 Span = tuple[int, int, int]
@@ -365,19 +367,68 @@ def cooccurrence(
     *,
     coder: str | None = None,
     sources: str | Sequence[str] | None = None,
+    rows: np.ndarray | None = None,
+    units: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> list[CoOccurrence]:
     """Every pair of codes that co-occur in some unit, in the codebook's order of ``(a, b)``.
 
     ``coder`` keeps one coder's codings (default: everyone's); ``sources`` (names) restricts the
-    count to those sources.
+    count to those sources. ``rows`` (:func:`load_rows` with the same filters) and ``units``
+    (:func:`unit_arrays` of their sources) may be passed in when already read.
     """
     check_unit(unit)
-    rows = load_rows(project, coder=coder, sources=sources)
-    units = None
-    if unit in ("sentence", "turn"):
+    if rows is None:
+        rows = load_rows(project, coder=coder, sources=sources)
+    if units is None and unit in ("sentence", "turn"):
         units = unit_arrays(project, unit, distinct_values(rows[:, SOURCE]).tolist())
     total = count(rows[:, SOURCE], rows[:, START], rows[:, END], rows[:, CODE], unit, units)
     return _rows(total, Hierarchy.of(project))
+
+
+def rolled_cooccurrence(
+    project: Any,
+    unit: str = "turn",
+    *,
+    coder: str | None = None,
+    sources: str | Sequence[str] | None = None,
+    categories_only: bool = True,
+    also: frozenset[int] = frozenset(),
+    rows: np.ndarray | None = None,
+    units: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> list[CoOccurrence]:
+    """Pairs of *categories* (axial and selective codes) that co-occur, rolled up: a category's
+    units are the units of its concepts (and of codes under them, and its own codings), each unit
+    counted once however many of its concepts it holds. Pairs of a category and a category above
+    it are left out (they share every unit of the lower one by construction).
+
+    At the segment unit a category's segments are the distinct spans coded by it or by a code
+    under it; two categories co-occur where such segments overlap. ``categories_only=False``
+    gives the pairs of all codes so (a concept with a category it is not under, too); ``also``
+    adds the codes with these ids to the categories (the ends of relations, say), which costs
+    far less than all codes. ``rows`` and ``units`` as for :func:`cooccurrence`.
+    """
+    check_unit(unit)
+    hierarchy = Hierarchy.of(project)
+    if rows is None:
+        rows = load_rows(project, coder=coder, sources=sources)
+    position, coding = rolled(rows, hierarchy)
+    category = np.array([is_category(c) or c.id in also for c in hierarchy.codes], dtype=bool)
+    if not categories_only:
+        category[:] = True
+    keep = category[position] if len(position) else np.zeros(0, dtype=bool)
+    ids = np.array([c.id for c in hierarchy.codes], dtype=np.int64)
+    code = ids[position[keep]]
+    picked = rows[coding[keep]]
+    if units is None and unit in ("sentence", "turn"):
+        units = unit_arrays(project, unit, distinct_values(picked[:, SOURCE]).tolist())
+    total = count(picked[:, SOURCE], picked[:, START], picked[:, END], code, unit, units)
+    by_label = {c.label: c.id for c in hierarchy.codes}
+    up = hierarchy.ancestors
+    return [
+        r
+        for r in _rows(total, hierarchy)
+        if by_label[r.a] not in up[by_label[r.b]] and by_label[r.b] not in up[by_label[r.a]]
+    ]
 
 
 def _rows(total: Counts, hierarchy: Hierarchy) -> list[CoOccurrence]:

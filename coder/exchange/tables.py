@@ -177,22 +177,36 @@ def axial_coding(project: Any, opt: Options) -> Table:
 
 def relations(project: Any, opt: Options) -> Table:
     """主范畴典型关系结构: every relation as "A1 → A3", its description (or its type's name when
-    it has none) and the text of its first evidence coding (empty without evidence)."""
+    it has none), the text of its first evidence coding (empty without evidence), and its support
+    in the data (turns where both sides occur, rolled up; evidence codings; memos), or the flag
+    that it is asserted, not yet grounded (see :mod:`coder.analysis.support`)."""
+    from coder.analysis.support import UNGROUNDED, UNGROUNDED_ZH, relation_support
+
     _, by_id = _codes(project)
     type_names = {t[0]: t[1] for t in project.relation_types()}
     rels = project.relations()
+    support = {s.relation_id: s for s in relation_support(project, "turn")}
     evidence_ids = {r.evidence[0] for r in rels if r.evidence}
     quotes = {s.id: _quote(s) for s in project.segments(ids=evidence_ids)} if evidence_ids else {}
     rows: list[tuple[Cell, ...]] = []
     for r in rels:
         meaning = r.description or (r.type if opt.lang == "en" else type_names.get(r.type, r.type))
         quote = quotes.get(r.evidence[0], "") if r.evidence else ""
-        rows.append((f"{by_id[r.from_id].label} → {by_id[r.to_id].label}", meaning, quote))
+        s = support[r.id]
+        if not s.grounded:
+            grounding = opt.word(UNGROUNDED_ZH, UNGROUNDED)
+        elif opt.lang == "en":
+            grounding = f"{s.units} turns; {s.evidence} evidence codings; {len(s.memos)} memos"
+        else:
+            grounding = f"共现话轮 {s.units}；证据编码 {s.evidence}；备忘录 {len(s.memos)}"
+        rows.append(
+            (f"{by_id[r.from_id].label} → {by_id[r.to_id].label}", meaning, quote, grounding)
+        )
     return Table(
         "主范畴典型关系结构",
         "Typical relation structure of the main categories",
-        ("典型关系结构", "关系内涵", "代表性语句"),
-        ("Relation", "Meaning", "Representative statement"),
+        ("典型关系结构", "关系内涵", "代表性语句", "资料支撑"),
+        ("Relation", "Meaning", "Representative statement", "Support in the data"),
         rows,
         "relations",
     )

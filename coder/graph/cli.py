@@ -51,18 +51,24 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(view.as_dict())
         return 0
+    print(
+        "concept level: the codes as coded; category level: concepts rolled up into their "
+        "categories (a category's units are its concepts' units, counted once)"
+    )
     for side in ("统", "合"):
         s = view.sides[side]
         print(
             f"{side}: {len(s['categories'])} categories ({', '.join(s['categories'])}), "
-            f"{len(s['concepts'])} concepts; density {view.density[side]:.3f}"
+            f"{len(s['concepts'])} concepts; density {view.density[side]:.3f} among the concepts, "
+            f"{view.category_density[side]:.3f} among the categories"
         )
     print(
-        f"cross-side ties: {len(view.cross_ties)}; share of ties across the sides {view.cross_share:.1%} "
-        f"(weighted {view.cross_share_weighted:.1%})"
+        f"cross-side ties (concept level): {len(view.cross_ties)}; share of ties across the sides "
+        f"{view.cross_share:.1%} (weighted {view.cross_share_weighted:.1%}); at the category "
+        f"level {view.category_cross_share:.1%} (weighted {view.category_cross_share_weighted:.1%})"
     )
     if view.bridging:
-        print("bridging concepts:")
+        print("bridging concepts (concept level):")
         _table(
             ["code", "name", "side", "betweenness"],
             [
@@ -70,7 +76,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
                 for b in view.bridging[:10]
             ],
         )
-    print("categories:")
+    print(f"categories (category level, co-occurrence by {args.unit}):")
     _table(
         ["code", "name", "axis", "role", "degree", "weighted"],
         [
@@ -79,7 +85,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         ],
     )
     if view.communities:
-        print("communities (Louvain) and the 统/合 sides:")
+        print("communities (Louvain, concept level) and the 统/合 sides:")
         _table(
             ["#", "codes", "统", "合", "neither"],
             [

@@ -132,8 +132,37 @@ def to_mermaid(g: nx.MultiDiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: File names of fonts that carry Chinese glyphs (matched in lower case).
+CJK_FILES = ("cjk", "sourcehan", "wqy", "droidsansfallback", "simhei", "simsun", "msyh", "pingfang")
+
+
 def cjk_font() -> str | None:
-    """The name of an installed font with Chinese glyphs, or None."""
+    """The name of an installed font with Chinese glyphs, or None.
+
+    matplotlib keeps its font list in a cache made on its first run, so a font installed after
+    that (``apt-get install fonts-noto-cjk``) is not in it: when the cache has no CJK font, the
+    system's font files are scanned and such fonts added (for this process)."""
+    name = _cached_cjk_font()
+    if name is None and _add_system_cjk_fonts():
+        name = _cached_cjk_font()
+    return name
+
+
+def _add_system_cjk_fonts() -> int:
+    from matplotlib import font_manager
+
+    added = 0
+    for path in font_manager.findSystemFonts():
+        if any(k in Path(path).name.lower().replace("-", "") for k in CJK_FILES):
+            try:
+                font_manager.fontManager.addfont(path)
+                added += 1
+            except (OSError, RuntimeError, ValueError):
+                continue  # an unreadable font file is left out
+    return added
+
+
+def _cached_cjk_font() -> str | None:
     from matplotlib import font_manager
 
     preferred = (

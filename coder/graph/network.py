@@ -8,9 +8,14 @@ code's own), ``paradigm_role`` (or ""), ``codings`` and ``sources`` (rolled up t
 Edges carry a ``kind``:
 
 * ``hierarchy`` — concept → category → core (child to parent), ``primary`` true or false;
-* ``relation`` — a typed, directed relation between codes: ``type``, ``evidence`` (codings);
-* ``cooccurrence`` — codes coded in the same unit: ``weight`` (units), ``jaccard``, ``unit``; it
-  has no direction (stored once, from the code earlier in the codebook).
+* ``relation`` — a typed, directed relation between codes: ``type``, ``evidence`` (codings),
+  and its support in the data (:mod:`coder.analysis.support`): ``support`` (units where both
+  sides occur, rolled up), ``memos`` (memos on it), ``grounded`` (support or evidence);
+* ``cooccurrence`` — codes coded in the same unit: ``weight`` (units), ``jaccard``, ``unit`` and
+  ``level``; it has no direction (stored once, from the code earlier in the codebook). At
+  ``level="concept"`` the codes are taken as coded; at ``level="category"`` the ties join
+  categories, rolled up (a category's units are its concepts' units, counted once: see
+  :func:`coder.analysis.cooccurrence.rolled_cooccurrence`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 import networkx as nx
 
 from coder.analysis.cooccurrence import cooccurrence
+from coder.analysis.data import SOURCE, distinct_values, load_rows, unit_arrays
 from coder.analysis.frequencies import frequencies
 
 
@@ -30,8 +36,14 @@ def concept_network(
     threshold: int = 1,
     coder: str | None = None,
     cooccurrences: list | None = None,  # type: ignore[type-arg]
+    rolled: list | None = None,  # type: ignore[type-arg]
 ) -> nx.MultiDiGraph:
-    """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out."""
+    """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out.
+    ``cooccurrences`` (the pairs of codes as coded) and ``rolled`` (the rolled-up pairs of the
+    categories and the relations' codes, :func:`coder.analysis.support.rolled_pairs`) are
+    computed unless given."""
+    from coder.analysis.support import relation_support, rolled_pairs
+
     codes = project.codes()
     by_id = {c.id: c for c in codes}
     freq = {f.code_id: f for f in frequencies(project, coder=coder)}
@@ -70,8 +82,17 @@ def concept_network(
         for i, parent in enumerate(c.parents):
             if parent in by_id:
                 g.add_edge(c.label, by_id[parent].label, kind="hierarchy", primary=i == 0, weight=1)
+    rows = units = None
+    if cooccurrences is None or rolled is None:  # read the codings and the units once for both
+        rows = load_rows(project, coder=coder)
+        if unit in ("sentence", "turn"):
+            units = unit_arrays(project, unit, distinct_values(rows[:, SOURCE]).tolist())
+    if rolled is None:
+        rolled = rolled_pairs(project, unit, coder=coder, rows=rows, units=units)
+    support = {s.relation_id: s for s in relation_support(project, unit, coder=coder, pairs=rolled)}
     for r in project.relations():
         if r.from_id in by_id and r.to_id in by_id:
+            s = support[r.id]
             g.add_edge(
                 by_id[r.from_id].label,
                 by_id[r.to_id].label,
@@ -79,19 +100,28 @@ def concept_network(
                 type=r.type,
                 description=r.description,
                 evidence=len(r.evidence),
+                support=s.units,
+                memos=len(s.memos),
+                grounded=s.grounded,
                 weight=max(len(r.evidence), 1),
             )
-    pairs = cooccurrences if cooccurrences is not None else cooccurrence(project, unit, coder=coder)
-    for p in pairs:
-        if p.count >= threshold and p.a in g and p.b in g:
-            g.add_edge(
-                p.a,
-                p.b,
-                kind="cooccurrence",
-                weight=p.count,
-                jaccard=round(p.jaccard, 6),
-                unit=unit,
-            )
+    pairs = cooccurrences
+    if pairs is None:
+        pairs = cooccurrence(project, unit, coder=coder, rows=rows, units=units)
+    level_of = {c.label: c.level for c in codes}
+    between_categories = [p for p in rolled if level_of[p.a] != "open" and level_of[p.b] != "open"]
+    for level, found in (("concept", pairs), ("category", between_categories)):
+        for p in found:
+            if p.count >= threshold and p.a in g and p.b in g:
+                g.add_edge(
+                    p.a,
+                    p.b,
+                    kind="cooccurrence",
+                    weight=p.count,
+                    jaccard=round(p.jaccard, 6),
+                    unit=unit,
+                    level=level,
+                )
     return g
 
 
@@ -99,13 +129,18 @@ def edges_of_kind(g: nx.MultiDiGraph, kind: str) -> list[tuple[str, str, dict[st
     return [(a, b, d) for a, b, d in g.edges(data=True) if d.get("kind") == kind]
 
 
-def cooccurrence_graph(g: nx.MultiDiGraph, nodes: set[str] | None = None) -> nx.Graph:
-    """The undirected, weighted co-occurrence graph (optionally on ``nodes`` only)."""
+def cooccurrence_graph(
+    g: nx.MultiDiGraph, nodes: set[str] | None = None, *, level: str = "concept"
+) -> nx.Graph:
+    """The undirected, weighted co-occurrence graph at one level, ``concept`` (codes as coded)
+    or ``category`` (rolled up), optionally on ``nodes`` only."""
     h = nx.Graph()
     for n, d in g.nodes(data=True):
         if nodes is None or n in nodes:
             h.add_node(n, **d)
     for a, b, d in edges_of_kind(g, "cooccurrence"):
+        if d.get("level", "concept") != level:
+            continue
         if a in h and b in h:
             w = h[a][b]["weight"] + d["weight"] if h.has_edge(a, b) else d["weight"]
             h.add_edge(a, b, weight=w)
@@ -152,8 +187,12 @@ def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> lis
         lower = a if g.nodes[a]["level"] == "open" or g.nodes[b]["level"] == "selective" else b
         return project.segments(code=lower)
     unit = g.graph.get("unit", "turn")
-    seg_a = project.segments(code=a)
-    seg_b = project.segments(code=b)
+    if g.nodes[a]["level"] != "open" and g.nodes[b]["level"] != "open":
+        # A tie between categories is rolled up: the segments of every code under each.
+        seg_a, seg_b = _under(project, a), _under(project, b)
+    else:
+        seg_a = project.segments(code=a)
+        seg_b = project.segments(code=b)
     if unit == "segment":
         keep = {
             s.id
@@ -183,3 +222,17 @@ def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> lis
     return sorted(
         (s for s in seg_a + seg_b if unit_of(s) in shared), key=lambda s: (s.source, s.start)
     )
+
+
+def _under(project: Any, label: str) -> list[Any]:
+    """The segments of a code and of every code under it, each coding once."""
+    from coder.analysis.data import Hierarchy
+
+    hierarchy = Hierarchy.of(project)
+    top = next(c.id for c in hierarchy.codes if c.label == label)
+    ids = [c.id for c in hierarchy.codes if c.id == top or top in hierarchy.ancestors[c.id]]
+    seen: dict[int, Any] = {}
+    for cid in ids:
+        for s in project.segments(code=cid):
+            seen.setdefault(s.id, s)
+    return sorted(seen.values(), key=lambda s: (s.source_id, s.start, s.end, s.id))

@@ -5,17 +5,23 @@ The core category has two sides: 统 (统筹 — top-level coordination: the cat
 (conditions, context, consequences) is on neither side. Figures, all from the co-occurrence ties
 (undirected, weighted by shared units) unless said otherwise:
 
+Each figure is at one of two levels, named in :data:`LEVELS` (and in the output): the *concept*
+level takes the codes as coded; the *category* level rolls concepts up into their categories (a
+category's units are its concepts' units, counted once), since categories are seldom coded
+directly.
+
 * **sides** — categories and concepts of each side;
-* **density** of each side — networkx density of the co-occurrence graph on that side's codes;
-* **cross-side ties** — co-occurrence ties between a 统 code and a 合 code, and typed relations
-  between 统 and 合 codes; **cross share** — cross ties over all ties among side codes
-  (by count and by weight);
-* **bridging concepts** — betweenness centrality (weighted, distance = 1/weight) on the graph of
-  both sides, for concepts tied to both sides; the higher, the more the concept links 统 and 合
-  (exact up to 150 side codes, estimated from 48 pivots above that);
-* **category degree** — each category's degree and weighted degree in the co-occurrence graph of
-  all codes;
-* **communities** — Louvain (networkx, fixed seed) on the co-occurrence graph of all codes, and
+* **density** of each side — networkx density of the concept-level graph on that side's
+  concepts; **category density** — of the category-level graph on that side's categories;
+* **cross-side ties** — concept-level co-occurrence ties between a 统 code and a 合 code, and
+  typed relations between 统 and 合 codes; **cross share** — cross ties over all concept-level
+  ties among side codes (by count and by weight); **category cross share** — the same over the
+  category-level ties among side categories;
+* **bridging concepts** — betweenness centrality (weighted, distance = 1/weight) on the
+  concept-level graph of both sides, for concepts tied to both sides; the higher, the more the
+  concept links 统 and 合 (exact up to 150 side codes, estimated from 48 pivots above that);
+* **category degree** — each category's degree and weighted degree in the category-level graph;
+* **communities** — Louvain (networkx, fixed seed) on the concept-level graph of all codes, and
   how each community lines up with 统/合 (codes per side).
 """
 
@@ -29,6 +35,19 @@ import networkx as nx
 from coder.graph.network import cooccurrence_graph, edges_of_kind
 
 SIDES = ("统", "合")
+#: The level of each figure of :class:`TongHe` (see the module).
+LEVELS = {
+    "density": "concept",
+    "category_density": "category",
+    "cross_ties": "concept",
+    "cross_share": "concept",
+    "cross_share_weighted": "concept",
+    "category_cross_share": "category",
+    "category_cross_share_weighted": "category",
+    "bridging": "concept",
+    "categories": "category",
+    "communities": "concept",
+}
 
 
 @dataclass
@@ -42,6 +61,9 @@ class TongHe:
     bridging: list[dict[str, Any]]
     categories: list[dict[str, Any]]
     communities: list[dict[str, Any]] = field(default_factory=list)
+    category_density: dict[str, float] = field(default_factory=dict)
+    category_cross_share: float = 0.0
+    category_cross_share_weighted: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +75,10 @@ class TongHe:
             "bridging": self.bridging,
             "categories": self.categories,
             "communities": self.communities,
+            "category_density": self.category_density,
+            "category_cross_share": self.category_cross_share,
+            "category_cross_share_weighted": self.category_cross_share_weighted,
+            "levels": LEVELS,
         }
 
 
@@ -69,24 +95,13 @@ def tonghe_view(g: nx.MultiDiGraph, *, seed: int = 7) -> TongHe:
     sides = side_members(g)
     side_of = {n: s for s in SIDES for key in ("categories", "concepts") for n in sides[s][key]}
     co_all = cooccurrence_graph(g)
-    density = {
-        s: round(nx.density(co_all.subgraph(sides[s]["categories"] + sides[s]["concepts"])), 6)
-        for s in SIDES
+    co_cat = cooccurrence_graph(g, level="category")
+    density = {s: round(nx.density(co_all.subgraph(sides[s]["concepts"])), 6) for s in SIDES}
+    category_density = {
+        s: round(nx.density(co_cat.subgraph(sides[s]["categories"])), 6) for s in SIDES
     }
-
-    cross: list[dict[str, Any]] = []
-    within = across = 0
-    w_within = w_across = 0.0
-    for a, b, d in co_all.edges(data=True):
-        sa, sb = side_of.get(a), side_of.get(b)
-        if sa and sb:
-            if sa != sb:
-                across += 1
-                w_across += d["weight"]
-                cross.append({"a": a, "b": b, "kind": "cooccurrence", "weight": d["weight"]})
-            else:
-                within += 1
-                w_within += d["weight"]
+    cross, (share, share_w) = _across(co_all, side_of)
+    _, (cat_share, cat_share_w) = _across(co_cat, side_of)
     for a, b, d in edges_of_kind(g, "relation"):
         sa, sb = side_of.get(a), side_of.get(b)
         if sa and sb and sa != sb:
@@ -94,8 +109,6 @@ def tonghe_view(g: nx.MultiDiGraph, *, seed: int = 7) -> TongHe:
                 {"a": a, "b": b, "kind": "relation", "type": d["type"], "weight": d["weight"]}
             )
     cross.sort(key=lambda t: (-t["weight"], t["a"], t["b"]))
-    share = across / (across + within) if across + within else 0.0
-    share_w = w_across / (w_across + w_within) if w_across + w_within else 0.0
 
     both = co_all.subgraph(list(side_of))
     dist = nx.Graph()
@@ -129,8 +142,9 @@ def tonghe_view(g: nx.MultiDiGraph, *, seed: int = 7) -> TongHe:
                     "name": d["name"],
                     "axis": d["axis"],
                     "paradigm_role": d["paradigm_role"],
-                    "degree": co_all.degree(n),
-                    "weighted_degree": co_all.degree(n, weight="weight"),
+                    "degree": co_cat.degree(n),
+                    "weighted_degree": co_cat.degree(n, weight="weight"),
+                    "level": "category",
                 }
             )
     return TongHe(
@@ -142,7 +156,33 @@ def tonghe_view(g: nx.MultiDiGraph, *, seed: int = 7) -> TongHe:
         bridging,
         categories,
         communities(co_all, seed=seed),
+        category_density,
+        round(cat_share, 6),
+        round(cat_share_w, 6),
     )
+
+
+def _across(
+    co: nx.Graph, side_of: dict[str, str]
+) -> tuple[list[dict[str, Any]], tuple[float, float]]:
+    """The ties between the sides, and their share of the ties among side codes (by count and
+    by weight)."""
+    cross: list[dict[str, Any]] = []
+    within = across = 0
+    w_within = w_across = 0.0
+    for a, b, d in co.edges(data=True):
+        sa, sb = side_of.get(a), side_of.get(b)
+        if sa and sb:
+            if sa != sb:
+                across += 1
+                w_across += d["weight"]
+                cross.append({"a": a, "b": b, "kind": "cooccurrence", "weight": d["weight"]})
+            else:
+                within += 1
+                w_within += d["weight"]
+    share = across / (across + within) if across + within else 0.0
+    share_w = w_across / (w_across + w_within) if w_across + w_within else 0.0
+    return cross, (share, share_w)
 
 
 #: Up to this many codes betweenness is exact; above, it is estimated from PIVOTS sources.

@@ -256,6 +256,17 @@ members = Table(
 """Who may do what (owner, coder, reader). On a server ``name`` is a login role of the server;
 in a file it is a coder name. A project without members is a personal project: no roles."""
 
+queries = Table(
+    "queries",
+    metadata,
+    Column("name", Str(200), primary_key=True),
+    Column("expression", Text, nullable=False),
+    Column("options", Text, nullable=False, server_default="{}"),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("created", Float, nullable=False),
+)
+"""Saved coding queries: the expression and its options (``where``, ``unit``, ``coder``) as JSON."""
+
 id_sequences = Table(
     "id_sequences",
     metadata,
