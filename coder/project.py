@@ -35,6 +35,7 @@ from coder.facade.history import HistoryOps
 from coder.facade.members import ACTION_WORDS, OWNER_ACTIONS, ROLES, MemberOps
 from coder.facade.memos import MemoOps
 from coder.facade.restructure import RestructureOps
+from coder.facade.sheets import AttributeOps, SheetOps
 from coder.facade.sources import SourceOps
 from coder.facade.text import TextOps
 from coder.model import RELATION_TYPES
@@ -151,7 +152,16 @@ def _initial_rows(conn: Connection, title: str, lang: str, scheme: str) -> None:
 
 
 class Project(
-    SourceOps, CodebookOps, RestructureOps, CodingOps, MemoOps, TextOps, MemberOps, HistoryOps
+    SourceOps,
+    CodebookOps,
+    RestructureOps,
+    CodingOps,
+    MemoOps,
+    TextOps,
+    MemberOps,
+    HistoryOps,
+    SheetOps,
+    AttributeOps,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

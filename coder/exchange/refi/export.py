@@ -197,7 +197,9 @@ class _Data:
             self.cases = conn.execute(select(cases).order_by(cases.c.id)).all()
             self.case_attrs: dict[int, list[tuple[str, str]]] = defaultdict(list)
             for cid, name, value in conn.execute(
-                select(case_attributes).order_by(case_attributes.c.name)
+                select(
+                    case_attributes.c.case_id, case_attributes.c.name, case_attributes.c.value
+                ).order_by(case_attributes.c.name)
             ):
                 self.case_attrs[cid].append((name, value))
             self.memos = conn.execute(select(memos).order_by(memos.c.id)).all()

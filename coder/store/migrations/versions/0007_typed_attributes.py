@@ -1,0 +1,33 @@
+"""Attributes carry a type (text, number, date), so a sheet's dates and numbers order and compare
+as such (``coder sources --where``, matrices, saturation); existing attributes are text.
+
+Revision ID: 0007
+Revises: 0003
+Create Date: 2026-12-02
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def _type() -> sa.types.TypeEngine:
+    return sa.String(length=8).with_variant(sa.Text(), "postgresql")
+
+
+def upgrade() -> None:
+    for table in ("source_attributes", "case_attributes"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("type", _type(), nullable=False, server_default="text"))
+    op.create_index("ix_source_attributes_name_value", "source_attributes", ["name", "value"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_source_attributes_name_value", table_name="source_attributes")
+    for table in ("source_attributes", "case_attributes"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("type")
