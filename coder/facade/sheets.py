@@ -87,6 +87,8 @@ class SheetOps:
             now = time.time()
             fmt = sheet.file.rsplit(".", 1)[-1].lower()
             original = f"{sheet.file}#{sheet.sheet}" if sheet.sheet else sheet.file
+            # A sheet is in one language: judged once from its first rows, not row by row.
+            language = detect_language("".join(d.text for d in drafts[:500]))
             cols = [
                 "guid",
                 "name",
@@ -114,7 +116,7 @@ class SheetOps:
                         hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
                         sheet.encoding,
                         fmt,
-                        detect_language(d.text),
+                        language,
                         case_ids.get(d.case) if d.case else None,
                         position + i,
                         now,

@@ -99,7 +99,6 @@ source_attributes = Table(
     Column("value", Text, nullable=False),
     Column("type", Str(8), nullable=False, server_default="text"),
 )
-Index("ix_source_attributes_name_value", source_attributes.c.name, source_attributes.c.value)
 
 turns = Table(
     "turns",

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +153,10 @@ def _read_workbook(data: bytes, file: str, sheet: str | None) -> tuple[list[list
 
 def _clean(cell: Cell) -> Cell:
     if isinstance(cell, str):
-        return normalise(cell).strip()
+        # normalise() without its work where there is none (most cells of a large sheet).
+        if "\r" in cell or "\ufeff" in cell or not unicodedata.is_normalized("NFC", cell):
+            cell = normalise(cell)
+        return cell.strip()
     if isinstance(cell, float) and cell.is_integer() and abs(cell) < 2**53:
         return int(cell)
     return cell
@@ -163,7 +167,7 @@ def _filled(row: list[Cell]) -> int:
 
 
 def _tabulate(grid: list[list[Cell]], file: str, encoding: str, sha: str, name: str) -> Sheet:
-    cleaned = [[_clean(c) for c in row] for row in grid]
+    cleaned = [[_clean(c) for c in row] if row else row for row in grid]
     widths = [_filled(r) for r in cleaned[:200]]
     filled = [w for w in widths if w]
     if not filled:
@@ -358,7 +362,6 @@ def plan_columns(
                 f"{sheet.file}: no column {col!r} (columns: {', '.join(header)}); nothing was imported"
             )
     columns = {h: [r[i] for r in sheet.rows] for i, h in enumerate(header)}
-    types = {h: column_type(v) for h, v in columns.items()}
     chosen: list[str] = []
     if id is None:
         taken = set(text or []) | {title, case, code_column}
@@ -376,7 +379,7 @@ def plan_columns(
                 break
     fixed = {id, title, case, code_column}
     if not text:
-        candidates = [h for h in header if h not in fixed and types[h] == "text"]
+        candidates = [h for h in header if h not in fixed and column_type(columns[h]) == "text"]
         if each == "respondent":
             text = [
                 h for h in candidates if _mean_chars(columns[h]) >= 4 or _distinct(columns[h]) > 0.5
@@ -399,25 +402,62 @@ def _distinct(values: list[Cell]) -> float:
     return len(set(vals)) / len(vals) if vals else 0.0
 
 
+def typed_column(values: list[Cell]) -> tuple[str, list[str]]:
+    """A column's type (see :func:`column_type`) and its values as text of that type ('' for
+    empty cells)."""
+    for kind, convert in (("number", as_number), ("date", as_date)):
+        out: list[str] = []
+        for v in values:
+            if v is None or v == "":
+                out.append("")
+                continue
+            got = convert(v)
+            if got is None:
+                break
+            out.append(got)
+        else:
+            if any(out):
+                return kind, out
+    return "text", [_text(v) for v in values]
+
+
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else as_text(cell)
+
+
 def sheet_rows(sheet: Sheet, plan: Plan) -> SheetRows:
-    """Each row as a draft: its text sections as turns, typed attributes, case and code."""
+    """Each row as a draft: its text sections as turns, typed attributes, case and code.
+    The work goes column by column (each column typed once)."""
     index = {h: i for i, h in enumerate(sheet.header)}
-    types = {h: column_type([r[index[h]] for r in sheet.rows]) for h in plan.attributes}
-    text_idx = [(h, index[h]) for h in plan.text]
-    attr_idx = [(h, index[h], types[h]) for h in plan.attributes]
+    rows = sheet.rows
+
+    def column(h: str) -> list[str]:
+        i = index[h]
+        return [_text(r[i]) for r in rows]
+
+    texts = [(h, f"{h}：", column(h)) for h in plan.text]
+    types: dict[str, str] = {}
+    attr_cols: list[tuple[str, str, list[str]]] = []
+    for h in plan.attributes:
+        kind, values = typed_column([r[index[h]] for r in rows])
+        types[h] = kind
+        attr_cols.append((h, kind, values))
+    ids = column(plan.id) if plan.id else None
+    titles = column(plan.title) if plan.title else None
+    cases = column(plan.case) if plan.case else None
+    labels = column(plan.code_column) if plan.code_column else None
     drafts: list[RowDraft] = []
     skipped = 0
-    names: dict[str, int] = {}
+    names: set[str] = set()
     duplicates: list[str] = []
-    for row, line in zip(sheet.rows, sheet.row_numbers, strict=True):
+    for n, line in enumerate(sheet.row_numbers):
         parts: list[str] = []
         turns: list[Turn] = []
         pos = 0
-        for h, i in text_idx:
-            value = as_text(row[i])
+        for h, head, values in texts:
+            value = values[n]
             if not value:
                 continue
-            head = f"{h}："
             start = pos + len(head)
             turns.append(Turn(len(turns), start, start + len(value), h, ""))
             parts.append(head + value)
@@ -426,41 +466,29 @@ def sheet_rows(sheet: Sheet, plan: Plan) -> SheetRows:
             skipped += 1
             continue
         body = "\n".join(parts) + "\n"
-        name = _row_name(row, index, plan, line)
+        ident = ids[n].replace("\n", " ") if ids else ""
+        title = titles[n].replace("\n", " ") if titles else ""
+        name = f"{ident} {title}" if ident and title else ident or title or f"row {line}"
+        name = name[:NAME_CHARS].strip()
         if name in names:
             duplicates.append(name)
-            names[name] += 1
             name = f"{name} (row {line})"
-        names[name] = names.get(name, 0) + 1
-        attrs = {
-            h: (typed_value(row[i], kind), kind)
-            for h, i, kind in attr_idx
-            if row[i] not in (None, "")
-        }
+        names.add(name)
+        attrs = {h: (values[n], kind) for h, kind, values in attr_cols if values[n]}
         case = None
         case_attrs: dict[str, tuple[str, str]] = {}
         if plan.each == "respondent":
-            case = as_text(row[index[plan.id]]) if plan.id else name
+            case = ident or name
             case_attrs = dict(attrs)
-        elif plan.case:
-            case = as_text(row[index[plan.case]]) or None
-        code = as_text(row[index[plan.code_column]]) if plan.code_column else None
+        elif cases:
+            case = cases[n] or None
+        code = labels[n] if labels else None
         drafts.append(RowDraft(name, body, turns, attrs, case, case_attrs, code or None, line))
     if not drafts:
         raise InvalidInput(
             f"{sheet.file}: no row has text in {', '.join(plan.text)}; nothing was imported"
         )
     return SheetRows(drafts, plan, types, skipped, duplicates)
-
-
-def _row_name(row: list[Cell], index: dict[str, int], plan: Plan, line: int) -> str:
-    ident = as_text(row[index[plan.id]]).replace("\n", " ") if plan.id else ""
-    title = as_text(row[index[plan.title]]).replace("\n", " ") if plan.title else ""
-    if ident and title:
-        name = f"{ident} {title}"
-    else:
-        name = ident or title or f"row {line}"
-    return name[:NAME_CHARS].strip()
 
 
 # -- the import routine the CLI (and later the TUI) share -----------------------------------

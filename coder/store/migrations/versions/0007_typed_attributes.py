@@ -23,11 +23,9 @@ def upgrade() -> None:
     for table in ("source_attributes", "case_attributes"):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("type", _type(), nullable=False, server_default="text"))
-    op.create_index("ix_source_attributes_name_value", "source_attributes", ["name", "value"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_source_attributes_name_value", table_name="source_attributes")
     for table in ("source_attributes", "case_attributes"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("type")
