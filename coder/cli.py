@@ -293,6 +293,41 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sample(args: argparse.Namespace) -> int:
+    project = _project(args)
+    chosen = project.sample(args.n, by=args.by, seed=args.seed, name=args.name)
+    if args.json:
+        _print_json(_set_json(project, chosen))
+        return 0
+    print(f"set {chosen.name}: {chosen.description}")
+    return 0
+
+
+def _set_json(project, s) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    names = {x.id: x.name for x in project.sources()}
+    return {
+        "name": s.name,
+        "guid": s.guid,
+        "description": s.description,
+        "seed": s.seed,
+        "by": s.by,
+        "sources": [names[i] for i in s.sources],
+    }
+
+
+def cmd_sets(args: argparse.Namespace) -> int:
+    project = _project(args)
+    sets = project.sets()
+    if args.json:
+        _print_json([_set_json(project, s) for s in sets])
+        return 0
+    _table(
+        ["set", "sources", "made", "how"],
+        [[s.name, len(s.sources), _when(s.created), s.description] for s in sets],
+    )
+    return 0
+
+
 def cmd_text(args: argparse.Namespace) -> int:
     project = _project(args)
     sys.stdout.write(project.source_text(args.source))
@@ -867,6 +902,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ATTR=VALUE",
         help="only sources whose attribute matches (also >=, <=, >, <, != for numbers and dates); repeatable",
     )
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "sample",
+        cmd_sample,
+        "pick a random or stratified sample of sources into a named set (for hand coding)",
+    )
+    p.add_argument("project")
+    p.add_argument("n", type=int, metavar="N", help="how many sources")
+    p.add_argument("--by", metavar="ATTR", help="stratify: each value's share as in the project")
+    p.add_argument("--seed", type=int, help="the random seed (default: a new one, reported)")
+    p.add_argument("--name", metavar="SET", help="the set's name (default: 'sample N')")
+    p.add_argument("--json", action="store_true")
+
+    p = add("sets", cmd_sets, "list the source sets (samples)")
+    p.add_argument("project")
     p.add_argument("--json", action="store_true")
 
     p = add("text", cmd_text, "print a source's normalised text (the text all offsets index)")

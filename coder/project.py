@@ -35,6 +35,7 @@ from coder.facade.history import HistoryOps
 from coder.facade.members import ACTION_WORDS, OWNER_ACTIONS, ROLES, MemberOps
 from coder.facade.memos import MemoOps
 from coder.facade.restructure import RestructureOps
+from coder.facade.sets import SetOps
 from coder.facade.sheets import AttributeOps, SheetOps
 from coder.facade.sources import SourceOps
 from coder.facade.text import TextOps
@@ -162,6 +163,7 @@ class Project(
     HistoryOps,
     SheetOps,
     AttributeOps,
+    SetOps,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

@@ -318,3 +318,70 @@ def test_projects_without_the_index_build_it_on_first_search(project: Project) -
     assert len(search(project, "村委")) == 2
     with project._read() as conn:
         assert index.missing(conn) == []
+
+
+def _districts(project: Project, tmp_path: Path) -> None:
+    lines = ["编号,区县,留言"]
+    # 60 from A3区, 30 from B1区, 10 from C2区; short answers repeat.
+    for i in range(100):
+        district = "A3区" if i < 60 else "B1区" if i < 90 else "C2区"
+        lines.append(f"{i + 1:03d},{district},{'没有' if i % 7 == 0 else f'第{i}条留言：路灯不亮'}")
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    import_sheet(project, path, text=["留言"], id="编号")
+
+
+def test_stratified_sample_into_a_named_set(project: Project, tmp_path: Path, capsys) -> None:
+    from coder.facade.sets import allocate
+
+    _districts(project, tmp_path)
+    assert allocate({"A": 60, "B": 30, "C": 10}, 10) == {"A": 6, "B": 3, "C": 1}
+    assert allocate({"A": 2, "B": 1}, 2) == {"A": 1, "B": 1}  # largest remainders: 1.33, 0.67
+    s = project.sample(10, by="区县", seed=7, name="第一轮")
+    district = {x.id: x.attributes["区县"] for x in project.sources()}
+    counts = {d: sum(1 for i in s.sources if district[i] == d) for d in ("A3区", "B1区", "C2区")}
+    assert counts == {"A3区": 6, "B1区": 3, "C2区": 1}
+    assert list(s.sources) == sorted(s.sources)  # in import order
+    # The same seed gives the same sample; the set is kept and listed.
+    again = project.sample(10, by="区县", seed=7, name="again")
+    assert again.sources == s.sources
+    assert [x.name for x in project.sets()] == ["again", "第一轮"]
+    assert project.next_uncoded("第一轮") == s.sources[0]
+    project.code_span(s.sources[0], 0, 2, project.add_code("路灯").id)
+    assert project.next_uncoded("第一轮") == s.sources[1]
+    with pytest.raises(InvalidInput, match="exists already"):
+        project.sample(5, name="第一轮")
+    main(["sample", str(project.path), "5", "--seed", "3", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["name"] == "sample 5" and len(out["sources"]) == 5 and out["seed"] == 3
+    main(["sets", str(project.path), "--json"])
+    assert [x["name"] for x in json.loads(capsys.readouterr().out)] == [
+        "again",
+        "sample 5",
+        "第一轮",
+    ]
+    project.undo()  # the sample is one change
+    assert [x.name for x in project.sets()] == ["again", "第一轮"]
+
+
+def test_source_sets_as_refi_sets(project: Project, tmp_path: Path) -> None:
+    from lxml import etree
+
+    from coder.exchange.refi.sets import write_source_sets
+    from coder.exchange.refi.xmlsafe import XmlWriter
+
+    _districts(project, tmp_path)
+    s = project.sample(4, seed=1, name="pilot")
+    parts: list[bytes] = []
+    out = XmlWriter(parts.append)
+    out.raw("<Sets>")
+    assert write_source_sets(out, project) == 1
+    out.end("Sets")
+    out.flush()
+    root = etree.fromstring(b"".join(parts))
+    (element,) = root.findall("Set")
+    assert element.get("name") == "pilot" and element.get("guid") == s.guid
+    guids = {x.id: x.guid for x in project.sources()}
+    assert [m.get("targetGUID") for m in element.findall("MemberSource")] == [
+        guids[i] for i in s.sources
+    ]

@@ -9,6 +9,7 @@ event stays small however many rows the sheet has.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -68,7 +69,7 @@ class SheetOps:
             seen = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
             if seen is not None:
                 raise InvalidInput(
-                    f"{sheet.file}: the same file was imported before (as {seen}); nothing was imported"
+                    f"{sheet.file}: the same file was imported before (as {json.loads(seen)}); nothing was imported"
                 )
             names = [d.name for d in drafts]
             taken: list[str] = []
@@ -158,7 +159,12 @@ class SheetOps:
                 progress(len(ids))
             ch.insert(
                 settings,
-                {"key": key, "value": f"{len(ids)} sources, {time.strftime('%Y-%m-%d %H:%M')}"},
+                {
+                    "key": key,
+                    "value": json.dumps(
+                        f"{len(ids)} sources, {time.strftime('%Y-%m-%d %H:%M')}", ensure_ascii=False
+                    ),
+                },
             )
             ch.summary = summary
         report.event_id = ch.event_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,16 +63,27 @@ def search(
     return hits
 
 
+#: Each open project's change token when its index was last found complete.
+_COMPLETE: weakref.WeakKeyDictionary[Any, tuple[int, float]] = weakref.WeakKeyDictionary()
+
+
 def _candidates(project: Any, query: str) -> list[int] | None:
     """Sources the character index says may hold ``query``; None: read them all (no index can
     narrow the query, or the index cannot be built here, e.g. a reader on a server)."""
     try:
+        token = project.change_token()
         with project._read() as conn:
-            ready = index.exists(conn) and not index.missing(conn)
+            # Whether every source is indexed is asked again only once the project has changed
+            # (a new event, an undo or a redo): the check reads all source ids.
+            ready = _COMPLETE.get(project) == token or (
+                index.exists(conn) and not index.missing(conn)
+            )
             if ready:
+                _COMPLETE[project] = token
                 found = index.candidates(conn, query)
                 return None if found is None else list(found)
         build_index(project)
+        _COMPLETE[project] = token
         with project._read() as conn:
             found = index.candidates(conn, query)
             return None if found is None else list(found)
