@@ -20,7 +20,10 @@ def _type() -> sa.types.TypeEngine:
 
 
 def upgrade() -> None:
+    inspector = sa.inspect(op.get_bind())
     for table in ("source_attributes", "case_attributes"):
+        if any(c["name"] == "type" for c in inspector.get_columns(table)):
+            continue  # a file whose version stamp was set back (tests do) keeps its column
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("type", _type(), nullable=False, server_default="text"))
 
