@@ -134,6 +134,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts; nothing was imported"
             )
         return _import_refi(args, project, refi)
+    if any(p.suffix.lower() in _SHEETS for p in paths):
+        return _import_sheets(args, project, paths)
     from coder.text.readers import collect
 
     progress = _progress(len(collect([Path(p) for p in args.paths])))
@@ -173,6 +175,75 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+_SHEETS = (".csv", ".tsv", ".xlsx", ".ods")
+
+
+def _import_sheets(args: argparse.Namespace, project, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
+    """Spreadsheets: each row a source (or each respondent), see coder/text/sheets.py."""
+    from coder.text.sheets import import_sheet
+
+    if any(p.suffix.lower() not in _SHEETS for p in paths):
+        raise InvalidInput(
+            "import sheets (.csv .tsv .xlsx .ods) on their own, not with transcripts; nothing was imported"
+        )
+
+    def cols(value: str | None) -> list[str] | None:
+        return [c.strip() for c in value.split(",") if c.strip()] if value else None
+
+    reports = []
+    for path in paths:
+        bar = _SheetBar()
+        try:
+            report = import_sheet(
+                project,
+                path,
+                sheet=args.sheet,
+                encoding=args.encoding,
+                text=cols(args.text),
+                title=args.title,
+                id=args.id,
+                case=args.case,
+                attributes=cols(args.attributes),
+                code_column=args.code_column,
+                each=args.each,
+                progress=bar,
+            )
+        finally:
+            bar.close()
+        for warning in report.warnings():
+            print(f"coder: warning: {_one_line(warning)}", file=sys.stderr)
+        reports.append(report)
+        if not args.json:
+            for line in report.lines():
+                print(line)
+    if args.json:
+        _print_json([r.as_dict() for r in reports])
+    return 0
+
+
+class _SheetBar:
+    """A progress bar on stderr for a long sheet import (when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+
+    def __call__(self, total: int | None = None, advance: int = 0) -> None:
+        if total is not None and total >= 20000 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task("importing rows", total=total)
+            self.bar.start()
+        elif self.bar is not None and advance:
+            self.bar.advance(self.task, advance)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _progress(total: int):  # type: ignore[no-untyped-def]
     """A progress bar on stderr when stderr is a terminal (and more than one file)."""
     if total < 2 or not sys.stderr.isatty():
@@ -195,6 +266,9 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
 def cmd_sources(args: argparse.Namespace) -> int:
     project = _project(args)
     rows = project.sources()
+    if args.where:
+        keep = project.source_ids_where(args.where)
+        rows = [s for s in rows if s.id in keep]
     if args.json:
         _print_json(
             [
@@ -217,6 +291,41 @@ def cmd_sources(args: argparse.Namespace) -> int:
     _table(
         ["id", "name", "chars", "turns", "case", "encoding", "file"],
         [[s.id, s.name, s.chars, s.turns, s.case or "", s.encoding, s.original_name] for s in rows],
+    )
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    project = _project(args)
+    chosen = project.sample(args.n, by=args.by, seed=args.seed, name=args.name)
+    if args.json:
+        _print_json(_set_json(project, chosen))
+        return 0
+    print(f"set {chosen.name}: {chosen.description}")
+    return 0
+
+
+def _set_json(project, s) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    names = {x.id: x.name for x in project.sources()}
+    return {
+        "name": s.name,
+        "guid": s.guid,
+        "description": s.description,
+        "seed": s.seed,
+        "by": s.by,
+        "sources": [names[i] for i in s.sources],
+    }
+
+
+def cmd_sets(args: argparse.Namespace) -> int:
+    project = _project(args)
+    sets = project.sets()
+    if args.json:
+        _print_json([_set_json(project, s) for s in sets])
+        return 0
+    _table(
+        ["set", "sources", "made", "how"],
+        [[s.name, len(s.sources), _when(s.created), s.description] for s in sets],
     )
     return 0
 
@@ -805,17 +914,56 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "import",
         cmd_import,
-        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively), MAXQDA "
-        "structured text (a .txt whose first line starts with #TEXT) or REFI-QDA .qdpx/.qdc",
+        "import transcripts (.txt .md .docx .srt .vtt .pdf; folders recursively), sheets "
+        "(.csv .tsv .xlsx .ods: a row per source), MAXQDA structured text (a .txt whose first "
+        "line starts with #TEXT) or REFI-QDA .qdpx/.qdc",
     )
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument(
         "--encoding", default="auto", help="auto (detect) or an encoding name such as gb18030"
     )
+    g = p.add_argument_group("sheets (.csv .tsv .xlsx .ods)")
+    g.add_argument("--sheet", help="the workbook's sheet, by name or number (default: the first)")
+    g.add_argument("--text", metavar="COL[,COL...]", help="text columns, each a section (turn)")
+    g.add_argument("--title", metavar="COL", help="a column naming the source (after the id)")
+    g.add_argument("--id", metavar="COL", help="the column of row ids (default: inferred)")
+    g.add_argument("--case", metavar="COL", help="a column naming each row's case")
+    g.add_argument("--attributes", metavar="COL,...", help="attribute columns (default: the rest)")
+    g.add_argument(
+        "--code-column", metavar="COL", help="a column whose values become codes on the row's text"
+    )
+    g.add_argument(
+        "--each",
+        choices=["row", "respondent"],
+        default="row",
+        help="row: a source per row; respondent: a wide survey, each question a turn, the respondent a case",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("sources", cmd_sources, "list sources")
+    p.add_argument("project")
+    p.add_argument(
+        "--where",
+        action="append",
+        metavar="ATTR=VALUE",
+        help="only sources whose attribute matches (also >=, <=, >, <, != for numbers and dates); repeatable",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "sample",
+        cmd_sample,
+        "pick a random or stratified sample of sources into a named set (for hand coding)",
+    )
+    p.add_argument("project")
+    p.add_argument("n", type=int, metavar="N", help="how many sources")
+    p.add_argument("--by", metavar="ATTR", help="stratify: each value's share as in the project")
+    p.add_argument("--seed", type=int, help="the random seed (default: a new one, reported)")
+    p.add_argument("--name", metavar="SET", help="the set's name (default: 'sample N')")
+    p.add_argument("--json", action="store_true")
+
+    p = add("sets", cmd_sets, "list the source sets (samples)")
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
 

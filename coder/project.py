@@ -35,6 +35,8 @@ from coder.facade.history import HistoryOps
 from coder.facade.members import ACTION_WORDS, OWNER_ACTIONS, ROLES, MemberOps
 from coder.facade.memos import MemoOps
 from coder.facade.restructure import RestructureOps
+from coder.facade.sets import SetOps
+from coder.facade.sheets import AttributeOps, SheetOps
 from coder.facade.sources import SourceOps
 from coder.facade.text import TextOps
 from coder.model import RELATION_TYPES
@@ -152,7 +154,17 @@ def _initial_rows(conn: Connection, title: str, lang: str, scheme: str) -> None:
 
 
 class Project(
-    SourceOps, CodebookOps, RestructureOps, CodingOps, MemoOps, TextOps, MemberOps, HistoryOps
+    SourceOps,
+    CodebookOps,
+    RestructureOps,
+    CodingOps,
+    MemoOps,
+    TextOps,
+    MemberOps,
+    HistoryOps,
+    SheetOps,
+    AttributeOps,
+    SetOps,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

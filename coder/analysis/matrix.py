@@ -17,7 +17,7 @@ import numpy as np
 from coder.analysis.data import (
     SOURCE,
     Hierarchy,
-    attribute_of,
+    columns_of,
     distinct_rows,
     known_attributes,
     load_rows,
@@ -105,22 +105,22 @@ def matrix(
     sources: str | Sequence[str] | None = None,
 ) -> Matrix:
     """Codings and sources per code and column; columns in order of first appearance (import
-    order), a ``(missing)`` or ``(no case)`` column last."""
+    order), or of value for a number or date attribute, a ``(missing)`` or ``(no case)`` column
+    last."""
     scope = source_ids(project, sources)
-    all_sources = [s for s in project.sources() if scope is None or s.id in scope]
-    if by not in ("case", "source") and by not in known_attributes(project):
-        known = ", ".join(["case", "source", *known_attributes(project)])
-        raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was changed")
-    cases = {c.name: c.attributes for c in project.cases()}
-    column_of: dict[int, str] = {}
-    for s in all_sources:
-        if by == "case":
-            column_of[s.id] = s.case or NO_CASE
-        elif by == "source":
-            column_of[s.id] = s.name
-        else:
-            column_of[s.id] = attribute_of(s, cases, by) or MISSING
+    if by not in ("case", "source"):
+        names = known_attributes(project)
+        if by not in names:
+            known = ", ".join(["case", "source", *names])
+            raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was changed")
+    empty = NO_CASE if by == "case" else MISSING
+    column_of = {sid: v or empty for sid, v in columns_of(project, by, scope).items()}
     columns = list(dict.fromkeys(v for v in column_of.values() if v not in (MISSING, NO_CASE)))
+    kind = project.attribute_types().get(by) if by not in ("case", "source") else None
+    if kind == "number":  # typed attributes order as numbers and dates, not as text
+        columns.sort(key=float)
+    elif kind == "date":
+        columns.sort()
     columns += [v for v in (MISSING, NO_CASE) if v in column_of.values()]
     index = {v: i for i, v in enumerate(columns)}
     sizes = [0] * len(columns)

@@ -261,7 +261,15 @@ class _Merge:
         )
         for r in rows:
             if r["name"] not in have:
-                self.ch.insert(table, {key: ours, "name": r["name"], "value": r["value"]})
+                self.ch.insert(
+                    table,
+                    {
+                        key: ours,
+                        "name": r["name"],
+                        "value": r["value"],
+                        "type": r.get("type", "text"),
+                    },
+                )
                 self.report.add("attribute", "added", f"{what}: {r['name']} = {r['value']}")
             elif have[r["name"]] != r["value"]:
                 self.report.add(

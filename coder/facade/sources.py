@@ -234,7 +234,9 @@ class SourceOps:
     def cases(self) -> list[Case]:
         with self._read() as conn:  # type: ignore[attr-defined]
             attrs: dict[int, dict[str, str]] = {}
-            for cid, key, value in conn.execute(select(case_attributes)):
+            for cid, key, value in conn.execute(
+                select(case_attributes.c.case_id, case_attributes.c.name, case_attributes.c.value)
+            ):
                 attrs.setdefault(cid, {})[key] = value
             rows = conn.execute(select(cases.c.id, cases.c.name).order_by(cases.c.id)).all()
         return [Case(r.id, r.name, attrs.get(r.id, {})) for r in rows]

@@ -69,7 +69,9 @@ case_attributes = Table(
     Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
     Column("name", Str(200), primary_key=True),
     Column("value", Text, nullable=False),
+    Column("type", Str(8), nullable=False, server_default="text"),
 )
+"""``type``: text, number or date (ISO ``2024-03-05`` or ``2024-03-05 14:30:00``), migration 0006."""
 
 sources = Table(
     "sources",
@@ -95,6 +97,7 @@ source_attributes = Table(
     Column("source_id", Integer, ForeignKey("sources.id"), primary_key=True),
     Column("name", Str(200), primary_key=True),
     Column("value", Text, nullable=False),
+    Column("type", Str(8), nullable=False, server_default="text"),
 )
 
 turns = Table(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from coder.errors import InvalidInput
 from coder.store.schema import sources
+from coder.text import index
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +43,14 @@ def search(
     (line breaks shown as spaces)."""
     pattern = compile_query(query, regex=regex)
     hits: list[Hit] = []
+    wanted = None if regex else _candidates(project, query)
     with project._read() as conn:
-        rows = conn.execute(
-            select(sources.c.id, sources.c.name, sources.c.text).order_by(sources.c.position)
-        )
+        if wanted is None:
+            rows = conn.execute(
+                select(sources.c.id, sources.c.name, sources.c.text).order_by(sources.c.position)
+            )
+        else:
+            rows = _rows(conn, wanted)
         for sid, name, text in rows:
             for m in pattern.finditer(text):
                 if m.end() == m.start():
@@ -54,3 +61,61 @@ def search(
                 if limit is not None and len(hits) >= limit:
                     return hits
     return hits
+
+
+#: Each open project's change token when its index was last found complete.
+_COMPLETE: weakref.WeakKeyDictionary[Any, tuple[int, float]] = weakref.WeakKeyDictionary()
+
+
+def _candidates(project: Any, query: str) -> list[int] | None:
+    """Sources the character index says may hold ``query``; None: read them all (no index can
+    narrow the query, or the index cannot be built here, e.g. a reader on a server)."""
+    try:
+        token = project.change_token()
+        with project._read() as conn:
+            # Whether every source is indexed is asked again only once the project has changed
+            # (a new event, an undo or a redo): the check reads all source ids.
+            ready = _COMPLETE.get(project) == token or (
+                index.exists(conn) and not index.missing(conn)
+            )
+            if ready:
+                _COMPLETE[project] = token
+                found = index.candidates(conn, query)
+                return None if found is None else list(found)
+        build_index(project)
+        _COMPLETE[project] = token
+        with project._read() as conn:
+            found = index.candidates(conn, query)
+            return None if found is None else list(found)
+    except SQLAlchemyError:
+        return None
+
+
+def build_index(project: Any) -> int:
+    """Index the sources that are not in the search index yet (a project from before it);
+    returns how many were added."""
+    engine = project._engine
+    with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
+        index.ensure_tables(conn)
+        todo = index.missing(conn)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i : i + 500]
+            index.add(
+                conn,
+                conn.execute(select(sources.c.id, sources.c.text).where(sources.c.id.in_(chunk))),
+            )
+        return len(todo)
+
+
+def _rows(conn: Any, ids: list[int]) -> list[tuple[int, str, str]]:
+    """The candidates' names and texts, in import order."""
+    out = []
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), 500):
+        out += conn.execute(
+            select(sources.c.id, sources.c.name, sources.c.text, sources.c.position).where(
+                sources.c.id.in_(ids[i : i + 500])
+            )
+        ).all()
+    out.sort(key=lambda r: r[3])
+    return [(r[0], r[1], r[2]) for r in out]

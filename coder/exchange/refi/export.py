@@ -100,15 +100,19 @@ def _write_codes(
     out.end("Codes")
 
 
-def _write_sets(out: XmlWriter, codes: list[Code], member: str) -> int:
+def _write_sets(out: XmlWriter, codes: list[Code], member: str, project: Any = None) -> int:
     """The convention sets (level, paradigm role, axis, core) with their member codes; a
-    codebook names a member by ``guid``, a project by ``targetGUID``. Returns how many."""
+    codebook names a member by ``guid``, a project by ``targetGUID``. A project's source sets
+    (``coder sample``) follow as sets of ``MemberSource``. Returns how many sets."""
+    from coder.exchange.refi.sets import write_source_sets
+
     members: dict[str, list[str]] = {name: [] for name in SET_GLOSS}
     for c in codes:
         for name in set_names(c):
             members[name].append(c.guid)
     groups = {k: v for k, v in members.items() if v}
-    if groups:
+    source_sets = bool(project is not None and project.sets())
+    if groups or source_sets:
         out.raw("<Sets>")
         for name, guids in groups.items():
             out.tag("Set", {"guid": derived_guid("set", name), "name": name})
@@ -116,8 +120,10 @@ def _write_sets(out: XmlWriter, codes: list[Code], member: str) -> int:
             for guid in guids:
                 out.tag("MemberCode", {member: guid}, close=True)
             out.end("Set")
+        written = write_source_sets(out, project) if source_sets else 0
         out.end("Sets")
-    return len(groups)
+        return len(groups) + written
+    return 0
 
 
 def export_qdc(project: Any, path: str | Path) -> ExportReport:
@@ -169,6 +175,7 @@ class _Data:
     """Everything an export needs, read in one go."""
 
     def __init__(self, project: Any) -> None:
+        self.project = project
         self.codes: list[Code] = project.codes()
         self.code_guid = {c.id: c.guid for c in self.codes}
         with project._read() as conn:
@@ -199,7 +206,9 @@ class _Data:
             self.cases = conn.execute(select(cases).order_by(cases.c.id)).all()
             self.case_attrs: dict[int, list[tuple[str, str]]] = defaultdict(list)
             for cid, name, value in conn.execute(
-                select(case_attributes).order_by(case_attributes.c.name)
+                select(
+                    case_attributes.c.case_id, case_attributes.c.name, case_attributes.c.value
+                ).order_by(case_attributes.c.name)
             ):
                 self.case_attrs[cid].append((name, value))
             self.memos = conn.execute(select(memos).order_by(memos.c.id)).all()
@@ -540,7 +549,7 @@ def _write_project(
         out.end("Links")
     report.counts.update(relations=len(data.relations), links=links)
 
-    report.counts["sets"] = _write_sets(out, data.codes, "targetGUID")
+    report.counts["sets"] = _write_sets(out, data.codes, "targetGUID", data.project)
     if data.codes:
         write_graph(out, data.codes, data.relations)
 
