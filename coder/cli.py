@@ -112,7 +112,10 @@ def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:  
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file; nothing was imported")
         reader = import_qdpx if path.suffix.lower() == ".qdpx" else import_qdc
-        reports.append(reader(project, path))
+        if reader is import_qdpx:
+            reports.append(import_qdpx(project, path, speakers=_labels(args.speakers)))
+        else:
+            reports.append(import_qdc(project, path))
     if args.json:
         _print_json([r.as_dict() for r in reports])
     else:
@@ -122,8 +125,28 @@ def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:  
     return 0
 
 
+def _labels(value: str | None) -> list[str] | None:
+    """``--speakers A,B`` as a list (full-width commas too); None when not given."""
+    if value is None:
+        return None
+    labels = [s.strip() for s in value.replace("，", ",").split(",") if s.strip()]
+    if not labels:
+        raise InvalidInput("--speakers needs labels such as A,B; nothing was changed")
+    return labels
+
+
+def _speakers_line(turns) -> str:  # type: ignore[no-untyped-def]
+    from coder.text.speakers import speaker_names
+
+    names = speaker_names(turns)
+    if not names:
+        return "no speakers found"
+    return f"{len(names)} speaker{'s' if len(names) != 1 else ''}: {', '.join(names)}"
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from coder.text.importer import import_paths
+    from coder.text.speakers import speaker_names
 
     project = _project(args)
     paths = [Path(p) for p in args.paths]
@@ -145,7 +168,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         report = import_paths(
-            project, [Path(p) for p in args.paths], encoding=args.encoding, on_file=on_file
+            project,
+            [Path(p) for p in args.paths],
+            encoding=args.encoding,
+            on_file=on_file,
+            speakers=_labels(args.speakers),
         )
     finally:
         progress(0, close=True)
@@ -154,12 +181,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     done, failed = len(report.imported), len(report.failed)
     if args.json:
         _print_json(
-            {"imported": done, "failed": failed, "sources": [d.name for d in report.imported]}
+            {
+                "imported": done,
+                "failed": failed,
+                "sources": [d.name for d in report.imported],
+                "speakers": {d.name: speaker_names(d.turns or ()) for d in report.imported},
+            }
         )
     else:
         for d in report.imported:
             print(
-                f"imported {d.name}: {len(d.text)} characters, {len(d.turns)} turns, {d.encoding}"
+                f"imported {d.name}: {len(d.text)} characters, {len(d.turns or ())} turns "
+                f"({_speakers_line(d.turns or ())}), {d.encoding}"
             )
     if failed:
         if report.files > 1:  # one file: its own message above is the whole story
@@ -216,6 +249,62 @@ def cmd_sources(args: argparse.Namespace) -> int:
         ["id", "name", "chars", "turns", "case", "encoding", "file"],
         [[s.id, s.name, s.chars, s.turns, s.case or "", s.encoding, s.original_name] for s in rows],
     )
+    return 0
+
+
+def cmd_turns(args: argparse.Namespace) -> int:
+    from coder.text.speakers import TurnRule, refind_turns, speaker_names
+
+    project = _project(args)
+    chosen = [project.source(ref) for ref in args.sources] or project.sources()
+    labels = _labels(args.speakers)
+    if labels is not None and args.detect:
+        raise InvalidInput("give --speakers or --detect, not both; nothing was changed")
+    rows = []
+    new: dict[int, list] = {}
+    if labels is None and not args.detect:
+        for src in chosen:
+            found = project.turns(src.id)
+            rows.append((src.name, len(found), len(found), speaker_names(found)))
+    else:
+        rule = TurnRule.of(project.setting("speakers", []) or (), explicit=labels)
+        for src in chosen:
+            old = project.turns(src.id)
+            found = refind_turns(project.source_text(src.id), old, src.format, rule)
+            rows.append((src.name, len(old), len(found), speaker_names(found)))
+            new[src.id] = found
+    event = None
+    if new and not args.dry_run:
+        summary = (
+            f"recompute the turns of {chosen[0].name}"
+            if len(chosen) == 1
+            else f"recompute the turns of {len(chosen)} sources"
+        )
+        event = project.set_turns(new, summary=summary)
+    if args.json:
+        _print_json(
+            {
+                "sources": [
+                    {"name": n, "turns_before": a, "turns": b, "speakers": sp}
+                    for n, a, b, sp in rows
+                ],
+                "event": event,
+            }
+        )
+        return 0
+    if not new:
+        _table(["source", "turns", "speakers"], [[n, b, ", ".join(sp)] for n, _, b, sp in rows])
+        return 0
+    _table(
+        ["source", "turns before", "turns", "speakers"],
+        [[n, a, b, ", ".join(sp)] for n, a, b, sp in rows],
+    )
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    elif event is None:
+        print("the turns are as found already; nothing was changed")
+    else:
+        print(f"turns recomputed as one step (event {event}); `coder undo` puts them back")
     return 0
 
 
@@ -576,7 +665,7 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
             project.set_setting(
                 "speakers", sorted(set(project.setting("speakers", [])) | set(args.words))
             )
-        from coder.text.structure import DEFAULT_SPEAKERS
+        from coder.text.speakers import DEFAULT_SPEAKERS
 
         print(" ".join([*DEFAULT_SPEAKERS, *project.setting("speakers", [])]))
         return 0
@@ -766,6 +855,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--encoding", default="auto", help="auto (detect) or an encoding name such as gb18030"
     )
+    p.add_argument(
+        "--speakers",
+        metavar="L1,L2",
+        help="exactly these speaker labels for this import (none inferred)",
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "turns",
+        cmd_turns,
+        "show the speaker turns of sources, or find them again (--detect, --speakers): "
+        "one undoable step; the text and the codings stay",
+    )
+    p.add_argument("project")
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="default: every source")
+    p.add_argument(
+        "--speakers", metavar="L1,L2", help="exactly these labels are speakers (none inferred)"
+    )
+    p.add_argument(
+        "--detect",
+        action="store_true",
+        help="find the speakers from the text (built-in and project labels, and inferred ones)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
     p.add_argument("--json", action="store_true")
 
     p = add("sources", cmd_sources, "list sources")

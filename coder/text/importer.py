@@ -9,7 +9,7 @@ bounded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from coder.errors import CoderError, InvalidInput
 from coder.model import SourceDraft
 from coder.text.readers import collect, read_file
+from coder.text.speakers import TurnRule
 
 BATCH_CHARS = 20_000_000
 
@@ -35,15 +36,18 @@ def import_paths(
     *,
     encoding: str | None = None,
     on_file: Callable[[Path, SourceDraft | None, str | None], None] | None = None,
+    speakers: Sequence[str] | None = None,
 ) -> ImportReport:
-    """Import files and folders (recursively). ``on_file(path, draft, error)`` reports progress."""
+    """Import files and folders (recursively). ``on_file(path, draft, error)`` reports progress;
+    ``speakers`` are exactly the speaker labels of these files (else they are inferred, see
+    coder.text.speakers)."""
     files = collect(paths)
     report = ImportReport(files=len(files))
     if not files:
         raise InvalidInput(
             f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(map(str, paths))}; nothing was imported"
         )
-    speakers = tuple(project.setting("speakers", []))
+    rule = TurnRule.of(project.setting("speakers", []), explicit=speakers)
     known = project.sources()
     names = {s.name for s in known}
     hashes = {s.sha256 for s in known}
@@ -64,7 +68,7 @@ def import_paths(
 
     for path in files:
         try:
-            draft = read_file(path, encoding=encoding, speakers=speakers)
+            draft = read_file(path, encoding=encoding, rule=rule)
             if draft.name in names:
                 raise InvalidInput(
                     f"{path.name}: a source named {draft.name!r} exists already; this file was skipped"

@@ -199,21 +199,21 @@ def _attach_closers(text: str, sentences: list[tuple[int, int]]) -> list[tuple[i
 
 
 class AnalysisCache:
-    """Analyses of sources, keyed by the source's guid and the dictionary they were made with."""
+    """Analyses of sources, keyed by the source's guid, its turns and the dictionary they were made with."""
 
     def __init__(self, size: int = 64) -> None:
-        self._items: OrderedDict[tuple[str, frozenset[str]], TextAnalysis] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], TextAnalysis] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, frozenset[str]]) -> TextAnalysis | None:
+    def get(self, key: tuple[Any, ...]) -> TextAnalysis | None:
         with self._lock:
             item = self._items.get(key)
             if item is not None:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: tuple[str, frozenset[str]], value: TextAnalysis) -> None:
+    def put(self, key: tuple[Any, ...], value: TextAnalysis) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
