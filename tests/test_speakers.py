@@ -391,3 +391,108 @@ def test_import_json_lists_speakers(cli, project: Project, project_path: Path, t
     path.write_text("访谈者：a\n受访者：b\n", encoding="utf-8")
     doc = json.loads(cli("import", project_path, path, "--json").out)
     assert doc["speakers"] == {"x": ["访谈者", "受访者"]}
+
+
+# -- the unit of agreement ------------------------------------------------------------------------
+
+AB_INTERVIEW = Path(__file__).parent / "data" / "ab_interview.txt"
+#: Codes and the words that call for them; the two coders apply them differently.
+KEYWORDS = {
+    "资源不足": ("人手", "经费", "钱"),
+    "部门协调": ("部门", "协调", "条块"),
+    "居民参与": ("居民", "志愿者"),
+    "数字化": ("微信", "平台", "系统"),
+    "考核压力": ("考核", "排名", "指标"),
+}
+
+
+def _two_coders(project: Project, rng) -> None:  # type: ignore[no-untyped-def]
+    """R1 and R2 code words in the turns, each with their own misses, extra codings and
+    confusions (spans widened by a few characters, never beyond the line)."""
+    sid = project.source_id("ab_interview")
+    text = project.source_text("ab_interview")
+    ids = {name: project.add_code(name).id for name in KEYWORDS}
+    rows = []
+    for line_start, line in _lines(text):
+        for name, words in KEYWORDS.items():
+            hits = [line.find(w) for w in words if w in line]
+            for who, keep, confuse in (("R1", 0.9, 0.05), ("R2", 0.8, 0.08)):
+                code = name
+                if rng.random() < confuse:
+                    code = rng.choice(sorted(KEYWORDS))
+                if hits and rng.random() < keep:
+                    at = min(hits)
+                elif not hits and rng.random() < 0.04:
+                    at = rng.randrange(3, max(4, len(line) - 4))
+                else:
+                    continue
+                start = line_start + max(3, at - rng.randrange(0, 4))
+                end = min(line_start + len(line), line_start + at + 2 + rng.randrange(0, 6))
+                rows.append((sid, ids[code], start, end, who))
+    project.add_codings(rows)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line:
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def test_kappa_at_the_turn_unit_is_kappa_over_the_lines(
+    cli, project: Project, project_path: Path
+) -> None:
+    """A/B lines with no speaker configured: one line, one turn, so per-code Cohen's κ at the
+    turn unit is scikit-learn's κ over the lines' presence/absence of the code."""
+    import random
+
+    from sklearn.metrics import cohen_kappa_score
+
+    from coder.analysis.agreement import agreement
+
+    project.close()
+    r = cli("import", project_path, AB_INTERVIEW)
+    assert r.code == 0 and "44 turns (2 speakers: A, B)" in r.out, r.out + r.err
+    project = Project.open(project_path)
+    try:
+        _two_coders(project, random.Random(16))
+        text = project.source_text("ab_interview")
+        lines = _lines(text)
+        assert len(lines) == 44
+        assert [(t.start, t.end) for t in project.turns("ab_interview")] == [
+            (pos + 3, pos + len(line)) for pos, line in lines
+        ]
+        result = agreement(project, ["R1", "R2"], unit="turn")
+        assert result.units == 44
+        got = {c.name: c.cohen_kappa for c in result.per_code}
+        assert set(got) == set(KEYWORDS)
+        for name in KEYWORDS:
+            marks = {}
+            for who in ("R1", "R2"):
+                segs = [
+                    g for g in project.segments(source="ab_interview", coder=who) if g.code == name
+                ]
+                marks[who] = [
+                    int(any(g.start < pos + len(line) and pos < g.end for g in segs))
+                    for pos, line in lines
+                ]
+            assert got[name] == pytest.approx(
+                cohen_kappa_score(marks["R1"], marks["R2"]), abs=1e-9
+            ), name
+        doc = json_doc(
+            cli("agreement", project_path, "--coders", "R1,R2", "--unit", "turn", "--json")
+        )
+        assert {c["name"]: c["cohen_kappa"] for c in doc["per_code"]} == pytest.approx(got)
+        # With the turns as A alone found them (B lines inside A turns), κ differs.
+        a_only = {
+            project.source_id("ab_interview"): [
+                (t.start, t.end) for t in TurnRule.of(explicit=["A"]).find(text)
+            ]
+        }
+        old = agreement(project, ["R1", "R2"], unit="turn", boundaries=a_only)
+        assert old.units == 22
+        assert any(c.cohen_kappa != pytest.approx(got[c.name]) for c in old.per_code)
+    finally:
+        project.close()
