@@ -172,7 +172,9 @@ class TurnRule:
 
     def speakers(self, matches: Sequence[re.Match[str]]) -> set[str]:
         """The names among label-line matches that are speakers (the rule in the module doc)."""
-        counts = Counter(_name(m) for m in matches)
+        return self._decide(Counter(_name(m) for m in matches))
+
+    def _decide(self, counts: Counter[str]) -> set[str]:
         if not self.infer:
             return set(counts)
         known = {n for n in counts if self.is_known(n)}
@@ -190,21 +192,22 @@ class TurnRule:
 
     def find(self, body: str) -> list[Turn]:
         """The speaker turns of ``body`` (offsets into it)."""
-        matches = list(self.pattern.finditer(body))
-        if not matches:
+        found = [(*m.span(), *_parts(m)) for m in self.pattern.finditer(body)]
+        if not found:
             return []
-        speakers = self.speakers(matches)
-        openers = [m for m in matches if _name(m) in speakers]
+        speakers = self._decide(Counter(f[2] for f in found))
+        if len(speakers) < len(set(f[2] for f in found)):
+            found = [f for f in found if f[2] in speakers]
         out = []
-        for i, m in enumerate(openers):
-            start = m.end()
-            if m.group("ts3") is not None:  # a header line: the words are on the lines below
-                while start < len(body) and body[start] in "\n \t":
+        size = len(body)
+        for i, (_, start, name, stamp, header) in enumerate(found):
+            if header:  # a header line: the words are on the lines below
+                while start < size and body[start] in "\n \t":
                     start += 1
-            end = openers[i + 1].start() if i + 1 < len(openers) else len(body)
+            end = found[i + 1][0] if i + 1 < len(found) else size
             while end > start and body[end - 1] in "\n \t":
                 end -= 1
-            out.append(Turn(i, min(start, end), end, _name(m), _stamp(m)))
+            out.append(Turn(i, min(start, end), end, name, stamp))
         return out
 
     def label(self, line: str, speakers: set[str]) -> tuple[str, int, str] | None:
@@ -212,18 +215,21 @@ class TurnRule:
         m = self.pattern.match(line)
         if m is None or _name(m) not in speakers:
             return None
-        return _name(m), m.end(), _stamp(m)
+        name, stamp, _ = _parts(m)
+        return name, m.end(), stamp
 
 
 def _name(m: re.Match[str]) -> str:
     return m.group("speaker").strip()
 
 
-def _stamp(m: re.Match[str]) -> str:
-    role = m.group("role")
+def _parts(m: re.Match[str]) -> tuple[str, str, bool]:
+    """A label line's speaker, time, and whether it is a header line (words below it)."""
+    name, role, ts1, ts2, ts0, ts3 = m.group("speaker", "role", "ts1", "ts2", "ts0", "ts3")
+    stamp = ts1 or ts2 or ts0 or ts3 or ""
     if role and _TIME_ONLY.fullmatch(role.strip()):
-        return role.strip()
-    return m.group("ts1") or m.group("ts2") or m.group("ts0") or m.group("ts3") or ""
+        stamp = role.strip()
+    return name.strip(), stamp, ts3 is not None
 
 
 DEFAULT_RULE = TurnRule()
