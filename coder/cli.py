@@ -308,6 +308,40 @@ def cmd_turns(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_media(args: argparse.Namespace) -> int:
+    from coder.media import MEDIA, link
+
+    project = _project(args)
+    if args.file is None:
+        src = project.source(args.source)
+        linked = src.attributes.get(MEDIA, "")
+        if not linked:
+            print(f"{src.name}: no recording linked")
+        else:
+            there = "" if Path(linked).is_file() else " (not there: moved?)"
+            print(f"{src.name}: {linked}{there}")
+        return 0
+    path = link(project, args.source, args.file)
+    print(f"{project.source(args.source).name}: recording {path} (referenced, not copied)")
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from coder.media import playback, player_command, start
+
+    project = _project(args)
+    play = playback(project, args.source, args.at)
+    if play.note:
+        print(f"coder: {play.note}", file=sys.stderr)
+    if args.print:
+        command = player_command(play)
+        print(" ".join(command) if command else f"{play.path} {play.at:g}")
+        return 0
+    start(play)
+    print(f"playing {play.path} from {play.stamp or '0:00'}")
+    return 0
+
+
 def cmd_text(args: argparse.Namespace) -> int:
     project = _project(args)
     sys.stdout.write(project.source_text(args.source))
@@ -880,6 +914,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "media",
+        cmd_media,
+        "link a source to its recording (audio or video; referenced, not copied), or show the link",
+    )
+    p.add_argument("project")
+    p.add_argument("source")
+    p.add_argument("file", nargs="?", help="the recording; without it, show the link")
+
+    p = add(
+        "play",
+        cmd_play,
+        "play a source's recording from the time of the turn at an offset (mpv or ffplay)",
+    )
+    p.add_argument("project")
+    p.add_argument("source")
+    p.add_argument("--at", type=int, default=0, metavar="OFFSET", help="a code point offset")
+    p.add_argument(
+        "--print", action="store_true", help="print the player's command instead of running it"
+    )
 
     p = add("sources", cmd_sources, "list sources")
     p.add_argument("project")

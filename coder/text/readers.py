@@ -56,6 +56,10 @@ def _draft(
     parts = structure(normalise(text), name=path.name, rule=rule)
     if not parts.body.strip():
         raise InvalidInput(f"{path.name}: no text in the file; nothing was imported")
+    media = parts.attributes.get("media", "").strip()
+    if media and not Path(media).expanduser().is_absolute():
+        # A recording named in the front matter lies beside the transcript.
+        parts.attributes["media"] = str((path.parent / media).resolve())
     return SourceDraft(
         name=path.stem,
         text=parts.body,
