@@ -267,7 +267,7 @@ def cmd_turns(args: argparse.Namespace) -> int:
             found = project.turns(src.id)
             rows.append((src.name, len(found), len(found), speaker_names(found)))
     else:
-        rule = TurnRule.of(project.setting("speakers", []) or (), explicit=labels)
+        rule = TurnRule.for_project(project, explicit=labels)
         for src in chosen:
             old = project.turns(src.id)
             found = refind_turns(project.source_text(src.id), old, src.format, rule)
@@ -687,6 +687,28 @@ def cmd_keywords(args: argparse.Namespace) -> int:
     return 0
 
 
+def _speaker_labels(project, words: list[str], *, remove: bool) -> int:  # type: ignore[no-untyped-def]
+    """Add speaker labels to the project's, or (``remove``) take labels off: a built-in or
+    inferred label removed is never a speaker in this project's imports."""
+    from coder.text.speakers import TurnRule
+
+    added = set(project.setting("speakers", []) or ())
+    off = set(project.setting("not_speakers", []) or ())
+    if words and remove:
+        project.set_settings(
+            {"speakers": sorted(added - set(words)), "not_speakers": sorted(off | set(words))}
+        )
+    elif words:
+        project.set_settings(
+            {"speakers": sorted(added | set(words)), "not_speakers": sorted(off - set(words))}
+        )
+    rule = TurnRule.for_project(project)
+    print(" ".join(rule.labels))
+    if rule.blocked:
+        print(f"not speakers: {' '.join(sorted(rule.blocked))}")
+    return 0
+
+
 def cmd_dictionary(args: argparse.Namespace) -> int:
     project = _project(args)
     words = project.dictionary()
@@ -695,14 +717,7 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     elif args.action == "remove":
         project.set_dictionary([w for w in words if w not in set(args.words)])
     elif args.action == "speakers":
-        if args.words:
-            project.set_setting(
-                "speakers", sorted(set(project.setting("speakers", [])) | set(args.words))
-            )
-        from coder.text.speakers import DEFAULT_SPEAKERS
-
-        print(" ".join([*DEFAULT_SPEAKERS, *project.setting("speakers", [])]))
-        return 0
+        return _speaker_labels(project, args.words, remove=args.remove)
     elif args.action == "stopwords":
         if args.words:
             project.set_stopwords(project.stopwords() + args.words)
@@ -1035,6 +1050,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("action", choices=["show", "add", "remove", "stopwords", "speakers"])
     p.add_argument("words", nargs="*")
+    p.add_argument(
+        "--remove",
+        action="store_true",
+        help="with speakers: these labels are not speakers (built-in, added or inferred ones)",
+    )
 
     p = add(
         "backup",

@@ -496,3 +496,21 @@ def test_kappa_at_the_turn_unit_is_kappa_over_the_lines(
         assert any(c.cohen_kappa != pytest.approx(got[c.name]) for c in old.per_code)
     finally:
         project.close()
+
+
+def test_dictionary_speakers_remove_takes_labels_off(
+    cli, project: Project, project_path: Path
+) -> None:
+    project.close()
+    r = cli("dictionary", project_path, "speakers", "问", "老周", "--remove")
+    assert r.code == 0 and r.out.splitlines()[-1] == "not speakers: 老周 问"
+    assert "问" not in r.out.splitlines()[0].split()
+    text = "问：您是？\n老周：我是楼长。\n答：嗯。\n老周：十年了。\n"
+    with Project.open(project_path) as p:
+        p.add_source(SourceDraft(name="S", text=text))
+        assert [t.speaker for t in p.turns("S")] == ["答"]
+    assert cli("undo", project_path).code == 0  # the source
+    assert cli("undo", project_path).code == 0  # the labels, in one step
+    with Project.open(project_path) as p:
+        p.add_source(SourceDraft(name="S", text=text))
+        assert [t.speaker for t in p.turns("S")] == ["问", "老周", "答", "老周"]

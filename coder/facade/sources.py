@@ -34,7 +34,7 @@ class SourceOps:
         if any(d.turns is None for d in drafts):
             from coder.text.speakers import TurnRule
 
-            rule = TurnRule.of(self.setting("speakers", []) or ())  # type: ignore[attr-defined]
+            rule = TurnRule.for_project(self)
             drafts = [
                 d if d.turns is not None else replace(d, turns=rule.find(d.text)) for d in drafts
             ]

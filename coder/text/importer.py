@@ -47,7 +47,7 @@ def import_paths(
         raise InvalidInput(
             f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(map(str, paths))}; nothing was imported"
         )
-    rule = TurnRule.of(project.setting("speakers", []), explicit=speakers)
+    rule = TurnRule.for_project(project, explicit=speakers)
     known = project.sources()
     names = {s.name for s in known}
     hashes = {s.sha256 for s in known}

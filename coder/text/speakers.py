@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from coder.model import Turn
 
@@ -148,16 +149,33 @@ class TurnRule:
 
     labels: tuple[str, ...] = DEFAULT_SPEAKERS
     infer: bool = True
+    blocked: frozenset[str] = frozenset()
+    """Labels that are never speakers (``coder dictionary P speakers --remove``)."""
 
     @classmethod
     def of(
-        cls, project_labels: Sequence[str] = (), explicit: Sequence[str] | None = None
+        cls,
+        project_labels: Sequence[str] = (),
+        explicit: Sequence[str] | None = None,
+        removed: Sequence[str] = (),
     ) -> TurnRule:
         """The rule for an import: ``explicit`` labels exactly (nothing inferred), else the
-        built-in labels, the project's and inference."""
+        built-in labels and the project's, less the ``removed`` ones, and inference."""
         if explicit is not None:
             return cls(tuple(dict.fromkeys(s.strip() for s in explicit if s.strip())), infer=False)
-        return cls(tuple(dict.fromkeys((*DEFAULT_SPEAKERS, *project_labels))), infer=True)
+        off = frozenset(removed)
+        labels = (s for s in (*DEFAULT_SPEAKERS, *project_labels) if s not in off)
+        return cls(tuple(dict.fromkeys(labels)), infer=True, blocked=off)
+
+    @classmethod
+    def for_project(cls, project: Any, explicit: Sequence[str] | None = None) -> TurnRule:
+        """The rule of a project: its settings ``speakers`` (labels added) and ``not_speakers``
+        (labels removed), or exactly ``explicit``."""
+        return cls.of(
+            project.setting("speakers", []) or (),
+            explicit,
+            project.setting("not_speakers", []) or (),
+        )
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -177,11 +195,12 @@ class TurnRule:
     def _decide(self, counts: Counter[str]) -> set[str]:
         if not self.infer:
             return set(counts)
-        known = {n for n in counts if self.is_known(n)}
+        known = {n for n in counts if self.is_known(n) and n not in self.blocked}
         inferred = {
             n
             for n, k in counts.items()
             if n not in known
+            and n not in self.blocked
             and k >= 2
             and n.lower() not in NOT_SPEAKERS
             and not (len(n) > 1 and n.endswith(_REPORTING))

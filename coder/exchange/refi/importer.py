@@ -77,7 +77,7 @@ def _import_qdpx(project: Any, path: Path, speakers: Sequence[str] | None) -> Im
         _namespace_note(qf, "project", report)
         texts = _read_texts(archive, qf, model, report)
         note_texts = _read_note_texts(archive, qf)
-    rule = TurnRule.of(project.setting("speakers", []) or (), explicit=speakers)
+    rule = TurnRule.for_project(project, explicit=speakers)
     try:
         with project._change("import-refi", f"import {path.name}") as ch:
             ProjectWriter(ch, qf, texts, note_texts, rule, report).run()
