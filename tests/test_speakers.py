@@ -514,3 +514,23 @@ def test_dictionary_speakers_remove_takes_labels_off(
     with Project.open(project_path) as p:
         p.add_source(SourceDraft(name="S", text=text))
         assert [t.speaker for t in p.turns("S")] == ["问", "老周", "答", "老周"]
+
+
+def test_headings_among_many_lines_are_not_a_dialogue() -> None:
+    """A paper (not a transcript): ``Level 1:`` / ``Model 1:`` recur, alternate, and are a few
+    lines among many, as in a MAXQDA sample project's conference papers."""
+    paragraphs = [
+        f"Paragraph {i} discusses the results of the study in some detail." for i in range(80)
+    ]
+    paragraphs[5] = "Level 1: students working alone."
+    paragraphs[6] = "Model 1: a random intercept."
+    paragraphs[20] = "Level 2: classrooms."
+    paragraphs[21] = "Model 1: adds the classroom mean."
+    paragraphs[30] = "Level 1: again, with the covariates."
+    assert found("\n".join(paragraphs) + "\n") == []
+    # The same labels as the turns of a short exchange are speakers.
+    body, turns = build(("Level 1: ", "Level 1", "hello"), ("Model 1: ", "Model 1", "hi"))
+    assert found(body + body) == [
+        *turns,
+        *(Turn(t.idx + 2, t.start + len(body), t.end + len(body), t.speaker, "") for t in turns),
+    ]

@@ -149,7 +149,7 @@ def read_subtitles(
         raise InvalidInput(f"{path.name}: no subtitle cues in the file; nothing was imported")
     lines = [cue.text.strip().replace("\n", " ") for cue in captions]
     # Which labels name speakers is decided over all the cues, as for any transcript.
-    speakers = rule.speakers(list(rule.pattern.finditer("\n".join(lines))))
+    speakers = rule.speakers("\n".join(lines))
     body: list[str] = []
     turns: list[Turn] = []
     pos = 0

@@ -23,8 +23,10 @@ the next turn, are the turn.
      ``时间：2019年`` occurs once);
    - it is not a field word (``注意``, ``时间``, ``关键词``, ``摘要``, ``Note``, ``Date``, …,
      :data:`NOT_SPEAKERS`) and does not end in a reporting verb (``他说``, ``书记指出``);
-   - the transcript is a dialogue (**position**: at least two different speakers open turns, known
-     or inferred; one label repeated on its own is a heading, not a conversation).
+   - the text is a dialogue (**position**): at least two different speakers open turns, known or
+     inferred (one label repeated on its own is a heading, not a conversation), and at least one
+     non-blank line in ten (:data:`DIALOGUE_SHARE`) opens a turn (a paper's ``Level 1:`` and
+     ``Model 2:`` headings, or a data listing's ``Title:`` fields, are a few lines among many).
 
 Only line starts count, so a colon inside a sentence never opens a turn. Text before the first
 turn (a title, the date, 关键词, 摘要) stays in the text, outside every turn. A turn's span is what
@@ -130,6 +132,9 @@ _KNOWN_SHAPE = re.compile(
     r"|(?:说话人|說話人|发言人|發言人|讲话人|講話人|Speaker|SPEAKER|speaker)[ _]?\d{1,3}"
 )
 _TIME_ONLY = re.compile(_TIME)
+_NONBLANK = re.compile(r"^[ \t]*\S", re.MULTILINE)
+#: A transcript: at least one non-blank line in this many opens a turn.
+DIALOGUE_SHARE = 10
 
 
 def _line_pattern(names: Iterable[str], generic: bool) -> re.Pattern[str]:
@@ -188,11 +193,12 @@ class TurnRule:
     def is_known(self, name: str) -> bool:
         return name in self._known or (self.infer and _KNOWN_SHAPE.fullmatch(name) is not None)
 
-    def speakers(self, matches: Sequence[re.Match[str]]) -> set[str]:
-        """The names among label-line matches that are speakers (the rule in the module doc)."""
-        return self._decide(Counter(_name(m) for m in matches))
+    def speakers(self, text: str) -> set[str]:
+        """The labels that are speakers in ``text`` (the rule in the module doc)."""
+        return self._decide(Counter(_name(m) for m in self.pattern.finditer(text)), text)
 
-    def _decide(self, counts: Counter[str]) -> set[str]:
+    def _decide(self, counts: Counter[str], text: str) -> set[str]:
+        """Which of the labels opening lines ``counts`` times in ``text`` are speakers."""
         if not self.infer:
             return set(counts)
         known = {n for n in counts if self.is_known(n) and n not in self.blocked}
@@ -205,7 +211,12 @@ class TurnRule:
             and n.lower() not in NOT_SPEAKERS
             and not (len(n) > 1 and n.endswith(_REPORTING))
         }
-        if inferred and len(known | inferred) < 2:
+        if not inferred:
+            return known
+        if len(known | inferred) < 2:
+            return known
+        opened = sum(counts[n] for n in known | inferred)
+        if opened * DIALOGUE_SHARE < len(_NONBLANK.findall(text)):
             return known
         return known | inferred
 
@@ -214,7 +225,7 @@ class TurnRule:
         found = [(*m.span(), *_parts(m)) for m in self.pattern.finditer(body)]
         if not found:
             return []
-        speakers = self._decide(Counter(f[2] for f in found))
+        speakers = self._decide(Counter(f[2] for f in found), body)
         if len(speakers) < len(set(f[2] for f in found)):
             found = [f for f in found if f[2] in speakers]
         out = []
@@ -266,7 +277,7 @@ def refind_turns(text: str, old: Sequence[Turn], fmt: str, rule: TurnRule) -> li
     (the speaker of a cue whose voice tag is not a label ``rule`` knows stays)."""
     if fmt not in ("srt", "vtt"):
         return rule.find(text)
-    speakers = rule.speakers(list(rule.pattern.finditer(text)))
+    speakers = rule.speakers(text)
     out = []
     for t in old:
         line_start = text.rfind("\n", 0, t.start) + 1
