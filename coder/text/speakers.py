@@ -222,21 +222,28 @@ class TurnRule:
 
     def find(self, body: str) -> list[Turn]:
         """The speaker turns of ``body`` (offsets into it)."""
-        found = [(*m.span(), *_parts(m)) for m in self.pattern.finditer(body)]
-        if not found:
+        matches = list(self.pattern.finditer(body))
+        if not matches:
             return []
-        speakers = self._decide(Counter(f[2] for f in found), body)
-        if len(speakers) < len(set(f[2] for f in found)):
-            found = [f for f in found if f[2] in speakers]
+        names = [m["speaker"] for m in matches]
+        speakers = self._decide(Counter(names), body)
+        if len(speakers) < len(set(names)):
+            matches = [m for m, n in zip(matches, names, strict=True) if n in speakers]
         out = []
         size = len(body)
-        for i, (_, start, name, stamp, header) in enumerate(found):
-            if header:  # a header line: the words are on the lines below
+        last = len(matches) - 1
+        for i, m in enumerate(matches):
+            name, role, ts1, ts2, ts0, ts3 = m.group("speaker", "role", "ts1", "ts2", "ts0", "ts3")
+            start = m.end()
+            if ts3 is not None:  # a header line: the words are on the lines below
                 while start < size and body[start] in "\n \t":
                     start += 1
-            end = found[i + 1][0] if i + 1 < len(found) else size
+            end = matches[i + 1].start() if i < last else size
             while end > start and body[end - 1] in "\n \t":
                 end -= 1
+            stamp = ts1 or ts2 or ts0 or ts3 or ""
+            if role and _TIME_ONLY.fullmatch(role.strip()):
+                stamp = role.strip()
             out.append(Turn(i, min(start, end), end, name, stamp))
         return out
 
@@ -250,7 +257,7 @@ class TurnRule:
 
 
 def _name(m: re.Match[str]) -> str:
-    return m.group("speaker").strip()
+    return m["speaker"]
 
 
 def _parts(m: re.Match[str]) -> tuple[str, str, bool]:
@@ -259,7 +266,7 @@ def _parts(m: re.Match[str]) -> tuple[str, str, bool]:
     stamp = ts1 or ts2 or ts0 or ts3 or ""
     if role and _TIME_ONLY.fullmatch(role.strip()):
         stamp = role.strip()
-    return name.strip(), stamp, ts3 is not None
+    return name, stamp, ts3 is not None
 
 
 DEFAULT_RULE = TurnRule()
