@@ -534,3 +534,27 @@ def test_headings_among_many_lines_are_not_a_dialogue() -> None:
         *turns,
         *(Turn(t.idx + 2, t.start + len(body), t.end + len(body), t.speaker, "") for t in turns),
     ]
+
+
+def test_turns_command_keeps_subtitle_cues_and_their_times(
+    cli, project: Project, project_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "meeting.srt"
+    path.write_text(SRT, encoding="utf-8")
+    project.add_source(read_file(path))
+    before = project.turns("meeting")
+    project.close()
+    assert cli("turns", project_path, "meeting", "--speakers", "说话人2").code == 0
+    with Project.open(project_path) as p:
+        after = p.turns("meeting")
+        text = p.source_text("meeting")
+    assert [t.timestamp for t in after] == [t.timestamp for t in before]
+    assert [(t.speaker, text[t.start : t.end]) for t in after] == [
+        ("", "说话人1：您好，我们开始吧。"),
+        ("说话人2", "好的，我先说说背景。"),
+        ("", "背景就是：人手不够。"),
+        ("", "說話人1：謝謝。"),
+    ]
+    assert cli("turns", project_path, "meeting", "--detect").code == 0
+    with Project.open(project_path) as p:
+        assert p.turns("meeting") == before

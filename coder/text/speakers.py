@@ -281,7 +281,7 @@ def refind_turns(text: str, old: Sequence[Turn], fmt: str, rule: TurnRule) -> li
     """The turns of an imported source's ``text`` found again by ``rule`` (``coder turns``).
 
     A subtitle source keeps one turn per cue with the cue's time; only who speaks is found again
-    (the speaker of a cue whose voice tag is not a label ``rule`` knows stays)."""
+    (when inferring, the speaker of a cue whose voice tag is not a label shape stays)."""
     if fmt not in ("srt", "vtt"):
         return rule.find(text)
     speakers = rule.speakers(text)
@@ -293,7 +293,7 @@ def refind_turns(text: str, old: Sequence[Turn], fmt: str, rule: TurnRule) -> li
         found = rule.label(line, speakers)
         if found:
             out.append(Turn(t.idx, line_start + found[1], t.end, found[0], t.timestamp))
-        elif t.speaker and line.startswith(f"{t.speaker}："):
+        elif rule.infer and t.speaker and line.startswith(f"{t.speaker}："):
             out.append(t)
         else:
             out.append(Turn(t.idx, line_start, t.end, "", t.timestamp))
