@@ -558,3 +558,16 @@ def test_turns_command_keeps_subtitle_cues_and_their_times(
     assert cli("turns", project_path, "meeting", "--detect").code == 0
     with Project.open(project_path) as p:
         assert p.turns("meeting") == before
+
+
+def test_named_header_lines_and_an_agenda() -> None:
+    """飞书妙记 names the speakers in its header lines; one who speaks once still heads a turn.
+    An agenda's items with times do not repeat, so they are no turns."""
+    body, turns = build(
+        "会议纪要 2024年5月16日",
+        ("张三  00:00\n", "张三", "大家好，今天讨论会商日。", "00:00"),
+        ("李四  00:05\n", "李四", "好的。", "00:05"),
+        ("张三  00:09\n", "张三", "那我们开始吧。", "00:09"),
+    )
+    assert found(body) == turns
+    assert found("会议议程\n签到 09:00\n开幕 09:30\n报告 10:00\n午餐 12:00\n") == []

@@ -7,9 +7,9 @@ or half-width colon. A label is letters and digits (``A``, ``P1``, ``R2``, ``S1-
 ``Speaker 1``, ``SPEAKER_00``, ``Interviewer``) or one to six Han characters, optionally
 numbered (``王``, ``李老师``, ``訪談者``, ``居委会主任``, ``说话人1``, ``发言人 2``).
 
-A **header line** is a label and a time and nothing else (``说话人1 00:00:03``), as transcription
-services (讯飞听见, 飞书妙记, 腾讯会议, 通义听悟) export them: the words on the lines below, up to
-the next turn, are the turn.
+A **header line** is a label and a time and nothing else (``说话人1 00:00:03``, ``张三  00:05``), as
+transcription services (讯飞听见, 飞书妙记, 腾讯会议, 通义听悟) export them: the words on the lines
+below, up to the next turn, are the turn.
 
 **Which labels are speakers** (so that an ordinary sentence with a colon is not taken for one):
 
@@ -20,7 +20,8 @@ the next turn, are the turn.
 2. Any other label is a speaker when, counted by name (``王（社区书记）：`` and ``王：`` are one):
 
    - it opens at least two lines (**repetition**: a definition, a note or a header field such as
-     ``时间：2019年`` occurs once);
+     ``时间：2019年`` occurs once), or it heads a header line where some header line's label
+     recurs (an agenda's ``签到 09:00`` lines do not repeat);
    - it is not a field word (``注意``, ``时间``, ``关键词``, ``摘要``, ``Note``, ``Date``, …,
      :data:`NOT_SPEAKERS`) and does not end in a reporting verb (``他说``, ``书记指出``);
    - the text is a dialogue (**position**): at least two different speakers open turns, known or
@@ -195,19 +196,24 @@ class TurnRule:
 
     def speakers(self, text: str) -> set[str]:
         """The labels that are speakers in ``text`` (the rule in the module doc)."""
-        return self._decide(Counter(_name(m) for m in self.pattern.finditer(text)), text)
+        return self._decide(list(self.pattern.finditer(text)), text)
 
-    def _decide(self, counts: Counter[str], text: str) -> set[str]:
-        """Which of the labels opening lines ``counts`` times in ``text`` are speakers."""
+    def _decide(self, matches: Sequence[re.Match[str]], text: str) -> set[str]:
+        """Which of the labels of the label-line ``matches`` in ``text`` are speakers."""
+        counts = Counter(m["speaker"] for m in matches)
         if not self.infer:
             return set(counts)
         known = {n for n in counts if self.is_known(n) and n not in self.blocked}
+        # Header lines (a label and a time alone) are a transcript's shape: when one of their
+        # labels recurs, each of them is a candidate, though it may head one turn only.
+        headers = Counter(m["speaker"] for m in matches if m["ts3"] is not None)
+        recurring = bool(headers) and max(headers.values()) >= 2
         inferred = {
             n
             for n, k in counts.items()
             if n not in known
             and n not in self.blocked
-            and k >= 2
+            and (k >= 2 or (recurring and n in headers))
             and n.lower() not in NOT_SPEAKERS
             and not (len(n) > 1 and n.endswith(_REPORTING))
         }
@@ -225,25 +231,21 @@ class TurnRule:
         matches = list(self.pattern.finditer(body))
         if not matches:
             return []
-        names = [m["speaker"] for m in matches]
-        speakers = self._decide(Counter(names), body)
-        if len(speakers) < len(set(names)):
-            matches = [m for m, n in zip(matches, names, strict=True) if n in speakers]
+        speakers = self._decide(matches, body)
+        if len(speakers) < len({m["speaker"] for m in matches}):
+            matches = [m for m in matches if m["speaker"] in speakers]
         out = []
         size = len(body)
         last = len(matches) - 1
         for i, m in enumerate(matches):
-            name, role, ts1, ts2, ts0, ts3 = m.group("speaker", "role", "ts1", "ts2", "ts0", "ts3")
+            name, stamp, header = _parts(m)
             start = m.end()
-            if ts3 is not None:  # a header line: the words are on the lines below
+            if header:  # the words are on the lines below
                 while start < size and body[start] in "\n \t":
                     start += 1
             end = matches[i + 1].start() if i < last else size
             while end > start and body[end - 1] in "\n \t":
                 end -= 1
-            stamp = ts1 or ts2 or ts0 or ts3 or ""
-            if role and _TIME_ONLY.fullmatch(role.strip()):
-                stamp = role.strip()
             out.append(Turn(i, min(start, end), end, name, stamp))
         return out
 
