@@ -196,14 +196,19 @@ class TurnRule:
 
     def speakers(self, text: str) -> set[str]:
         """The labels that are speakers in ``text`` (the rule in the module doc)."""
-        return self._decide(list(self.pattern.finditer(text)), text)
+        matches = list(self.pattern.finditer(text))
+        return self._decide(matches, Counter(m["speaker"] for m in matches), text)
 
-    def _decide(self, matches: Sequence[re.Match[str]], text: str) -> set[str]:
-        """Which of the labels of the label-line ``matches`` in ``text`` are speakers."""
-        counts = Counter(m["speaker"] for m in matches)
+    def _decide(
+        self, matches: Sequence[re.Match[str]], counts: Counter[str], text: str
+    ) -> set[str]:
+        """Which of the labels of the label-line ``matches`` (``counts`` of each) in ``text``
+        are speakers."""
         if not self.infer:
             return set(counts)
         known = {n for n in counts if self.is_known(n) and n not in self.blocked}
+        if len(known) == len(counts):
+            return known
         # Header lines (a label and a time alone) are a transcript's shape: when one of their
         # labels recurs, each of them is a candidate, though it may head one turn only.
         headers = Counter(m["speaker"] for m in matches if m["ts3"] is not None)
@@ -231,8 +236,9 @@ class TurnRule:
         matches = list(self.pattern.finditer(body))
         if not matches:
             return []
-        speakers = self._decide(matches, body)
-        if len(speakers) < len({m["speaker"] for m in matches}):
+        counts = Counter(m["speaker"] for m in matches)
+        speakers = self._decide(matches, counts, body)
+        if len(speakers) < len(counts):
             matches = [m for m in matches if m["speaker"] in speakers]
         out = []
         size = len(body)
