@@ -112,7 +112,10 @@ def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:  
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file; nothing was imported")
         reader = import_qdpx if path.suffix.lower() == ".qdpx" else import_qdc
-        reports.append(reader(project, path))
+        if reader is import_qdpx:
+            reports.append(import_qdpx(project, path, speakers=_labels(args.speakers)))
+        else:
+            reports.append(import_qdc(project, path))
     if args.json:
         _print_json([r.as_dict() for r in reports])
     else:
@@ -122,8 +125,28 @@ def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:  
     return 0
 
 
+def _labels(value: str | None) -> list[str] | None:
+    """``--speakers A,B`` as a list (full-width commas too); None when not given."""
+    if value is None:
+        return None
+    labels = [s.strip() for s in value.replace("，", ",").split(",") if s.strip()]
+    if not labels:
+        raise InvalidInput("--speakers needs labels such as A,B; nothing was changed")
+    return labels
+
+
+def _speakers_line(turns) -> str:  # type: ignore[no-untyped-def]
+    from coder.text.speakers import speaker_names
+
+    names = speaker_names(turns)
+    if not names:
+        return "no speakers found"
+    return f"{len(names)} speaker{'s' if len(names) != 1 else ''}: {', '.join(names)}"
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from coder.text.importer import import_paths
+    from coder.text.speakers import speaker_names
 
     project = _project(args)
     paths = [Path(p) for p in args.paths]
@@ -147,7 +170,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         report = import_paths(
-            project, [Path(p) for p in args.paths], encoding=args.encoding, on_file=on_file
+            project,
+            [Path(p) for p in args.paths],
+            encoding=args.encoding,
+            on_file=on_file,
+            speakers=_labels(args.speakers),
         )
     finally:
         progress(0, close=True)
@@ -158,12 +185,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     done, failed = len(report.imported), len(report.failed)
     if args.json:
         _print_json(
-            {"imported": done, "failed": failed, "sources": [d.name for d in report.imported]}
+            {
+                "imported": done,
+                "failed": failed,
+                "sources": [d.name for d in report.imported],
+                "speakers": {d.name: speaker_names(d.turns or ()) for d in report.imported},
+            }
         )
     else:
         for d in report.imported:
             print(
-                f"imported {d.name}: {len(d.text)} characters, {len(d.turns)} turns, {d.encoding}"
+                f"imported {d.name}: {len(d.text)} characters, {len(d.turns or ())} turns "
+                f"({_speakers_line(d.turns or ())}), {d.encoding}"
             )
     if failed:
         if report.files > 1:  # one file: its own message above is the whole story
@@ -327,6 +360,95 @@ def cmd_sets(args: argparse.Namespace) -> int:
         ["set", "sources", "made", "how"],
         [[s.name, len(s.sources), _when(s.created), s.description] for s in sets],
     )
+
+
+def cmd_turns(args: argparse.Namespace) -> int:
+    from coder.text.speakers import TurnRule, refind_turns, speaker_names
+
+    project = _project(args)
+    chosen = [project.source(ref) for ref in args.sources] or project.sources()
+    labels = _labels(args.speakers)
+    if labels is not None and args.detect:
+        raise InvalidInput("give --speakers or --detect, not both; nothing was changed")
+    rows = []
+    new: dict[int, list] = {}
+    if labels is None and not args.detect:
+        for src in chosen:
+            found = project.turns(src.id)
+            rows.append((src.name, len(found), len(found), speaker_names(found)))
+    else:
+        rule = TurnRule.for_project(project, explicit=labels)
+        for src in chosen:
+            old = project.turns(src.id)
+            found = refind_turns(project.source_text(src.id), old, src.format, rule)
+            rows.append((src.name, len(old), len(found), speaker_names(found)))
+            new[src.id] = found
+    event = None
+    if new and not args.dry_run:
+        summary = (
+            f"recompute the turns of {chosen[0].name}"
+            if len(chosen) == 1
+            else f"recompute the turns of {len(chosen)} sources"
+        )
+        event = project.set_turns(new, summary=summary)
+    if args.json:
+        _print_json(
+            {
+                "sources": [
+                    {"name": n, "turns_before": a, "turns": b, "speakers": sp}
+                    for n, a, b, sp in rows
+                ],
+                "event": event,
+            }
+        )
+        return 0
+    if not new:
+        _table(["source", "turns", "speakers"], [[n, b, ", ".join(sp)] for n, _, b, sp in rows])
+        return 0
+    _table(
+        ["source", "turns before", "turns", "speakers"],
+        [[n, a, b, ", ".join(sp)] for n, a, b, sp in rows],
+    )
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    elif event is None:
+        print("the turns are as found already; nothing was changed")
+    else:
+        print(f"turns recomputed as one step (event {event}); `coder undo` puts them back")
+    return 0
+
+
+def cmd_media(args: argparse.Namespace) -> int:
+    from coder.media import MEDIA, link
+
+    project = _project(args)
+    if args.file is None:
+        src = project.source(args.source)
+        linked = src.attributes.get(MEDIA, "")
+        if not linked:
+            print(f"{src.name}: no recording linked")
+        else:
+            there = "" if Path(linked).is_file() else " (not there: moved?)"
+            print(f"{src.name}: {linked}{there}")
+        return 0
+    path = link(project, args.source, args.file)
+    print(f"{project.source(args.source).name}: recording {path} (referenced, not copied)")
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from coder.media import playback, player_command, start
+
+    project = _project(args)
+    play = playback(project, args.source, args.at)
+    if play.note:
+        print(f"coder: {play.note}", file=sys.stderr)
+    if args.print:
+        command = player_command(play)
+        print(" ".join(command) if command else f"{play.path} {play.at:g}")
+        return 0
+    start(play)
+    print(f"playing {play.path} from {play.stamp or '0:00'}")
     return 0
 
 
@@ -718,6 +840,28 @@ def cmd_keywords(args: argparse.Namespace) -> int:
     return 0
 
 
+def _speaker_labels(project, words: list[str], *, remove: bool) -> int:  # type: ignore[no-untyped-def]
+    """Add speaker labels to the project's, or (``remove``) take labels off: a built-in or
+    inferred label removed is never a speaker in this project's imports."""
+    from coder.text.speakers import TurnRule
+
+    added = set(project.setting("speakers", []) or ())
+    off = set(project.setting("not_speakers", []) or ())
+    if words and remove:
+        project.set_settings(
+            {"speakers": sorted(added - set(words)), "not_speakers": sorted(off | set(words))}
+        )
+    elif words:
+        project.set_settings(
+            {"speakers": sorted(added | set(words)), "not_speakers": sorted(off - set(words))}
+        )
+    rule = TurnRule.for_project(project)
+    print(" ".join(rule.labels))
+    if rule.blocked:
+        print(f"not speakers: {' '.join(sorted(rule.blocked))}")
+    return 0
+
+
 def cmd_dictionary(args: argparse.Namespace) -> int:
     project = _project(args)
     words = project.dictionary()
@@ -726,14 +870,7 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     elif args.action == "remove":
         project.set_dictionary([w for w in words if w not in set(args.words)])
     elif args.action == "speakers":
-        if args.words:
-            project.set_setting(
-                "speakers", sorted(set(project.setting("speakers", [])) | set(args.words))
-            )
-        from coder.text.structure import DEFAULT_SPEAKERS
-
-        print(" ".join([*DEFAULT_SPEAKERS, *project.setting("speakers", [])]))
-        return 0
+        return _speaker_labels(project, args.words, remove=args.remove)
     elif args.action == "stopwords":
         if args.words:
             project.set_stopwords(project.stopwords() + args.words)
@@ -939,7 +1076,52 @@ def build_parser() -> argparse.ArgumentParser:
         default="row",
         help="row: a source per row; respondent: a wide survey, each question a turn, the respondent a case",
     )
+    p.add_argument(
+        "--speakers",
+        metavar="L1,L2",
+        help="exactly these speaker labels for this import (none inferred)",
+    )
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "turns",
+        cmd_turns,
+        "show the speaker turns of sources, or find them again (--detect, --speakers): "
+        "one undoable step; the text and the codings stay",
+    )
+    p.add_argument("project")
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="default: every source")
+    p.add_argument(
+        "--speakers", metavar="L1,L2", help="exactly these labels are speakers (none inferred)"
+    )
+    p.add_argument(
+        "--detect",
+        action="store_true",
+        help="find the speakers from the text (built-in and project labels, and inferred ones)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "media",
+        cmd_media,
+        "link a source to its recording (audio or video; referenced, not copied), or show the link",
+    )
+    p.add_argument("project")
+    p.add_argument("source")
+    p.add_argument("file", nargs="?", help="the recording; without it, show the link")
+
+    p = add(
+        "play",
+        cmd_play,
+        "play a source's recording from the time of the turn at an offset (mpv or ffplay)",
+    )
+    p.add_argument("project")
+    p.add_argument("source")
+    p.add_argument("--at", type=int, default=0, metavar="OFFSET", help="a code point offset")
+    p.add_argument(
+        "--print", action="store_true", help="print the player's command instead of running it"
+    )
 
     p = add("sources", cmd_sources, "list sources")
     p.add_argument("project")
@@ -1072,6 +1254,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("action", choices=["show", "add", "remove", "stopwords", "speakers"])
     p.add_argument("words", nargs="*")
+    p.add_argument(
+        "--remove",
+        action="store_true",
+        help="with speakers: these labels are not speakers (built-in, added or inferred ones)",
+    )
 
     p = add(
         "backup",

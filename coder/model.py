@@ -204,6 +204,8 @@ class SourceDraft:
     attributes: dict[str, str] = field(default_factory=dict)
     case: str | None = None
     case_attributes: dict[str, str] = field(default_factory=dict)
-    turns: list[Turn] = field(default_factory=list)
+    turns: list[Turn] | None = None
+    """The speaker turns; None (a pasted or scripted source) has them found when it is added,
+    by the same rule as an imported file (coder.text.speakers)."""
     warnings: list[str] = field(default_factory=list)
     """What the reader wants the user to know (e.g. that a PDF's layout was lost)."""

@@ -486,13 +486,20 @@ class Project(
         return json.loads(row[0]) if row else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        encoded = json.dumps(value, ensure_ascii=False)
-        with self._change("set-setting", f"set {key}") as ch:
-            exists = ch.conn.execute(select(settings.c.key).where(settings.c.key == key)).first()
-            if exists:
-                ch.update(settings, {"key": key}, {"value": encoded})
-            else:
-                ch.insert(settings, {"key": key, "value": encoded})
+        self.set_settings({key: value})
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Set several settings as one undoable change."""
+        with self._change("set-setting", f"set {', '.join(values)}") as ch:
+            for key, value in values.items():
+                encoded = json.dumps(value, ensure_ascii=False)
+                exists = ch.conn.execute(
+                    select(settings.c.key).where(settings.c.key == key)
+                ).first()
+                if exists:
+                    ch.update(settings, {"key": key}, {"value": encoded})
+                else:
+                    ch.insert(settings, {"key": key, "value": encoded})
 
     @property
     def title(self) -> str:

@@ -208,7 +208,9 @@ def test_import_a_corpus_transcript(cli, project, project_path: Path) -> None:
     project.close()
     r = cli("import", project_path, S203)
     assert r.code == 0 and r.err == ""
-    assert re.fullmatch(r"imported S2-03: \d+ characters, 44 turns, utf-8\n", r.out)
+    assert re.fullmatch(
+        r"imported S2-03: \d+ characters, 44 turns \(2 speakers: 访谈者, 受访者\), utf-8\n", r.out
+    )
 
     [src] = json_doc(cli("sources", project_path, "--json"))
     assert src["name"] == "S2-03" and src["turns"] == 44
@@ -268,7 +270,12 @@ def test_import_with_an_explicit_encoding(cli, project, project_path: Path, tmp_
 def test_import_json_prints_one_document(cli, project, project_path: Path) -> None:
     project.close()
     doc = json_doc(cli("import", project_path, S203, "--json"))
-    assert doc == {"imported": 1, "failed": 0, "sources": ["S2-03"]}
+    assert doc == {
+        "imported": 1,
+        "failed": 0,
+        "sources": ["S2-03"],
+        "speakers": {"S2-03": ["访谈者", "受访者"]},
+    }
 
 
 @pytest.mark.parametrize(
@@ -356,6 +363,7 @@ def test_import_keeps_the_good_files_of_a_mixed_batch(
         "imported": 1,
         "failed": 1,
         "sources": ["S2-03"],
+        "speakers": {"S2-03": ["访谈者", "受访者"]},
     }  # still one document
     assert "empty.txt" in r.err
     assert [s["name"] for s in json_doc(cli("sources", project_path, "--json"))] == ["S2-03"]

@@ -54,7 +54,8 @@ from coder.model import SourceDraft
 from coder.store.schema import code_parents, codes, codings, sources
 from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
-from coder.text.structure import DEFAULT_SPEAKERS, find_turns, turn_pattern
+from coder.text.speakers import TurnRule
+from coder.text.structure import find_turns
 
 TEXT_MARK = "#TEXT"
 CODE_OPEN = "#CODE"
@@ -224,7 +225,7 @@ def import_structured(
     path: Path,
     *,
     encoding: str | None = None,
-    speakers: tuple[str, ...] = (),
+    rule: TurnRule | None = None,
 ) -> StructuredImport:
     """Import one structured-text file as one undoable event (all of it, or nothing)."""
     from coder.text.readers import _read_bytes
@@ -232,7 +233,7 @@ def import_structured(
     data = _read_bytes(path)
     raw, used = decode(data, encoding, name=path.name)
     docs = parse(normalise(raw), path.name)
-    pattern = turn_pattern(DEFAULT_SPEAKERS + tuple(speakers))
+    rule = rule or TurnRule.for_project(project)
     drafts = []
     for doc in docs:
         if not doc.text.strip():
@@ -253,7 +254,7 @@ def import_structured(
                 format="txt",
                 sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
                 language=detect_language(doc.text[:5000]),
-                turns=find_turns(doc.text, pattern),
+                turns=find_turns(doc.text, rule),
             )
         )
     check_drafts(drafts)

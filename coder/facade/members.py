@@ -24,7 +24,15 @@ from coder.store.schema import events, members
 ROLES = ("owner", "coder", "reader")
 #: Changes that remove or replace parts of the codebook or the project: an owner's decision.
 OWNER_ACTIONS = frozenset(
-    {"delete-code", "merge-codes", "load-codebook", "merge", "set-setting", "change members"}
+    {
+        "delete-code",
+        "merge-codes",
+        "load-codebook",
+        "merge",
+        "set-setting",
+        "change members",
+        "set-turns",
+    }
 )
 #: How refusals name a change.
 ACTION_WORDS = {
@@ -49,6 +57,7 @@ ACTION_WORDS = {
     "import": "import sources",
     "import-refi": "import sources",
     "import-maxqda": "import sources",
+    "set-turns": "recompute speaker turns",
 }
 
 

@@ -6,7 +6,8 @@ import hashlib
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
@@ -29,7 +30,7 @@ def check_drafts(drafts: Sequence[SourceDraft]) -> None:
             raise InvalidInput("a source needs a name; nothing was imported")
         if not is_normalised(d.text):
             raise InvalidInput(f"{d.name}: text is not normalised; nothing was imported")
-        for t in d.turns:
+        for t in d.turns or ():
             if not 0 <= t.start <= t.end <= len(d.text):
                 raise InvalidInput(
                     f"{d.name}: turn {t.idx} lies outside the text; nothing was imported"
@@ -46,7 +47,15 @@ class SourceOps:
         return self.add_sources([draft])[0]
 
     def add_sources(self, drafts: Sequence[SourceDraft], summary: str = "") -> list[Source]:
-        """Add several sources as one event: all of them, or none if any is refused."""
+        """Add several sources as one event: all of them, or none if any is refused. A draft
+        whose ``turns`` is None gets the turns the project's rule finds (coder.text.speakers)."""
+        if any(d.turns is None for d in drafts):
+            from coder.text.speakers import TurnRule
+
+            rule = TurnRule.for_project(self)
+            drafts = [
+                d if d.turns is not None else replace(d, turns=rule.find(d.text)) for d in drafts
+            ]
         check_drafts(drafts)
         names = [d.name for d in drafts]
         summary = summary or (
@@ -127,10 +136,38 @@ class SourceOps:
             [
                 (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
                 for sid, d in zip(ids, drafts, strict=True)
-                for t in d.turns
+                for t in d.turns or ()
             ],
         )
         return ids
+
+    def set_turns(self, new: Mapping[int, Sequence[Turn]], summary: str = "") -> int | None:
+        """Replace the turns of sources (by id) as one undoable event; the text and the codings
+        stay as they are. Sources whose turns are already ``new`` are left alone; returns the
+        event's id, or None when nothing changed."""
+        for sid, found in new.items():
+            chars = self.source(sid).chars
+            for t in found:
+                if not 0 <= t.start <= t.end <= chars:
+                    raise InvalidInput(
+                        f"source {sid}: turn {t.idx} lies outside the text; nothing was changed"
+                    )
+        changed = {sid: list(found) for sid, found in new.items() if self.turns(sid) != list(found)}
+        if not changed:
+            return None
+        summary = summary or f"recompute the turns of {len(changed)} sources"
+        with self._change("set-turns", summary) as ch:  # type: ignore[attr-defined]
+            ch.delete_where(turns, turns.c.source_id.in_(list(changed)))
+            ch.insert_values(
+                turns,
+                ["source_id", "idx", "start", "end", "speaker", "timestamp"],
+                [
+                    (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
+                    for sid, found in changed.items()
+                    for t in found
+                ],
+            )
+        return ch.event_id
 
     def _case_id(self, ch: Change, name: str, attributes: dict[str, str]) -> int:
         """The case named ``name``, created with ``attributes`` if new; new attributes are added."""

@@ -39,15 +39,17 @@ class TextOps:
     def analysis(
         self, source: int | str, *, extra_words: frozenset[str] = frozenset()
     ) -> TextAnalysis:
-        """Words, sentences and blocks (turns) of a source; cached per source and dictionary."""
+        """Words, sentences and blocks (turns) of a source; cached per source, turns and dictionary."""
         src = self.source(source)  # type: ignore[attr-defined]
         words = self.user_words() | extra_words
-        key = (src.guid, words)
+        # The turns are part of the key: `coder turns` (and its undo) changes them, not the text.
+        found_turns = tuple(self.turns(src.id))  # type: ignore[attr-defined]
+        key = (src.guid, words, found_turns)
         found = _CACHE.get(key)
         if found is None:
             text = self.source_text(src.id)  # type: ignore[attr-defined]
             language = src_language(self, src.id, text)
-            found = nlp.analyse(text, self.turns(src.id), language, set(words))  # type: ignore[attr-defined]
+            found = nlp.analyse(text, list(found_turns), language, set(words))
             _CACHE.put(key, found)
         return found
 

@@ -1,7 +1,8 @@
 """Autocoding: code every hit of terms, a regular expression or a speaker, at the unit asked for.
 
 Terms match on token boundaries (spaCy's PhraseMatcher over the jieba tokens, with the terms in the
-dictionary), so 会商 does not fire inside 基层会商日 unless substring matching is asked for. The
+dictionary), so 会商 does not fire inside 基层会商日 unless substring matching is asked for; Traditional
+and Simplified forms of a term match each other (``coder.text.variants``). The
 plan is computed first and is exactly what a real run writes: ``--dry-run`` shows the plan, a real
 run writes it as one undoable event.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from coder.errors import InvalidInput
 from coder.text import nlp
 from coder.text.search import compile_query
+from coder.text.variants import fold
 
 UNITS = ("match", "sentence", "turn")
 
@@ -72,8 +74,11 @@ def plan(
         elif pattern is not None:
             hits = [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
         elif substring:
+            folded = fold(text)
             hits = [
-                (m.start(), m.end()) for t in term_list for m in re.finditer(re.escape(t), text)
+                (m.start(), m.end())
+                for t in term_list
+                for m in re.finditer(re.escape(fold(t)), folded)
             ]
         else:
             hits = _token_matches(text, analysis, term_list, _lang(project, src.id, text), words)
@@ -124,9 +129,11 @@ def _token_matches(
     attr = "LOWER" if language == "en" else "ORTH"
     matcher = PhraseMatcher(pipe.vocab, attr=attr)
     tokens = analysis.words
-    doc = Doc(pipe.vocab, words=[text[s:e] for s, e in tokens], spaces=[False] * len(tokens))
+    # Folded words on both sides: a Simplified term finds its Traditional form and the reverse.
+    folded = fold(text)
+    doc = Doc(pipe.vocab, words=[folded[s:e] for s, e in tokens], spaces=[False] * len(tokens))
     patterns = []
-    for term in terms:
+    for term in map(fold, terms):
         spans = nlp.tokenize(term, language, words)
         if spans:
             patterns.append(

@@ -9,7 +9,7 @@ bounded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from coder.errors import CoderError, InvalidInput
 from coder.model import SourceDraft
 from coder.text.readers import collect, read_file
+from coder.text.speakers import TurnRule
 
 BATCH_CHARS = 20_000_000
 
@@ -37,8 +38,11 @@ def import_paths(
     *,
     encoding: str | None = None,
     on_file: Callable[[Path, SourceDraft | None, str | None], None] | None = None,
+    speakers: Sequence[str] | None = None,
 ) -> ImportReport:
-    """Import files and folders (recursively). ``on_file(path, draft, error)`` reports progress."""
+    """Import files and folders (recursively). ``on_file(path, draft, error)`` reports progress;
+    ``speakers`` are exactly the speaker labels of these files (else they are inferred, see
+    coder.text.speakers)."""
     from coder.exchange.maxqda import import_structured, is_structured
 
     files = collect(paths)
@@ -47,7 +51,7 @@ def import_paths(
         raise InvalidInput(
             f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(map(str, paths))}; nothing was imported"
         )
-    speakers = tuple(project.setting("speakers", []))
+    rule = TurnRule.for_project(project, explicit=speakers)
     known = project.sources()
     names = {s.name for s in known}
     hashes = {s.sha256 for s in known}
@@ -71,7 +75,7 @@ def import_paths(
             # MAXQDA structured text: several sources and their codings, in one event of its own
             flush()
             try:
-                done = import_structured(project, path, encoding=encoding, speakers=speakers)
+                done = import_structured(project, path, encoding=encoding, rule=rule)
             except CoderError as exc:
                 report.failed.append((path, str(exc)))
                 if on_file:
@@ -85,7 +89,7 @@ def import_paths(
                 on_file(path, done.drafts[0], None)
             continue
         try:
-            draft = read_file(path, encoding=encoding, speakers=speakers)
+            draft = read_file(path, encoding=encoding, rule=rule)
             if draft.name in names:
                 raise InvalidInput(
                     f"{path.name}: a source named {draft.name!r} exists already; this file was skipped"

@@ -91,7 +91,12 @@ def ensure_tables(conn: Connection) -> None:
 
 
 def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> int:
-    """Index ``(source_id, text)`` rows in the caller's transaction; returns how many."""
+    """Index ``(source_id, text)`` rows in the caller's transaction; returns how many. Texts
+    are indexed in their folded form (coder.text.variants: Traditional characters as
+    Simplified, one for one), so that 台湾 finds the sources that wrote 台灣."""
+    from coder.text.variants import fold
+
+    rows = ((sid, fold(body)) for sid, body in rows)
     ensure_tables(conn)
     done = 0
     if conn.dialect.name == "postgresql":
@@ -154,6 +159,9 @@ def exists(conn: Connection) -> bool:
 def candidates(conn: Connection, query: str) -> Sequence[int] | None:
     """Ids of the sources that may contain ``query`` (a plain, case-insensitive string), or
     None when the index cannot narrow it (no letters or digits in the query)."""
+    from coder.text.variants import fold
+
+    query = fold(query)
     chars = tokens(query)
     if not chars:
         return None

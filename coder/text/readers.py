@@ -11,7 +11,8 @@ from coder.errors import InvalidInput
 from coder.model import SourceDraft, Turn
 from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
-from coder.text.structure import DEFAULT_SPEAKERS, structure, turn_pattern
+from coder.text.speakers import DEFAULT_RULE, TurnRule
+from coder.text.structure import structure
 
 #: Largest file a reader accepts; bigger files are refused with a message, not read half-way.
 MAX_BYTES = 50 * 1024 * 1024
@@ -23,12 +24,12 @@ DOCX_MAX_ENTRIES = 5000
 
 
 def read_text_file(
-    path: Path, *, encoding: str | None = None, speakers: tuple[str, ...] = ()
+    path: Path, *, encoding: str | None = None, rule: TurnRule = DEFAULT_RULE
 ) -> SourceDraft:
     """Read a plain-text or Markdown transcript."""
     data = _read_bytes(path)
     raw, used = decode(data, encoding, name=path.name)
-    return _draft(path, data, raw, used, speakers=speakers)
+    return _draft(path, data, raw, used, rule=rule)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -49,13 +50,16 @@ def _draft(
     text: str,
     encoding: str,
     warnings: list[str] | None = None,
-    speakers: tuple[str, ...] = (),
+    rule: TurnRule = DEFAULT_RULE,
 ) -> SourceDraft:
     """Normalise, find structure, and wrap up as a draft."""
-    pattern = turn_pattern(DEFAULT_SPEAKERS + tuple(speakers))
-    parts = structure(normalise(text), name=path.name, pattern=pattern)
+    parts = structure(normalise(text), name=path.name, rule=rule)
     if not parts.body.strip():
         raise InvalidInput(f"{path.name}: no text in the file; nothing was imported")
+    media = parts.attributes.get("media", "").strip()
+    if media and not Path(media).expanduser().is_absolute():
+        # A recording named in the front matter lies beside the transcript.
+        parts.attributes["media"] = str((path.parent / media).resolve())
     return SourceDraft(
         name=path.stem,
         text=parts.body,
@@ -72,7 +76,7 @@ def _draft(
     )
 
 
-def read_docx(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
+def read_docx(path: Path, *, rule: TurnRule = DEFAULT_RULE) -> SourceDraft:
     """A Word file: paragraphs and tables in document order (a table row becomes a line with its
     cells separated by tabs)."""
     import docx
@@ -119,14 +123,15 @@ def read_docx(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
         raise InvalidInput(
             f"{path.name}: not a readable .docx file ({reason}); nothing was imported"
         ) from None
-    return _draft(path, data, "\n".join(lines) + "\n", "docx", speakers=speakers)
+    return _draft(path, data, "\n".join(lines) + "\n", "docx", rule=rule)
 
 
 def read_subtitles(
-    path: Path, *, encoding: str | None = None, speakers: tuple[str, ...] = ()
+    path: Path, *, encoding: str | None = None, rule: TurnRule = DEFAULT_RULE
 ) -> SourceDraft:
     """.srt or .vtt: each cue becomes a turn, its start time kept; a speaker comes from a WebVTT
-    voice tag or a leading ``Name:`` in the cue."""
+    voice tag or a leading speaker label in the cue (``说话人1：``; ``rule`` decides which labels
+    are speakers, over all the cues)."""
     import webvtt
     from webvtt.errors import MalformedFileError
 
@@ -142,19 +147,19 @@ def read_subtitles(
         ) from None
     if not captions:
         raise InvalidInput(f"{path.name}: no subtitle cues in the file; nothing was imported")
-    pattern = turn_pattern(DEFAULT_SPEAKERS + tuple(speakers))
+    lines = [cue.text.strip().replace("\n", " ") for cue in captions]
+    # Which labels name speakers is decided over all the cues, as for any transcript.
+    speakers = rule.speakers("\n".join(lines))
     body: list[str] = []
     turns: list[Turn] = []
     pos = 0
-    for i, cue in enumerate(captions):
-        cue_text = cue.text.strip()
+    for i, (cue, line) in enumerate(zip(captions, lines, strict=True)):
         speaker = getattr(cue, "voice", None) or ""
-        line = cue_text.replace("\n", " ")
         start = pos
-        m = pattern.match(line)
-        if not speaker and m:
-            speaker = m.group("speaker")
-            start = pos + m.end()
+        found = None if speaker else rule.label(line, speakers)
+        if found:
+            speaker, words, _ = found
+            start = pos + words
         elif speaker:
             line = f"{speaker}：{line}"
             start = pos + len(speaker) + 1
@@ -175,7 +180,7 @@ def read_subtitles(
     )
 
 
-def read_pdf(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
+def read_pdf(path: Path, *, rule: TurnRule = DEFAULT_RULE) -> SourceDraft:
     """The text layer of a PDF (pypdf). Layout is lost: say so."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -193,27 +198,26 @@ def read_pdf(path: Path, *, speakers: tuple[str, ...] = ()) -> SourceDraft:
             f"{path.name}: the PDF has no text layer (a scan?); nothing was imported"
         )
     warning = f"{path.name}: PDF text imported; layout (columns, headers, tables) is lost — check the text"
-    return _draft(path, data, "\n".join(pages), "pdf", [warning], speakers=speakers)
+    return _draft(path, data, "\n".join(pages), "pdf", [warning], rule=rule)
 
 
 def read_file(
-    path: Path, *, encoding: str | None = None, speakers: tuple[str, ...] = ()
+    path: Path, *, encoding: str | None = None, rule: TurnRule = DEFAULT_RULE
 ) -> SourceDraft:
-    """Read any supported source file by its suffix; ``speakers`` adds speaker labels to the
-    default ones for finding turns."""
+    """Read any supported source file by its suffix; ``rule`` finds its speaker turns."""
     if not path.exists():
         raise InvalidInput(f"{path}: no such file; nothing was imported")
     if path.is_dir():
         raise InvalidInput(f"{path}: is a folder; nothing was imported")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return read_text_file(path, encoding=encoding, speakers=speakers)
+        return read_text_file(path, encoding=encoding, rule=rule)
     if suffix == ".docx":
-        return read_docx(path, speakers=speakers)
+        return read_docx(path, rule=rule)
     if suffix in (".srt", ".vtt"):
-        return read_subtitles(path, encoding=encoding, speakers=speakers)
+        return read_subtitles(path, encoding=encoding, rule=rule)
     if suffix == ".pdf":
-        return read_pdf(path, speakers=speakers)
+        return read_pdf(path, rule=rule)
     raise InvalidInput(
         f"{path.name}: {suffix or 'no suffix'} files cannot be imported (supported: {', '.join(sorted(SUFFIXES))}); nothing was imported"
     )

@@ -1,4 +1,9 @@
-"""Keyword in context over all sources: plain text or a regular expression, Chinese without spaces."""
+"""Keyword in context over all sources: plain text or a regular expression, Chinese without spaces.
+
+Traditional and Simplified characters match each other (台湾 finds 台灣 and the reverse): the query
+and the text are compared in their folded forms (``coder.text.variants``), which have the text's
+length, so hits are reported at the original text's offsets and with its characters.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from coder.errors import InvalidInput
 from coder.store.schema import sources
 from coder.text import index
+from coder.text.variants import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +47,7 @@ def search(
 ) -> list[Hit]:
     """Every match in every source, in import order, with ``context`` characters either side
     (line breaks shown as spaces)."""
-    pattern = compile_query(query, regex=regex)
+    pattern = compile_query(fold(query), regex=regex)
     hits: list[Hit] = []
     wanted = None if regex else _candidates(project, query)
     with project._read() as conn:
@@ -52,12 +58,13 @@ def search(
         else:
             rows = _rows(conn, wanted)
         for sid, name, text in rows:
-            for m in pattern.finditer(text):
-                if m.end() == m.start():
+            for m in pattern.finditer(fold(text)):
+                start, end = m.span()
+                if end == start:
                     continue
-                left = text[max(0, m.start() - context) : m.start()].replace("\n", " ")
-                right = text[m.end() : m.end() + context].replace("\n", " ")
-                hits.append(Hit(name, sid, m.start(), m.end(), left, m.group(0), right))
+                left = text[max(0, start - context) : start].replace("\n", " ")
+                right = text[end : end + context].replace("\n", " ")
+                hits.append(Hit(name, sid, start, end, left, text[start:end], right))
                 if limit is not None and len(hits) >= limit:
                     return hits
     return hits

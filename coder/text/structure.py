@@ -1,47 +1,25 @@
 """Transcript structure: YAML front matter and speaker turns.
 
 Front matter (a ``---`` block at the top) becomes source attributes and names the case (the
-interviewee) with its attributes; the text after it is the source's text. Speaker turns come from
-patterns: a line that starts (after an optional ``[00:01:02]`` or ``(01:02)`` timestamp) with a
-speaker label and a full- or half-width colon opens a turn, which runs until the next one. A turn's
-span covers what the speaker said, not the label or the timestamp.
+interviewee) with its attributes; the text after it is the source's text. Speaker turns are found
+by :mod:`coder.text.speakers`: a line that opens with a speaker's label starts a turn, which runs
+until the next one.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from coder.errors import InvalidInput
 from coder.model import Turn
+from coder.text.speakers import DEFAULT_RULE, DEFAULT_SPEAKERS, TurnRule
 
 #: libyaml's safe loader where PyYAML was built with it (it is, in the wheels), else the Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-#: Speaker labels recognised by default.
-DEFAULT_SPEAKERS = (
-    "访谈者",
-    "受访者",
-    "采访者",
-    "被访者",
-    "访问者",
-    "主持人",
-    "研究者",
-    "调研员",
-    "问",
-    "答",
-    "Q",
-    "A",
-    "I",
-    "R",
-    "Interviewer",
-    "Interviewee",
-    "Respondent",
-)
-_TIMESTAMP = r"(?:\[(?P<ts1>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\]|[(（](?P<ts2>\d{1,2}:\d{2}(?::\d{2})?)[)）])"
-_ID = r"[A-Z]{1,3}\d{1,3}(?:-\d{1,3})?"
+__all__ = ["DEFAULT_SPEAKERS", "Structure", "find_turns", "split_front_matter", "structure"]
 
 #: Front-matter keys that describe the person interviewed (they also go to the source).
 CASE_KEYS = {
@@ -61,17 +39,6 @@ CASE_KEYS = {
     "学历",
     "身份",
 }
-
-
-def turn_pattern(speakers: tuple[str, ...] = DEFAULT_SPEAKERS) -> re.Pattern[str]:
-    names = "|".join(sorted((re.escape(s) for s in speakers), key=len, reverse=True))
-    return re.compile(
-        rf"^[ \t]*(?:{_TIMESTAMP}[ \t]*)?(?P<speaker>{names}|{_ID})[ \t]*[：:][ \t]*",
-        re.MULTILINE,
-    )
-
-
-_DEFAULT_PATTERN = turn_pattern()
 
 
 @dataclass
@@ -111,22 +78,12 @@ def split_front_matter(text: str, *, name: str = "") -> tuple[dict[str, object],
     return meta, body
 
 
-def find_turns(body: str, pattern: re.Pattern[str] = _DEFAULT_PATTERN) -> list[Turn]:
-    """Speaker turns in ``body`` (offsets into it)."""
-    matches = list(pattern.finditer(body))
-    out = []
-    for i, m in enumerate(matches):
-        start = m.end()
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        while end > start and body[end - 1] in "\n \t":
-            end -= 1
-        out.append(Turn(i, start, end, m.group("speaker"), m.group("ts1") or m.group("ts2") or ""))
-    return out
+def find_turns(body: str, rule: TurnRule = DEFAULT_RULE) -> list[Turn]:
+    """Speaker turns in ``body`` (offsets into it), found by ``rule`` (see coder.text.speakers)."""
+    return rule.find(body)
 
 
-def structure(
-    text: str, *, name: str = "", pattern: re.Pattern[str] = _DEFAULT_PATTERN
-) -> Structure:
+def structure(text: str, *, name: str = "", rule: TurnRule = DEFAULT_RULE) -> Structure:
     """Split normalised text into front matter, case, body and turns."""
     meta, body = split_front_matter(text, name=name)
     attributes = {str(k): _scalar(v) for k, v in meta.items() if not isinstance(v, dict)}
@@ -140,7 +97,7 @@ def structure(
         ident = meta.get("case") or meta.get("interviewee") or meta.get("id")
         case = str(ident) if ident not in (None, "") else None
         case_attributes = {k: v for k, v in attributes.items() if k in CASE_KEYS}
-    return Structure(body, attributes, case, case_attributes, find_turns(body, pattern))
+    return Structure(body, attributes, case, case_attributes, find_turns(body, rule))
 
 
 def _scalar(value: object) -> str:

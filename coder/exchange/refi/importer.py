@@ -7,6 +7,7 @@ report, with the reason; the rest comes in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from coder.errors import InvalidInput
 from coder.text.normalise import decode
 from coder.text.readers import MAX_BYTES
-from coder.text.structure import DEFAULT_SPEAKERS, turn_pattern
+from coder.text.speakers import TurnRule
 
 from .codes import CodeMerger
 from .parse import MEDIA_KINDS, FSource, QdaFile, no_cycle_collection, parse
@@ -57,14 +58,17 @@ def import_qdc(project: Any, path: str | Path) -> ImportReport:
     return report
 
 
-def import_qdpx(project: Any, path: str | Path) -> ImportReport:
+def import_qdpx(
+    project: Any, path: str | Path, *, speakers: Sequence[str] | None = None
+) -> ImportReport:
     """Import a REFI-QDA project (users, codebook, cases and variables, text sources with their
-    selections and codings, notes, links) into the project, as one undoable event."""
+    selections and codings, notes, links) into the project, as one undoable event. The sources'
+    speaker turns are found as for any transcript, or from exactly ``speakers``."""
     with no_cycle_collection():
-        return _import_qdpx(project, Path(path))
+        return _import_qdpx(project, Path(path), speakers)
 
 
-def _import_qdpx(project: Any, path: Path) -> ImportReport:
+def _import_qdpx(project: Any, path: Path, speakers: Sequence[str] | None) -> ImportReport:
     with Archive(path) as archive:
         entry = archive.project_entry()
         qf = parse(archive.read(entry, MAX_XML), path.name, "Project")
@@ -73,11 +77,10 @@ def _import_qdpx(project: Any, path: Path) -> ImportReport:
         _namespace_note(qf, "project", report)
         texts = _read_texts(archive, qf, model, report)
         note_texts = _read_note_texts(archive, qf)
-    speakers = tuple(project.setting("speakers", []) or ())
-    pattern = turn_pattern(DEFAULT_SPEAKERS + speakers)
+    rule = TurnRule.for_project(project, explicit=speakers)
     try:
         with project._change("import-refi", f"import {path.name}") as ch:
-            ProjectWriter(ch, qf, texts, note_texts, pattern, report).run()
+            ProjectWriter(ch, qf, texts, note_texts, rule, report).run()
     except IntegrityError as exc:
         raise _guarded(path.name, exc.orig) from None
     report.event_id = ch.event_id

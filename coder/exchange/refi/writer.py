@@ -24,6 +24,7 @@ from coder.store.schema import (
     turns,
 )
 from coder.text.nlp import detect_language
+from coder.text.speakers import TurnRule
 from coder.text.structure import find_turns
 
 from .codes import CodeMerger
@@ -43,12 +44,12 @@ class ProjectWriter(NotesAndLinks):
         qf: QdaFile,
         texts: dict[str, TextMap],
         note_texts: dict[str, str],
-        pattern: re.Pattern[str],
+        rule: TurnRule,
         report: ImportReport,
     ) -> None:
         self.ch, self.conn = ch, ch.conn
         self.qf, self.texts, self.note_texts = qf, texts, note_texts
-        self.pattern = pattern
+        self.rule = rule
         self.report = report
         self.now = time.time()
         self.users: dict[str, int] = {}
@@ -261,7 +262,7 @@ class ProjectWriter(NotesAndLinks):
             attr_rows += [(sid, k, str(v)) for k, v in attrs.items()]
             turn_rows += [
                 (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
-                for t in find_turns(row["text"], self.pattern)
+                for t in find_turns(row["text"], self.rule)
             ]
         ch.insert_values(source_attributes, ["source_id", "name", "value"], attr_rows)
         ch.insert_values(

@@ -14,15 +14,16 @@ from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from coder.model import Code
+from coder.text.variants import fold
 
 
 def fuzzy_score(needle: str, code: Code) -> int | None:
     """How well ``needle`` matches a code's label or name (higher is better; None: no match).
     Exact label first, then prefixes, then substrings, then the characters in order."""
-    n = needle.strip().lower()
+    n = fold(needle.strip().lower())  # Traditional and Simplified alike (coder.text.variants)
     if not n:
         return 0
-    label, name = code.label.lower(), code.name.lower()
+    label, name = code.label.lower(), fold(code.name.lower())
     if n == label:
         return 1000
     if label.startswith(n):
