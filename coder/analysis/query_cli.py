@@ -17,7 +17,7 @@ SHOWN = 60
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add ``query`` to the ``coder`` command."""
-    from coder.analysis.data import UNITS
+    from coder.analysis.names import UNITS
 
     p = add(
         "query",
