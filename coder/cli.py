@@ -679,6 +679,7 @@ EXTENSIONS: list[str] = [
     "coder.analysis.agreement_cli",
     "coder.analysis.review_cli",
     "coder.graph.cli",
+    "coder.assist.cli",
 ]
 
 

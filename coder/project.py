@@ -37,6 +37,7 @@ from coder.facade.members import ACTION_WORDS, OWNER_ACTIONS, ROLES, MemberOps
 from coder.facade.memos import MemoOps
 from coder.facade.restructure import RestructureOps
 from coder.facade.sources import SourceOps
+from coder.facade.suggestions import SuggestionOps
 from coder.facade.text import TextOps
 from coder.model import RELATION_TYPES
 from coder.store import engine as store_engine
@@ -152,7 +153,15 @@ def _initial_rows(conn: Connection, title: str, lang: str, scheme: str) -> None:
 
 
 class Project(
-    SourceOps, CodebookOps, RestructureOps, CodingOps, MemoOps, TextOps, MemberOps, HistoryOps
+    SourceOps,
+    CodebookOps,
+    RestructureOps,
+    CodingOps,
+    SuggestionOps,
+    MemoOps,
+    TextOps,
+    MemberOps,
+    HistoryOps,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
