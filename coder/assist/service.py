@@ -22,9 +22,8 @@ from sqlalchemy import select
 from coder.assist.features import UnitTable, check_unit, digest, load_units
 from coder.assist.model import REJECTION_WEIGHT, Space, Suggester, Training
 from coder.errors import InvalidInput
-from coder.store.schema import coders, codes, codings, rejections
+from coder.store.schema import MACHINE_PREFIX, coders, codes, codings, rejections
 
-MACHINE_PREFIX = "model:"
 #: Weight of an uncoded unit in a coded source as a negative example of every code.
 UNCODED_WEIGHT = 0.5
 

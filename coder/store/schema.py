@@ -54,6 +54,20 @@ coders = Table(
     Column("created", Float, nullable=False),
 )
 
+#: Coders named so are models (``coder suggest --apply``), not people.
+MACHINE_PREFIX = "model:"
+
+
+def human_only(coder_id_column):  # type: ignore[no-untyped-def]
+    """The filter that leaves machine coders' codings out of counts, frequencies, matrices,
+    saturation, paper tables and REFI export unless a machine coder is asked for by name."""
+    from sqlalchemy import select
+
+    return coder_id_column.not_in(
+        select(coders.c.id).where(coders.c.name.startswith(MACHINE_PREFIX, autoescape=True))
+    )
+
+
 cases = Table(
     "cases",
     metadata,
