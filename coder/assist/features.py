@@ -27,7 +27,7 @@ from coder.text import nlp
 
 UNITS = ("sentence", "turn", "source")
 #: Bumped whenever the features change: a model's version names it.
-FEATURES_VERSION = "w1c12"
+FEATURES_VERSION = "w1c12b"
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
 
@@ -119,18 +119,18 @@ def source_words(
 
 
 def unit_features(text: str, words: Iterable[str]) -> list[str]:
-    """What the model sees in a unit: its words (``w:``) and its characters and character
-    pairs (``c:``), leaving out spaces and punctuation-only items."""
+    """What the model sees in a unit: its words (``w:`` and the word) and its characters and
+    character pairs (as they are), leaving out spaces and punctuation."""
     out = ["w:" + w for w in words if _WORDLIKE.search(w)]
-    chars = [ch for ch in text if _WORDLIKE.match(ch)]
-    out += ["c:" + ch for ch in chars]
-    out += ["c:" + a + b for a, b in zip(chars, chars[1:], strict=False)]
+    chars = "".join(_WORDLIKE.findall(text))
+    out += chars
+    out += [chars[i : i + 2] for i in range(len(chars) - 1)]
     return out
 
 
 def term(feature: str) -> str:
     """The text of a feature, as ``because`` shows it."""
-    return feature[2:]
+    return feature[2:] if feature.startswith("w:") else feature
 
 
 def load_units(project: Any, unit: str, source_ids: Iterable[int] | None = None) -> UnitTable:

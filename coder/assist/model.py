@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 from scipy import sparse
@@ -76,35 +77,50 @@ class Space:
         """Units in the latent space, unit length."""
         if not self.vocabulary:
             return np.zeros((len(features), 0), dtype=np.float32)
-        x = _tfidf(features, self.vocabulary, self.idf)
+        return self.project(_counts(features, self.vocabulary))
+
+    def project(self, counts) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Term counts (over :attr:`vocabulary`) in the latent space, unit length."""
+        if not self.vocabulary:
+            return np.zeros((counts.shape[0], 0), dtype=np.float32)
+        x = _weigh(counts, self.idf)
         z = np.asarray(x @ self.components.T.astype(np.float32))
         norm = np.linalg.norm(z, axis=1, keepdims=True)
         return z / np.maximum(norm, 1e-9)
 
 
-def _tfidf(features: Sequence[list[str]], vocabulary: dict[str, int], idf: np.ndarray):  # type: ignore[no-untyped-def]
-    """Sublinear TF-IDF rows, L2-normalised, over a fixed vocabulary (unknown terms dropped)."""
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for feats in features:
-        counts: dict[int, int] = {}
-        for f in feats:
-            j = vocabulary.get(f)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        indices.extend(counts)
-        data.extend(counts.values())
-        indptr.append(len(indices))
+def _counts(features: Sequence[list[str]], vocabulary: dict[str, int]):  # type: ignore[no-untyped-def]
+    """Term counts over a fixed vocabulary (unknown terms dropped), as a CSR matrix: one
+    dictionary lookup per feature, the rest in numpy."""
+    lens = np.fromiter((len(f) for f in features), dtype=np.int64, count=len(features))
+    ids = np.fromiter(
+        map(vocabulary.get, chain.from_iterable(features), repeat(-1)),
+        dtype=np.int64,
+        count=int(lens.sum()),
+    )
+    rows = np.repeat(np.arange(len(features), dtype=np.int64), lens)
+    keep = ids >= 0
     x = sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), indptr),
+        (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], ids[keep])),
         shape=(len(features), len(vocabulary)),
     )
+    x.sum_duplicates()
+    return x
+
+
+def _weigh(x, idf: np.ndarray):  # type: ignore[no-untyped-def]
+    """Sublinear TF-IDF of counts, rows L2-normalised (as scikit-learn's TfidfVectorizer)."""
+    x = x.tocsr(copy=True).astype(np.float32)
     if x.nnz:
         x.data = (1.0 + np.log(x.data)) * idf[x.indices]
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         x = sparse.diags(1.0 / np.maximum(norms, 1e-9)).dot(x).tocsr()
     return x
+
+
+def _tfidf(features: Sequence[list[str]], vocabulary: dict[str, int], idf: np.ndarray):  # type: ignore[no-untyped-def]
+    """Sublinear TF-IDF rows, L2-normalised, over a fixed vocabulary (unknown terms dropped)."""
+    return _weigh(_counts(features, vocabulary), idf)
 
 
 @dataclass
@@ -141,6 +157,7 @@ class Suggester:
         """(codes, vocabulary + latent dims)."""
         self.intercept = np.zeros(0)
         self.trained_units = 0
+        self._union: tuple[dict[str, int], object, object] | None = None
 
     @classmethod
     def train(cls, training: Training, space: Space) -> Suggester:
@@ -177,8 +194,25 @@ class Suggester:
         return model
 
     def _matrix(self, features: Sequence[list[str]]):  # type: ignore[no-untyped-def]
-        x = _tfidf(features, self.vocabulary, self.idf)
-        z = self.space.transform(features)
+        """The model's inputs: its own TF-IDF beside the latent dimensions. Terms are counted
+        once, over the union of the two vocabularies, and each part selected from that."""
+        if self._union is None:
+            union = dict(self.space.vocabulary)
+            for f in self.vocabulary:
+                union.setdefault(f, len(union))
+            n = len(union)
+            own = [(union[f], j) for f, j in self.vocabulary.items()]
+            pick_own = sparse.csr_matrix(
+                (np.ones(len(own), np.float32), ([a for a, _ in own], [b for _, b in own])),
+                shape=(n, len(self.vocabulary)),
+            )
+            sv = len(self.space.vocabulary)
+            pick_space = sparse.eye(n, sv, dtype=np.float32, format="csr")
+            self._union = (union, pick_own, pick_space)
+        union, pick_own, pick_space = self._union
+        counts = _counts(features, union)
+        x = _weigh(counts @ pick_own, self.idf)
+        z = self.space.project(counts @ pick_space)
         return sparse.hstack([x, sparse.csr_matrix(z)], format="csr")
 
     def scores(self, features: Sequence[list[str]]) -> np.ndarray:

@@ -19,7 +19,7 @@ EPOCHS = 15
 
 def _tokens(features: list[str]) -> list[str]:
     words = [f[2:] for f in features if f.startswith("w:")]
-    chars = [f[2:] for f in features if f.startswith("c:") and len(f) == 3]
+    chars = [f for f in features if len(f) == 1]
     return (words + chars) or [" "]
 
 
