@@ -3,8 +3,9 @@ suggesting.
 
 Accuracy: the 10,000 titles of ``../shared/data/thucnews`` are imported as sources (the 10
 classes as codes), the labels hidden, and a researcher coding titles is simulated: chosen at
-random, or by the active-learning queue (20 random, then a stratified mix of the units the
-model is least sure about (:func:`coder.assist.service.queue_order`), 10 at a time up to 200, then 50). Top-1 accuracy on the titles not coded, averaged over 5 seeds, beside the
+random, or by the active-learning queue (20 random, then in batches the least certain unit of
+each code the model leans to, :func:`coder.assist.service.queue_order`; at most 10 a batch up to
+200 and 50 after). Top-1 accuracy on the titles not coded, averaged over 5 seeds, beside the
 fixed baseline (character TF-IDF + logistic regression) and spaCy's ``textcat_multilabel`` on the
 same random draws. Skipped, with the reason printed, when the data is absent.
 
@@ -137,7 +138,11 @@ def _accuracy_rows(ctx: Context) -> list[Result]:
                 rest = np.setdiff1d(everything, coded)
                 note(f"queue-{len(coded)}", _accuracy(scores, y, rest))
             pool = np.setdiff1d(everything, coded)
-            step = BATCH if len(coded) < 200 else 5 * BATCH
+            # One batch: the least certain unit of each code the model leans to (at most
+            # BATCH, five times that past 200), never past the next point of the curve.
+            leaning = len(set(scores[pool].argmax(axis=1).tolist()))
+            step = min(BATCH if len(coded) < 200 else 5 * BATCH, leaning)
+            step = min(step, min(n for n in CURVE if n > len(coded)) - len(coded))
             coded += pool[queue_order(scores[pool], step)].tolist()
         rest = np.setdiff1d(everything, coded)
         note(f"queue-{len(coded)}", _accuracy(model_scores(np.array(coded)), y, rest))

@@ -582,6 +582,9 @@ def test_upgrade_keeps_the_ids_of_undone_changes_reserved(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     conn.executescript(
         "DROP TABLE members; DROP TABLE id_sequences; UPDATE alembic_version SET version_num='0002';"
+        # and what 0004 added, so the file is as 0002 left it
+        "DROP TABLE rejections; ALTER TABLE codings DROP COLUMN origin; "
+        "ALTER TABLE codings DROP COLUMN model; ALTER TABLE codings DROP COLUMN score;"
     )
     conn.commit()
     conn.close()
