@@ -227,16 +227,26 @@ class Suggester:
 
     def because(self, features: list[str], k: int, top: int = 3) -> list[str]:
         """The terms in a unit that speak most for code ``k`` (largest positive contributions)."""
-        x = _tfidf([features], self.vocabulary, self.idf)
-        if not x.nnz:
+        return self.because_many([features], [k], top)[0]
+
+    def because_many(
+        self, features: Sequence[list[str]], ks: Sequence[int], top: int = 3
+    ) -> list[list[str]]:
+        """:meth:`because` for many units at once (one TF-IDF matrix for all of them)."""
+        if not len(features):
             return []
-        contrib = x.data * self.coef[k, x.indices]
-        order = np.argsort(-contrib)
-        out: list[str] = []
-        for i in order:
-            if contrib[i] <= 0 or len(out) >= top:
-                break
-            t = self.terms[int(x.indices[i])]
-            if not any(t in o or o in t for o in out):  # 条块 and 条 say the same thing
-                out.append(t)
+        x = _tfidf(features, self.vocabulary, self.idf)
+        out: list[list[str]] = []
+        for i, k in enumerate(ks):
+            lo, hi = x.indptr[i], x.indptr[i + 1]
+            idx = x.indices[lo:hi]
+            contrib = x.data[lo:hi] * self.coef[k, idx]
+            terms: list[str] = []
+            for j in np.argsort(-contrib)[: 4 * top]:
+                if contrib[j] <= 0 or len(terms) >= top:
+                    break
+                t = self.terms[int(idx[j])]
+                if not any(t in o or o in t for o in terms):  # 条块 and 条 say the same thing
+                    terms.append(t)
+            out.append(terms)
         return out
