@@ -4,9 +4,10 @@ learned from the project's own text.
 Two candidates were built and measured on the THUCNews benchmark (``bench/assist.py``, 10,000
 real news titles, 200 coded): spaCy's ``textcat_multilabel`` (a blank zh pipeline, bag-of-words
 architecture, no vectors; :mod:`coder.assist.spacy_model`) and this scikit-learn model. This one
-is kept: it is the more accurate of the two at every training size measured, it trains in about a
-second on 1,000 units where spaCy needs many epochs, and its weights name the terms behind each
-suggestion directly (``because``). The figures are in the README's "Machine assistance" section.
+is kept: it is the more accurate of the two (63.7 % against 54.2 % top-1 with 200 coded titles,
+against 57.8 % for the plain character baseline), it trains in under a second on 1,000 units where
+spaCy needs many epochs, and its weights name the terms behind each suggestion directly
+(``because``). The figures are in the README's "Machine assistance" section.
 
 What it sees in a unit:
 

@@ -364,8 +364,9 @@ def queue_order(scores: np.ndarray, n: int) -> np.ndarray:
     """Rows of ``scores`` to code next: a stratified mix of the least certain. Units are ranked
     by :func:`uncertainty` and taken in turn from each code the model leans to (the least
     certain unit it would call a01, then the least certain it would call a02, ...), so a batch
-    never piles onto one confusable pair of codes; on THUCNews this beat taking the least
-    certain units alone (bench/assist.py)."""
+    never piles onto one confusable pair of codes. On THUCNews (bench/assist.py) it did as well
+    as the least certain units alone (+2.3 against +2.6 points over random coding at 200 titles,
+    within the spread between seeds) and keeps rarely guessed codes in every batch."""
     if not len(scores):
         return np.zeros(0, dtype=np.int64)
     ranked = np.argsort(-uncertainty(scores), kind="stable")
@@ -382,8 +383,7 @@ def queue_order(scores: np.ndarray, n: int) -> np.ndarray:
 def uncertainty(scores: np.ndarray) -> np.ndarray:
     """How unsure the model is about each unit: 1 minus the margin between its two likeliest
     codes. The per-code probabilities come from separate models, so they are first made
-    comparable (a softmax over their log-odds) before the margin is taken; on THUCNews this
-    calibrated margin chose better units than the raw scores (bench/assist.py)."""
+    comparable (a softmax over their log-odds) before the margin is taken."""
     if scores.shape[1] == 0:
         return np.ones(len(scores))
     if scores.shape[1] == 1:
