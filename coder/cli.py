@@ -971,6 +971,7 @@ EXTENSIONS: list[str] = [
     "coder.analysis.review_cli",
     "coder.graph.cli",
     "coder.analysis.query_cli",
+    "coder.assist.cli",
 ]
 
 

@@ -38,6 +38,7 @@ from coder.facade.restructure import RestructureOps
 from coder.facade.sets import SetOps
 from coder.facade.sheets import AttributeOps, SheetOps
 from coder.facade.sources import SourceOps
+from coder.facade.suggestions import SuggestionOps
 from coder.facade.text import TextOps
 from coder.model import RELATION_TYPES
 from coder.store import engine as store_engine
@@ -158,6 +159,7 @@ class Project(
     CodebookOps,
     RestructureOps,
     CodingOps,
+    SuggestionOps,
     MemoOps,
     TextOps,
     MemberOps,

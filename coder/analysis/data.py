@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from coder.analysis.names import UNITS
 from coder.errors import InvalidInput
 from coder.model import Code, Source
-from coder.store.schema import coders, codings, sources, turns
+from coder.store.schema import coders, codings, human_only, sources, turns
 
 #: Columns of :func:`load_rows`.
 SOURCE, START, END, CODE, CODER = range(5)
@@ -128,6 +128,8 @@ def _scoped(project: Any, query: Any, coder: str | None, sources: Any) -> Any:
     cid = coder_id(project, coder)
     if cid is not None:
         query = query.where(codings.c.coder_id == cid)
+    else:
+        query = query.where(human_only(codings.c.coder_id))
     sids = source_ids(project, sources)
     if sids is not None:
         query = query.where(codings.c.source_id.in_(sids))

@@ -35,7 +35,7 @@ from coder.analysis.data import (
 )
 from coder.errors import InvalidInput
 from coder.model import Source
-from coder.store.schema import codings
+from coder.store.schema import codings, human_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +282,8 @@ def _codes_per_source(project: Any, coder: str | None) -> dict[int, set[int]]:
     cid = coder_id(project, coder)
     if cid is not None:
         query = query.where(codings.c.coder_id == cid)
+    else:
+        query = query.where(human_only(codings.c.coder_id))
     out: dict[int, set[int]] = {}
     with project._read() as conn:
         for sid, code in conn.execute(query):

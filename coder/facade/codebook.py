@@ -26,6 +26,7 @@ from coder.store.schema import (
     code_parents,
     codes,
     codings,
+    human_only,
     settings,
 )
 
@@ -425,8 +426,8 @@ def next_label(conn: Connection, level: str) -> str:
 def code_counts(conn: Connection) -> dict[int, tuple[int, int]]:
     """Codings and sources per code id (directly coded, no roll-up)."""
     rows = conn.execute(
-        select(
-            codings.c.code_id, func.count(), func.count(func.distinct(codings.c.source_id))
-        ).group_by(codings.c.code_id)
+        select(codings.c.code_id, func.count(), func.count(func.distinct(codings.c.source_id)))
+        .where(human_only(codings.c.coder_id))
+        .group_by(codings.c.code_id)
     )
     return {r[0]: (r[1], r[2]) for r in rows}

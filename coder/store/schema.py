@@ -54,6 +54,20 @@ coders = Table(
     Column("created", Float, nullable=False),
 )
 
+#: Coders named so are models (``coder suggest --apply``), not people.
+MACHINE_PREFIX = "model:"
+
+
+def human_only(coder_id_column):  # type: ignore[no-untyped-def]
+    """The filter that leaves machine coders' codings out of counts, frequencies, matrices,
+    saturation, paper tables and REFI export unless a machine coder is asked for by name."""
+    from sqlalchemy import select
+
+    return coder_id_column.not_in(
+        select(coders.c.id).where(coders.c.name.startswith(MACHINE_PREFIX, autoescape=True))
+    )
+
+
 cases = Table(
     "cases",
     metadata,
@@ -159,11 +173,38 @@ codings = Table(
     Column("end", Integer, nullable=False),
     Column("memo", Text, nullable=False, server_default=""),
     Column("created", Float, nullable=False),
+    Column("origin", Str(16), nullable=False, server_default=""),
+    Column("model", Str(64), nullable=False, server_default=""),
+    Column("score", Float, nullable=True),
     UniqueConstraint("source_id", "code_id", "coder_id", "start", "end", name="uq_coding"),
     CheckConstraint('0 <= start AND start < "end"', name="ck_coding_span"),
 )
 Index("ix_codings_code_source", codings.c.code_id, codings.c.source_id)
 Index("ix_codings_source_start", codings.c.source_id, codings.c.start)
+
+"""``origin`` says where a coding came from: ``""`` by hand, ``"suggested"`` a suggestion a person
+accepted, ``"applied"`` a model's confirmation run (coder ``model:<version>``); ``model`` and
+``score`` keep the model's version and its score for the last two."""
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Plain ids, no foreign keys: a rejection is evidence about a code in a source only while
+    # both exist, so deleting or merging codes and sources never has to know about it (training
+    # drops rejections whose code or source is gone).
+    Column("source_id", Integer, nullable=False),
+    Column("code_id", Integer, nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("model", Str(64), nullable=False, server_default=""),
+    Column("score", Float, nullable=True),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("source_id", "code_id", "coder_id", "start", "end", name="uq_rejection"),
+    CheckConstraint('0 <= start AND start < "end"', name="ck_rejection_span"),
+)
+"""Suggestions a person rejected: "not this code here", negative evidence for training."""
 
 memos = Table(
     "memos",

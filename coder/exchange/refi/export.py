@@ -29,6 +29,7 @@ from coder.store.schema import (
     coders,
     codings,
     events,
+    human_only,
     memos,
     relation_evidence,
     relations,
@@ -228,7 +229,9 @@ class _Data:
                     codings.c.coder_id,
                     codings.c.created,
                     codings.c.id,
-                ).order_by(
+                )
+                .where(human_only(codings.c.coder_id))
+                .order_by(
                     codings.c.source_id,
                     codings.c.start,
                     codings.c.end,

@@ -1,0 +1,238 @@
+"""``coder suggest`` and ``coder discover``: machine assistance from the shell.
+
+Registered by :func:`register` with the helper ``coder.cli.build_parser`` uses for every command.
+``suggest --json`` prints ``[{"source", "start", "end", "text", "code", "label", "score",
+"because": [terms]}, ...]`` (more keys are welcome).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from coder.errors import InvalidInput
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
+    )
+    p = add(
+        "suggest",
+        cmd_suggest,
+        "code suggestions learned from the project's own codings (offline); --next, --evaluate, "
+        "--apply, --check, --accept, --reject",
+        shared=shared,
+    )
+    p.add_argument("project")
+    p.add_argument("--code", help="only this code (with --apply: codes C,C,...)")
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--unit", choices=["sentence", "turn", "source"], default="sentence")
+    p.add_argument(
+        "--coder",
+        dest="coder_filter",
+        metavar="C",
+        help="learn from this coder's codings only (default: every human coder); also who "
+        "accepts or rejects",
+    )
+    p.add_argument("--limit", type=int, default=20, help="at most N suggestions (default 20)")
+    p.add_argument("--min-score", type=float, default=0.5, help="default 0.5")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--next", type=int, metavar="N", help="the N units most useful to code next")
+    what.add_argument(
+        "--evaluate", action="store_true", help="the model measured as a second coder"
+    )
+    what.add_argument(
+        "--apply", action="store_true", help="code every uncoded unit as coder model:VERSION"
+    )
+    what.add_argument("--check", type=int, metavar="N", help="draw N machine codings to check")
+    what.add_argument(
+        "--accept",
+        nargs=4,
+        metavar=("SOURCE", "START", "END", "CODE"),
+        help="accept a suggestion: a coding marked suggested",
+    )
+    what.add_argument(
+        "--reject",
+        nargs=4,
+        metavar=("SOURCE", "START", "END", "CODE"),
+        help="reject a suggestion: not this code here (the model learns from it)",
+    )
+    p.add_argument("--held-out", dest="held_out", metavar="S,S", help="--evaluate: test sources")
+    p.add_argument("--dry-run", action="store_true", help="--apply: list, change nothing")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "discover",
+        cmd_discover,
+        "candidate concepts in the text not yet coded (NMF topics of jieba words)",
+        shared=shared,
+    )
+    p.add_argument("project")
+    p.add_argument("--unit", choices=["sentence", "turn", "source"], default="sentence")
+    p.add_argument("--k", type=int, default=8, help="how many candidates (default 8)")
+    p.add_argument("--json", action="store_true")
+
+
+def _span(project: Any, values: list[str]) -> tuple[str, int, int, str]:
+    source, start, end, code = values
+    try:
+        return source, int(start), int(end), code
+    except ValueError:
+        raise InvalidInput(
+            f"START and END must be offsets, not {start!r} {end!r}; nothing was changed"
+        ) from None
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from coder.assist import service
+    from coder.cli import _print_json, _project, _table
+
+    project = _project(args)
+    who = args.coder_filter
+    if args.accept or args.reject:
+        source, start, end, code = _span(project, args.accept or args.reject)
+        model = service.model_for(project, args.unit, who)
+        sid = project.source_id(source)
+        units = service.load_units(project, args.unit, [sid])
+        score = None
+        cid = project.code(code).id
+        if cid in model.codes:
+            rows = [
+                i for i in range(len(units)) if (units.starts[i], units.ends[i]) == (start, end)
+            ]
+            if rows:
+                score = float(model.scores([units.features[rows[0]]])[0, model.codes.index(cid)])
+        if args.accept:
+            c = project.accept_suggestion(
+                sid, start, end, cid, model=model.version, score=score, coder=who
+            )
+            print(f"accepted: coding {c.id} ({model.version})")
+        else:
+            ident = project.reject_suggestion(
+                sid, start, end, cid, model=model.version, score=score, coder=who
+            )
+            print(f"rejected: not {code} at {source} {start}–{end} (rejection {ident})")
+        return 0
+    if args.next is not None:
+        rows = service.next_units(project, args.next, unit=args.unit, coder=who)
+        if args.json:
+            _print_json(rows)
+        else:
+            _table(
+                ["source", "start", "end", "unsure", "guess", "text"],
+                [
+                    [
+                        r["source"],
+                        r["start"],
+                        r["end"],
+                        r["uncertainty"],
+                        r["best_guess"],
+                        _short(r["text"]),
+                    ]
+                    for r in rows
+                ],
+            )
+        return 0
+    if args.evaluate:
+        from coder.assist.evaluate import evaluate
+
+        report = evaluate(project, unit=args.unit, coder=who, held_out=args.held_out)
+        if args.json:
+            _print_json(report.as_dict())
+        else:
+            for line in report.lines():
+                print(line)
+        return 0
+    if args.apply:
+        from coder.assist.confirm import apply_model
+
+        result = apply_model(
+            project,
+            unit=args.unit,
+            coder=who,
+            codes=args.code,
+            min_score=args.min_score,
+            dry_run=args.dry_run,
+        )
+        if args.json:
+            _print_json(result)
+        else:
+            verb = "would code" if args.dry_run else "coded"
+            print(f"{result['coder']} {verb} {result['codings']} units ({result['model']})")
+        return 0
+    if args.check is not None:
+        from coder.assist.confirm import check_sample
+
+        rows = check_sample(project, args.check)
+        if args.json:
+            _print_json(rows)
+        else:
+            _table(
+                ["coding", "source", "start", "end", "label", "score", "text"],
+                [
+                    [
+                        r["coding"],
+                        r["source"],
+                        r["start"],
+                        r["end"],
+                        r["label"],
+                        r["score"],
+                        _short(r["text"]),
+                    ]
+                    for r in rows
+                ],
+            )
+        return 0
+    found = service.suggest(
+        project,
+        unit=args.unit,
+        coder=who,
+        code=args.code,
+        source=args.source,
+        limit=args.limit,
+        min_score=args.min_score,
+    )
+    if args.json:
+        keys = ("source", "start", "end", "text", "code", "label", "score", "because", "model")
+        _print_json([{k: s.as_dict()[k] for k in keys} for s in found])
+        return 0
+    _table(
+        ["source", "start", "end", "label", "score", "because", "text"],
+        [
+            [
+                s.source,
+                s.start,
+                s.end,
+                s.label,
+                f"{s.score:.2f}",
+                " ".join(s.because),
+                _short(s.text),
+            ]
+            for s in found
+        ],
+    )
+    return 0
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from coder.assist.discover import discover
+    from coder.cli import _print_json, _project
+
+    project = _project(args)
+    found = discover(project, unit=args.unit, k=args.k)
+    if args.json:
+        _print_json([c.as_dict() for c in found])
+        return 0
+    for n, c in enumerate(found, 1):
+        print(f"{n}. {' '.join(c.terms)}   names: {', '.join(c.names) or '-'}")
+        for ps in c.passages[:3]:
+            print(f"     {ps['source']} {ps['start']}–{ps['end']}  {_short(ps['text'], 60)}")
+    return 0

@@ -1,0 +1,108 @@
+"""Confirmation across the corpus: the model codes every uncoded unit as its own coder
+(``model:<version>``), and a random draw of those codings lets a person measure its precision.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from coder.analysis.data import split_list
+from coder.assist import service
+from coder.store.schema import coders, codes, codings, sources
+
+
+def apply_model(
+    project: Any,
+    *,
+    unit: str = "sentence",
+    coder: str | None = None,
+    codes: str | None = None,
+    min_score: float = 0.5,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Code every unit no training coder coded with each code scoring ``min_score`` or more
+    (one undoable event); ``dry_run`` only counts."""
+    wanted = {project.code(c).id for c in split_list(codes)} or None
+    model = service.model_for(project, unit, coder)
+    units = service.project_units(project, unit)
+    _, is_coded = service.training_set(project, units, service.training_coders(project, coder))
+    rows = np.flatnonzero(~is_coded)
+    scores = model.scores([units.features[i] for i in rows]) if len(rows) else np.zeros((0, 0))
+    out = []
+    for r, i in enumerate(rows):
+        for k, cid in enumerate(model.codes):
+            if scores[r, k] >= min_score and (wanted is None or cid in wanted):
+                out.append(
+                    (
+                        int(units.source_ids[i]),
+                        cid,
+                        int(units.starts[i]),
+                        int(units.ends[i]),
+                        float(scores[r, k]),
+                    )
+                )
+    made = len(out) if dry_run else len(project.apply_model(out, model=model.version))
+    return {
+        "model": model.version,
+        "coder": f"{service.MACHINE_PREFIX}{model.version}",
+        "codings": made,
+        "dry_run": dry_run,
+    }
+
+
+def check_sample(project: Any, n: int, *, seed: int | None = None) -> list[dict[str, Any]]:
+    """``n`` machine codings drawn at random, for a person to confirm or reject."""
+    query = (
+        select(
+            codings.c.id,
+            sources.c.name,
+            codings.c.start,
+            codings.c.end,
+            codes.c.label,
+            codings.c.score,
+            sources.c.text,
+            coders.c.name,
+        )
+        .select_from(
+            codings.join(coders, coders.c.id == codings.c.coder_id)
+            .join(codes, codes.c.id == codings.c.code_id)
+            .join(sources, sources.c.id == codings.c.source_id)
+        )
+        .where(coders.c.name.like(service.MACHINE_PREFIX + "%"))
+        .order_by(codings.c.id)
+    )
+    with project._read() as conn:
+        rows = conn.execute(query).all()
+    rng = np.random.default_rng(seed)
+    pick = sorted(rng.choice(len(rows), min(n, len(rows)), replace=False).tolist()) if rows else []
+    return [
+        {
+            "coding": r[0],
+            "source": r[1],
+            "start": r[2],
+            "end": r[3],
+            "label": r[4],
+            "score": None if r[5] is None else round(r[5], 4),
+            "text": r[6][r[2] : r[3]],
+            "coder": r[7],
+        }
+        for r in (rows[i] for i in pick)
+    ]
+
+
+def precision_interval(confirmed: int, checked: int, z: float = 1.96) -> tuple[float, float, float]:
+    """Precision from a checked sample with its Wilson 95% interval: (estimate, low, high)."""
+    if checked <= 0:
+        return 0.0, 0.0, 1.0
+    p = confirmed / checked
+    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
+    half = (
+        z
+        * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked))
+        / (1 + z * z / checked)
+    )
+    return p, max(0.0, centre - half), min(1.0, centre + half)

@@ -1,0 +1,403 @@
+"""What the CLI and the workbench ask of machine assistance: a trained model, suggestions, the
+queue of what to code next.
+
+Call :func:`model_for` once (it trains, or returns the model already trained from the same
+codings), then :func:`suggestions_for_source` for the margin of the source on screen (fast: the
+source's words are cached and scoring is one matrix product), or :func:`suggest` across the
+project. Suggestions are never codings until a person accepts one
+(:meth:`coder.facade.suggestions.SuggestionOps.accept_suggestion`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from coder.assist.features import UnitTable, check_unit, digest, load_units
+from coder.assist.model import REJECTION_WEIGHT, Space, Suggester, Training
+from coder.errors import InvalidInput
+from coder.store.schema import MACHINE_PREFIX, coders, codes, codings, rejections
+
+#: Weight of an uncoded unit in a coded source as a negative example of every code.
+UNCODED_WEIGHT = 0.5
+
+
+def is_machine(name: str) -> bool:
+    """A machine coder: the codings of a model's confirmation run (``model:<version>``)."""
+    return name.startswith(MACHINE_PREFIX)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    source: str
+    source_id: int
+    start: int
+    end: int
+    text: str
+    code: str
+    label: str
+    code_id: int
+    score: float
+    because: list[str]
+    model: str
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["score"] = round(self.score, 4)
+        return d
+
+
+# -- training -------------------------------------------------------------------------------
+
+
+def training_coders(project: Any, coder: str | None) -> list[int]:
+    """Ids of the coders whose codings teach the model: ``coder``, else every human coder."""
+    with project._read() as conn:
+        known = dict(conn.execute(select(coders.c.name, coders.c.id)).all())
+    if coder is not None:
+        if coder not in known:
+            have = ", ".join(sorted(known)) or "none yet"
+            raise InvalidInput(f"no coder named {coder!r} (coders: {have}); nothing was changed")
+        return [known[coder]]
+    return [cid for name, cid in known.items() if not is_machine(name)]
+
+
+def _rows(
+    project: Any, table: Any, coder_ids: list[int], source_id: int | None = None
+) -> list[tuple[int, int, int, int]]:
+    query = select(table.c.source_id, table.c.start, table.c.end, table.c.code_id).where(
+        table.c.coder_id.in_(coder_ids)
+    )
+    if source_id is not None:
+        query = query.where(table.c.source_id == source_id)
+    with project._read() as conn:
+        live = set(conn.execute(select(codes.c.id)).scalars())
+        return [tuple(r) for r in conn.execute(query) if r[3] in live]  # type: ignore[misc]
+
+
+def _overlaps(units: UnitTable, sid: int, start: int, end: int) -> np.ndarray:
+    """Rows of the units of source ``sid`` that overlap ``[start, end)``."""
+    lo = np.searchsorted(units.source_ids, sid, side="left")
+    hi = np.searchsorted(units.source_ids, sid, side="right")
+    s, e = units.starts[lo:hi], units.ends[lo:hi]
+    first = np.searchsorted(e, start, side="right")
+    last = np.searchsorted(s, end, side="left")
+    return np.arange(lo + first, lo + max(last, first))
+
+
+def training_set(
+    project: Any, units: UnitTable, coder_ids: list[int]
+) -> tuple[Training, np.ndarray]:
+    """The training examples among ``units``, and a mask of the units coded (by those coders).
+
+    A unit any of the coders coded is a positive example of each code applied in it and a
+    negative one of every other code; a rejected suggestion is a negative example of its code.
+    """
+    coded = _rows(project, codings, coder_ids)
+    rejected = _rows(project, rejections, coder_ids)
+    code_ids = sorted({r[3] for r in coded})
+    col = {c: k for k, c in enumerate(code_ids)}
+    labels = np.zeros((len(units), len(code_ids)), dtype=np.int8)
+    is_coded = np.zeros(len(units), dtype=bool)
+    for sid, start, end, cid in coded:
+        rows = _overlaps(units, sid, start, end)
+        is_coded[rows] = True
+        labels[rows, col[cid]] = 1
+    labels[is_coded] = np.where(labels[is_coded] > 0, 1, -1)
+    weights = np.ones(labels.shape, dtype=np.float32)
+    # A source the coders have coded has been read: its uncoded units are weaker negative
+    # examples of every code (so plain talk between coded passages is not suggested).
+    read = np.isin(units.source_ids, [r[0] for r in coded]) & ~is_coded
+    labels[read] = -1
+    weights[read] = UNCODED_WEIGHT
+    for sid, start, end, cid in rejected:
+        if cid not in col:
+            continue
+        rows = _overlaps(units, sid, start, end)
+        rows = rows[labels[rows, col[cid]] <= 0]
+        labels[rows, col[cid]] = -1
+        weights[rows, col[cid]] = REJECTION_WEIGHT
+    keep = np.flatnonzero((labels != 0).any(axis=1))
+    return Training(units.take(keep), code_ids, labels[keep], weights[keep]), is_coded
+
+
+_spaces: OrderedDict[tuple[str, str, str], Space] = OrderedDict()
+_models: OrderedDict[tuple[str, str, tuple[int, ...], str], Suggester] = OrderedDict()
+_units: OrderedDict[tuple[str, str], tuple[str, UnitTable]] = OrderedDict()
+_lock = threading.RLock()
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any, size: int = 8) -> None:  # type: ignore[type-arg]
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def _corpus_key(project: Any) -> str:
+    """Changes whenever a source or the dictionary changes (then units are read again)."""
+    from coder.store.schema import sources
+
+    with project._read() as conn:
+        rows = conn.execute(select(sources.c.guid, sources.c.sha256, sources.c.chars)).all()
+    return digest(repr((sorted(map(tuple, rows)), sorted(project.user_words()))))
+
+
+def project_units(project: Any, unit: str) -> UnitTable:
+    """Every unit of the project, read once per state of its sources."""
+    check_unit(unit)
+    key = (str(project.location), unit)
+    corpus = _corpus_key(project)
+    with _lock:
+        found = _units.get(key)
+        if found is not None and found[0] == corpus:
+            return found[1]
+    table = load_units(project, unit)
+    with _lock:
+        _remember(_units, key, (corpus, table), size=4)
+    return table
+
+
+def model_for(project: Any, unit: str = "sentence", coder: str | None = None) -> Suggester:
+    """The model trained from the current codings (retrained only when they changed)."""
+    units = project_units(project, unit)
+    coder_ids = training_coders(project, coder)
+    training, _ = training_set(project, units, coder_ids)
+    if not len(training.units):
+        who = coder or "any human coder"
+        raise InvalidInput(
+            f"{who} has coded nothing yet at the {unit} unit: a model learns from codings; "
+            "nothing was changed"
+        )
+    where = str(project.location)
+    corpus = _corpus_key(project)
+    with _lock:
+        space = _spaces.get((where, unit, corpus))
+    if space is None:
+        space = Space.fit(units.features)
+        with _lock:
+            _remember(_spaces, (where, unit, corpus), space, size=4)
+    key = (where, unit, tuple(coder_ids), training.fingerprint() + corpus)
+    with _lock:
+        model = _models.get(key)
+    if model is None:
+        model = Suggester.train(training, space)
+        with _lock:
+            _remember(_models, key, model)
+    return model
+
+
+# -- suggestions ----------------------------------------------------------------------------
+
+
+def _code_names(project: Any) -> dict[int, tuple[str, str]]:
+    return {c.id: (c.name, c.label) for c in project.codes()}
+
+
+def _suggestions(
+    project: Any,
+    model: Suggester,
+    units: UnitTable,
+    skip: np.ndarray,
+    rejected: set[tuple[int, int, int, int]],
+    *,
+    codes_wanted: set[int] | None,
+    min_score: float,
+    per_unit: int,
+    names: dict[int, tuple[str, str]] | None = None,
+) -> list[Suggestion]:
+    names = names if names is not None else _code_names(project)
+    rows = np.flatnonzero(~skip)
+    if not len(rows) or not model.codes:
+        return []
+    scores = model.scores([units.features[i] for i in rows])
+    allowed = np.array(
+        [c in names and (codes_wanted is None or c in codes_wanted) for c in model.codes]
+    )
+    scores = np.where(allowed, scores, -1.0)
+    best = np.argsort(-scores, axis=1)[:, :per_unit]
+    wanted = [(r, int(k)) for r in range(len(rows)) for k in best[r] if scores[r, k] >= min_score]
+    terms = model.because_many([units.features[rows[r]] for r, _ in wanted], [k for _, k in wanted])
+    because: dict[int, dict[int, list[str]]] = {}
+    for (r, k), t in zip(wanted, terms, strict=True):
+        because.setdefault(r, {})[k] = t
+    out = []
+    for r, i in enumerate(rows):
+        order = best[r]
+        sid, s, e = int(units.source_ids[i]), int(units.starts[i]), int(units.ends[i])
+        for k in order:
+            score = float(scores[r, k])
+            cid = model.codes[k]
+            if score < min_score or (sid, s, e, cid) in rejected:
+                continue
+            name, label = names[cid]
+            out.append(
+                Suggestion(
+                    units.names.get(sid, str(sid)),
+                    sid,
+                    s,
+                    e,
+                    units.texts[i],
+                    name,
+                    label,
+                    cid,
+                    score,
+                    because[r][int(k)],
+                    model.version,
+                )
+            )
+    return out
+
+
+def _rejected(project: Any, coder_ids: list[int]) -> set[tuple[int, int, int, int]]:
+    return {(s, a, b, c) for s, a, b, c in _rows(project, rejections, coder_ids)}
+
+
+def suggest(
+    project: Any,
+    *,
+    unit: str = "sentence",
+    coder: str | None = None,
+    code: str | None = None,
+    source: str | None = None,
+    limit: int | None = 20,
+    min_score: float = 0.5,
+    per_unit: int = 1,
+) -> list[Suggestion]:
+    """The strongest suggestions for the units no training coder has coded, best first."""
+    model = model_for(project, unit, coder)
+    units = project_units(project, unit)
+    coder_ids = training_coders(project, coder)
+    _, is_coded = training_set(project, units, coder_ids)
+    skip = is_coded.copy()
+    if source is not None:
+        skip |= units.source_ids != project.source_id(source)
+    wanted = {project.code(code).id} if code is not None else None
+    out = _suggestions(
+        project,
+        model,
+        units,
+        skip,
+        _rejected(project, coder_ids),
+        codes_wanted=wanted,
+        min_score=min_score,
+        per_unit=per_unit,
+    )
+    out.sort(key=lambda s: -s.score)
+    return out if limit is None else out[:limit]
+
+
+def suggestions_for_source(
+    project: Any,
+    source: int | str,
+    model: Suggester,
+    *,
+    unit: str = "sentence",
+    coder: str | None = None,
+    min_score: float = 0.5,
+    names: dict[int, tuple[str, str]] | None = None,
+) -> list[Suggestion]:
+    """Margin suggestions for one source from an already trained model, in text order.
+
+    Reads only that source (its words come from the cache), so it is fast enough to run after
+    every coding; pass ``names`` (code id → (name, label)) to skip reading the codebook.
+    """
+    sid = project.source_id(source)
+    units = load_units(project, check_unit(unit), [sid])
+    coder_ids = training_coders(project, coder)
+    skip = np.zeros(len(units), dtype=bool)
+    for s, a, b, _ in _rows(project, codings, coder_ids, sid) if len(units) else []:
+        skip[_overlaps(units, s, a, b)] = True
+    rejected = set(_rows(project, rejections, coder_ids, sid))
+    return _suggestions(
+        project,
+        model,
+        units,
+        skip,
+        rejected,
+        codes_wanted=None,
+        min_score=min_score,
+        per_unit=1,
+        names=names,
+    )
+
+
+def next_units(
+    project: Any, n: int = 10, *, unit: str = "sentence", coder: str | None = None
+) -> list[dict[str, Any]]:
+    """The uncoded units the model is least sure about (active learning), most useful first."""
+    model = model_for(project, unit, coder)
+    units = project_units(project, unit)
+    _, is_coded = training_set(project, units, training_coders(project, coder))
+    rows = np.flatnonzero(~is_coded)
+    if not len(rows):
+        return []
+    scores = model.scores([units.features[i] for i in rows])
+    order = rows[queue_order(scores, n)]
+    unc = dict(zip(rows.tolist(), uncertainty(scores).tolist(), strict=True))
+    names = _code_names(project)
+    out = []
+    for i in order:
+        sc = model.scores([units.features[i]])[0]
+        k = int(np.argmax(sc)) if len(sc) else -1
+        out.append(
+            {
+                "source": units.names.get(int(units.source_ids[i])),
+                "start": int(units.starts[i]),
+                "end": int(units.ends[i]),
+                "text": units.texts[i],
+                "uncertainty": round(float(unc[int(i)]), 4),
+                "best_guess": names[model.codes[k]][1] if k >= 0 else None,
+                "score": round(float(sc[k]), 4) if k >= 0 else None,
+            }
+        )
+    return out
+
+
+def queue_order(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of ``scores`` to code next: a stratified mix of the least certain. Units are ranked
+    by :func:`uncertainty` and taken in turn from each code the model leans to (the least
+    certain unit it would call a01, then the least certain it would call a02, ...), so a batch
+    never piles onto one confusable pair of codes. On THUCNews (bench/assist.py) it did as well
+    as the least certain units alone (+2.3 against +2.6 points over random coding at 200 titles,
+    within the spread between seeds) and keeps rarely guessed codes in every batch."""
+    if not len(scores):
+        return np.zeros(0, dtype=np.int64)
+    ranked = np.argsort(-uncertainty(scores), kind="stable")
+    guess = scores[ranked].argmax(axis=1) if scores.shape[1] else np.zeros(len(ranked), int)
+    # Each unit's rank within the units of its guessed code; then by that rank, then overall.
+    within = np.zeros(len(ranked), dtype=np.int64)
+    seen: dict[int, int] = {}
+    for i, g in enumerate(guess.tolist()):
+        within[i] = seen.get(g, 0)
+        seen[g] = within[i] + 1
+    return ranked[np.lexsort((np.arange(len(ranked)), within))][:n]
+
+
+def uncertainty(scores: np.ndarray) -> np.ndarray:
+    """How unsure the model is about each unit: 1 minus the margin between its two likeliest
+    codes. The per-code probabilities come from separate models, so they are first made
+    comparable (a softmax over their log-odds) before the margin is taken."""
+    if scores.shape[1] == 0:
+        return np.ones(len(scores))
+    if scores.shape[1] == 1:
+        return 1.0 - np.abs(2 * scores[:, 0] - 1)
+    clipped = np.clip(scores, 1e-9, 1 - 1e-9)
+    logits = np.log(clipped) - np.log1p(-clipped)
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    top = -np.partition(-p, 1, axis=1)[:, :2]
+    return 1.0 - (top[:, 0] - top[:, 1])
+
+
+def coded_units(project: Any, unit: str, coder: str | None) -> Sequence[int]:
+    """Rows of :func:`project_units` a training coder has coded."""
+    units = project_units(project, unit)
+    _, is_coded = training_set(project, units, training_coders(project, coder))
+    return np.flatnonzero(is_coded).tolist()

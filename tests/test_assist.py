@@ -1,0 +1,242 @@
+"""Machine assistance: the model learns from the project's codings, suggestions are accepted or
+rejected as undoable changes, evaluation figures are scikit-learn's, and nothing goes online."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coder.assist import service
+from coder.assist.evaluate import evaluate, figures
+from coder.cli import main
+from coder.project import Project
+from coder.text.importer import import_paths
+
+# Interview transcripts as researchers have them: named speakers, full-width colons, Simplified
+# and Traditional Chinese, a stray blank line. 網格員/网格员 always goes with code "网格走访";
+# "经费不足" is never said with it.
+GRID = ["网格员每天都来走访，问问大家的情况。", "網格員每天都來走訪，問問大家的情況。"]
+MONEY = ["街道的经费一直不够，预算很紧张。", "街道的經費一直不夠，預算很緊張。"]
+TALK = ["今天天气还可以。", "我们先喝口茶再说。", "那個時候我還在讀書。", "好的，我明白了。"]
+
+
+def _transcript(n: int) -> str:
+    lines = ["---", f"case: 社区{n}", "---", ""]
+    for i in range(9):
+        said = (GRID, MONEY, TALK)[(i + n) % 3]
+        lines.append(f"访谈者：能说说{['那边', '這邊', '当时'][i % 3]}的情况吗？")
+        lines.append(f"王主任：{said[(i + n) % len(said)]}{TALK[i % len(TALK)]}")
+        if i == 4:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def coded(tmp_path: Path) -> Project:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(8):
+        (folder / f"S{n}.txt").write_text(_transcript(n), encoding="utf-8")
+    project = Project.create(tmp_path / "a.coder", coder="R1")
+    import_paths(project, [folder])
+    grid = project.add_code("网格走访")
+    money = project.add_code("经费不足")
+    # R1 codes the sentences of the first five interviews; the rest are left for the model.
+    for src in project.sources()[:5]:
+        text = project.source_text(src.id)
+        for s, e in project.analysis(src.id).sentences:
+            if "网格员" in text[s:e] or "網格員" in text[s:e]:
+                project.code_span(src.id, s, e, grid.id)
+            elif "经费" in text[s:e] or "經費" in text[s:e]:
+                project.code_span(src.id, s, e, money.id)
+    yield project
+    project.close()
+
+
+def _uncoded_sentences(project: Project) -> list[tuple[str, int, int, str]]:
+    out = []
+    for src in project.sources()[5:]:
+        text = project.source_text(src.id)
+        out += [(src.name, s, e, text[s:e]) for s, e in project.analysis(src.id).sentences]
+    return out
+
+
+def test_the_model_learns_a_term_that_always_goes_with_a_code(coded: Project) -> None:
+    found = service.suggest(coded, unit="sentence", limit=None, min_score=0.5)
+    by_span = {(s.source, s.start, s.end): s for s in found}
+    grid_sentences = [u for u in _uncoded_sentences(coded) if "网格员" in u[3] or "網格員" in u[3]]
+    talk = [u for u in _uncoded_sentences(coded) if not any(w in u[3] for w in "网網经經")]
+    assert grid_sentences and talk
+    for name, s, e, text in grid_sentences:
+        suggestion = by_span[(name, s, e)]
+        assert suggestion.code == "网格走访", text
+        assert suggestion.score > 0.8
+        assert suggestion.because  # the terms behind it, taken from the sentence itself
+        assert all(t in text for t in suggestion.because)
+    # The money code never goes with the grid term, and plain talk gets nothing.
+    assert not [
+        s for s in found if s.code == "经费不足" and ("网格员" in s.text or "網格員" in s.text)
+    ]
+    assert not [u for u in talk if (u[0], u[1], u[2]) in by_span]
+
+
+def test_margin_suggestions_come_from_the_trained_model_in_text_order(coded: Project) -> None:
+    model = service.model_for(coded, "sentence")
+    assert service.model_for(coded, "sentence") is model  # same codings: not retrained
+    margin = service.suggestions_for_source(coded, "S6", model)
+    assert [m.start for m in margin] == sorted(m.start for m in margin)
+    text = coded.source_text("S6")
+    assert {m.code for m in margin if "网格员" in text[m.start : m.end]} == {"网格走访"}
+
+
+def test_accept_and_reject_are_recorded_and_undoable(coded: Project) -> None:
+    first = service.suggest(coded, limit=1)[0]
+    coding = coded.accept_suggestion(
+        first.source, first.start, first.end, first.code_id, model=first.model, score=first.score
+    )
+    with coded._read() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT origin, model, score FROM codings WHERE id = ?", (coding.id,)
+        ).one()
+    assert row[0] == "suggested" and row[1] == first.model
+    assert row[2] == pytest.approx(first.score)
+    assert coded.log()[-1].action == "accept-suggestion"
+    coded.undo()
+    assert coding.id not in {s.id for s in coded.segments()}
+
+    # Rejecting says "not this code here": the suggestion goes, and training sees a negative.
+    coded.reject_suggestion(first.source, first.start, first.end, first.code_id, model=first.model)
+    after = service.suggest(coded, limit=None, min_score=0.0)
+    assert (first.source, first.start, first.end, first.code_id) not in {
+        (s.source, s.start, s.end, s.code_id) for s in after
+    }
+    units = service.project_units(coded, "sentence")
+    training, _ = service.training_set(coded, units, service.training_coders(coded, None))
+    row_of = training.units.index()
+    k = training.codes.index(first.code_id)
+    assert training.labels[row_of[(first.source_id, first.start, first.end)], k] == -1
+    assert coded.rejections()[0]["code_id"] == first.code_id
+    coded.undo()
+    assert coded.rejections() == []
+    coded.redo()
+    assert len(coded.rejections()) == 1
+
+
+def test_evaluation_figures_are_scikit_learns(coded: Project) -> None:
+    from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+
+    # figures() against a hand count: tp 2, fp 1, fn 1, tn 4.
+    truth = np.array([1, 1, 1, 0, 0, 0, 0, 0])
+    pred = np.array([1, 1, 0, 1, 0, 0, 0, 0])
+    p, r, f, kappa = figures(truth, pred)
+    assert (p, r, f) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    po, pe = 6 / 8, (3 / 8) * (3 / 8) + (5 / 8) * (5 / 8)
+    assert kappa == pytest.approx((po - pe) / (1 - pe))
+
+    report = evaluate(coded, unit="sentence", held_out="S3,S4")
+    # The same predictions, made again, measured by scikit-learn directly.
+    units = service.project_units(coded, "sentence")
+    test = units.take(
+        np.flatnonzero(np.isin(units.source_ids, [coded.source_id("S3"), coded.source_id("S4")]))
+    )
+    train = units.take(
+        np.flatnonzero(~np.isin(units.source_ids, [coded.source_id("S3"), coded.source_id("S4")]))
+    )
+    ids = service.training_coders(coded, None)
+    truth_set, _ = service.training_set(coded, test, ids)
+    training, _ = service.training_set(coded, train, ids)
+    model = service.Suggester.train(training, service.Space.fit(units.features))
+    scores = model.scores(truth_set.units.features)
+    for fig in report.codes:
+        cid = coded.code(fig.label).id
+        t = (truth_set.labels[:, truth_set.codes.index(cid)] > 0).astype(int)
+        q = (scores[:, model.codes.index(cid)] >= 0.5).astype(int)
+        assert fig.support == t.sum()
+        assert fig.precision == pytest.approx(precision_score(t, q, zero_division=0))
+        assert fig.recall == pytest.approx(recall_score(t, q, zero_division=0))
+        assert fig.f1 == pytest.approx(f1_score(t, q, zero_division=0))
+        if len(set(t) | set(q)) > 1:
+            assert fig.kappa == pytest.approx(cohen_kappa_score(t, q))
+    assert report.curve[-1]["units"] == report.train_units
+    assert "logistic regression" in report.methods()
+
+
+def test_nothing_in_the_suggestion_path_opens_the_network(coded: Project, monkeypatch) -> None:
+    service._models.clear()
+    service._spaces.clear()
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the suggestion path tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    model = service.model_for(coded, "sentence")
+    assert service.suggest(coded, limit=3)
+    assert service.suggestions_for_source(coded, "S7", model) is not None
+    assert service.next_units(coded, 2)
+
+
+def test_applied_codings_are_a_machine_coder_left_out_of_counts(coded: Project) -> None:
+    from coder.analysis.frequencies import frequencies
+    from coder.assist.confirm import apply_model, check_sample
+
+    before = coded.code_counts()
+    freq_before = {r.code_id: r.codings for r in frequencies(coded)}
+    dry = apply_model(coded, dry_run=True)
+    assert dry["codings"] > 0 and coded.code_counts() == before
+    done = apply_model(coded)
+    assert done["codings"] == dry["codings"]
+    assert done["coder"] in coded.coders()
+    # Left out by default; there when asked for by name.
+    assert coded.code_counts() == before
+    assert {r.code_id: r.codings for r in frequencies(coded)} == freq_before
+    machine = frequencies(coded, coder=done["coder"])
+    assert sum(r.direct_codings for r in machine) == done["codings"]
+    sample = check_sample(coded, 3, seed=1)
+    assert len(sample) == 3 and all(s["coder"] == done["coder"] for s in sample)
+    coded.undo()  # one event
+    assert done["coder"] not in {s.coder for s in coded.segments()}
+
+
+def test_suggest_cli_json_shape_and_accept(coded: Project, capsys) -> None:
+    path = str(coded.location)
+    capsys.readouterr()
+    assert main(["suggest", path, "--json", "--limit", "2"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2
+    assert {"source", "start", "end", "text", "code", "label", "score", "because"} <= set(rows[0])
+    r = rows[0]
+    assert (
+        main(["suggest", path, "--accept", r["source"], str(r["start"]), str(r["end"]), r["label"]])
+        == 0
+    )
+    assert "accepted" in capsys.readouterr().out
+    assert main(["suggest", path, "--next", "2", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["suggest", path, "--evaluate", "--json"]) == 0
+    assert "methods" in json.loads(capsys.readouterr().out)
+    assert main(["discover", path, "--k", "2", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["suggest", path, "--accept", r["source"], "x", "y", r["label"]]) == 1
+    assert "offsets" in capsys.readouterr().err
+
+
+def test_an_old_project_gains_provenance_on_open(tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "v1.coder"
+    shutil.copy(Path(__file__).parent / "data" / "v1.coder", path)
+    p = Project.open(path, coder="R1")
+    with p._read() as conn:
+        assert conn.exec_driver_sql("SELECT origin, model, score FROM codings").all() == [
+            ("", "", None)
+        ]
+    p.reject_suggestion("S1", 0, 4, "a01", model="lr-test")
+    assert p.rejections()[0]["model"] == "lr-test"
+    p.undo()
+    assert p.rejections() == []
+    p.close()
