@@ -155,8 +155,12 @@ async def test_apply_pick_new_recent_resize_uncode_and_memo(demo_copy: Path) -> 
         await pilot.pause()
         made = p.code("会商日程")
         assert made.parents == (p.code_id("A3"),) and len(p.segments(code=made.id)) == 1
-        # memo on the coding under the selection
+        # memo on a coding under the selection: two match it (a09 and the new code), so a list
+        # asks which, the newest first
         await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "Chooser"
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"典型", "ctrl+s")
         await pilot.pause()

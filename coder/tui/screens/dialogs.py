@@ -131,11 +131,12 @@ class TextPrompt(ModalScreen[str | None]):
 
 
 class MemoEditor(ModalScreen[str | None]):
-    """A memo: several lines, saved with ctrl+s."""
+    """A memo: several lines, saved with ctrl+s. Escape on a changed draft asks before it
+    throws the draft away."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="memo.save"),
-        Binding("escape", "dismiss(None)", "Cancel", id="memo.cancel"),
+        Binding("escape", "cancel", "Cancel", id="memo.cancel"),
     ]
 
     def __init__(self, title: str, text: str = "") -> None:
@@ -156,13 +157,65 @@ class MemoEditor(ModalScreen[str | None]):
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
 
+    def action_cancel(self) -> None:
+        draft = self.query_one(TextArea).text
+        if draft == self.text or not draft.strip():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.query_one(TextArea).focus()
+
+        self.app.push_screen(
+            Confirm(
+                f"Discard this memo draft ({len(draft)} characters)?",
+                yes="Discard (y)",
+                no="Keep editing (n)",
+            ),
+            answered,
+        )
+
     @on(Button.Pressed, "#memo-save")
     def _save(self) -> None:
         self.action_save()
 
     @on(Button.Pressed, "#memo-cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes-or-no question (y or n; escape is no)."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes (y)", no: str = "No (n)") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, classes="dialog-title", id="confirm-question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, id="confirm-yes", variant="warning")
+                yield Button(self.no, id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
 
 
 class Chooser(ModalScreen[str | None]):

@@ -20,6 +20,7 @@ from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import (
     Chooser,
     CodePicker,
+    Confirm,
     MemoEditor,
     SearchDialog,
     SearchJump,
@@ -287,10 +288,11 @@ class MainScreen(CoderScreen):
         self._update_status()
 
     def _refresh_after_coding(self) -> None:
+        # The codebook first: a code made just now must have its label in the margin at once.
+        self._load_codebook()
         view = self.query_one(TranscriptView)
         if self.source_id is not None:
             view.set_spans(self._spans(self.source_id))
-        self._load_codebook()
         self.coder_app._token = self.project.change_token()
         self._update_detail(force=True)
 
@@ -562,22 +564,28 @@ class MainScreen(CoderScreen):
             ]
         return here
 
-    def _choose_coding(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
+    def _choose_coding(self, verb: str, then) -> None:  # type: ignore[no-untyped-def]
+        """Which coding ``verb`` (remove, resize, memo on) applies to: the one that matches the
+        selection exactly, the only one there, or the user's pick from a list (label, name,
+        coder, span). Another coder's coding is changed only after a question naming them;
+        ``then(span, force)`` does the change."""
         here = self._codings_here()
         if not here:
             self.notify("no coding under the cursor", severity="warning")
             return
         sel = self.query_one(TranscriptView).selection
-        if len(here) == 1 or (sel and (here[0].start, here[0].end) == sel):
-            then(here[0])
+        exact = [s for s in here if sel and (s.start, s.end) == sel]
+        if len(exact) == 1 or len(here) == 1:
+            self._whose_first(verb, (exact or here)[0], then)
             return
         options = [
             (
                 str(i),
                 Text.assemble(
                     (f"{s.label} ", "bold"),
-                    self.codes[s.code_id].name,
-                    (f"  [{s.start}–{s.end}) {s.coder}", "dim"),
+                    self.codes[s.code_id].name if s.code_id in self.codes else "",
+                    (f"  {s.coder}", "bold" if s.coder != self.project.coder else ""),
+                    (f"  [{s.start}–{s.end})", "dim"),
                 ),
             )
             for i, s in enumerate(here)
@@ -585,9 +593,35 @@ class MainScreen(CoderScreen):
 
         def chosen(key: str | None) -> None:
             if key is not None:
-                then(here[int(key)])
+                self._whose_first(verb, here[int(key)], then)
 
-        self.app.push_screen(Chooser(title, options), chosen)
+        self.app.push_screen(Chooser(f"{verb.capitalize()} which coding?", options), chosen)
+
+    def _whose_first(self, verb: str, span: Span, then) -> None:  # type: ignore[no-untyped-def]
+        """One's own coding at once; a colleague's after a question (the facade refuses a coder
+        on a team server, and says so)."""
+        if span.coder == self.project.coder:
+            then(span, False)
+            return
+        if self.project.on_server and self.project.role() == "coder":
+            then(span, False)
+            return
+        code = self.codes.get(span.code_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then(span, True)
+
+        self.app.push_screen(
+            Confirm(
+                f"{verb.capitalize()} {span.coder}'s coding {span.label} "
+                f"{code.name if code else ''} [{span.start}–{span.end})? "
+                f"It is {span.coder}'s work, not {self.project.coder}'s.",
+                yes=f"{verb.capitalize()} it (y)",
+                no="Leave it (n)",
+            ),
+            answered,
+        )
 
     def action_copy_passage(self) -> None:
         """The selected passage to the clipboard (OSC 52: most terminals, not macOS Terminal)."""
@@ -600,25 +634,26 @@ class MainScreen(CoderScreen):
         self._update_status()
 
     def action_uncode(self) -> None:
-        def remove(span: Span) -> None:
+        def remove(span: Span, force: bool) -> None:
             try:
-                self.project.uncode(span.id)
+                self.project.uncode(span.id, force=force)
             except CoderError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"removed {span.label} at {span.start}–{span.end}", timeout=2)
+            whose = f"{span.coder}'s " if span.coder != self.project.coder else ""
+            self.notify(f"removed {whose}{span.label} at {span.start}–{span.end}", timeout=2)
             self._refresh_after_coding()
 
-        self._choose_coding("Remove which coding?", remove)
+        self._choose_coding("remove", remove)
 
     def action_resize(self) -> None:
         sel = self._selection_or_warn()
         if sel is None:
             return
 
-        def resize(span: Span) -> None:
+        def resize(span: Span, force: bool) -> None:
             try:
-                self.project.resize_coding(span.id, *sel)
+                self.project.resize_coding(span.id, *sel, force=force)
             except CoderError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -628,21 +663,26 @@ class MainScreen(CoderScreen):
         if not self._codings_here():
             self.notify("no coding overlaps the selection", severity="warning")
             return
-        self._choose_coding("Resize which coding?", resize)
+        self._choose_coding("resize", resize)
 
     def action_memo(self) -> None:
         """Memo on the coding under the cursor, else on the source."""
         here = self._codings_here()
         if here:
 
-            def edit(span: Span) -> None:
+            def edit(span: Span, force: bool) -> None:
                 current = self.project.coding(span.id).memo
 
                 def saved(text: str | None) -> None:
-                    if text is not None:
-                        self.project.set_coding_memo(span.id, text)
-                        self.notify("memo saved", timeout=2)
-                        self._refresh_after_coding()
+                    if text is None:
+                        return
+                    try:
+                        self.project.set_coding_memo(span.id, text, force=force)
+                    except CoderError as exc:
+                        self.notify(str(exc), severity="error")
+                        return
+                    self.notify("memo saved", timeout=2)
+                    self._refresh_after_coding()
 
                 self.app.push_screen(
                     MemoEditor(
@@ -651,7 +691,7 @@ class MainScreen(CoderScreen):
                     saved,
                 )
 
-            self._choose_coding("Memo on which coding?", edit)
+            self._choose_coding("memo on", edit)
             return
         if self.source_id is None:
             return
@@ -777,10 +817,17 @@ class MainScreen(CoderScreen):
                     f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
                 )
         except CoderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._exported, str(exc), "error")
             return
-        message = f"wrote {target}" + (f" — {notes[0]}" if notes else "")
-        self.app.call_from_thread(self.notify, message, timeout=6)
+        self.app.call_from_thread(
+            self._exported, f"wrote {target}" + (f" — {notes[0]}" if notes else ""), "information"
+        )
+
+    def _exported(self, message: str, severity: str) -> None:
+        """The export is over: say how it went, and the status line no longer says "exporting"."""
+        self.notify(message, severity=severity, timeout=6)  # type: ignore[arg-type]
+        self.flash = "export failed" if severity == "error" else "exported"
+        self._update_status()
 
     def action_review(self) -> None:
         """Disagreement review between the two coders with most codings (c there picks others)."""
