@@ -30,6 +30,9 @@ class CoderApp(App[None]):
     ]
 
     def __init__(self, project: Project, *, nlp: bool = True) -> None:
+        from coder.tui import compositor
+
+        compositor.install()  # wide characters under toasts and dialogs (textual#6357)
         super().__init__()
         self.project = project
         self.nlp_enabled = nlp

@@ -125,6 +125,8 @@ class CodebookScreen(CoderScreen):
         super().__init__()
         self.codes: dict[int, Code] = {}
         self.counts: dict[int, tuple[int, int]] = {}
+        self.rolled: dict[int, tuple[int, int]] = {}
+        """Codings and sources of each code with the codes below it (as F6 counts them)."""
         self.current: int | None = None
         """The code the form shows."""
         self.drafts: dict[int, dict[str, Any]] = {}
@@ -198,6 +200,7 @@ class CodebookScreen(CoderScreen):
         codes = self.project.codes()
         self.codes = {c.id: c for c in codes}
         self.counts = self.project.code_counts()
+        self.rolled = {}  # a category's counts with the codes below it, read when first shown
         self.drafts = {k: v for k, v in self.drafts.items() if k in self.codes}
         self.bases = {k: v for k, v in self.bases.items() if k in self.drafts}
         colours = code_colours(codes)
@@ -257,7 +260,21 @@ class CodebookScreen(CoderScreen):
         title = Text.assemble((f"{code.label} {code.name}", "bold"))
         if code.is_core:
             title.append("  ★ core 核心范畴", style="bold yellow")
-        title.append(f"\n{n} codings 参考点 · {sources} sources 来源", "dim")
+        below = any(code.id in c.parents for c in self.codes.values())
+        if below:
+            # As the statistics count it: its own codings and those of every code below it.
+            if not self.rolled:
+                from coder.analysis.frequencies import frequencies
+
+                self.rolled = {f.code_id: (f.codings, f.sources) for f in frequencies(self.project)}
+            all_n, all_sources = self.rolled.get(code.id, (n, sources))
+            title.append(
+                f"\n{all_n} codings 参考点 · {all_sources} sources 来源 with the codes below 含下属"
+                f"\n{n} codings · {sources} sources coded with {code.label} itself 直接编码",
+                "dim",
+            )
+        else:
+            title.append(f"\n{n} codings 参考点 · {sources} sources 来源", "dim")
         self.query_one("#cb-title", Static).update(title)
         level = Text(f"{code.level} {LEVEL_ZH[code.level]}")
         kids = sum(code.id in c.parents for c in self.codes.values())

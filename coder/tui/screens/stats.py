@@ -103,7 +103,9 @@ class StatsScreen(CoderScreen):
         table.add_column("codings 参考点", justify="right")
         table.add_column("sources 来源", justify="right")
         table.add_column("", ratio=1)
-        top = max((r.codings for r in rows if r.level == "open"), default=0)
+        # One scale for every row: a category with 43 codings and a concept with 15 must not
+        # both show a full bar.
+        top = max((r.codings for r in rows), default=0)
         for r in rows:
             indent = {"selective": "", "axial": "  ", "open": "    "}[r.level]
             style = "bold" if r.level != "open" else ""
@@ -112,9 +114,7 @@ class StatsScreen(CoderScreen):
                 Text(r.code, style=style),
                 str(r.codings),
                 str(r.sources),
-                Text(
-                    bar(r.codings, max(top, r.codings) if r.level != "open" else top), style="cyan"
-                ),
+                Text(bar(r.codings, top), style="cyan"),
             )
         return table
 
