@@ -139,9 +139,9 @@ async def test_apply_pick_new_recent_resize_uncode_and_memo(demo_copy: Path) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert any((s.start, s.end) == (start, end) for s in p.segments(code="a10", coder="tester"))
-        # recent codes on the number keys: 1 is the newest (a10), 2 the one before (a09)
+        # codes on the number keys, in the order they were first used: 1 is a09, 2 a10
         start2, end2 = await select_text(app, pilot, "S4-01", "会商日", nth=1)
-        await pilot.press("2")
+        await pilot.press("1")
         await pilot.pause()
         assert any(
             (s.start, s.end) == (start2, end2) for s in p.segments(code="a09", coder="tester")

@@ -38,7 +38,7 @@ async def test_a_new_codes_label_is_in_the_margin_at_once(demo_copy: Path) -> No
         for source, needle, keys in (
             ("S1-03", "小马拉大车", ["v"]),
             ("S2-01", "看得见的管不着", ["n", *"看得见管不着", "enter"]),
-            ("S3-01", "会商", ["c", *"会商平台之外", "up", "enter"]),
+            ("S3-01", "会商", ["c", *"会商平台之外", "ctrl+n"]),
         ):
             start, end = await _select(app, pilot, source, needle)
             await pilot.press(*keys)

@@ -23,6 +23,8 @@ def fuzzy_score(needle: str, code: Code) -> int | None:
     if not n:
         return 0
     label, name = code.label.lower(), code.name.lower()
+    if needle.strip() == code.label:
+        return 1001  # a10, not A10
     if n == label:
         return 1000
     if label.startswith(n):
@@ -41,7 +43,10 @@ class CodePicker(ModalScreen[int | str | None]):
     """Pick a code by typing part of its label or name. Returns its id, or the typed text when
     the user asks for a new code with that name (a string), or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),
+        Binding("ctrl+n", "new", "New code of the typed name", id="picker.new"),
+    ]
 
     def __init__(
         self, codes: list[Code], *, title: str = "Apply code 编码", allow_new: bool = True
@@ -70,13 +75,14 @@ class CodePicker(ModalScreen[int | str | None]):
             )
             for _, c in ranked[:200]
         ]
-        if (
-            self.allow_new
-            and needle.strip()
-            and not any(c.name == needle.strip() for c in self.codes)
-        ):
+        if self._may_make(needle):
+            # Last, and out of the arrows' way while codes are listed: ctrl+n (or a click)
+            # makes it; Enter only when nothing else matches.
             options.append(
-                Option(Text.assemble(("+ new code ", "green"), needle.strip()), id="new")
+                Option(
+                    Text.assemble(("+ new code ", "green"), needle.strip(), ("  ctrl+n", "dim")),
+                    id="new",
+                )
             )
         listing = self.query_one("#picker-list", OptionList)
         listing.clear_options()
@@ -104,11 +110,35 @@ class CodePicker(ModalScreen[int | str | None]):
         elif option_id is not None:
             self.dismiss(int(option_id))
 
+    def _may_make(self, needle: str) -> bool:
+        """A new code only for a name that is no code's label or name already."""
+        n = needle.strip().casefold()
+        return (
+            self.allow_new
+            and bool(n)
+            and not any(n in (c.label.casefold(), c.name.casefold()) for c in self.codes)
+        )
+
+    def action_new(self) -> None:
+        needle = self.query_one("#picker-input", Input).value
+        if self._may_make(needle):
+            self.dismiss(needle.strip())
+        elif needle.strip():
+            self.notify(f"{needle.strip()} is a code already: Enter applies it", severity="warning")
+
     def key_down(self) -> None:
-        self.query_one("#picker-list", OptionList).action_cursor_down()
+        listing = self.query_one("#picker-list", OptionList)
+        at = listing.highlighted
+        if at is not None and at + 1 < listing.option_count:
+            if listing.get_option_at_index(at + 1).id == "new":
+                return  # the arrows stay on the codes; ctrl+n makes a new one
+        listing.action_cursor_down()
 
     def key_up(self) -> None:
-        self.query_one("#picker-list", OptionList).action_cursor_up()
+        listing = self.query_one("#picker-list", OptionList)
+        if listing.highlighted == 0:
+            return  # no wrapping round to the new code at the bottom
+        listing.action_cursor_up()
 
 
 class TextPrompt(ModalScreen[str | None]):

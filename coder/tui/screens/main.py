@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from coder.errors import CoderError
 from coder.model import PARADIGM_ROLE_ZH, Code
+from coder.prefs import KeySlots, load_slots, save_slots
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import (
     Chooser,
@@ -89,8 +90,9 @@ class MainScreen(CoderScreen):
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
+        Binding("escape", "focus_transcript", "Back to the transcript", show=False, id="main.back"),
         *[
-            Binding(str(i), f"recent({i})", f"Recent code {i}", show=False, id=f"main.recent{i}")
+            Binding(str(i), f"recent({i})", f"Code on key {i}", show=False, id=f"main.recent{i}")
             for i in range(1, 10)
         ],
     ]
@@ -99,7 +101,8 @@ class MainScreen(CoderScreen):
         super().__init__()
         self.codes: dict[int, Code] = {}
         self.colours: dict[int, str] = {}
-        self.recent: list[int] = []
+        self.keys = KeySlots()
+        """The codes on the number keys: this user's, kept outside the project (coder.prefs)."""
         self.source_id: int | None = None
         self.source_names: dict[int, str] = {}
         self.sources: list = []
@@ -127,6 +130,7 @@ class MainScreen(CoderScreen):
         self.set_class(self.app.size.width < 100, "-narrow")
         if not self.coder_app.nlp_enabled:
             self.nlp_state = "characters (word list off)"
+        self._load_keys()
         self.reload()
         self.query_one(TranscriptView).focus()
 
@@ -151,7 +155,9 @@ class MainScreen(CoderScreen):
         self.codes = {c.id: c for c in codes}
         self.colours = code_colours(codes)
         rows = [CodeRow(c, *counts.get(c.id, (0, 0)), self.colours[c.id]) for c in codes]
-        self.query_one(CodeTree).set_codes(rows)
+        tree = self.query_one(CodeTree)
+        tree.keys = {c: k for c, k in self.keys.keys().items() if c in self.codes}
+        tree.set_codes(rows)
 
     def _load_sources(self) -> None:
         sources = self.project.sources()
@@ -339,15 +345,9 @@ class MainScreen(CoderScreen):
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
-        if self.recent:
-            parts.append(
-                "recent "
-                + " ".join(
-                    f"{i}:{self.codes[c].label}"
-                    for i, c in enumerate(self.recent, 1)
-                    if c in self.codes
-                )
-            )
+        keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
+        if keys:
+            parts.append("keys " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
         self.query_one("#status", TextPane).show(" · ".join(parts))
 
     def _update_detail(self, *, force: bool = False) -> None:
@@ -429,10 +429,14 @@ class MainScreen(CoderScreen):
         return sel
 
     def _remember(self, code_id: int) -> None:
-        if code_id in self.recent:
-            self.recent.remove(code_id)
-        self.recent.insert(0, code_id)
-        del self.recent[9:]
+        """The code takes a number key (and keeps it until pushed out), saved for next time."""
+        self.keys.keep_only(set(self.codes))  # a deleted code's key is free again
+        self.keys.use(code_id)
+        self.query_one(CodeTree).set_keys(self.keys.keys())
+        try:
+            save_slots(self._keys_place(), self.project.coder, self.keys)
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
 
     def _apply(self, code_id: int) -> None:
         sel = self._selection_or_warn()
@@ -476,10 +480,26 @@ class MainScreen(CoderScreen):
         self._apply(code_id)
 
     def action_recent(self, n: int) -> None:
-        if n <= len(self.recent):
-            self._apply(self.recent[n - 1])
+        code_id = self.keys.code(n)
+        if code_id is not None and code_id in self.codes:
+            self._apply(code_id)
         else:
-            self.notify(f"no recent code {n} yet", severity="warning")
+            self.notify(
+                f"no code on key {n} yet: a code you apply takes the next free number key",
+                severity="warning",
+            )
+
+    def _keys_place(self) -> str:
+        """Which project the number keys belong to: its file, or its server location."""
+        return (
+            str(Path(self.project.path).resolve()) if self.project.path else self.project.location
+        )
+
+    def _load_keys(self) -> None:
+        try:
+            self.keys = load_slots(self._keys_place(), self.project.coder)
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
 
     def action_pick_code(self) -> None:
         if self._selection_or_warn() is None:
@@ -762,7 +782,12 @@ class MainScreen(CoderScreen):
         self.query_one("#sources", OptionList).focus()
 
     def action_focus_tree(self) -> None:
-        self.query_one(CodeTree).tree.focus()
+        """The tree's filter: type part of a label or name, Down or Enter into the tree."""
+        self.query_one(CodeTree).focus_filter()
+
+    def action_focus_transcript(self) -> None:
+        self.remove_class("-show-sources")
+        self.query_one(TranscriptView).focus()
 
     def action_codebook(self) -> None:
         from coder.tui.screens.codebook import CodebookScreen

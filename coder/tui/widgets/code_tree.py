@@ -25,8 +25,10 @@ class CodeRow:
     colour: str
 
 
-def _label(r: CodeRow) -> Text:
+def _label(r: CodeRow, key: int | None = None) -> Text:
     return Text.assemble(
+        (f"{key}" if key else "", "bold reverse"),
+        (" " if key else "", ""),
         (LEVEL_MARK[r.code.level] + " ", r.colour or "white"),
         (f"{r.code.label} ", "bold"),
         r.code.name,
@@ -70,11 +72,16 @@ class CodeTree(Vertical):
         super().__init__(id=id)
         self.rows: list[CodeRow] = []
         self._code_nodes: dict[int, object] = {}
+        self.keys: dict[int, int] = {}
+        """code id → the number key it is on (shown before its label)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter codes 筛选…", id="code-filter")
         tree: Tree[int] = Tree("Codes 编码", id="code-tree")
         tree.show_root = False
+        # Enter applies the highlighted code; it must not also fold a category away (space
+        # folds and unfolds).
+        tree.auto_expand = False
         tree.guide_depth = 2
         yield tree
 
@@ -120,7 +127,7 @@ class CodeTree(Vertical):
             for r in kids.get(parent, []):
                 if needle and r.code.id not in visible:
                     continue
-                label = _label(r)
+                label = _label(r, self.keys.get(r.code.id))
                 if kids.get(r.code.id):
                     child = node.add(label, data=r.code.id, expand=True)
                     add(child, r.code.id)
@@ -142,10 +149,22 @@ class CodeTree(Vertical):
         for i, r in enumerate(self.rows):
             if r.code.id == code_id:
                 self.rows[i] = CodeRow(r.code, codings, r.sources, r.colour)
-                node = self._code_nodes.get(code_id)
-                if node is not None:
-                    node.set_label(_label(self.rows[i]))  # type: ignore[attr-defined]
+                self._relabel(i)
                 return
+
+    def set_keys(self, keys: dict[int, int]) -> None:
+        """Show which code is on which number key (only the rows that change are redrawn)."""
+        changed = {c for c in set(keys) | set(self.keys) if keys.get(c) != self.keys.get(c)}
+        self.keys = dict(keys)
+        for i, r in enumerate(self.rows):
+            if r.code.id in changed:
+                self._relabel(i)
+
+    def _relabel(self, i: int) -> None:
+        r = self.rows[i]
+        node = self._code_nodes.get(r.code.id)
+        if node is not None:
+            node.set_label(_label(r, self.keys.get(r.code.id)))  # type: ignore[attr-defined]
 
     def watch_filter_text(self) -> None:
         self._rebuild(self.highlighted)
@@ -159,6 +178,16 @@ class CodeTree(Vertical):
     def _to_tree(self, event: Input.Submitted) -> None:
         event.stop()
         self.tree.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Down from the filter goes into the tree, to the codes it filtered."""
+        if event.key == "down" and self.query_one("#code-filter", Input).has_focus:
+            event.stop()
+            event.prevent_default()
+            self.tree.focus()
+
+    def focus_filter(self) -> None:
+        self.query_one("#code-filter", Input).focus()
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
