@@ -181,3 +181,34 @@ async def test_ends_of_the_transcript_and_sentences_and_growing_between_turns(
         await pilot.press(*["plus"] * 400)
         sel = view.selection
         assert sel is not None and "\n" not in view.text[sel[0] : sel[1]]
+
+
+async def test_pinyin_finds_a_chinese_code_in_the_picker_and_the_tree(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        a25 = app.project.code("条块联动")
+        # a Traditional name is found the same way
+        app.project.add_code("條塊聯動（現場）", parent="A8")
+        app.data_changed()
+        await pilot.pause()
+        trad = app.project.code("條塊聯動（現場）")
+        tree = app.screen.query_one(CodeTree)
+        for needle in ("tkld", "tiaokuai"):
+            await pilot.press("ctrl+t", *needle)
+            await pilot.pause()
+            shown = set(tree._code_nodes)
+            assert {a25.id, trad.id} <= shown and len(shown) < len(app.project.codes())
+            await pilot.press(*["backspace"] * len(needle), "escape")
+            await pilot.pause()
+        start, end = await _select(app, pilot, "S4-01", "会商日")
+        await pilot.press("c", *"tiaokuai")
+        await pilot.pause()
+        listing = app.screen.query_one("#picker-list")
+        ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        assert str(a25.id) in ids and str(trad.id) in ids
+        names = {str(c.id): c.name for c in app.project.codes()}
+        assert all(names[i][:2] in ("条块", "條塊") for i in ids if i != "new")  # 条块协同 too
+        await pilot.press(*["backspace"] * 8, *"tkld", "enter")
+        await pilot.pause()
+        assert any((s.start, s.end) == (start, end) for s in app.project.segments(code=a25.id))

@@ -14,11 +14,13 @@ from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from coder.model import Code
+from coder.text.pinyin import pinyin_match
 
 
 def fuzzy_score(needle: str, code: Code) -> int | None:
     """How well ``needle`` matches a code's label or name (higher is better; None: no match).
-    Exact label first, then prefixes, then substrings, then the characters in order."""
+    Exact label first, then prefixes, then substrings, then pinyin, then the characters in
+    order."""
     n = needle.strip().lower()
     if not n:
         return 0
@@ -33,6 +35,9 @@ def fuzzy_score(needle: str, code: Code) -> int | None:
         return 600 - len(name)
     if n in name:
         return 400 - name.index(n)
+    at = pinyin_match(n, code.name)  # 条块联动 by tkld or tiaokuai
+    if at is not None:
+        return 300 - at * 10 - len(name)
     it = iter(name)
     if all(ch in it for ch in n):
         return 100 - len(name)

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Tree
 
 from coder.model import Code
+from coder.text.pinyin import pinyin_match
 
 LEVEL_MARK = {"selective": "◆", "axial": "■", "open": "·"}
 
@@ -46,7 +47,8 @@ class CodeTree(Vertical):
     """
 
     filter_text: reactive[str] = reactive("", init=False)
-    """Only codes whose label or name contains this (and their ancestors) are shown."""
+    """Only codes whose label or name contains this, or whose name it spells in pinyin (and their
+    ancestors), are shown."""
 
     class Highlighted(Message):
         def __init__(self, tree: CodeTree, code_id: int | None) -> None:
@@ -111,7 +113,11 @@ class CodeTree(Vertical):
         visible: set[int] = set()
         if needle:
             for r in self.rows:
-                if needle in r.code.label.lower() or needle in r.code.name.lower():
+                if (
+                    needle in r.code.label.lower()
+                    or needle in r.code.name.lower()
+                    or pinyin_match(needle, r.code.name) is not None
+                ):
                     visible.add(r.code.id)
                     # and every ancestor
                     stack = list(r.code.parents)
