@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from coder.model import Code
 from coder.text.pinyin import pinyin_match
+from coder.tui.words import plural
 
 
 def fuzzy_score(needle: str, code: Code) -> int | None:
@@ -340,7 +341,7 @@ class SearchDialog(ModalScreen[SearchJump | None]):
             ]
         )
         self.query_one("#search-count", Label).update(
-            f"{len(hits)} hits" + (" (first 2,000)" if len(hits) >= 2000 else "")
+            plural(len(hits), "hit") + (" (first 2,000)" if len(hits) >= 2000 else "")
         )
         if hits:
             listing.highlighted = 0

@@ -30,6 +30,7 @@ from coder.tui.screens.dialogs import (
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
+from coder.tui.words import plural
 
 if TYPE_CHECKING:
     pass
@@ -337,7 +338,7 @@ class MainScreen(CoderScreen):
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         if sel:
-            parts.append(f"selected {sel[1] - sel[0]} chars [{sel[0]}–{sel[1]})")
+            parts.append(f"selected {plural(sel[1] - sel[0], 'char')} [{sel[0]}–{sel[1]})")
         parts.append("characters" if view.char_mode else self.nlp_state)
         if self.view != "all":
             parts.append({"mine": "blind", "by coder": "by coder"}[self.view])
@@ -466,7 +467,7 @@ class MainScreen(CoderScreen):
         count = next((r.codings for r in tree.rows if r.code.id == code_id), 0) + 1
         tree.set_count(code_id, count)
         self.coder_app._token = self.project.change_token()
-        self.flash = f"coded {sel[1] - sel[0]} chars as {code.label} {code.name}"
+        self.flash = f"coded {plural(sel[1] - sel[0], 'char')} as {code.label} {code.name}"
         self._update_detail(force=True)
         self._update_status()
 
@@ -650,7 +651,7 @@ class MainScreen(CoderScreen):
             return
         passage = self.project.source_text(self.source_id)[sel[0] : sel[1]]
         self.app.copy_to_clipboard(passage)
-        self.flash = f"copied {len(passage)} chars"
+        self.flash = f"copied {plural(len(passage), 'char')}"
         self._update_status()
 
     def action_uncode(self) -> None:
