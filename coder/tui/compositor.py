@@ -7,6 +7,10 @@ cut in two becomes two spaces: 上报无回应 showed as 上报无  应. Here a 
 where its claim on the line changes (where a widget in front of it begins or ends); the chops it
 spans whole hold empty strips, and a partial update learns where each chop really ends.
 
+A partial update (a pane below the toast repainting) cropped the toast's chop at the pane's edge
+in the same way, and a terminal that gets half a wide character erases all of it: the crop here
+takes a wide character at the edge whole (it is the toast's own, so drawing it is right).
+
 Textual is pinned exactly (see pyproject.toml), so the two methods replaced here are the ones
 this was written against; ``install`` leaves any other version alone rather than guess, and
 the tests (tests/test_tui_toast.py) say so.
@@ -17,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import textual
+from rich.cells import cell_len
+from rich.control import Control
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
@@ -58,6 +64,45 @@ def _render_chops(
     return chops  # type: ignore[return-value]
 
 
+def _crop_whole(strip: Strip, width: int) -> Strip:
+    """The first ``width`` cells of ``strip``, one more if a wide character straddles the edge."""
+    pos = 0
+    for segment in strip:
+        length = cell_len(segment.text)
+        if pos + length > width:
+            for ch in segment.text:
+                w = cell_len(ch)
+                if pos < width < pos + w:
+                    return strip.crop(0, pos + w)
+                pos += w
+                if pos >= width:
+                    break
+            break
+        pos += length
+    return strip.crop(0, width)
+
+
+class _WholeCharsUpdate(ChopsUpdate):
+    """Textual's partial update, cropping chops at the dirty region's edge by whole characters."""
+
+    def render_segments(self, console) -> str:  # type: ignore[no-untyped-def]
+        sequences: list[str] = []
+        append = sequences.append
+        move_to = Control.move_to
+        last_y = self.spans[-1][0]
+        for y, x1, x2 in self.spans:
+            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
+                if strip is None or x > x2 or end <= x1:
+                    continue
+                if not (x2 > x >= x1 and end <= x2):
+                    strip = _crop_whole(strip, min(end, x2) - x)
+                append(move_to(x, y).segment.text)
+                append(strip.render(console))
+            if y != last_y:
+                append("\n")
+        return "".join(sequences)
+
+
 def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     screen_region = self.size.region
     update_regions = self._dirty_regions.copy()
@@ -77,7 +122,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
         ]
         for cut_set, line in zip(self.cuts, chops, strict=False)
     ]
-    return ChopsUpdate(chops, spans, chop_ends)  # type: ignore[arg-type]
+    return _WholeCharsUpdate(chops, spans, chop_ends)  # type: ignore[arg-type]
 
 
 def install() -> bool:
