@@ -174,6 +174,9 @@ class MemoEditor(ModalScreen[str | None]):
         Binding("ctrl+s", "save", "Save", id="memo.save"),
         Binding("escape", "cancel", "Cancel", id="memo.cancel"),
     ]
+    # Focus by selector, not in on_mount: a key typed while the app quits can push the editor
+    # after its children are gone, and a query there raised.
+    AUTO_FOCUS = "#memo-text"
 
     def __init__(self, title: str, text: str = "") -> None:
         super().__init__()
@@ -186,9 +189,6 @@ class MemoEditor(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="memo-save", variant="primary")
                 yield Button("Cancel (esc)", id="memo-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
@@ -230,6 +230,7 @@ class Confirm(ModalScreen[bool]):
         Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
     ]
+    AUTO_FOCUS = "#confirm-no"
 
     def __init__(self, question: str, *, yes: str = "Yes (y)", no: str = "No (n)") -> None:
         super().__init__()
@@ -241,9 +242,6 @@ class Confirm(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="confirm-yes", variant="warning")
                 yield Button(self.no, id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed, "#confirm-yes")
     def _yes(self) -> None:
