@@ -115,3 +115,33 @@ async def test_the_status_line_says_when_the_export_is_over(
         status = app.screen.query_one("#status").shown
         assert (tmp_path / "out2.md").exists()
         assert "exporting" not in status and "exported" in status
+
+
+async def test_the_export_dialog_holds_out_the_interviews_named(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    from coder.exchange.papers import export_tables
+
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for held, name in (("S9-99", "bad.md"), ("S1-01, S2-02", "held.md")):
+            await pilot.press("E")
+            await pilot.pause()
+            app.screen.query_one("#export-path").value = str(tmp_path / name)
+            app.screen.query_one("#export-held-out").value = held
+            await pilot.press("enter")
+            await settle(app, pilot)
+        assert not (tmp_path / "bad.md").exists()
+        export_tables(app.project, tmp_path / "direct.md", held_out=["S1-01", "S2-02"])
+        export_tables(app.project, tmp_path / "default.md")
+    shown = (tmp_path / "held.md").read_text(encoding="utf-8")
+    assert shown == (tmp_path / "direct.md").read_text(encoding="utf-8")
+    assert shown != (tmp_path / "default.md").read_text(encoding="utf-8")
+
+
+def test_export_dialog_snapshot(snap_compare, demo_copy: Path) -> None:
+    """At 80 columns the whole title shows, .qdpx included (it was cut)."""
+    assert snap_compare(
+        make_app(demo_copy, nlp=False), terminal_size=(80, 24), press=["_", "E", "_"]
+    )

@@ -166,6 +166,50 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(event.value.strip() or None)
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    path: str
+    held_out: tuple[str, ...] | None
+    """Sources held out in the saturation table; None: the table's default (the last two)."""
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Where to export, by the file's suffix, and which interviews the saturation table holds
+    out."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="export.cancel")]
+    AUTO_FOCUS = "#export-path"
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Label("Export to 导出", classes="dialog-title")
+            yield Label(
+                ".docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc REFI-QDA · "
+                ".yaml codebook",
+                classes="dialog-note",
+            )
+            yield Input(value=self.default, id="export-path")
+            yield Label(
+                "Held-out interviews for the saturation table 留存检验 (names, space-separated; "
+                "empty: the last two)",
+                classes="dialog-note",
+            )
+            yield Input(placeholder="e.g. S5-01 S4-03", id="export-held-out")
+
+    @on(Input.Submitted)
+    def _done(self) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
+        if not path:
+            self.dismiss(None)
+            return
+        held = self.query_one("#export-held-out", Input).value.replace(",", " ").split()
+        self.dismiss(ExportRequest(path, tuple(held) or None))
+
+
 class MemoEditor(ModalScreen[str | None]):
     """A memo: several lines, saved with ctrl+s. Escape on a changed draft asks before it
     throws the draft away."""

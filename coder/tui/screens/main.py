@@ -22,6 +22,8 @@ from coder.tui.screens.dialogs import (
     Chooser,
     CodePicker,
     Confirm,
+    ExportDialog,
+    ExportRequest,
     MemoEditor,
     SearchDialog,
     SearchJump,
@@ -803,22 +805,25 @@ class MainScreen(CoderScreen):
             else "tables.docx"
         )
 
-        def chosen(target: str | None) -> None:
-            if target:
-                self.flash = f"exporting to {target}…"
-                self._update_status()
-                self._export(Path(target).expanduser())
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            if request.held_out:
+                unknown = [n for n in request.held_out if n not in self.source_names.values()]
+                if unknown:
+                    self.notify(
+                        f"no source named {', '.join(unknown)} to hold out; nothing was written",
+                        severity="error",
+                    )
+                    return
+            self.flash = f"exporting to {request.path}…"
+            self._update_status()
+            self._export(Path(request.path).expanduser(), request.held_out)
 
-        self.app.push_screen(
-            TextPrompt(
-                "Export to 导出 (.docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc · .yaml)",
-                value=default,
-            ),
-            chosen,
-        )
+        self.app.push_screen(ExportDialog(default), chosen)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, target: Path) -> None:
+    def _export(self, target: Path, held_out: tuple[str, ...] | None = None) -> None:
         from coder.exchange.codebook_yaml import save_codebook_file
         from coder.exchange.papers import export_figures, export_tables
         from coder.exchange.refi import export_qdc, export_qdpx
@@ -828,7 +833,7 @@ class MainScreen(CoderScreen):
             if not target.parent.is_dir():
                 raise CoderError(f"{target.parent}: no such folder; nothing was written")
             if suffix in (".docx", ".xlsx", ".md", ".tex", ".csv"):
-                notes = export_tables(self.project, target)
+                notes = export_tables(self.project, target, held_out=held_out)
             elif suffix in (".svg", ".png"):
                 notes = export_figures(self.project, target)
             elif suffix in (".qdpx", ".qdc"):
