@@ -96,7 +96,7 @@ async def test_keyboard_selection_snaps_to_words(demo_copy: Path) -> None:
         await pilot.press("C")  # characters
         assert view.selection == (start + 1, start + 2)
         status = app.screen.query_one("#status").shown
-        assert "selected 1 chars" in status
+        assert "selected 1 char " in status  # not "1 chars"
 
 
 async def test_sentence_turn_grow_and_shrink(demo_copy: Path) -> None:

@@ -145,3 +145,24 @@ def test_export_dialog_snapshot(snap_compare, demo_copy: Path) -> None:
     assert snap_compare(
         make_app(demo_copy, nlp=False), terminal_size=(80, 24), press=["_", "E", "_"]
     )
+
+
+async def test_source_lines_cut_roles_with_an_ellipsis_and_align_the_share(
+    demo_copy: Path,
+) -> None:
+    from coder.tui.widgets.transcript import cells_len
+
+    for width in (120, 80):
+        app = make_app(demo_copy, nlp=False)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(app, pilot)
+            listing = app.screen.query_one("#sources")
+            prompts = [
+                str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+            ]
+            ends = {cells_len(p[: p.rindex("%") + 1]) for p in prompts}
+            assert len(ends) == 1, prompts  # S4-01 居民代表/ 25% was a column out
+            roles = {s.name: s.attributes.get("role", "") for s in app.project.sources()}
+            cut = [p for p in prompts if "…" in p]
+            assert cut and all(roles[p.split()[0]] not in p for p in cut)
+        app.project.close()

@@ -186,10 +186,14 @@ class MainScreen(CoderScreen):
         room = 13 if self.has_class("-narrow") else 19
         role = s.attributes.get("role") or s.attributes.get("职务") or ""
         pct = "…" if share is None else f"{share:.0%}"
-        space = room - cells_len(s.name) - len(pct) - 2
-        while role and cells_len(role) > space:
-            role = role[:-1]
-        return Text.assemble((s.name, "bold"), " ", role, " ", (pct, "dim"))
+        space = max(room - cells_len(s.name) - 4 - 2, 0)
+        if cells_len(role) > space:  # cut with an ellipsis, by cells (a Chinese character is two)
+            while role and cells_len(role) > space - 1:
+                role = role[:-1]
+            role = role + "…" if space else ""
+        # The share right-aligned in its own column whatever the widths of the characters.
+        pad = " " * (space - cells_len(role))
+        return Text.assemble((s.name, "bold"), " ", role, pad, " ", (pct.rjust(4), "dim"))
 
     @work(thread=True, exclusive=True, group="coverage")
     def _coverage(self) -> None:
