@@ -13,8 +13,6 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from pypinyin import Style, pinyin
-
 _NEEDLE = re.compile(r"[a-z0-9]+")
 
 
@@ -26,6 +24,10 @@ def _is_han(ch: str) -> bool:
 def readings(text: str) -> tuple[tuple[str, ...], ...]:
     """Each character's readings: a Chinese character's pinyin syllables (all of them), a letter
     or digit itself, and nothing (an empty tuple) for punctuation and spaces."""
+    # Imported on first use: pypinyin loads its dictionaries at import (0.3 s), which the
+    # workbench must not pay before it opens.
+    from pypinyin import Style, pinyin
+
     out: list[tuple[str, ...]] = []
     for ch in text:
         if _is_han(ch):
