@@ -190,7 +190,7 @@ class MainScreen(CoderScreen):
         if cells_len(role) > space:  # cut with an ellipsis, by cells (a Chinese character is two)
             while role and cells_len(role) > space - 1:
                 role = role[:-1]
-            role = role + "…" if space else ""
+            role = role + "…" if space >= 3 else ""  # "…" alone would say nothing
         # The share right-aligned in its own column whatever the widths of the characters.
         pad = " " * (space - cells_len(role))
         return Text.assemble((s.name, "bold"), " ", role, pad, " ", (pct.rjust(4), "dim"))
