@@ -6,11 +6,17 @@ applying a code. A key's time runs from the moment the key is sent until the scr
 shows its effect has been composed (the compositor's refresh after the key's messages are
 handled; Textual batches screen updates at up to 60 per second, so this includes that wait).
 The idle time Pilot spends afterwards waiting for quiet is not counted.
+
+In the same run, Textual's own ``TextArea`` (read-only, soft wrap) shows the same transcript at
+the same size and takes the same cursor moves, page downs and shift-selections, timed the same
+way; the ratio stock/workbench is printed for each (target ≥ 4×: the workbench draws codings
+and margin labels that the stock widget does not).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import time
@@ -46,6 +52,68 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def _tracer(app, screen):  # type: ignore[no-untyped-def]
+    """``key(name, probe)``: send a key as a terminal would and return the time until the first
+    screen update after which ``probe()`` differs from before the key."""
+    from textual import events
+
+    original = screen._compositor_refresh
+    drawn: list[tuple[float, object]] = []
+    state = {"probe": lambda: None}
+
+    def traced() -> None:
+        original()
+        drawn.append((time.perf_counter(), state["probe"]()))
+
+    screen._compositor_refresh = traced  # type: ignore[method-assign]
+
+    async def key(pilot, name: str, probe) -> float:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        state["probe"] = probe
+        before = probe()
+        drawn.clear()
+        t = time.perf_counter()
+        app.post_message(events.Key(name, None))
+        deadline = t + 3.0
+        while time.perf_counter() < deadline and not any(p != before for _, p in drawn):
+            await asyncio.sleep(0.0005)
+        await pilot.pause()
+        hits = [d for d, p in drawn if p != before]
+        return (hits[0] if hits else time.perf_counter()) - t
+
+    return key
+
+
+CURSOR_KEYS = ["right", "down", "left", "down", "right"] * 40
+
+
+async def _measure_textarea(text: str) -> dict[str, list[float]]:
+    """The stock widget on the same text: Textual's TextArea, read-only, soft-wrapped."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    class Stock(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(text, read_only=True, soft_wrap=True, id="stock")
+
+    app = Stock()
+    out: dict[str, list[float]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        area = app.query_one(TextArea)
+        area.focus()
+        await pilot.pause()
+        key = _tracer(app, app.screen)
+
+        def probe():  # type: ignore[no-untyped-def]
+            return (area.cursor_location, area.selection)
+
+        out["cursor"] = [await key(pilot, k, probe) for k in CURSOR_KEYS]
+        out["page"] = [await key(pilot, "pagedown", probe) for _ in range(100)]
+        out["select"] = [await key(pilot, "shift+right", probe) for _ in range(100)]
+    return out
+
+
 async def _measure(path: Path) -> dict[str, list[float] | float]:
     from coder.tui.app import make_app
     from coder.tui.widgets.transcript import TranscriptView
@@ -60,41 +128,17 @@ async def _measure(path: Path) -> dict[str, list[float] | float]:
             await pilot.pause(0.01)
         out["open"] = time.perf_counter() - t0
 
-        screen = app.screen
-        original = screen._compositor_refresh
-        drawn: list[tuple[float, object]] = []
-        state = {"probe": lambda: None}
-
-        def traced() -> None:
-            original()
-            drawn.append((time.perf_counter(), state["probe"]()))
-
-        screen._compositor_refresh = traced  # type: ignore[method-assign]
-
-        from textual import events
+        traced = _tracer(app, app.screen)
 
         async def key(name: str, probe=lambda: (view.cursor, view.anchor)) -> float:  # type: ignore[no-untyped-def]
-            """Send the key as a terminal would; the time until a screen update shows its effect
-            (the first draw after which ``probe`` differs from before the key)."""
-            await pilot.pause()
-            state["probe"] = probe
-            before = probe()
-            drawn.clear()
-            t = time.perf_counter()
-            app.post_message(events.Key(name, None))
-            deadline = t + 3.0
-            while time.perf_counter() < deadline and not any(p != before for _, p in drawn):
-                await asyncio.sleep(0.0005)
-            await pilot.pause()
-            hits = [d for d, p in drawn if p != before]
-            return (hits[0] if hits else time.perf_counter()) - t
+            return await traced(pilot, name, probe)
 
-        out["cursor"] = [await key(k) for k in ["right", "down", "left", "down", "right"] * 40]
+        out["cursor"] = [await key(k) for k in CURSOR_KEYS]
         out["page"] = [await key("pagedown") for _ in range(100)]
         out["select"] = [await key("shift+right") for _ in range(100)]
         times = []
         code_id = [c.id for c in app.project.codes() if c.level == "open"][0]
-        app.screen.recent = [code_id]
+        app.screen.keys.use(code_id)  # on number key 1
         for i in range(50):
             view.anchor = None
             view.cursor = 1000 + i * 997
@@ -112,7 +156,14 @@ def run(ctx: Context) -> list[Result]:
     if path.exists():
         path.unlink()
     _build(path)
+    # The workbench's number keys are a per-user file: the bench's go to its own folder.
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     m = asyncio.run(_measure(path))
+    from coder.project import Project
+
+    with Project.open(path) as p:
+        text = p.source_text("long")
+    stock = asyncio.run(_measure_textarea(text))
     results = [
         Result(
             f"tui: open a {CHARS:,}-char transcript with {CODINGS:,} codings",
@@ -132,4 +183,18 @@ def run(ctx: Context) -> list[Result]:
             Result(f"tui: {label}, median per key", statistics.median(values), target=0.030)
         )
         results.append(Result(f"tui: {label}, 95th percentile", _pct(values, 0.95), target=0.080))
+        if name in stock:
+            theirs = statistics.median(stock[name])
+            results.append(
+                Result(f"tui: {label}, Textual TextArea median per key", theirs, target=None)
+            )
+            results.append(
+                Result(
+                    f"tui: {label}, TextArea ÷ workbench (median)",
+                    theirs / statistics.median(values),
+                    unit="x",
+                    target=4.0,
+                    higher_is_better=True,
+                )
+            )
     return results

@@ -611,8 +611,12 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 def cmd_uncode(args: argparse.Namespace) -> int:
     project = _project(args)
-    old = project.uncode(args.coding_id)
-    print(f"removed coding {old.id}")
+    seg = next(iter(project.segments(ids=[args.coding_id])), None)
+    old = project.uncode(args.coding_id, force=args.force)
+    theirs = seg is not None and seg.coder != project.coder
+    print(
+        f"removed coding {old.id}" + (f" ({seg.coder}'s {seg.label} {seg.code})" if theirs else "")
+    )
     return 0
 
 
@@ -1189,6 +1193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("uncode", cmd_uncode, "remove a coding")
     p.add_argument("project")
     p.add_argument("coding_id", type=int)
+    p.add_argument("--force", action="store_true", help="also another coder's coding")
 
     p = add("codings", cmd_codings, "coded segments with their text", shared=debug_only)
     p.add_argument("project")

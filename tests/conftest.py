@@ -54,8 +54,10 @@ def snapshot(location: Path | str) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(autouse=True)
-def _coder_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def _coder_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CODER_USER", "tester")
+    # Per-user preferences (the workbench's number keys) go to a folder of the test's own.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 @pytest.fixture

@@ -645,6 +645,15 @@ def test_uncode_then_undo_restores_it(cli, seeded: Path) -> None:
     assert [c["id"] for c in json_doc(cli("codings", seeded, "--json"))] == [int(coding)]
 
 
+def test_uncode_of_another_coders_coding_needs_force_and_says_whose(cli, seeded: Path) -> None:
+    coding = cli("code", seeded, "S2-03", 30, 40, "a02", "--coder", "R2").out.strip()
+    line = refused(cli, seeded, "uncode", seeded, coding, says="is R2's")
+    assert "--force" in line and "a02" in line
+    r = cli("uncode", seeded, coding, "--force")
+    assert r.code == 0 and r.out.startswith(f"removed coding {coding} (R2's a02 ")
+    assert json_doc(cli("codings", seeded, "--json")) == []
+
+
 def test_uncode_refuses_an_unknown_coding(cli, seeded: Path) -> None:
     refused(cli, seeded, "uncode", seeded, 999, says="no coding 999")
 

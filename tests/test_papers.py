@@ -94,7 +94,7 @@ def test_open_coding_rule_and_flagged_quotes(demo) -> None:
     assert row == (f"{longest.text}（{longest.source}）", "a25 条块联动", "A8 条块协同")
 
     flagged = min(segs, key=lambda s: len(s.text))
-    demo.set_coding_memo(flagged.id, "代表性语句")
+    demo.set_coding_memo(flagged.id, "代表性语句", force=True)
     chosen = representative(demo.segments(code="a25"), "R1", 2)
     assert [s.id for s in chosen] == [flagged.id, longest.id]
     table = build_tables(demo, "open_coding", Options(examples=2))[0]

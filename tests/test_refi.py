@@ -280,7 +280,7 @@ def test_imported_samples_export_valid_files(name: str, tmp_path: Path, schemas)
 def _enrich(p: Project) -> None:
     """Give the demo every kind of object the format has to carry."""
     seg, other = p.segments()[:2]
-    p.set_coding_memo(seg.id, "典型表述\n第二行 & <标记>")
+    p.set_coding_memo(seg.id, "典型表述\n第二行 & <标记>", force=True)
     p.add_memo("两段的比较", type="comparison", target="coding", target_id=seg.id, title="比较")
     src = p.sources()[0]
     p.add_memo("来源备忘", type="methodological", target="source", target_id=src.id, title="来源")

@@ -156,6 +156,29 @@ def test_roles_are_enforced(location, request: pytest.FixtureRequest) -> None:
     assert "会商日" not in {c.name for c in coder.codes()}
     assert [s.id for s in boss.segments()] == [seg.id]
 
+    # Another coder's coding is theirs: an owner is asked first (force), and on a server a coder
+    # may not change it at all; in a file a coder is asked like anyone.
+    mine = boss.code_span("S1", 12, 16, "a02")
+    for change in (
+        lambda force: boss.uncode(seg.id, force=force),
+        lambda force: boss.resize_coding(seg.id, 4, 9, force=force),
+        lambda force: boss.set_coding_memo(seg.id, "典型", force=force),
+    ):
+        with pytest.raises(Forbidden, match="is cod1's.*--force"):
+            change(False)
+    boss.set_coding_memo(seg.id, "典型", force=True)
+    assert boss.coding(seg.id).memo == "典型"
+    if on_server:
+        for force in (False, True):
+            with pytest.raises(Forbidden, match="may not remove another coder's"):
+                coder.uncode(mine.id, force=force)
+        assert boss.coding(mine.id).end == 16
+    else:
+        with pytest.raises(Forbidden, match=f"is {owner_name}'s"):
+            coder.uncode(mine.id)
+        coder.uncode(mine.id, force=True)
+    coder.resize_coding(seg.id, 4, 9)  # one's own, no question
+
     # The owner may, and the only owner cannot step down.
     boss.delete_code("a02")
     with pytest.raises(InvalidInput, match="only owner"):

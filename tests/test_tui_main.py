@@ -96,7 +96,7 @@ async def test_keyboard_selection_snaps_to_words(demo_copy: Path) -> None:
         await pilot.press("C")  # characters
         assert view.selection == (start + 1, start + 2)
         status = app.screen.query_one("#status").shown
-        assert "selected 1 chars" in status
+        assert "selected 1 char " in status  # not "1 chars"
 
 
 async def test_sentence_turn_grow_and_shrink(demo_copy: Path) -> None:
@@ -139,9 +139,9 @@ async def test_apply_pick_new_recent_resize_uncode_and_memo(demo_copy: Path) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert any((s.start, s.end) == (start, end) for s in p.segments(code="a10", coder="tester"))
-        # recent codes on the number keys: 1 is the newest (a10), 2 the one before (a09)
+        # codes on the number keys, in the order they were first used: 1 is a09, 2 a10
         start2, end2 = await select_text(app, pilot, "S4-01", "会商日", nth=1)
-        await pilot.press("2")
+        await pilot.press("1")
         await pilot.pause()
         assert any(
             (s.start, s.end) == (start2, end2) for s in p.segments(code="a09", coder="tester")
@@ -155,8 +155,12 @@ async def test_apply_pick_new_recent_resize_uncode_and_memo(demo_copy: Path) -> 
         await pilot.pause()
         made = p.code("会商日程")
         assert made.parents == (p.code_id("A3"),) and len(p.segments(code=made.id)) == 1
-        # memo on the coding under the selection
+        # memo on a coding under the selection: two match it (a09 and the new code), so a list
+        # asks which, the newest first
         await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "Chooser"
+        await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"典型", "ctrl+s")
         await pilot.pause()

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, func, select
 
-from coder.errors import InvalidInput, NotFound
+from coder.errors import Forbidden, InvalidInput, NotFound
 from coder.model import Coding, Segment
 from coder.store.schema import coders, codes, codings, relation_evidence, sources
 
@@ -241,32 +241,56 @@ class CodingOps:
             cols = ["source_id", "start", "end", "code_id", "coder_id", "memo", "created"]
             return ch.insert_values(codings, cols, batch)
 
-    def uncode(self, coding_id: int) -> Coding:
-        """Remove a coding (with any relation evidence it was)."""
+    def uncode(self, coding_id: int, *, force: bool = False) -> Coding:
+        """Remove a coding (with any relation evidence it was). Another coder's coding only
+        with ``force`` (see :meth:`_check_whose`)."""
         with self._change("uncode", "uncode") as ch:  # type: ignore[attr-defined]
             old = _coding(ch.conn, coding_id)
+            label = self._check_whose(ch.conn, old, "remove", force)
             ch.delete_where(relation_evidence, relation_evidence.c.coding_id == coding_id)
             ch.delete(codings, {"id": coding_id})
-            label = ch.conn.execute(
-                select(codes.c.label).where(codes.c.id == old.code_id)
-            ).scalar_one()
             ch.summary = f"uncode {label} at {old.start}–{old.end} (coding {coding_id})"
             return old
 
-    def resize_coding(self, coding_id: int, start: int, end: int) -> Coding:
+    def resize_coding(self, coding_id: int, start: int, end: int, *, force: bool = False) -> Coding:
         with self._change("resize", "resize coding") as ch:  # type: ignore[attr-defined]
             old = _coding(ch.conn, coding_id)
+            label = self._check_whose(ch.conn, old, "resize", force)
             _check_span(ch.conn, old.source_id, start, end)
             ch.update(codings, {"id": coding_id}, {"start": start, "end": end})
-            ch.summary = f"resize coding {coding_id} from {old.start}–{old.end} to {start}–{end}"
+            ch.summary = f"resize {label} from {old.start}–{old.end} to {start}–{end}"
             return _coding(ch.conn, coding_id)
 
-    def set_coding_memo(self, coding_id: int, memo: str) -> Coding:
+    def set_coding_memo(self, coding_id: int, memo: str, *, force: bool = False) -> Coding:
         with self._change("coding-memo", "memo on coding") as ch:  # type: ignore[attr-defined]
-            _coding(ch.conn, coding_id)
+            old = _coding(ch.conn, coding_id)
+            label = self._check_whose(ch.conn, old, "change the memo of", force)
             ch.update(codings, {"id": coding_id}, {"memo": memo})
-            ch.summary = f"memo on coding {coding_id}"
+            ch.summary = f"memo on {label} at {old.start}–{old.end}"
             return _coding(ch.conn, coding_id)
+
+    def _check_whose(self, conn: Connection, old: Coding, words: str, force: bool) -> str:
+        """Another coder's work is theirs: changing one of their codings needs ``force`` (the
+        workbench asks, the command line wants ``--force``), and on a team server a member
+        with the coder role may not change it at all. Returns the code's label and name."""
+        label, name = conn.execute(
+            select(codes.c.label, codes.c.name).where(codes.c.id == old.code_id)
+        ).one()
+        if old.coder_id == self._ensure_coder(conn):  # type: ignore[attr-defined]
+            return f"{label} {name}"
+        whose = conn.execute(select(coders.c.name).where(coders.c.id == old.coder_id)).scalar_one()
+        what = f"coding {old.id} ({label} {name} at {old.start}–{old.end}) is {whose}'s"
+        if self.on_server and self._role(conn) == "coder":  # type: ignore[attr-defined]
+            raise Forbidden(
+                f"{what}; a coder on this server may not {words} another coder's codings; "
+                "nothing was changed"
+            )
+        if not force:
+            raise Forbidden(
+                f"{what}, not {self.coder}'s; {words} it only when asked to (--force); "  # type: ignore[attr-defined]
+                "nothing was changed"
+            )
+        return f"{whose}'s {label} {name}"
 
     # -- queries -----------------------------------------------------------------------------
 

@@ -78,7 +78,9 @@ class MemoOps:
                     "end": span[1] if span else None,
                 },
             )
-            ch.summary = f"{type} memo {title or text[:20]!r} on {target}{'' if target_id is None else ' ' + str(target_id)}"
+            ch.summary = (
+                f"{type} memo {title or text[:20]!r} on {_target_words(ch.conn, target, target_id)}"
+            )
             return _memo(ch.conn, mid)
 
     def update_memo(
@@ -247,6 +249,27 @@ class MemoOps:
         with self._read() as conn:  # type: ignore[attr-defined]
             ids = [r[0] for r in conn.execute(select(relations.c.id).order_by(relations.c.id))]
             return [_relation(conn, i) for i in ids]
+
+
+def _target_words(conn: Connection, target: str, target_id: int | None) -> str:
+    """What a memo is on, as the log says it: ``code a25 条块联动``, not ``code 19``."""
+    if target == "code":
+        row = conn.execute(select(codes.c.label, codes.c.name).where(codes.c.id == target_id)).one()
+        return f"code {row[0]} {row[1]}"
+    if target == "source":
+        name = conn.execute(select(sources.c.name).where(sources.c.id == target_id)).scalar_one()
+        return f"source {name}"
+    if target == "case":
+        name = conn.execute(select(cases.c.name).where(cases.c.id == target_id)).scalar_one()
+        return f"case {name}"
+    if target == "coding":
+        row = conn.execute(
+            select(codes.c.label, codings.c.start, codings.c.end)
+            .select_from(codings.join(codes, codes.c.id == codings.c.code_id))
+            .where(codings.c.id == target_id)
+        ).one()
+        return f"coding {row[0]} at {row[1]}–{row[2]}"
+    return target if target_id is None else f"{target} {target_id}"
 
 
 def _check_target(conn: Connection, target: str, target_id: int | None) -> None:

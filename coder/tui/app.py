@@ -30,6 +30,9 @@ class CoderApp(App[None]):
     ]
 
     def __init__(self, project: Project, *, nlp: bool = True) -> None:
+        from coder.tui import compositor
+
+        compositor.install()  # wide characters under toasts and dialogs (textual#6357)
         super().__init__()
         self.project = project
         self.nlp_enabled = nlp
@@ -136,8 +139,44 @@ class CoderApp(App[None]):
 
     # -- the command palette lists every action of the screen in use ---------------------------------
 
+    #: Every screen and statistics tab, for the palette: (title, main screen action, tab).
+    PLACES = (
+        ("Main screen 主界面: transcript and codes", None, None),
+        ("Codebook 编码本 (F2)", "codebook", None),
+        ("Comparison 比较 (F3): codings of a code side by side", "compare", None),
+        ("Network 关系网络 (F4)", "network", None),
+        ("Statistics 统计 (F6): Frequencies 编码频次", "stats", "freq"),
+        ("Statistics 统计 (F6): Saturation 理论饱和度", "stats", "sat"),
+        ("Statistics 统计 (F6): Paradigm 范式模型", "stats", "paradigm"),
+        ("Statistics 统计 (F6): Co-occurrence 共现", "stats", "cooc"),
+        ("Disagreements 分歧 (F7): review between coders", "review", None),
+    )
+
+    def go_to(self, action: str | None, tab: str | None = None) -> None:
+        """Open a screen (or a statistics tab) from anywhere: back to the main screen, then on."""
+        from coder.tui.screens.main import MainScreen
+        from coder.tui.screens.stats import StatsScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            return
+        while self.screen is not main and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if action == "stats":
+            self.push_screen(StatsScreen(tab=tab))
+        elif action is not None:
+            self.call_later(self.run_action, action, main)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from coder.tui.words import place
+
         yield from super().get_system_commands(screen)
+        for title, action, tab in self.PLACES:
+
+            def go(action=action, tab=tab) -> None:  # type: ignore[no-untyped-def]
+                self.call_later(self.go_to, action, tab)
+
+            yield SystemCommand(title, "go to this screen", go)
         seen = set()
         for active in screen.active_bindings.values():
             b = active.binding
@@ -149,9 +188,7 @@ class CoderApp(App[None]):
             def run(node=node, action=b.action) -> None:  # type: ignore[no-untyped-def]
                 self.call_later(self.run_action, action, node)
 
-            yield SystemCommand(
-                b.description, f"{self.get_key_display(b)} · {type(node).__name__}", run
-            )
+            yield SystemCommand(b.description, f"{self.get_key_display(b)} · {place(node)}", run)
 
 
 def make_app(path: str | Path, *, coder: str | None = None, nlp: bool = True) -> CoderApp:

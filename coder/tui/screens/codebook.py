@@ -38,6 +38,18 @@ from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser, CodePicker, TextPrompt
 from coder.tui.screens.main import code_colours
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
+from coder.tui.words import plural
+
+
+class Tick(Checkbox):
+    """A checkbox that shows its mark only when ticked (Textual's shows an X either way, told
+    apart by colour alone)."""
+
+    @property
+    def _button(self):  # type: ignore[no-untyped-def,override]
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
+
 
 if TYPE_CHECKING:
     pass
@@ -125,6 +137,8 @@ class CodebookScreen(CoderScreen):
         super().__init__()
         self.codes: dict[int, Code] = {}
         self.counts: dict[int, tuple[int, int]] = {}
+        self.rolled: dict[int, tuple[int, int]] = {}
+        """Codings and sources of each code with the codes below it (as F6 counts them)."""
         self.current: int | None = None
         """The code the form shows."""
         self.drafts: dict[int, dict[str, Any]] = {}
@@ -168,7 +182,7 @@ class CodebookScreen(CoderScreen):
                     yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
                 with Horizontal(classes="cb-row"):
                     yield Label("In vivo 本土概念", classes="cb-key")
-                    yield Checkbox("participant's words", id="cb-in_vivo", compact=True)
+                    yield Tick("participant's words", id="cb-in_vivo", compact=True)
                 with Horizontal(classes="cb-row"):
                     yield Label("Categories 所属范畴", classes="cb-key")
                     yield Static("", id="cb-parents")
@@ -198,6 +212,7 @@ class CodebookScreen(CoderScreen):
         codes = self.project.codes()
         self.codes = {c.id: c for c in codes}
         self.counts = self.project.code_counts()
+        self.rolled = {}  # a category's counts with the codes below it, read when first shown
         self.drafts = {k: v for k, v in self.drafts.items() if k in self.codes}
         self.bases = {k: v for k, v in self.bases.items() if k in self.drafts}
         colours = code_colours(codes)
@@ -257,7 +272,25 @@ class CodebookScreen(CoderScreen):
         title = Text.assemble((f"{code.label} {code.name}", "bold"))
         if code.is_core:
             title.append("  ★ core 核心范畴", style="bold yellow")
-        title.append(f"\n{n} codings 参考点 · {sources} sources 来源", "dim")
+        below = any(code.id in c.parents for c in self.codes.values())
+        if below:
+            # As the statistics count it: its own codings and those of every code below it.
+            if not self.rolled:
+                from coder.analysis.frequencies import frequencies
+
+                self.rolled = {f.code_id: (f.codings, f.sources) for f in frequencies(self.project)}
+            all_n, all_sources = self.rolled.get(code.id, (n, sources))
+            title.append(
+                f"\n{plural(all_n, 'coding')} 参考点 · {plural(all_sources, 'source')} 来源 "
+                "with the codes below 含下属"
+                f"\n{plural(n, 'coding')} · {plural(sources, 'source')} coded with "
+                f"{code.label} itself 直接编码",
+                "dim",
+            )
+        else:
+            title.append(
+                f"\n{plural(n, 'coding')} 参考点 · {plural(sources, 'source')} 来源", "dim"
+            )
         self.query_one("#cb-title", Static).update(title)
         level = Text(f"{code.level} {LEVEL_ZH[code.level]}")
         kids = sum(code.id in c.parents for c in self.codes.values())
@@ -539,7 +572,7 @@ class CodebookScreen(CoderScreen):
 
             self._confirm(
                 f"Merge {code.display} into {target.display}? 合并\n"
-                f"{n} codings move to {target.label}; {code.label} goes (undo restores both).",
+                f"{plural(n, 'coding')} move to {target.label}; {code.label} goes (undo restores both).",
                 f"Yes, merge {code.label} into {target.label}",
                 merge,
             )
@@ -564,13 +597,16 @@ class CodebookScreen(CoderScreen):
 
         def named(ids: list[int], name: str | None) -> None:
             if name and self._run(self.project.split_code, code.id, name, ids)[0]:
-                self.notify(f"split {len(ids)} codings of {code.label} into {name}", timeout=2)
+                self.notify(
+                    f"split {plural(len(ids), 'coding')} of {code.label} into {name}", timeout=2
+                )
                 self._changed(code.id)
 
         def chosen(ids: list[int] | None) -> None:
             if ids:
                 prompt = TextPrompt(
-                    f"Name of the new code for {len(ids)} codings 新编码名称", placeholder="name"
+                    f"Name of the new code for {plural(len(ids), 'coding')} 新编码名称",
+                    placeholder="name",
                 )
                 self.app.push_screen(prompt, lambda name: named(ids, name))
 
@@ -612,12 +648,14 @@ class CodebookScreen(CoderScreen):
         def delete() -> None:
             if self._run(self.project.delete_code, code.id)[0]:
                 self.drafts.pop(code.id, None)
-                self.notify(f"deleted {code.display} and {n} codings (ctrl+z undoes)", timeout=3)
+                self.notify(
+                    f"deleted {code.display} and {plural(n, 'coding')} (ctrl+z undoes)", timeout=3
+                )
                 self._changed(after)
 
         self._confirm(
-            f"Delete {code.display}? 删除\n{n} codings go with it; ctrl+z brings them back.",
-            f"Yes, delete {code.label} and its {n} codings",
+            f"Delete {code.display}? 删除\n{plural(n, 'coding')} go with it; ctrl+z brings them back.",
+            f"Yes, delete {code.label} and its {plural(n, 'coding')}",
             delete,
         )
 

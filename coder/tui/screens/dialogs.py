@@ -14,16 +14,21 @@ from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from coder.model import Code
+from coder.text.pinyin import pinyin_match
 from coder.text.variants import fold
+from coder.tui.words import plural
 
 
 def fuzzy_score(needle: str, code: Code) -> int | None:
     """How well ``needle`` matches a code's label or name (higher is better; None: no match).
-    Exact label first, then prefixes, then substrings, then the characters in order."""
-    n = fold(needle.strip().lower())  # Traditional and Simplified alike (coder.text.variants)
+    Exact label first, then prefixes, then substrings, then pinyin, then the characters in
+    order. Traditional and Simplified match alike (coder.text.variants)."""
+    n = fold(needle.strip().lower())
     if not n:
         return 0
     label, name = code.label.lower(), fold(code.name.lower())
+    if needle.strip() == code.label:
+        return 1001  # a10, not A10
     if n == label:
         return 1000
     if label.startswith(n):
@@ -32,6 +37,9 @@ def fuzzy_score(needle: str, code: Code) -> int | None:
         return 600 - len(name)
     if n in name:
         return 400 - name.index(n)
+    at = pinyin_match(n, code.name)  # 条块联动 by tkld or tiaokuai
+    if at is not None:
+        return 300 - at * 10 - len(name)
     it = iter(name)
     if all(ch in it for ch in n):
         return 100 - len(name)
@@ -42,7 +50,10 @@ class CodePicker(ModalScreen[int | str | None]):
     """Pick a code by typing part of its label or name. Returns its id, or the typed text when
     the user asks for a new code with that name (a string), or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),
+        Binding("ctrl+n", "new", "New code of the typed name", id="picker.new"),
+    ]
 
     def __init__(
         self, codes: list[Code], *, title: str = "Apply code 编码", allow_new: bool = True
@@ -71,13 +82,14 @@ class CodePicker(ModalScreen[int | str | None]):
             )
             for _, c in ranked[:200]
         ]
-        if (
-            self.allow_new
-            and needle.strip()
-            and not any(c.name == needle.strip() for c in self.codes)
-        ):
+        if self._may_make(needle):
+            # Last, and out of the arrows' way while codes are listed: ctrl+n (or a click)
+            # makes it; Enter only when nothing else matches.
             options.append(
-                Option(Text.assemble(("+ new code ", "green"), needle.strip()), id="new")
+                Option(
+                    Text.assemble(("+ new code ", "green"), needle.strip(), ("  ctrl+n", "dim")),
+                    id="new",
+                )
             )
         listing = self.query_one("#picker-list", OptionList)
         listing.clear_options()
@@ -105,11 +117,35 @@ class CodePicker(ModalScreen[int | str | None]):
         elif option_id is not None:
             self.dismiss(int(option_id))
 
+    def _may_make(self, needle: str) -> bool:
+        """A new code only for a name that is no code's label or name already."""
+        n = needle.strip().casefold()
+        return (
+            self.allow_new
+            and bool(n)
+            and not any(n in (c.label.casefold(), c.name.casefold()) for c in self.codes)
+        )
+
+    def action_new(self) -> None:
+        needle = self.query_one("#picker-input", Input).value
+        if self._may_make(needle):
+            self.dismiss(needle.strip())
+        elif needle.strip():
+            self.notify(f"{needle.strip()} is a code already: Enter applies it", severity="warning")
+
     def key_down(self) -> None:
-        self.query_one("#picker-list", OptionList).action_cursor_down()
+        listing = self.query_one("#picker-list", OptionList)
+        at = listing.highlighted
+        if at is not None and at + 1 < listing.option_count:
+            if listing.get_option_at_index(at + 1).id == "new":
+                return  # the arrows stay on the codes; ctrl+n makes a new one
+        listing.action_cursor_down()
 
     def key_up(self) -> None:
-        self.query_one("#picker-list", OptionList).action_cursor_up()
+        listing = self.query_one("#picker-list", OptionList)
+        if listing.highlighted == 0:
+            return  # no wrapping round to the new code at the bottom
+        listing.action_cursor_up()
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -131,13 +167,61 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(event.value.strip() or None)
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    path: str
+    held_out: tuple[str, ...] | None
+    """Sources held out in the saturation table; None: the table's default (the last two)."""
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Where to export, by the file's suffix, and which interviews the saturation table holds
+    out."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="export.cancel")]
+    AUTO_FOCUS = "#export-path"
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Label("Export to 导出", classes="dialog-title")
+            yield Label(
+                ".docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc REFI-QDA · "
+                ".yaml codebook · .txt MAXQDA structured text",
+                classes="dialog-note",
+            )
+            yield Input(value=self.default, id="export-path")
+            yield Label(
+                "Held-out interviews for the saturation table 留存检验 (names, space-separated; "
+                "empty: the last two)",
+                classes="dialog-note",
+            )
+            yield Input(placeholder="e.g. S5-01 S4-03", id="export-held-out")
+
+    @on(Input.Submitted)
+    def _done(self) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
+        if not path:
+            self.dismiss(None)
+            return
+        held = self.query_one("#export-held-out", Input).value.replace(",", " ").split()
+        self.dismiss(ExportRequest(path, tuple(held) or None))
+
+
 class MemoEditor(ModalScreen[str | None]):
-    """A memo: several lines, saved with ctrl+s."""
+    """A memo: several lines, saved with ctrl+s. Escape on a changed draft asks before it
+    throws the draft away."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="memo.save"),
-        Binding("escape", "dismiss(None)", "Cancel", id="memo.cancel"),
+        Binding("escape", "cancel", "Cancel", id="memo.cancel"),
     ]
+    # Focus by selector, not in on_mount: a key typed while the app quits can push the editor
+    # after its children are gone, and a query there raised.
+    AUTO_FOCUS = "#memo-text"
 
     def __init__(self, title: str, text: str = "") -> None:
         super().__init__()
@@ -151,11 +235,29 @@ class MemoEditor(ModalScreen[str | None]):
                 yield Button("Save (ctrl+s)", id="memo-save", variant="primary")
                 yield Button("Cancel (esc)", id="memo-cancel")
 
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
-
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        draft = self.query_one(TextArea).text
+        if draft == self.text or not draft.strip():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.query_one(TextArea).focus()
+
+        self.app.push_screen(
+            Confirm(
+                f"Discard this memo draft ({len(draft)} characters)?",
+                yes="Discard (y)",
+                no="Keep editing (n)",
+            ),
+            answered,
+        )
 
     @on(Button.Pressed, "#memo-save")
     def _save(self) -> None:
@@ -163,7 +265,36 @@ class MemoEditor(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#memo-cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes-or-no question (y or n; escape is no)."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
+    ]
+    AUTO_FOCUS = "#confirm-no"
+
+    def __init__(self, question: str, *, yes: str = "Yes (y)", no: str = "No (n)") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, classes="dialog-title", id="confirm-question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, id="confirm-yes", variant="warning")
+                yield Button(self.no, id="confirm-no")
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
 
 
 class Chooser(ModalScreen[str | None]):
@@ -253,7 +384,7 @@ class SearchDialog(ModalScreen[SearchJump | None]):
             ]
         )
         self.query_one("#search-count", Label).update(
-            f"{len(hits)} hits" + (" (first 2,000)" if len(hits) >= 2000 else "")
+            plural(len(hits), "hit") + (" (first 2,000)" if len(hits) >= 2000 else "")
         )
         if hits:
             listing.highlighted = 0

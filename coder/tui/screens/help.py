@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from coder.tui.words import PLACES, place
+
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys, description, where) for every binding in force on ``screen``, including those of
@@ -20,7 +22,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         b = active.binding
         if not b.description:
             continue
-        where = type(active.node).__name__
+        where = place(active.node)
         item = (b.description, where)
         display = screen.app.get_key_display(b)
         if item in seen:
@@ -31,8 +33,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
             continue
         seen.add(item)
         rows.append((display, b.description, where))
-    order = {"CoderApp": 2}
-    rows.sort(key=lambda r: (order.get(r[2], 0 if r[2].endswith("Screen") else 1), r[2]))
+    screens = {p for n, p in PLACES.items() if n.endswith("Screen")}
+    rows.sort(key=lambda r: (2 if r[2] == "everywhere" else 0 if r[2] in screens else 1, r[2]))
     return rows
 
 
@@ -54,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("in", style="dim", no_wrap=True)
         self.rows = binding_rows(self.below)
         for keys, desc, where in self.rows:
-            table.add_row(keys, desc, where.replace("Screen", "").replace("CoderApp", "everywhere"))
+            table.add_row(keys, desc, where)
         with VerticalScroll(id="dialog", classes="wide tall"):
             yield Label(Text("Keys 快捷键   (esc closes)", style="bold"), classes="dialog-title")
             yield Static(table)

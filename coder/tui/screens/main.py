@@ -16,10 +16,14 @@ from textual.widgets.option_list import Option
 
 from coder.errors import CoderError
 from coder.model import PARADIGM_ROLE_ZH, Code
+from coder.prefs import KeySlots, load_slots, save_slots
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import (
     Chooser,
     CodePicker,
+    Confirm,
+    ExportDialog,
+    ExportRequest,
     MemoEditor,
     SearchDialog,
     SearchJump,
@@ -28,6 +32,7 @@ from coder.tui.screens.dialogs import (
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
+from coder.tui.words import plural
 
 if TYPE_CHECKING:
     pass
@@ -88,8 +93,9 @@ class MainScreen(CoderScreen):
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
+        Binding("escape", "focus_transcript", "Back to the transcript", show=False, id="main.back"),
         *[
-            Binding(str(i), f"recent({i})", f"Recent code {i}", show=False, id=f"main.recent{i}")
+            Binding(str(i), f"recent({i})", f"Code on key {i}", show=False, id=f"main.recent{i}")
             for i in range(1, 10)
         ],
     ]
@@ -98,7 +104,8 @@ class MainScreen(CoderScreen):
         super().__init__()
         self.codes: dict[int, Code] = {}
         self.colours: dict[int, str] = {}
-        self.recent: list[int] = []
+        self.keys = KeySlots()
+        """The codes on the number keys: this user's, kept outside the project (coder.prefs)."""
         self.source_id: int | None = None
         self.source_names: dict[int, str] = {}
         self.sources: list = []
@@ -126,6 +133,7 @@ class MainScreen(CoderScreen):
         self.set_class(self.app.size.width < 100, "-narrow")
         if not self.coder_app.nlp_enabled:
             self.nlp_state = "characters (word list off)"
+        self._load_keys()
         self.reload()
         self.query_one(TranscriptView).focus()
 
@@ -150,7 +158,9 @@ class MainScreen(CoderScreen):
         self.codes = {c.id: c for c in codes}
         self.colours = code_colours(codes)
         rows = [CodeRow(c, *counts.get(c.id, (0, 0)), self.colours[c.id]) for c in codes]
-        self.query_one(CodeTree).set_codes(rows)
+        tree = self.query_one(CodeTree)
+        tree.keys = {c: k for c, k in self.keys.keys().items() if c in self.codes}
+        tree.set_codes(rows)
 
     def _load_sources(self) -> None:
         sources = self.project.sources()
@@ -176,10 +186,14 @@ class MainScreen(CoderScreen):
         room = 13 if self.has_class("-narrow") else 19
         role = s.attributes.get("role") or s.attributes.get("职务") or ""
         pct = "…" if share is None else f"{share:.0%}"
-        space = room - cells_len(s.name) - len(pct) - 2
-        while role and cells_len(role) > space:
-            role = role[:-1]
-        return Text.assemble((s.name, "bold"), " ", role, " ", (pct, "dim"))
+        space = max(room - cells_len(s.name) - 4 - 2, 0)
+        if cells_len(role) > space:  # cut with an ellipsis, by cells (a Chinese character is two)
+            while role and cells_len(role) > space - 1:
+                role = role[:-1]
+            role = role + "…" if space >= 3 else ""  # "…" alone would say nothing
+        # The share right-aligned in its own column whatever the widths of the characters.
+        pad = " " * (space - cells_len(role))
+        return Text.assemble((s.name, "bold"), " ", role, pad, " ", (pct.rjust(4), "dim"))
 
     @work(thread=True, exclusive=True, group="coverage")
     def _coverage(self) -> None:
@@ -287,10 +301,11 @@ class MainScreen(CoderScreen):
         self._update_status()
 
     def _refresh_after_coding(self) -> None:
+        # The codebook first: a code made just now must have its label in the margin at once.
+        self._load_codebook()
         view = self.query_one(TranscriptView)
         if self.source_id is not None:
             view.set_spans(self._spans(self.source_id))
-        self._load_codebook()
         self.coder_app._token = self.project.change_token()
         self._update_detail(force=True)
 
@@ -329,7 +344,7 @@ class MainScreen(CoderScreen):
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         if sel:
-            parts.append(f"selected {sel[1] - sel[0]} chars [{sel[0]}–{sel[1]})")
+            parts.append(f"selected {plural(sel[1] - sel[0], 'char')} [{sel[0]}–{sel[1]})")
         parts.append("characters" if view.char_mode else self.nlp_state)
         if self.view != "all":
             parts.append({"mine": "blind", "by coder": "by coder"}[self.view])
@@ -337,15 +352,9 @@ class MainScreen(CoderScreen):
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
-        if self.recent:
-            parts.append(
-                "recent "
-                + " ".join(
-                    f"{i}:{self.codes[c].label}"
-                    for i, c in enumerate(self.recent, 1)
-                    if c in self.codes
-                )
-            )
+        keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
+        if keys:
+            parts.append("keys " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
         self.query_one("#status", TextPane).show(" · ".join(parts))
 
     def _update_detail(self, *, force: bool = False) -> None:
@@ -427,10 +436,14 @@ class MainScreen(CoderScreen):
         return sel
 
     def _remember(self, code_id: int) -> None:
-        if code_id in self.recent:
-            self.recent.remove(code_id)
-        self.recent.insert(0, code_id)
-        del self.recent[9:]
+        """The code takes a number key (and keeps it until pushed out), saved for next time."""
+        self.keys.keep_only(set(self.codes))  # a deleted code's key is free again
+        self.keys.use(code_id)
+        self.query_one(CodeTree).set_keys(self.keys.keys())
+        try:
+            save_slots(self._keys_place(), self.project.coder, self.keys)
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
 
     def _apply(self, code_id: int) -> None:
         sel = self._selection_or_warn()
@@ -460,7 +473,7 @@ class MainScreen(CoderScreen):
         count = next((r.codings for r in tree.rows if r.code.id == code_id), 0) + 1
         tree.set_count(code_id, count)
         self.coder_app._token = self.project.change_token()
-        self.flash = f"coded {sel[1] - sel[0]} chars as {code.label} {code.name}"
+        self.flash = f"coded {plural(sel[1] - sel[0], 'char')} as {code.label} {code.name}"
         self._update_detail(force=True)
         self._update_status()
 
@@ -474,10 +487,26 @@ class MainScreen(CoderScreen):
         self._apply(code_id)
 
     def action_recent(self, n: int) -> None:
-        if n <= len(self.recent):
-            self._apply(self.recent[n - 1])
+        code_id = self.keys.code(n)
+        if code_id is not None and code_id in self.codes:
+            self._apply(code_id)
         else:
-            self.notify(f"no recent code {n} yet", severity="warning")
+            self.notify(
+                f"no code on key {n} yet: a code you apply takes the next free number key",
+                severity="warning",
+            )
+
+    def _keys_place(self) -> str:
+        """Which project the number keys belong to: its file, or its server location."""
+        return (
+            str(Path(self.project.path).resolve()) if self.project.path else self.project.location
+        )
+
+    def _load_keys(self) -> None:
+        try:
+            self.keys = load_slots(self._keys_place(), self.project.coder)
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
 
     def action_pick_code(self) -> None:
         if self._selection_or_warn() is None:
@@ -562,22 +591,28 @@ class MainScreen(CoderScreen):
             ]
         return here
 
-    def _choose_coding(self, title: str, then) -> None:  # type: ignore[no-untyped-def]
+    def _choose_coding(self, verb: str, then) -> None:  # type: ignore[no-untyped-def]
+        """Which coding ``verb`` (remove, resize, memo on) applies to: the one that matches the
+        selection exactly, the only one there, or the user's pick from a list (label, name,
+        coder, span). Another coder's coding is changed only after a question naming them;
+        ``then(span, force)`` does the change."""
         here = self._codings_here()
         if not here:
             self.notify("no coding under the cursor", severity="warning")
             return
         sel = self.query_one(TranscriptView).selection
-        if len(here) == 1 or (sel and (here[0].start, here[0].end) == sel):
-            then(here[0])
+        exact = [s for s in here if sel and (s.start, s.end) == sel]
+        if len(exact) == 1 or len(here) == 1:
+            self._whose_first(verb, (exact or here)[0], then)
             return
         options = [
             (
                 str(i),
                 Text.assemble(
                     (f"{s.label} ", "bold"),
-                    self.codes[s.code_id].name,
-                    (f"  [{s.start}–{s.end}) {s.coder}", "dim"),
+                    self.codes[s.code_id].name if s.code_id in self.codes else "",
+                    (f"  {s.coder}", "bold" if s.coder != self.project.coder else ""),
+                    (f"  [{s.start}–{s.end})", "dim"),
                 ),
             )
             for i, s in enumerate(here)
@@ -585,9 +620,35 @@ class MainScreen(CoderScreen):
 
         def chosen(key: str | None) -> None:
             if key is not None:
-                then(here[int(key)])
+                self._whose_first(verb, here[int(key)], then)
 
-        self.app.push_screen(Chooser(title, options), chosen)
+        self.app.push_screen(Chooser(f"{verb.capitalize()} which coding?", options), chosen)
+
+    def _whose_first(self, verb: str, span: Span, then) -> None:  # type: ignore[no-untyped-def]
+        """One's own coding at once; a colleague's after a question (the facade refuses a coder
+        on a team server, and says so)."""
+        if span.coder == self.project.coder:
+            then(span, False)
+            return
+        if self.project.on_server and self.project.role() == "coder":
+            then(span, False)
+            return
+        code = self.codes.get(span.code_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then(span, True)
+
+        self.app.push_screen(
+            Confirm(
+                f"{verb.capitalize()} {span.coder}'s coding {span.label} "
+                f"{code.name if code else ''} [{span.start}–{span.end})? "
+                f"It is {span.coder}'s work, not {self.project.coder}'s.",
+                yes=f"{verb.capitalize()} it (y)",
+                no="Leave it (n)",
+            ),
+            answered,
+        )
 
     def action_copy_passage(self) -> None:
         """The selected passage to the clipboard (OSC 52: most terminals, not macOS Terminal)."""
@@ -596,29 +657,30 @@ class MainScreen(CoderScreen):
             return
         passage = self.project.source_text(self.source_id)[sel[0] : sel[1]]
         self.app.copy_to_clipboard(passage)
-        self.flash = f"copied {len(passage)} chars"
+        self.flash = f"copied {plural(len(passage), 'char')}"
         self._update_status()
 
     def action_uncode(self) -> None:
-        def remove(span: Span) -> None:
+        def remove(span: Span, force: bool) -> None:
             try:
-                self.project.uncode(span.id)
+                self.project.uncode(span.id, force=force)
             except CoderError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"removed {span.label} at {span.start}–{span.end}", timeout=2)
+            whose = f"{span.coder}'s " if span.coder != self.project.coder else ""
+            self.notify(f"removed {whose}{span.label} at {span.start}–{span.end}", timeout=2)
             self._refresh_after_coding()
 
-        self._choose_coding("Remove which coding?", remove)
+        self._choose_coding("remove", remove)
 
     def action_resize(self) -> None:
         sel = self._selection_or_warn()
         if sel is None:
             return
 
-        def resize(span: Span) -> None:
+        def resize(span: Span, force: bool) -> None:
             try:
-                self.project.resize_coding(span.id, *sel)
+                self.project.resize_coding(span.id, *sel, force=force)
             except CoderError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -628,21 +690,26 @@ class MainScreen(CoderScreen):
         if not self._codings_here():
             self.notify("no coding overlaps the selection", severity="warning")
             return
-        self._choose_coding("Resize which coding?", resize)
+        self._choose_coding("resize", resize)
 
     def action_memo(self) -> None:
         """Memo on the coding under the cursor, else on the source."""
         here = self._codings_here()
         if here:
 
-            def edit(span: Span) -> None:
+            def edit(span: Span, force: bool) -> None:
                 current = self.project.coding(span.id).memo
 
                 def saved(text: str | None) -> None:
-                    if text is not None:
-                        self.project.set_coding_memo(span.id, text)
-                        self.notify("memo saved", timeout=2)
-                        self._refresh_after_coding()
+                    if text is None:
+                        return
+                    try:
+                        self.project.set_coding_memo(span.id, text, force=force)
+                    except CoderError as exc:
+                        self.notify(str(exc), severity="error")
+                        return
+                    self.notify("memo saved", timeout=2)
+                    self._refresh_after_coding()
 
                 self.app.push_screen(
                     MemoEditor(
@@ -651,7 +718,7 @@ class MainScreen(CoderScreen):
                     saved,
                 )
 
-            self._choose_coding("Memo on which coding?", edit)
+            self._choose_coding("memo on", edit)
             return
         if self.source_id is None:
             return
@@ -722,7 +789,12 @@ class MainScreen(CoderScreen):
         self.query_one("#sources", OptionList).focus()
 
     def action_focus_tree(self) -> None:
-        self.query_one(CodeTree).tree.focus()
+        """The tree's filter: type part of a label or name, Down or Enter into the tree."""
+        self.query_one(CodeTree).focus_filter()
+
+    def action_focus_transcript(self) -> None:
+        self.remove_class("-show-sources")
+        self.query_one(TranscriptView).focus()
 
     def action_codebook(self) -> None:
         from coder.tui.screens.codebook import CodebookScreen
@@ -738,23 +810,25 @@ class MainScreen(CoderScreen):
             else "tables.docx"
         )
 
-        def chosen(target: str | None) -> None:
-            if target:
-                self.flash = f"exporting to {target}…"
-                self._update_status()
-                self._export(Path(target).expanduser())
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            if request.held_out:
+                unknown = [n for n in request.held_out if n not in self.source_names.values()]
+                if unknown:
+                    self.notify(
+                        f"no source named {', '.join(unknown)} to hold out; nothing was written",
+                        severity="error",
+                    )
+                    return
+            self.flash = f"exporting to {request.path}…"
+            self._update_status()
+            self._export(Path(request.path).expanduser(), request.held_out)
 
-        self.app.push_screen(
-            TextPrompt(
-                "Export to 导出 (.docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc · "
-                ".yaml · .txt MAXQDA structured text)",
-                value=default,
-            ),
-            chosen,
-        )
+        self.app.push_screen(ExportDialog(default), chosen)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, target: Path) -> None:
+    def _export(self, target: Path, held_out: tuple[str, ...] | None = None) -> None:
         from coder.exchange.codebook_yaml import save_codebook_file
         from coder.exchange.papers import export_figures, export_tables
         from coder.exchange.refi import export_qdc, export_qdpx
@@ -764,7 +838,7 @@ class MainScreen(CoderScreen):
             if not target.parent.is_dir():
                 raise CoderError(f"{target.parent}: no such folder; nothing was written")
             if suffix in (".docx", ".xlsx", ".md", ".tex", ".csv"):
-                notes = export_tables(self.project, target)
+                notes = export_tables(self.project, target, held_out=held_out)
             elif suffix in (".svg", ".png"):
                 notes = export_figures(self.project, target)
             elif suffix in (".qdpx", ".qdc"):
@@ -783,10 +857,17 @@ class MainScreen(CoderScreen):
                     f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
                 )
         except CoderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._exported, str(exc), "error")
             return
-        message = f"wrote {target}" + (f" — {notes[0]}" if notes else "")
-        self.app.call_from_thread(self.notify, message, timeout=6)
+        self.app.call_from_thread(
+            self._exported, f"wrote {target}" + (f" — {notes[0]}" if notes else ""), "information"
+        )
+
+    def _exported(self, message: str, severity: str) -> None:
+        """The export is over: say how it went, and the status line no longer says "exporting"."""
+        self.notify(message, severity=severity, timeout=6)  # type: ignore[arg-type]
+        self.flash = "export failed" if severity == "error" else "exported"
+        self._update_status()
 
     def action_review(self) -> None:
         """Disagreement review between the two coders with most codings (c there picks others)."""

@@ -70,13 +70,16 @@ class NetworkScreen(CoderScreen):
 
     def _built(self, g: Any, view: Any) -> None:
         self.graph = g
-        t = Text()
+        # Two lines, each cut with an ellipsis where the screen is narrow (it wrapped mid-label).
+        t = Text(no_wrap=True, overflow="ellipsis")
         for side in ("统", "合"):
             s = view.sides[side]
             t.append(f"{side} ", style="bold")
             t.append(
                 f"{len(s['categories'])} categories, {len(s['concepts'])} concepts, density {view.density[side]:.2f}   "
             )
+        t.rstrip()
+        t.append("\n")
         t.append(f"cross-side ties {len(view.cross_ties)} ({view.cross_share:.0%})", style="bold")
         if view.bridging:
             t.append(
@@ -125,16 +128,28 @@ class NetworkScreen(CoderScreen):
             return
         tie = self.ties[int(event.option.id)]
         code = next(c for c in self.project.codes() if c.id == self.code_id)
-        self.segments = evidence(self.project, self.graph, code.label, tie["code"], tie["kind"])[
-            :300
-        ]
+        # The same passage coded with the same code by two coders is one line, naming both.
+        coders: dict[tuple[int, int, int, str], list[str]] = {}
+        self.segments = []
+        for seg in evidence(self.project, self.graph, code.label, tie["code"], tie["kind"]):
+            key = (seg.source_id, seg.start, seg.end, seg.label)
+            if key not in coders:
+                coders[key] = []
+                self.segments.append(seg)
+            if seg.coder not in coders[key]:
+                coders[key].append(seg.coder)
+        self.segments = self.segments[:300]
         listing = self.query_one("#net-evidence", OptionList)
         listing.clear_options()
         for i, s in enumerate(self.segments):
+            who = coders[(s.source_id, s.start, s.end, s.label)]
             listing.add_option(
                 Option(
                     Text.assemble(
-                        (f"{s.source} ", "bold"), (f"{s.label} ", "cyan"), s.text.replace("\n", " ")
+                        (f"{s.source} ", "bold"),
+                        (f"{s.label} ", "cyan"),
+                        s.text.replace("\n", " "),
+                        (f"  {', '.join(who)}", "dim"),
                     ),
                     id=str(i),
                 )

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from coder.model import PARADIGM_ROLE_ZH
 from coder.tui.screens.base import CoderScreen
+from coder.tui.words import plural
 
 SLOT_TITLES = {
     "causal": "Causal conditions 因果条件",
@@ -45,9 +46,11 @@ class StatsScreen(CoderScreen):
     ]
     UNITS = ("turn", "segment", "source", "sentence")
 
-    def __init__(self, category: int | None = None) -> None:
+    def __init__(self, category: int | None = None, *, tab: str | None = None) -> None:
+        """``tab``: the tab to show first (freq, sat, paradigm, cooc)."""
         super().__init__()
         self.category = category
+        self.first_tab = tab
         self.unit = "turn"
         self.data: dict[str, Any] = {}
 
@@ -66,6 +69,8 @@ class StatsScreen(CoderScreen):
 
     def on_mount(self) -> None:
         self.title = "Statistics 统计"
+        if self.first_tab:
+            self.query_one(TabbedContent).active = f"tab-{self.first_tab}"
         self.reload()
 
     def reload(self) -> None:
@@ -103,7 +108,9 @@ class StatsScreen(CoderScreen):
         table.add_column("codings 参考点", justify="right")
         table.add_column("sources 来源", justify="right")
         table.add_column("", ratio=1)
-        top = max((r.codings for r in rows if r.level == "open"), default=0)
+        # One scale for every row: a category with 43 codings and a concept with 15 must not
+        # both show a full bar.
+        top = max((r.codings for r in rows), default=0)
         for r in rows:
             indent = {"selective": "", "axial": "  ", "open": "    "}[r.level]
             style = "bold" if r.level != "open" else ""
@@ -112,9 +119,7 @@ class StatsScreen(CoderScreen):
                 Text(r.code, style=style),
                 str(r.codings),
                 str(r.sources),
-                Text(
-                    bar(r.codings, max(top, r.codings) if r.level != "open" else top), style="cyan"
-                ),
+                Text(bar(r.codings, top), style="cyan"),
             )
         return table
 
@@ -185,7 +190,7 @@ class StatsScreen(CoderScreen):
                 continue
             out.append(f"\n{v.label} {v.name}", style="bold")
             out.append(
-                f"  {v.role or 'core'} {PARADIGM_ROLE_ZH.get(v.role or '', '')}  {v.axis or ''}  {v.codings} codings\n",
+                f"  {v.role or 'core'} {PARADIGM_ROLE_ZH.get(v.role or '', '')}  {v.axis or ''}  {plural(v.codings, 'coding')}\n",
                 style="dim",
             )
             for slot, links in v.slots.items():

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Tree
 
 from coder.model import Code
+from coder.text.pinyin import pinyin_match
 
 LEVEL_MARK = {"selective": "◆", "axial": "■", "open": "·"}
 
@@ -25,8 +26,10 @@ class CodeRow:
     colour: str
 
 
-def _label(r: CodeRow) -> Text:
+def _label(r: CodeRow, key: int | None = None) -> Text:
     return Text.assemble(
+        (f"{key}" if key else "", "bold reverse"),
+        (" " if key else "", ""),
         (LEVEL_MARK[r.code.level] + " ", r.colour or "white"),
         (f"{r.code.label} ", "bold"),
         r.code.name,
@@ -44,7 +47,8 @@ class CodeTree(Vertical):
     """
 
     filter_text: reactive[str] = reactive("", init=False)
-    """Only codes whose label or name contains this (and their ancestors) are shown."""
+    """Only codes whose label or name contains this, or whose name it spells in pinyin (and their
+    ancestors), are shown."""
 
     class Highlighted(Message):
         def __init__(self, tree: CodeTree, code_id: int | None) -> None:
@@ -70,11 +74,16 @@ class CodeTree(Vertical):
         super().__init__(id=id)
         self.rows: list[CodeRow] = []
         self._code_nodes: dict[int, object] = {}
+        self.keys: dict[int, int] = {}
+        """code id → the number key it is on (shown before its label)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter codes 筛选…", id="code-filter")
         tree: Tree[int] = Tree("Codes 编码", id="code-tree")
         tree.show_root = False
+        # Enter applies the highlighted code; it must not also fold a category away (space
+        # folds and unfolds).
+        tree.auto_expand = False
         tree.guide_depth = 2
         yield tree
 
@@ -104,7 +113,11 @@ class CodeTree(Vertical):
         visible: set[int] = set()
         if needle:
             for r in self.rows:
-                if needle in r.code.label.lower() or needle in r.code.name.lower():
+                if (
+                    needle in r.code.label.lower()
+                    or needle in r.code.name.lower()
+                    or pinyin_match(needle, r.code.name) is not None
+                ):
                     visible.add(r.code.id)
                     # and every ancestor
                     stack = list(r.code.parents)
@@ -120,7 +133,7 @@ class CodeTree(Vertical):
             for r in kids.get(parent, []):
                 if needle and r.code.id not in visible:
                     continue
-                label = _label(r)
+                label = _label(r, self.keys.get(r.code.id))
                 if kids.get(r.code.id):
                     child = node.add(label, data=r.code.id, expand=True)
                     add(child, r.code.id)
@@ -142,10 +155,22 @@ class CodeTree(Vertical):
         for i, r in enumerate(self.rows):
             if r.code.id == code_id:
                 self.rows[i] = CodeRow(r.code, codings, r.sources, r.colour)
-                node = self._code_nodes.get(code_id)
-                if node is not None:
-                    node.set_label(_label(self.rows[i]))  # type: ignore[attr-defined]
+                self._relabel(i)
                 return
+
+    def set_keys(self, keys: dict[int, int]) -> None:
+        """Show which code is on which number key (only the rows that change are redrawn)."""
+        changed = {c for c in set(keys) | set(self.keys) if keys.get(c) != self.keys.get(c)}
+        self.keys = dict(keys)
+        for i, r in enumerate(self.rows):
+            if r.code.id in changed:
+                self._relabel(i)
+
+    def _relabel(self, i: int) -> None:
+        r = self.rows[i]
+        node = self._code_nodes.get(r.code.id)
+        if node is not None:
+            node.set_label(_label(r, self.keys.get(r.code.id)))  # type: ignore[attr-defined]
 
     def watch_filter_text(self) -> None:
         self._rebuild(self.highlighted)
@@ -159,6 +184,16 @@ class CodeTree(Vertical):
     def _to_tree(self, event: Input.Submitted) -> None:
         event.stop()
         self.tree.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Down from the filter goes into the tree, to the codes it filtered."""
+        if event.key == "down" and self.query_one("#code-filter", Input).has_focus:
+            event.stop()
+            event.prevent_default()
+            self.tree.focus()
+
+    def focus_filter(self) -> None:
+        self.query_one("#code-filter", Input).focus()
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:

@@ -83,6 +83,8 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.pagedown"),
         Binding("home", "edge(-1)", "Line start", show=False, id="transcript.home"),
         Binding("end", "edge(1)", "Line end", show=False, id="transcript.end"),
+        Binding("ctrl+home,g", "ends(-1)", "Start of transcript", show=False, id="transcript.top"),
+        Binding("ctrl+end,G", "ends(1)", "End of transcript", show=False, id="transcript.bottom"),
         Binding("ctrl+left,b", "word(-1)", "Word back", show=False, id="transcript.word_back"),
         Binding(
             "ctrl+right,w", "word(1)", "Word forward", show=False, id="transcript.word_forward"
@@ -335,6 +337,9 @@ class TranscriptView(ScrollView, can_focus=True):
         line = lay.lines[lay.line_of(self.cursor)]
         self._move_to(line.start if side < 0 else line.end)
 
+    def action_ends(self, side: int) -> None:
+        self._move_to(0 if side < 0 else len(self.text))
+
     def _word_step(self, step: int) -> int:
         pos = self.cursor
         if self.analysis is None:
@@ -356,20 +361,50 @@ class TranscriptView(ScrollView, can_focus=True):
         self._move_to(self._word_step(step), extend=True)
 
     def action_select_sentence(self) -> None:
-        span = self.analysis.sentence_at(self.cursor) if self.analysis else None
-        if span:
-            self.select(*span)
+        self._select_unit("sentence")
 
     def action_select_turn(self) -> None:
-        span = self.analysis.block_at(self.cursor) if self.analysis else None
+        self._select_unit("turn")
+
+    def _select_unit(self, unit: str) -> None:
+        if self.analysis is None:
+            self.notify(f"no {unit}s yet: the text is still being read", severity="warning")
+            return
+        at = self.analysis.sentence_at if unit == "sentence" else self.analysis.block_at
+        span = at(self.cursor)
         if span:
             self.select(*span)
+        else:
+            self.notify(
+                f"no {unit} at the cursor (it is between turns or on a speaker's name)",
+                severity="warning",
+            )
+
+    def _speech_ahead(self, pos: int) -> int:
+        """Where speech goes on from ``pos``: past line breaks and the next speaker's name."""
+        text = self.text
+        while pos < len(text) and text[pos] in "\r\n":
+            pos += 1
+        i = bisect.bisect_right(self.turn_labels, (pos, float("inf"), "")) - 1
+        if i >= 0:
+            label_start, speech_start, _ = self.turn_labels[i]
+            if label_start <= pos < speech_start:
+                return speech_start
+        return pos
 
     def action_grow(self, step: int) -> None:
-        """Grow (or shrink) the selection by a word at its end."""
+        """Grow (or shrink) the selection by a word at its end, inside one turn: a selection
+        begun between turns starts at the next speech, never on a line break or a speaker."""
         if self.anchor is None:
-            self.anchor = self.cursor
-        self._move_to(self._word_step(step), extend=True)
+            start = self._speech_ahead(self.cursor) if step > 0 else self.cursor
+            self.anchor = start
+            self.cursor = start
+        target = self._word_step(step)
+        if step > 0:
+            turn_end = self.text.find("\n", self.cursor)
+            if turn_end != -1 and target > turn_end:
+                target = max(turn_end, self.cursor)
+        self._move_to(target, extend=True)
 
     def action_clear_selection(self) -> None:
         self.anchor = None

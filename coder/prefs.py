@@ -1,0 +1,111 @@
+"""Per-user preferences kept outside every project: the workbench's number-key slots.
+
+Which code sits on which number key is one person's habit, not a change to the project: it is not
+in the undo history (ctrl+z never moves a slot), a reader keeps theirs too, and colleagues on the
+same project each have their own. The file is ``coder/keys.json`` in the user's configuration
+folder (``$XDG_CONFIG_HOME``, else ``~/.config`` on Linux), keyed by the project's location and the
+coder's name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_dir
+
+from coder.errors import InvalidInput
+
+SLOTS = 9
+
+
+def keys_file() -> Path:
+    return Path(user_config_dir("coder", appauthor=False, roaming=True)) / "keys.json"
+
+
+@dataclass
+class KeySlots:
+    """Codes on the number keys 1–9. A code keeps its key until it is pushed out: a new code
+    takes the first free key, or, when all nine are taken, the key used longest ago."""
+
+    slots: list[int | None] = field(default_factory=lambda: [None] * SLOTS)
+    used: list[int] = field(default_factory=list)
+    """Code ids, the most recently used last (decides which key a tenth code takes)."""
+
+    def use(self, code_id: int) -> int:
+        """Note a use of ``code_id``; returns its key (1–9)."""
+        if code_id in self.slots:
+            key = self.slots.index(code_id) + 1
+        elif None in self.slots:
+            key = self.slots.index(None) + 1
+        else:
+            oldest = min(self.slots, key=lambda c: self.used.index(c) if c in self.used else -1)
+            key = self.slots.index(oldest) + 1
+        self.slots[key - 1] = code_id
+        if code_id in self.used:
+            self.used.remove(code_id)
+        self.used.append(code_id)
+        self.used = [c for c in self.used if c in self.slots]
+        return key
+
+    def code(self, key: int) -> int | None:
+        return self.slots[key - 1] if 1 <= key <= SLOTS else None
+
+    def keep_only(self, code_ids: set[int]) -> None:
+        """Free the keys of codes that are gone (deleted, merged, undone)."""
+        self.slots = [c if c in code_ids else None for c in self.slots]
+        self.used = [c for c in self.used if c in code_ids]
+
+    def keys(self) -> dict[int, int]:
+        """code id → its key."""
+        return {c: i + 1 for i, c in enumerate(self.slots) if c is not None}
+
+
+def _read(path: Path) -> dict:  # type: ignore[type-arg]
+    if not path.exists():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(
+            f"{path}: not readable as the number-key settings ({exc}); the number keys start "
+            "empty and the file is left as it is"
+        ) from exc
+    return doc if isinstance(doc, dict) else {}
+
+
+def _entry(project: str, coder: str) -> str:
+    return f"{coder}@{project}"
+
+
+def load_slots(project: str, coder: str) -> KeySlots:
+    """The number keys of ``coder`` on the project at ``project`` (empty the first time)."""
+    entry = _read(keys_file()).get(_entry(project, coder), {})
+    slots = entry.get("slots", []) if isinstance(entry, dict) else []
+    used = entry.get("used", []) if isinstance(entry, dict) else []
+    clean = [c if isinstance(c, int) and not isinstance(c, bool) else None for c in slots][:SLOTS]
+    clean += [None] * (SLOTS - len(clean))
+    return KeySlots(clean, [c for c in used if c in clean])
+
+
+def save_slots(project: str, coder: str, keys: KeySlots) -> None:
+    """Write the number keys (atomically: another workbench may read the file meanwhile)."""
+    path = keys_file()
+    try:
+        doc = _read(path)
+    except InvalidInput:
+        return  # not ours to overwrite: load_slots has said so
+    doc[_entry(project, coder)] = {"slots": keys.slots, "used": keys.used}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path}: the number keys could not be saved ({exc}); they last for this session"
+        ) from exc

@@ -1,0 +1,135 @@
+"""Wide characters under overlays: a fix of Textual's compositor (Textualize/textual#6357).
+
+Textual composes each line of the screen in "chops" cut at the edges of every widget on that
+line, and cuts each widget's line at all of them, its own or not. A toast (or a dialog, a
+tooltip) lying over the border between two panes is cut there too, and a double-width character
+cut in two becomes two spaces: 上报无回应 showed as 上报无  应. Here a widget's line is cut only
+where its claim on the line changes (where a widget in front of it begins or ends); the chops it
+spans whole hold empty strips, and a partial update learns where each chop really ends.
+
+A partial update (a pane below the toast repainting) cropped the toast's chop at the pane's edge
+in the same way, and a terminal that gets half a wide character erases all of it: the crop here
+takes a wide character at the edge whole (it is the toast's own, so drawing it is right).
+
+Textual is pinned exactly (see pyproject.toml), so the two methods replaced here are the ones
+this was written against; ``install`` leaves any other version alone rather than guess, and
+the tests (tests/test_tui_toast.py) say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import textual
+from rich.cells import cell_len
+from rich.control import Control
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+from textual.strip import Strip
+
+FOR_TEXTUAL = "8.2.8"
+_EMPTY = Strip([], 0)
+
+
+def _render_chops(
+    self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+) -> Sequence[Mapping[int, Strip]]:
+    cuts = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    for region, clip, strips in self._get_renders(crop):
+        render_region = region.intersection(clip)
+        render_x = render_region.x
+        first_cut, last_cut = render_region.column_span
+        for y, strip in zip(render_region.line_range, strips, strict=False):
+            if not is_rendered_line(y):
+                continue
+            line = chops[y]
+            final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            if len(final_cuts) < 2:
+                continue
+            # Painting front to back: a chop someone in front has drawn is theirs. Cut this
+            # widget's line only where that changes, so runs of free chops get it whole.
+            taken = [line.get(cut) is not None for cut in final_cuts[:-1]]
+            keep = [final_cuts[0]]
+            keep += [final_cuts[i] for i in range(1, len(taken)) if taken[i] != taken[i - 1]]
+            keep.append(final_cuts[-1])
+            pieces = strip.divide([cut - render_x for cut in keep[1:]])
+            for start, end, piece in zip(keep, keep[1:], pieces, strict=False):
+                if line.get(start) is not None:
+                    continue
+                line[start] = piece
+                for cut in final_cuts:
+                    if start < cut < end:
+                        line[cut] = _EMPTY
+    return chops  # type: ignore[return-value]
+
+
+def _crop_whole(strip: Strip, width: int) -> Strip:
+    """The first ``width`` cells of ``strip``, one more if a wide character straddles the edge."""
+    pos = 0
+    for segment in strip:
+        length = cell_len(segment.text)
+        if pos + length > width:
+            for ch in segment.text:
+                w = cell_len(ch)
+                if pos < width < pos + w:
+                    return strip.crop(0, pos + w)
+                pos += w
+                if pos >= width:
+                    break
+            break
+        pos += length
+    return strip.crop(0, width)
+
+
+class _WholeCharsUpdate(ChopsUpdate):
+    """Textual's partial update, cropping chops at the dirty region's edge by whole characters."""
+
+    def render_segments(self, console) -> str:  # type: ignore[no-untyped-def]
+        sequences: list[str] = []
+        append = sequences.append
+        move_to = Control.move_to
+        last_y = self.spans[-1][0]
+        for y, x1, x2 in self.spans:
+            for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
+                if strip is None or x > x2 or end <= x1:
+                    continue
+                if not (x2 > x >= x1 and end <= x2):
+                    strip = _crop_whole(strip, min(end, x2) - x)
+                append(move_to(x, y).segment.text)
+                append(strip.render(console))
+            if y != last_y:
+                append("\n")
+        return "".join(sequences)
+
+
+def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
+    screen_region = self.size.region
+    update_regions = self._dirty_regions.copy()
+    self._dirty_regions.clear()
+    if not update_regions:
+        return None
+    crop = Region.from_union(update_regions).intersection(screen_region)
+    spans = list(self._regions_to_spans(update_regions))
+    is_rendered_line = {y for y, _, _ in spans}.__contains__
+    chops = _render_chops(self, crop, is_rendered_line)
+    # A chop may now run past the next cut (its neighbours hold empty strips): its end is
+    # where its strip ends, or a partial update would crop it at the old cut.
+    chop_ends = [
+        [
+            end if strip is None else x + strip.cell_length
+            for end, (x, strip) in zip(cut_set[1:], line.items(), strict=False)
+        ]
+        for cut_set, line in zip(self.cuts, chops, strict=False)
+    ]
+    return _WholeCharsUpdate(chops, spans, chop_ends)  # type: ignore[arg-type]
+
+
+def install() -> bool:
+    """Use the fixed methods (only on the Textual version they were written for); whether
+    they are in use."""
+    if textual.__version__ != FOR_TEXTUAL:
+        return False
+    Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+    Compositor.render_partial_update = _render_partial_update  # type: ignore[method-assign]
+    return True
