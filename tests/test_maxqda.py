@@ -170,7 +170,7 @@ def _hand_built(path: Path) -> Project:
     ]
     sid = p.source_id("S1")
     p.add_codings([(sid, cid, s, e, who) for _, cid, s, e, who in rows])
-    p.set_coding_memo(next(s.id for s in p.segments() if s.start == 4), "相邻")
+    p.set_coding_memo(next(s.id for s in p.segments() if s.start == 4), "相邻", force=True)
     return p
 
 

@@ -757,7 +757,7 @@ def _team_project(path: Path) -> Project:
         (src.id, a.id, sub, sub + 6, "丙"),
     ]
     ids = p.add_codings(rows)
-    p.set_coding_memo(ids[3], "“坐到一起”即条块会商")
+    p.set_coding_memo(ids[3], "“坐到一起”即条块会商", force=True)  # 丙's coding
     p.add_relation(a.id, b.id, "causes", description="协同促成拍板", evidence=[ids[0]])
     p.add_memo("会商日的双重含义", target="source", target_id=src.id, span=(sub, sub + 6))
     p.add_memo("合并前再看", type="methodological", target="code", target_id=a.id)

@@ -212,3 +212,33 @@ async def test_pinyin_finds_a_chinese_code_in_the_picker_and_the_tree(demo_copy:
         await pilot.press(*["backspace"] * 8, *"tkld", "enter")
         await pilot.pause()
         assert any((s.start, s.end) == (start, end) for s in app.project.segments(code=a25.id))
+
+
+async def test_p_plays_the_recording_from_the_turn_at_the_cursor(
+    demo_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """`p` hands the player the time of the turn under the cursor; a source without a recording
+    says so instead."""
+    from coder import media
+
+    started: list[media.Playback] = []
+    monkeypatch.setattr(media, "start", lambda play: started.append(play) or ["mpv"])
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        sid = app.project.source_id("S2-01")
+        timed = [t for t in app.project.turns(sid) if media.seconds(t.timestamp)]
+        turn = timed[1]
+        screen.jump_to(sid, turn.start + 3, turn.start + 3)
+        await pilot.pause()
+        await pilot.press("p")  # no recording linked yet
+        await pilot.pause()
+        assert not started
+        recording = tmp_path / "S2-01.m4a"
+        recording.write_bytes(b"\0")
+        media.link(app.project, "S2-01", recording)
+        await pilot.press("p")
+        await pilot.pause()
+        assert [(p.path, p.at) for p in started] == [(recording, media.seconds(turn.timestamp))]

@@ -92,6 +92,7 @@ class MainScreen(CoderScreen):
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
         Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
+        Binding("p", "play", "Play the recording here", show=False, id="main.play"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
         Binding("escape", "focus_transcript", "Back to the transcript", show=False, id="main.back"),
         *[
@@ -659,6 +660,23 @@ class MainScreen(CoderScreen):
         self.app.copy_to_clipboard(passage)
         self.flash = f"copied {plural(len(passage), 'char')}"
         self._update_status()
+
+    def action_play(self) -> None:
+        """The source's recording from the time of the turn at the cursor (mpv or ffplay, run on
+        their own); a source without a recording, times or a player says so in one line."""
+        from coder import media
+
+        if self.source_id is None:
+            self.notify("open a source first", severity="warning")
+            return
+        try:
+            play = media.playback(self.project, self.source_id, self.query_one(TranscriptView).cursor)
+            media.start(play)
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        where = f" from {play.stamp}" if play.stamp else ""
+        self.notify(f"playing {play.path.name}{where}" + (f" — {play.note}" if play.note else ""))
 
     def action_uncode(self) -> None:
         def remove(span: Span, force: bool) -> None:
