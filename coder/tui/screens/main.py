@@ -670,7 +670,9 @@ class MainScreen(CoderScreen):
             self.notify("open a source first", severity="warning")
             return
         try:
-            play = media.playback(self.project, self.source_id, self.query_one(TranscriptView).cursor)
+            play = media.playback(
+                self.project, self.source_id, self.query_one(TranscriptView).cursor
+            )
             media.start(play)
         except CoderError as exc:
             self.notify(str(exc), severity="error")
