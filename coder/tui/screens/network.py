@@ -75,8 +75,12 @@ class NetworkScreen(CoderScreen):
         for side in ("统", "合"):
             s = view.sides[side]
             t.append(f"{side} ", style="bold")
+            # Densities at both levels: each level beside its own count (the concepts as coded;
+            # the categories with their concepts' codings rolled up).
+            cat = view.category_density.get(side, 0.0)
             t.append(
-                f"{len(s['categories'])} categories, {len(s['concepts'])} concepts, density {view.density[side]:.2f}   "
+                f"{len(s['categories'])} categories (density {cat:.2f}), "
+                f"{len(s['concepts'])} concepts ({view.density[side]:.2f})   "
             )
         t.rstrip()
         t.append("\n")
