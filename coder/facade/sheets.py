@@ -8,7 +8,6 @@ event stays small however many rows the sheet has.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from coder.errors import InvalidInput
+from coder.facade.sources import SOURCE_COLUMNS, source_row
 from coder.store.schema import (
     case_attributes,
     cases,
@@ -90,31 +90,15 @@ class SheetOps:
             original = f"{sheet.file}#{sheet.sheet}" if sheet.sheet else sheet.file
             # A sheet is in one language: judged once from its first rows, not row by row.
             language = detect_language("".join(d.text for d in drafts[:500]))
-            cols = [
-                "guid",
-                "name",
-                "text",
-                "chars",
-                "original_name",
-                "sha256",
-                "encoding",
-                "format",
-                "language",
-                "case_id",
-                "position",
-                "imported",
-            ]
             ids = ch.insert_values(
                 sources,
-                cols,
+                SOURCE_COLUMNS,
                 [
-                    (
-                        str(uuid.uuid4()),
+                    source_row(
                         d.name,
                         d.text,
-                        len(d.text),
                         original,
-                        hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+                        "",
                         sheet.encoding,
                         fmt,
                         language,

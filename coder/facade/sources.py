@@ -21,6 +21,53 @@ def is_normalised(text: str) -> bool:
     return "\r" not in text and "\ufeff" not in text[:1] and unicodedata.is_normalized("NFC", text)
 
 
+#: The columns of a new source row, in the order :func:`source_row` gives them.
+SOURCE_COLUMNS = [
+    "guid",
+    "name",
+    "text",
+    "chars",
+    "original_name",
+    "sha256",
+    "encoding",
+    "format",
+    "language",
+    "case_id",
+    "position",
+    "imported",
+]
+
+
+def source_row(
+    name: str,
+    text: str,
+    original_name: str,
+    sha256: str,
+    encoding: str,
+    fmt: str,
+    language: str,
+    case_id: int | None,
+    position: int,
+    imported: float,
+) -> tuple[object, ...]:
+    """One new source's values for :data:`SOURCE_COLUMNS` (a fresh guid; the SHA-256 of the
+    text when none is given). Shared by every import that writes sources."""
+    return (
+        str(uuid.uuid4()),
+        name,
+        text,
+        len(text),
+        original_name,
+        sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding,
+        fmt,
+        language,
+        case_id,
+        position,
+        imported,
+    )
+
+
 def check_drafts(drafts: Sequence[SourceDraft]) -> None:
     """Refuse drafts that cannot be sources: no name, text not normalised, turns outside the
     text, two with one name."""
@@ -86,31 +133,15 @@ class SourceOps:
                 case_ids[d.case] = self._case_id(ch, d.case, d.case_attributes)
             elif d.case:
                 self._case_id(ch, d.case, d.case_attributes)
-        cols = [
-            "guid",
-            "name",
-            "text",
-            "chars",
-            "original_name",
-            "sha256",
-            "encoding",
-            "format",
-            "language",
-            "case_id",
-            "position",
-            "imported",
-        ]
         ids = ch.insert_values(
             sources,
-            cols,
+            SOURCE_COLUMNS,
             [
-                (
-                    str(uuid.uuid4()),
+                source_row(
                     d.name,
                     d.text,
-                    len(d.text),
                     d.original_name,
-                    d.sha256 or hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
+                    d.sha256,
                     d.encoding,
                     d.format,
                     d.language,
