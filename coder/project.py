@@ -368,7 +368,7 @@ class Project(
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[Connection]:
         try:
             with self._engine.connect() as conn:
                 if self.on_server:
@@ -389,7 +389,7 @@ class Project(
         )
 
     @contextmanager
-    def _change(self, action: str, summary: str) -> Iterator[Change]:
+    def change(self, action: str, summary: str) -> Iterator[Change]:
         """One change: a write transaction whose row operations become one event.
 
         The body may set ``change.summary`` once it knows more. If the body raises, nothing of
@@ -397,7 +397,7 @@ class Project(
         """
         with self._writing(action) as conn:
             self._authorize(conn, action)
-            coder_id = self._ensure_coder(conn)
+            coder_id = self.ensure_coder(conn)
             if self.on_server and action in CODEBOOK_ACTIONS:
                 # Codebook edits queue behind each other (codings do not wait for them), so the
                 # tree checks of one edit always see the previous edit's result: two people
@@ -452,7 +452,7 @@ class Project(
                 raise self._lost(exc) from exc
             raise
 
-    def _ensure_coder(self, conn: Connection, name: str | None = None) -> int:
+    def ensure_coder(self, conn: Connection, name: str | None = None) -> int:
         """The id of coder ``name`` (default: this session's coder), created on first use.
 
         Coders are identities, not edits: creating one is not part of any undoable event.
@@ -483,7 +483,7 @@ class Project(
     # -- settings ----------------------------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:
-        with self._read() as conn:
+        with self.read() as conn:
             row = conn.execute(select(settings.c.value).where(settings.c.key == key)).first()
         return json.loads(row[0]) if row else default
 
@@ -492,7 +492,7 @@ class Project(
 
     def set_settings(self, values: dict[str, Any]) -> None:
         """Set several settings as one undoable change."""
-        with self._change("set-setting", f"set {', '.join(values)}") as ch:
+        with self.change("set-setting", f"set {', '.join(values)}") as ch:
             for key, value in values.items():
                 encoded = json.dumps(value, ensure_ascii=False)
                 exists = ch.conn.execute(
@@ -512,5 +512,5 @@ class Project(
         return str(self.setting("language", "zh"))
 
     def coders(self) -> list[str]:
-        with self._read() as conn:
+        with self.read() as conn:
             return [r[0] for r in conn.execute(select(coders.c.name).order_by(coders.c.id))]

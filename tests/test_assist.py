@@ -98,7 +98,7 @@ def test_accept_and_reject_are_recorded_and_undoable(coded: Project) -> None:
     coding = coded.accept_suggestion(
         first.source, first.start, first.end, first.code_id, model=first.model, score=first.score
     )
-    with coded._read() as conn:
+    with coded.read() as conn:
         row = conn.exec_driver_sql(
             "SELECT origin, model, score FROM codings WHERE id = ?", (coding.id,)
         ).one()
@@ -231,7 +231,7 @@ def test_an_old_project_gains_provenance_on_open(tmp_path: Path) -> None:
     path = tmp_path / "v1.coder"
     shutil.copy(Path(__file__).parent / "data" / "v1.coder", path)
     p = Project.open(path, coder="R1")
-    with p._read() as conn:
+    with p.read() as conn:
         assert conn.exec_driver_sql("SELECT origin, model, score FROM codings").all() == [
             ("", "", None)
         ]

@@ -311,7 +311,7 @@ def _content(p: Project) -> dict:
     sg = {s.id: s.guid for s in srcs}
     segs = p.segments()
     key = {s.id: (sg[s.source_id], s.start, s.end, cg[s.code_id], s.coder) for s in segs}
-    with p._read() as conn:
+    with p.read() as conn:
         case_guid = dict(
             conn.execute(
                 cases_table.select().with_only_columns(cases_table.c.id, cases_table.c.guid)

@@ -585,7 +585,7 @@ def test_redo_of_a_change_that_updated_a_row_twice(location) -> None:
     from coder.store.schema import codes
 
     p = small(location)
-    with p._change("edit-code", "twice") as ch:
+    with p.change("edit-code", "twice") as ch:
         ch.update(codes, {"id": 2}, {"definition": "一"})
         ch.update(codes, {"id": 2}, {"definition": "二"})
     p.undo()

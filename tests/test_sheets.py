@@ -311,12 +311,12 @@ def test_projects_without_the_index_build_it_on_first_search(project: Project) -
     project.add_source(
         SourceDraft(name="访谈1", text="访谈者：村委会怎么说？\n受访者：村委会不管。\n")
     )
-    with project._read() as conn:
+    with project.read() as conn:
         from coder.text import index
 
         assert not index.exists(conn)
     assert len(search(project, "村委")) == 2
-    with project._read() as conn:
+    with project.read() as conn:
         assert index.missing(conn) == []
 
 

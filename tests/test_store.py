@@ -69,7 +69,7 @@ def test_a_failed_change_leaves_nothing(location) -> None:
     before = snapshot(location)
     events = len(project.log())
     try:
-        with project._change("test", "half") as ch:
+        with project.change("test", "half") as ch:
             from coder.store.schema import codes
 
             ch.update(codes, {"id": 1}, {"name": "changed"})

@@ -103,7 +103,7 @@ def test_the_character_index_narrows_to_both_forms(tmp_path) -> None:
     )
     build_index(p)
     ids = {s.name: s.id for s in p.sources()}
-    with p._read() as conn:
+    with p.read() as conn:
         assert not index.missing(conn)
         assert set(index.candidates(conn, "台湾") or []) == {ids["tw"]}
         assert set(index.candidates(conn, "臺灣") or []) == {ids["tw"]}

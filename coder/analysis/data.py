@@ -1,6 +1,6 @@
 """What the analyses read from a project: codings, the code hierarchy, sources and units.
 
-The analyses read the tables directly (through ``project._read()``) rather than through the
+The analyses read the tables directly (through ``project.read()``) rather than through the
 facade's display queries: they need the bare spans of every coding, not their text, and they are
 run over hundreds of thousands of codings.
 """
@@ -90,7 +90,7 @@ def source_ids(project: Any, names: str | Sequence[str] | None) -> list[int] | N
 def coder_id(project: Any, name: str | None) -> int | None:
     if name is None:
         return None
-    with project._read() as conn:
+    with project.read() as conn:
         row = conn.execute(select(coders.c.id).where(coders.c.name == name)).first()
     if row is None:
         known = ", ".join(project.coders()) or "none yet"
@@ -108,7 +108,7 @@ def load_rows(
         codings.c.source_id, codings.c.start, codings.c.end, codings.c.code_id, codings.c.coder_id
     ).order_by(codings.c.source_id, codings.c.start, codings.c.end)
     query = _scoped(project, query, coder, sources)
-    with project._read() as conn:
+    with project.read() as conn:
         # Streamed straight into the array: numpy converting 200k row objects one by one (or a
         # dataclass per coding) costs ten times the query.
         flat = np.fromiter(chain.from_iterable(conn.execute(query)), dtype=np.int64)
@@ -120,7 +120,7 @@ def coding_ids(
 ) -> set[int]:
     """Ids of the codings :func:`load_rows` reads with the same filters."""
     query = _scoped(project, select(codings.c.id), coder, sources)
-    with project._read() as conn:
+    with project.read() as conn:
         return set(conn.execute(query).scalars())
 
 
@@ -155,7 +155,7 @@ def unit_spans(
     from coder.text.nlp import blocks_of
 
     out: dict[int, list[tuple[int, int]]] = {sid: [] for sid in wanted}
-    with project._read() as conn:
+    with project.read() as conn:
         for sid, start, end in conn.execute(
             select(turns.c.source_id, turns.c.start, turns.c.end).order_by(
                 turns.c.source_id, turns.c.idx
@@ -259,7 +259,7 @@ def known_attributes(project: Any) -> list[str]:
     """Attribute names of sources and cases (two DISTINCT queries, not every source read)."""
     from coder.store.schema import case_attributes, source_attributes
 
-    with project._read() as conn:
+    with project.read() as conn:
         names = set(conn.execute(select(source_attributes.c.name).distinct()).scalars())
         names |= set(conn.execute(select(case_attributes.c.name).distinct()).scalars())
     return sorted(names)
@@ -289,6 +289,6 @@ def columns_of(
         ).outerjoin(ca_, and_(ca_.c.case_id == sources.c.case_id, ca_.c.name == by))
         query = select(sources.c.id, func.coalesce(sa_.c.value, ca_.c.value)).select_from(joined)
     wanted = None if scope is None else set(scope)
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(query.order_by(sources.c.position)).all()
     return {sid: v for sid, v in rows if wanted is None or sid in wanted}

@@ -406,7 +406,7 @@ def run_query(
     wanted = sorted(set().union(*sets.values())) if sets else []
     cid = coder_id(project, coder)
     found: dict[int, list[tuple[int, int, int]]] = {}
-    with project._read() as conn:
+    with project.read() as conn:
         if wanted and chosen:
             query = select(codings.c.code_id, codings.c.source_id, codings.c.start, codings.c.end)
             query = query.where(codings.c.code_id.in_(wanted))
@@ -462,7 +462,7 @@ def _hits(
                 by_source.setdefault(sid, []).append((s, e, code))
     missing = [sid for sid in spans if sid not in texts]
     if missing:
-        with project._read() as conn:
+        with project.read() as conn:
             texts = {**texts, **_texts(conn, missing)}
     out = []
     for sid in sorted(spans, key=lambda i: info[i].position):

@@ -179,7 +179,7 @@ def _sets(
         codings.c.source_id, codings.c.start, codings.c.end, codings.c.coder_id, codings.c.code_id
     ).where(codings.c.coder_id.in_(list(coder_ids)), codings.c.source_id.in_(list(source_ids)))
     out: dict[Key, dict[int, set[int]]] = {}
-    with project._read() as conn:
+    with project.read() as conn:
         for sid, start, end, coder, code in conn.execute(query):
             out.setdefault((sid, start, end), {}).setdefault(coder, set()).add(code)
     return out
@@ -241,7 +241,7 @@ def _consensus_sets(project: Any, consensus: str, keys: set[Key]) -> dict[Key, s
     """The ``consensus`` coder's codes at each of ``keys``."""
     if not keys:
         return {}
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(
             select(codings.c.source_id, codings.c.start, codings.c.end, codings.c.code_id)
             .select_from(codings.join(coders_table, coders_table.c.id == codings.c.coder_id))
@@ -264,7 +264,7 @@ def _ordered(ids: set[int], refs: dict[int, tuple[int, CodeRef]]) -> tuple[CodeR
 def _texts(project: Any, source_ids: set[int]) -> dict[int, str]:
     if not source_ids:
         return {}
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(
             select(sources.c.id, sources.c.text).where(sources.c.id.in_(sorted(source_ids)))
         ).all()
@@ -274,7 +274,7 @@ def _texts(project: Any, source_ids: set[int]) -> dict[int, str]:
 def resolutions(project: Any, coders: Sequence[str]) -> list[Resolution]:
     """The resolutions recorded for the two ``coders`` (in either order; decisions are given
     relative to the order asked), the latest per unit, in source order."""
-    with project._read() as conn:
+    with project.read() as conn:
         return _resolutions(conn, _pair(coders))
 
 
@@ -351,7 +351,7 @@ def resolve(
         )
     sid, start, end = d.key
     title = resolution_title(d.source, start, end, pair, choice)
-    with project._change("resolve", f"resolve {d.unit} {pair[0]}/{pair[1]}: {phrase}") as ch:
+    with project.change("resolve", f"resolve {d.unit} {pair[0]}/{pair[1]}: {phrase}") as ch:
         conn = ch.conn
         ids = dict(
             conn.execute(
@@ -374,7 +374,7 @@ def resolve(
                 f"{pair[0]} and {pair[1]} agree at {d.unit} now; nothing was changed"
             )
         wanted = {"a": a, "b": b, "both": a | b, "neither": set()}[choice]
-        consensus_id = project._ensure_coder(conn, consensus)
+        consensus_id = project.ensure_coder(conn, consensus)
         have = dict(
             conn.execute(
                 select(codings.c.code_id, codings.c.id).where(
@@ -444,7 +444,7 @@ def report(
         return []
     refs = _code_refs(project)
     texts = _texts(project, {r.source_id for r in done})
-    with project._read() as conn:
+    with project.read() as conn:
         coder_ids = dict(
             conn.execute(
                 select(coders_table.c.name, coders_table.c.id).where(
@@ -481,7 +481,7 @@ def report(
 
 def coders_by_codings(project: Any, *, consensus: str = CONSENSUS) -> list[tuple[str, int]]:
     """Coders (other than the consensus coder) and their codings, most first."""
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(
             select(coders_table.c.name, func.count(codings.c.id))
             .select_from(codings.join(coders_table, coders_table.c.id == codings.c.coder_id))

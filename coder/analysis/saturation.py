@@ -285,7 +285,7 @@ def _codes_per_source(project: Any, coder: str | None) -> dict[int, set[int]]:
     else:
         query = query.where(human_only(codings.c.coder_id))
     out: dict[int, set[int]] = {}
-    with project._read() as conn:
+    with project.read() as conn:
         for sid, code in conn.execute(query):
             out.setdefault(sid, set()).add(code)
     return out

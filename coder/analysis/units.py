@@ -67,7 +67,7 @@ def _code_set(project: Any, refs: Sequence[str]) -> dict[int, str]:
 
 
 def _scope(project: Any, names: list[str], wanted: Sequence[int | str] | None) -> _Scope:
-    with project._read() as conn:
+    with project.read() as conn:
         known = dict(conn.execute(select(coders_table.c.name, coders_table.c.id)).all())
         missing = [n for n in names if n not in known]
         if missing:
@@ -112,7 +112,7 @@ def _load(project: Any, scope: _Scope) -> np.ndarray:
     query = select(
         codings.c.source_id, codings.c.code_id, codings.c.coder_id, codings.c.start, codings.c.end
     ).where(codings.c.coder_id.in_(scope.coder_ids))
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(query).all()
     # Flattened through an iterator: numpy's array() on result rows is ten times slower.
     data = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64).reshape(-1, 5)

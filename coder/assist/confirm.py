@@ -75,7 +75,7 @@ def check_sample(project: Any, n: int, *, seed: int | None = None) -> list[dict[
         .where(coders.c.name.like(service.MACHINE_PREFIX + "%"))
         .order_by(codings.c.id)
     )
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(query).all()
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(len(rows), min(n, len(rows)), replace=False).tolist()) if rows else []

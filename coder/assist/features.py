@@ -146,7 +146,7 @@ def load_units(project: Any, unit: str, source_ids: Iterable[int] | None = None)
     wanted = None if source_ids is None else set(source_ids)
     if wanted is not None:
         query = query.where(sources_table.c.id.in_(sorted(wanted)))
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(query).all()
     user_words = project.user_words()
     spans: dict[int, list[tuple[int, int]]] = {}

@@ -58,7 +58,7 @@ class Suggestion:
 
 def training_coders(project: Any, coder: str | None) -> list[int]:
     """Ids of the coders whose codings teach the model: ``coder``, else every human coder."""
-    with project._read() as conn:
+    with project.read() as conn:
         known = dict(conn.execute(select(coders.c.name, coders.c.id)).all())
     if coder is not None:
         if coder not in known:
@@ -76,7 +76,7 @@ def _rows(
     )
     if source_id is not None:
         query = query.where(table.c.source_id == source_id)
-    with project._read() as conn:
+    with project.read() as conn:
         live = set(conn.execute(select(codes.c.id)).scalars())
         return [tuple(r) for r in conn.execute(query) if r[3] in live]  # type: ignore[misc]
 
@@ -144,7 +144,7 @@ def _corpus_key(project: Any) -> str:
     """Changes whenever a source or the dictionary changes (then units are read again)."""
     from coder.store.schema import sources
 
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(select(sources.c.guid, sources.c.sha256, sources.c.chars)).all()
     return digest(repr((sorted(map(tuple, rows)), sorted(project.user_words()))))
 

@@ -260,7 +260,7 @@ def import_structured(
     check_drafts(drafts)
     result = StructuredImport(path.name, drafts, coder=project.coder)
     summary = f"import {path.name} (MAXQDA structured text)"
-    with project._change("import-maxqda", summary) as ch:
+    with project.change("import-maxqda", summary) as ch:
         known = set(ch.conn.execute(select(sources.c.sha256)).scalars())
         for d in drafts:
             if d.sha256 in known:
@@ -356,7 +356,7 @@ class _CodeResolver:
             level = self._level(path, parent)
             cid = self.project._insert_code(self.ch, level, {"name": path[-1]})
             if parent is not None:
-                self.project._link_parent(self.ch, cid, parent, primary=True)
+                self.project.link_parent(self.ch, cid, parent, primary=True)
                 self.parents[cid].add(parent)
             self.level[cid], self.name[cid] = level, path[-1]
             self.by_name[path[-1]].append(cid)
@@ -378,7 +378,7 @@ class _CodeResolver:
             and parent not in self.parents[cid]
             and LEVEL_RANK[self.level[parent]] >= LEVEL_RANK[self.level[cid]]
         ):
-            self.project._link_parent(self.ch, cid, parent, primary=False)
+            self.project.link_parent(self.ch, cid, parent, primary=False)
             self.parents[cid].add(parent)
 
     def _matched(self, cid: int) -> None:

@@ -187,7 +187,7 @@ def merge_project(project: Any, other: str | Path) -> MergeReport:
             raise InvalidInput("a project cannot be merged into itself; nothing was changed")
         theirs = Project.open(other)
     try:
-        with theirs._read() as conn:
+        with theirs.read() as conn:
             data = {t.name: _rows(conn, t) for t in _READ}
     finally:
         theirs.close()
@@ -195,7 +195,7 @@ def merge_project(project: Any, other: str | Path) -> MergeReport:
     project.check_allowed("merge")
     if project.path is not None:
         project.backup("before-merge")  # a merge is undoable, and backed up as well
-    with project._change("merge", f"merge {label}") as ch:
+    with project.change("merge", f"merge {label}") as ch:
         _Merge(project, ch, data, report).run()
         ch.summary = report.summary()
     report.event_id = ch.event_id
@@ -244,7 +244,7 @@ class _Merge:
         """Our id of the other copy's coder (the same name), made here on first use."""
         if their_id not in self._coders:
             name = self.coder_names[their_id]
-            self._coders[their_id] = int(self.project._ensure_coder(self.conn, name))
+            self._coders[their_id] = int(self.project.ensure_coder(self.conn, name))
         return self._coders[their_id]
 
     def guid(self, table: Table, guid: str) -> str:
@@ -436,7 +436,7 @@ class _Merge:
                 continue
             what = f"{self.labels[child]} under {self.labels[parent]}"
             try:
-                self.project._link_parent(
+                self.project.link_parent(
                     self.ch, child, parent, primary=bool(link["is_primary"]) and not have
                 )
             except CoderError as exc:

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, select, text
 
 from coder.errors import Conflict, InvalidInput, NotFound
 from coder.model import AXES, LEVELS, PARADIGM_ROLES, Code
+from coder.store.core import ProjectCore
 from coder.store.journal import Change
 from coder.store.schema import (
     code_lineage,
@@ -100,24 +101,24 @@ def _check_fields(level: str, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class CodebookOps:
+class CodebookOps(ProjectCore):
     """Codebook commands and queries. Mixed into :class:`coder.project.Project`."""
 
     # -- queries -----------------------------------------------------------------------------
 
     def codes(self) -> list[Code]:
         """Every code, ordered by level (core first) and label."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return _load_codes(conn)
 
     def code(self, ref: int | str) -> Code:
         cid = self.code_id(ref)
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return _load_codes(conn, cid)[0]
 
     def code_id(self, ref: int | str) -> int:
         """Resolve a code by label, then name, then numeric id. An unknown code is an error."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return _resolve_code(conn, ref)
 
     def children(self, ref: int | str) -> list[Code]:
@@ -126,7 +127,7 @@ class CodebookOps:
 
     def lineage(self) -> list[dict[str, Any]]:
         """Merges, splits and promotions: which codes went into which, oldest first."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(
                 select(
                     code_lineage.c.kind,
@@ -174,10 +175,10 @@ class CodebookOps:
         clean = _check_fields(
             level, {"name": name, **fields, **({"label": label} if label else {})}
         )
-        with self._change("add-code", f"add {level} code {clean['name']}") as ch:  # type: ignore[attr-defined]
+        with self.change("add-code", f"add {level} code {clean['name']}") as ch:  # type: ignore[attr-defined]
             cid = self._insert_code(ch, level, clean, is_core=is_core)
             if parent is not None:
-                self._link_parent(ch, cid, _resolve_code(ch.conn, parent), primary=True)
+                self.link_parent(ch, cid, _resolve_code(ch.conn, parent), primary=True)
             code = _load_codes(ch.conn, cid)[0]
             ch.summary = f"add {level} code {code.label} {code.name}"
         return code
@@ -229,7 +230,7 @@ class CodebookOps:
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise InvalidInput(f"unknown code field {sorted(unknown)[0]!r}; nothing was changed")
-        with self._change("edit-code", "edit code") as ch:  # type: ignore[attr-defined]
+        with self.change("edit-code", "edit code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             moved = sorted(k for k, v in (expect or {}).items() if getattr(code, k) != v)
@@ -268,7 +269,7 @@ class CodebookOps:
 
     def set_core(self, ref: int | str) -> Code:
         """Mark a selective code as the core category (核心范畴); any other core is unmarked."""
-        with self._change("set-core", "set core category") as ch:  # type: ignore[attr-defined]
+        with self.change("set-core", "set core category") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             if code.level != "selective":
@@ -285,7 +286,7 @@ class CodebookOps:
 
     # -- the tree (shared with coder.facade.restructure) -----------------------------------
 
-    def _link_parent(self, ch: Change, child: int, parent: int, *, primary: bool) -> None:
+    def link_parent(self, ch: Change, child: int, parent: int, *, primary: bool) -> None:
         """Put ``child`` under ``parent`` (as its primary category if ``primary``), refusing a
         parent below the child's level and any cycle. Shared by adding, moving and merging."""
         conn = ch.conn

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from coder.errors import Forbidden, InvalidInput, NotFound
 from coder.model import Coding, Segment
+from coder.store.core import ProjectCore
 from coder.store.schema import coders, codes, codings, relation_evidence, sources
 
 from .codebook import _resolve_code, code_counts
@@ -57,7 +58,7 @@ def _check_span(conn: Connection, source_id: int, start: int, end: int) -> str:
     return str(name)
 
 
-class CodingOps:
+class CodingOps(ProjectCore):
     """Coding commands and queries. Mixed into :class:`coder.project.Project`."""
 
     def code_span(
@@ -76,13 +77,13 @@ class CodingOps:
         # need the rows anyway: fewer round trips to a distant server.
         by_id = isinstance(source, int) and not isinstance(source, bool)
         sid = source if by_id else self.source_id(source)  # type: ignore[attr-defined]
-        with self._change("code", "code") as ch:  # type: ignore[attr-defined]
+        with self.change("code", "code") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             if isinstance(code, int) and not isinstance(code, bool):
                 cid = code
             else:
                 cid = _resolve_code(conn, code)
-            coder_id = self._ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
             src = _check_span(conn, sid, start, end)
             # The code's label and name, and any twin coding, in one query.
             twin_id = (
@@ -139,7 +140,7 @@ class CodingOps:
 
         sid = self.source_id(source)  # type: ignore[attr-defined]
         name = name.strip()
-        with self._change("code-new", "code") as ch:  # type: ignore[attr-defined]
+        with self.change("code-new", "code") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             _check_span(conn, sid, start, end)
             row = conn.execute(
@@ -150,10 +151,10 @@ class CodingOps:
                 fields = _check_fields(level, {"name": name, "in_vivo": in_vivo})
                 cid = self._insert_code(ch, level, fields)  # type: ignore[attr-defined]
                 if parent is not None:
-                    self._link_parent(ch, cid, _resolve_code(conn, parent), primary=True)  # type: ignore[attr-defined]
+                    self.link_parent(ch, cid, _resolve_code(conn, parent), primary=True)  # type: ignore[attr-defined]
             else:
                 cid = int(row[0])
-            coder_id = self._ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
             twin = conn.execute(
                 select(codings.c.id).where(
                     codings.c.source_id == sid,
@@ -191,7 +192,7 @@ class CodingOps:
     def spans(self, source: int | str) -> list[tuple[int, int, int, int, str]]:
         """Codings of a source for display: ``(id, start, end, code_id, coder)``, no text."""
         sid = self.source_id(source)  # type: ignore[attr-defined]
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             names = dict(conn.execute(select(coders.c.id, coders.c.name)).all())
             rows = conn.execute(
                 select(
@@ -215,11 +216,11 @@ class CodingOps:
         """Bulk coding as one event: ``(source_id, code_id, start, end, coder_name)`` rows.
         Spans are checked; a duplicate of an existing coding is skipped."""
         now = time.time()
-        with self._change(action, summary or f"code {len(rows)} spans") as ch:  # type: ignore[attr-defined]
+        with self.change(action, summary or f"code {len(rows)} spans") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             chars = dict(conn.execute(select(sources.c.id, sources.c.chars)).all())
             code_ids = {r[0] for r in conn.execute(select(codes.c.id))}
-            coder_ids = {name: self._ensure_coder(conn, name) for name in {r[4] for r in rows}}  # type: ignore[attr-defined]
+            coder_ids = {name: self.ensure_coder(conn, name) for name in {r[4] for r in rows}}  # type: ignore[attr-defined]
             seen = coding_keys(conn, {r[0] for r in rows})
             batch = []
             for sid, cid, start, end, coder in rows:
@@ -244,7 +245,7 @@ class CodingOps:
     def uncode(self, coding_id: int, *, force: bool = False) -> Coding:
         """Remove a coding (with any relation evidence it was). Another coder's coding only
         with ``force`` (see :meth:`_check_whose`)."""
-        with self._change("uncode", "uncode") as ch:  # type: ignore[attr-defined]
+        with self.change("uncode", "uncode") as ch:  # type: ignore[attr-defined]
             old = _coding(ch.conn, coding_id)
             label = self._check_whose(ch.conn, old, "remove", force)
             ch.delete_where(relation_evidence, relation_evidence.c.coding_id == coding_id)
@@ -253,7 +254,7 @@ class CodingOps:
             return old
 
     def resize_coding(self, coding_id: int, start: int, end: int, *, force: bool = False) -> Coding:
-        with self._change("resize", "resize coding") as ch:  # type: ignore[attr-defined]
+        with self.change("resize", "resize coding") as ch:  # type: ignore[attr-defined]
             old = _coding(ch.conn, coding_id)
             label = self._check_whose(ch.conn, old, "resize", force)
             _check_span(ch.conn, old.source_id, start, end)
@@ -262,7 +263,7 @@ class CodingOps:
             return _coding(ch.conn, coding_id)
 
     def set_coding_memo(self, coding_id: int, memo: str, *, force: bool = False) -> Coding:
-        with self._change("coding-memo", "memo on coding") as ch:  # type: ignore[attr-defined]
+        with self.change("coding-memo", "memo on coding") as ch:  # type: ignore[attr-defined]
             old = _coding(ch.conn, coding_id)
             label = self._check_whose(ch.conn, old, "change the memo of", force)
             ch.update(codings, {"id": coding_id}, {"memo": memo})
@@ -276,7 +277,7 @@ class CodingOps:
         label, name = conn.execute(
             select(codes.c.label, codes.c.name).where(codes.c.id == old.code_id)
         ).one()
-        if old.coder_id == self._ensure_coder(conn):  # type: ignore[attr-defined]
+        if old.coder_id == self.ensure_coder(conn):  # type: ignore[attr-defined]
             return f"{label} {name}"
         whose = conn.execute(select(coders.c.name).where(coders.c.id == old.coder_id)).scalar_one()
         what = f"coding {old.id} ({label} {name} at {old.start}–{old.end}) is {whose}'s"
@@ -295,7 +296,7 @@ class CodingOps:
     # -- queries -----------------------------------------------------------------------------
 
     def coding(self, coding_id: int) -> Coding:
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return _coding(conn, coding_id)
 
     def segments(
@@ -325,7 +326,7 @@ class CodingOps:
             .select_from(codings.join(sources, sources.c.id == codings.c.source_id))
             .order_by(sources.c.position, codings.c.start, codings.c.end, codings.c.id)
         )
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             if code is not None:
                 query = query.where(codings.c.code_id == _resolve_code(conn, code))
             if coder is not None:
@@ -358,7 +359,7 @@ class CodingOps:
 
     def code_counts(self) -> dict[int, tuple[int, int]]:
         """Codings and sources per code id, as coded (no roll-up)."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return code_counts(conn)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coder.errors import Conflict, NothingToUndo
 from coder.model import Event
+from coder.store.core import ProjectCore
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
 from coder.store.journal import (
     apply_ops,
@@ -29,7 +30,7 @@ from coder.store.journal import (
 from coder.store.schema import coders, events
 
 
-class HistoryOps:
+class HistoryOps(ProjectCore):
     """The history mixin of :class:`coder.project.Project`."""
 
     def undo(self) -> Event:
@@ -43,7 +44,7 @@ class HistoryOps:
     BULK_UNDO = 100
 
     def _my_events(self, conn: Connection, state: str):  # type: ignore[no-untyped-def]
-        coder_id = self._ensure_coder(conn)  # type: ignore[attr-defined]
+        coder_id = self.ensure_coder(conn)  # type: ignore[attr-defined]
         order = events.c.id.desc() if state == "done" else events.c.id.asc()
         return (
             select(events.c.id, events.c.payload, events.c.summary)
@@ -55,7 +56,7 @@ class HistoryOps:
     def _backup_if_bulk(self) -> None:
         if self.path is None:
             return
-        with self._read() as conn:
+        with self.read() as conn:
             row = conn.execute(
                 select(events.c.payload)
                 .select_from(events.join(coders, coders.c.id == events.c.coder_id))
@@ -98,7 +99,7 @@ class HistoryOps:
             # than overwrite or remove someone else's work.
             clash = check_state(conn, forward if word == "undo" else list(reversed(inverse)))
             if not clash and word == "undo":
-                clash = later_overlap(conn, row.id, self._ensure_coder(conn), forward)
+                clash = later_overlap(conn, row.id, self.ensure_coder(conn), forward)
             if clash:
                 raise Conflict(f"cannot {word} “{row.summary}”: {clash}; nothing was changed")
             values: dict[str, Any] = {"state": to_state, "changed": time.time()}
@@ -147,7 +148,7 @@ class HistoryOps:
             query = query.where(events.c.id == event_id)
         if limit is not None:
             query = query.limit(limit)
-        with self._read() as conn:
+        with self.read() as conn:
             rows = conn.execute(query).all()
         return [Event(*r) for r in reversed(rows)]
 
@@ -195,6 +196,6 @@ class HistoryOps:
         """Changes whenever anyone changes the project (new event, undo or redo)."""
         from sqlalchemy import func
 
-        with self._read() as conn:
+        with self.read() as conn:
             row = conn.execute(select(func.max(events.c.id), func.max(events.c.changed))).one()
         return (row[0] or 0, row[1] or 0.0)

@@ -3,7 +3,7 @@
 A project without members is personal: its user is its owner. On a PostgreSQL server a member is
 a login, and a role is also a set of table privileges, so a reader cannot write with another
 program either; in a file a member is a coder name (``--coder``). The checks run inside each
-change's transaction (see ``Project._change``).
+change's transaction (see ``Project.change``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from coder.errors import Forbidden, InvalidInput, NotFound
 from coder.store import engine as store_engine
+from coder.store.core import ProjectCore
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
 from coder.store.journal import dump_payload
 from coder.store.schema import events, members
@@ -61,14 +62,14 @@ ACTION_WORDS = {
 }
 
 
-class MemberOps:
+class MemberOps(ProjectCore):
     """The members mixin of :class:`coder.project.Project`."""
 
     def user(self) -> str:
         """Who is working: the login on a server, the coder name in a file."""
         if self._user is None:
             if self.on_server:
-                with self._read() as conn:
+                with self.read() as conn:
                     self._user = str(conn.exec_driver_sql("SELECT session_user").scalar_one())
             else:
                 self._user = self.coder
@@ -76,7 +77,7 @@ class MemberOps:
 
     def members(self) -> list[tuple[str, str]]:
         """(name, role) of every member; empty for a personal project (no roles)."""
-        with self._read() as conn:
+        with self.read() as conn:
             return [
                 (r.name, r.role)
                 for r in conn.execute(
@@ -87,7 +88,7 @@ class MemberOps:
     def role(self) -> str | None:
         """This session's role: owner, coder or reader; None if not a member. A project
         without members is personal and its user is its owner."""
-        with self._read() as conn:
+        with self.read() as conn:
             return self._role(conn)
 
     def _role(self, conn: Connection) -> str | None:
@@ -98,7 +99,7 @@ class MemberOps:
 
     def check_allowed(self, action: str) -> None:
         """Refuse early (before a backup, say) what this member's role does not allow."""
-        with self._read() as conn:
+        with self.read() as conn:
             self._authorize(conn, action)
 
     def _authorize(self, conn: Connection, action: str) -> None:
@@ -257,7 +258,7 @@ class MemberOps:
             insert(events),
             {
                 "time": time.time(),
-                "coder_id": self._ensure_coder(conn),
+                "coder_id": self.ensure_coder(conn),
                 "action": action,
                 "summary": summary,
                 "payload": dump_payload([], []),

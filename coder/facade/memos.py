@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 
 from coder.errors import InvalidInput, NotFound
 from coder.model import MEMO_TARGETS, MEMO_TYPES, Memo, Relation
+from coder.store.core import ProjectCore
 from coder.store.schema import (
     cases,
     coders,
@@ -34,7 +35,7 @@ _TARGET_TABLES = {
 }
 
 
-class MemoOps:
+class MemoOps(ProjectCore):
     """Memo and relation commands and queries. Mixed into :class:`coder.project.Project`."""
 
     # -- memos -------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ class MemoOps:
             )
         if target not in MEMO_TARGETS:
             raise InvalidInput(f"a memo cannot be attached to {target!r}; nothing was changed")
-        with self._change("add-memo", f"{type} memo") as ch:  # type: ignore[attr-defined]
+        with self.change("add-memo", f"{type} memo") as ch:  # type: ignore[attr-defined]
             _check_target(ch.conn, target, target_id)
             if span is not None:
                 _check_span(ch.conn, target, target_id, span)
@@ -102,14 +103,14 @@ class MemoOps:
                     f"memo type {type!r} is not one of {', '.join(MEMO_TYPES)}; nothing was changed"
                 )
             values["type"] = type
-        with self._change("edit-memo", f"edit memo {memo_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("edit-memo", f"edit memo {memo_id}") as ch:  # type: ignore[attr-defined]
             _memo(ch.conn, memo_id)
             if values:
                 ch.update(memos, {"id": memo_id}, {**values, "modified": time.time()})
             return _memo(ch.conn, memo_id)
 
     def delete_memo(self, memo_id: int) -> None:
-        with self._change("delete-memo", f"delete memo {memo_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("delete-memo", f"delete memo {memo_id}") as ch:  # type: ignore[attr-defined]
             _memo(ch.conn, memo_id)
             ch.delete(memos, {"id": memo_id})
 
@@ -139,13 +140,13 @@ class MemoOps:
             query = query.where(memos.c.target_id == target_id)
         if type is not None:
             query = query.where(memos.c.type == type)
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return [Memo(*r) for r in conn.execute(query)]
 
     # -- relations ---------------------------------------------------------------------------
 
     def relation_types(self) -> list[tuple[str, str, str, str]]:
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(
                 select(relation_types).order_by(relation_types.c.family, relation_types.c.name)
             )
@@ -157,7 +158,7 @@ class MemoOps:
         """Extend the project's list of relation types (Glaser's coding families are editable)."""
         if not name.strip() or any(ch.isspace() for ch in name.strip()):
             raise InvalidInput(f"relation type {name!r} must be one word; nothing was changed")
-        with self._change("add-relation-type", f"relation type {name}") as ch:  # type: ignore[attr-defined]
+        with self.change("add-relation-type", f"relation type {name}") as ch:  # type: ignore[attr-defined]
             if ch.conn.execute(
                 select(relation_types.c.name).where(relation_types.c.name == name)
             ).first():
@@ -178,7 +179,7 @@ class MemoOps:
     ) -> Relation:
         """A typed, directed relation between two codes, with codings as evidence."""
         evidence = list(evidence)
-        with self._change("add-relation", "add relation") as ch:  # type: ignore[attr-defined]
+        with self.change("add-relation", "add relation") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             a, b = _resolve_code(conn, source), _resolve_code(conn, target)
             if a == b:
@@ -215,7 +216,7 @@ class MemoOps:
             return _relation(conn, rid)
 
     def add_evidence(self, relation_id: int, coding_ids: Iterable[int]) -> Relation:
-        with self._change("add-evidence", f"evidence for relation {relation_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("add-evidence", f"evidence for relation {relation_id}") as ch:  # type: ignore[attr-defined]
             _relation(ch.conn, relation_id)
             self._add_evidence(ch, relation_id, list(coding_ids))
             return _relation(ch.conn, relation_id)
@@ -237,7 +238,7 @@ class MemoOps:
                 have.add(cid)
 
     def delete_relation(self, relation_id: int) -> None:
-        with self._change("delete-relation", f"delete relation {relation_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("delete-relation", f"delete relation {relation_id}") as ch:  # type: ignore[attr-defined]
             _relation(ch.conn, relation_id)
             ch.delete_where(relation_evidence, relation_evidence.c.relation_id == relation_id)
             ch.delete_where(
@@ -246,7 +247,7 @@ class MemoOps:
             ch.delete(relations, {"id": relation_id})
 
     def relations(self) -> list[Relation]:
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             ids = [r[0] for r in conn.execute(select(relations.c.id).order_by(relations.c.id))]
             return [_relation(conn, i) for i in ids]
 

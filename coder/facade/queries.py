@@ -67,7 +67,7 @@ def save_query(
     options = json.dumps(
         {"where": list(where), "unit": unit, "coder": coder}, ensure_ascii=False, sort_keys=True
     )
-    with project._change("save-query", f"save query {name}") as ch:
+    with project.change("save-query", f"save query {name}") as ch:
         old = ch.conn.execute(select(queries.c.name).where(queries.c.name == name)).first()
         values = {"expression": expression, "options": options, "coder_id": ch.coder_id}
         if old:
@@ -80,7 +80,7 @@ def save_query(
 
 def delete_query(project: Any, name: str) -> None:
     saved_query(project, name)
-    with project._change("delete-query", f"delete saved query {name}") as ch:
+    with project.change("delete-query", f"delete saved query {name}") as ch:
         ch.delete(queries, {"name": name})
 
 
@@ -97,7 +97,7 @@ def saved_queries(project: Any) -> list[SavedQuery]:
         .select_from(queries.join(coders, coders.c.id == queries.c.coder_id))
         .order_by(queries.c.name)
     )
-    with project._read() as conn:
+    with project.read() as conn:
         rows = conn.execute(query).all()
     out = []
     for name, expression, options, saved_by, created in rows:

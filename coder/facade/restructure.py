@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 
 from coder.errors import InvalidInput
 from coder.model import LEVELS, Code
+from coder.store.core import ProjectCore
 from coder.store.journal import Change
 from coder.store.schema import (
     code_lineage,
@@ -42,14 +43,14 @@ from .codebook import (
 )
 
 
-class RestructureOps:
+class RestructureOps(ProjectCore):
     """Commands that reshape the code tree. Mixed into :class:`coder.project.Project`."""
 
     # -- the tree ----------------------------------------------------------------------------
 
     def move_code(self, ref: int | str, parent: int | str | None) -> Code:
         """Put a code under another primary parent (None: out of every category)."""
-        with self._change("move-code", "move code") as ch:  # type: ignore[attr-defined]
+        with self.change("move-code", "move code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             old_primary = code.parents[0] if code.parents else None
@@ -66,7 +67,7 @@ class RestructureOps:
                     )
                 ).first()
                 if existing is None:
-                    self._link_parent(ch, cid, pid, primary=True)  # type: ignore[attr-defined]
+                    self.link_parent(ch, cid, pid, primary=True)  # type: ignore[attr-defined]
                 else:
                     self._make_primary(ch, cid, pid)
                 target = _load_codes(ch.conn, pid)[0]
@@ -75,7 +76,7 @@ class RestructureOps:
 
     def attach_code(self, ref: int | str, parent: int | str, *, primary: bool = False) -> Code:
         """Put a code in a further category as well (a concept may sit in several)."""
-        with self._change("attach-code", "attach code") as ch:  # type: ignore[attr-defined]
+        with self.change("attach-code", "attach code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             pid = _resolve_code(ch.conn, parent)
             code, target = _load_codes(ch.conn, cid)[0], _load_codes(ch.conn, pid)[0]
@@ -83,13 +84,13 @@ class RestructureOps:
                 raise InvalidInput(
                     f"{code.label} is already under {target.label}; nothing was changed"
                 )
-            self._link_parent(ch, cid, pid, primary=primary or not code.parents)  # type: ignore[attr-defined]
+            self.link_parent(ch, cid, pid, primary=primary or not code.parents)  # type: ignore[attr-defined]
             ch.summary = f"attach {code.label} {code.name} to {target.label} {target.name}"
             return _load_codes(ch.conn, cid)[0]
 
     def detach_code(self, ref: int | str, parent: int | str) -> Code:
         """Take a code out of one of its categories."""
-        with self._change("detach-code", "detach code") as ch:  # type: ignore[attr-defined]
+        with self.change("detach-code", "detach code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             pid = _resolve_code(ch.conn, parent)
             code = _load_codes(ch.conn, cid)[0]
@@ -116,7 +117,7 @@ class RestructureOps:
 
     def promote_code(self, ref: int | str) -> Code:
         """Focused coding: raise a code one level (open → axial → selective), with a new label."""
-        with self._change("promote-code", "promote code") as ch:  # type: ignore[attr-defined]
+        with self.change("promote-code", "promote code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             if code.level == "selective":
@@ -142,7 +143,7 @@ class RestructureOps:
     def merge_codes(self, source: int | str, target: int | str) -> Code:
         """Merge ``source`` into ``target``: its codings, categories, children, relations and memos
         move to the target, and the source code goes. Undo restores both codes exactly."""
-        with self._change("merge-codes", "merge codes") as ch:  # type: ignore[attr-defined]
+        with self.change("merge-codes", "merge codes") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             sid, tid = _resolve_code(conn, source), _resolve_code(conn, target)
             if sid == tid:
@@ -161,7 +162,7 @@ class RestructureOps:
                     and pid not in dst.parents
                     and tid not in _ancestors(conn, pid) | {pid}
                 ):
-                    self._link_parent(ch, tid, pid, primary=not _load_codes(conn, tid)[0].parents)  # type: ignore[attr-defined]
+                    self.link_parent(ch, tid, pid, primary=not _load_codes(conn, tid)[0].parents)  # type: ignore[attr-defined]
             # Children of the source move under the target.
             for child, is_primary in conn.execute(
                 select(code_parents.c.child_id, code_parents.c.is_primary).where(
@@ -279,7 +280,7 @@ class RestructureOps:
     ) -> Code:
         """Split a code: a new sibling code (same level and categories) takes the given codings."""
         ids = list(coding_ids)
-        with self._change("split-code", "split code") as ch:  # type: ignore[attr-defined]
+        with self.change("split-code", "split code") as ch:  # type: ignore[attr-defined]
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             mine = {
@@ -320,7 +321,7 @@ class RestructureOps:
         self.check_allowed("delete-code")  # type: ignore[attr-defined]
         if self.code_counts().get(cid, (0, 0))[0] and getattr(self, "path", None) is not None:  # type: ignore[attr-defined]
             self.backup("before-delete-code")  # type: ignore[attr-defined]
-        with self._change("delete-code", "delete code") as ch:  # type: ignore[attr-defined]
+        with self.change("delete-code", "delete code") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             cid = _resolve_code(conn, ref)
             code = _load_codes(conn, cid)[0]
@@ -370,7 +371,7 @@ class RestructureOps:
             "properties",
         )
         stats = {"added": 0, "updated": 0, "relations": 0, "memos": 0}
-        with self._change("load-codebook", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("load-codebook", summary) as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             ids: dict[str, int] = {}
             made: set[int] = set()
@@ -436,7 +437,7 @@ class RestructureOps:
                 for i, plabel in enumerate(spec_code["parents"]):
                     pid = ids[plabel]
                     if pid not in have:
-                        self._link_parent(ch, cid, pid, primary=(i == 0 and not have))  # type: ignore[attr-defined]
+                        self.link_parent(ch, cid, pid, primary=(i == 0 and not have))  # type: ignore[attr-defined]
                         have.add(pid)
             ch.insert_values(code_parents, ["child_id", "parent_id", "is_primary"], fresh_links)
             for rel in spec["relations"]:

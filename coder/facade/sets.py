@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from coder.errors import InvalidInput, NotFound
+from coder.store.core import ProjectCore
 from coder.store.schema import settings, source_attributes, sources
 
 SET_PREFIX = "set:"
@@ -53,7 +54,7 @@ def allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
     return quota
 
 
-class SetOps:
+class SetOps(ProjectCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def sample(
@@ -70,7 +71,7 @@ class SetOps:
             raise InvalidInput("a sample needs at least one source; nothing was changed")
         seed = random.SystemRandom().randrange(1, 10**6) if seed is None else seed
         name = (name or f"sample {n}" + (f" by {by}" if by else "")).strip()
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(
                 select(sources.c.id, sources.c.guid).order_by(sources.c.position)
             ).all()
@@ -115,7 +116,7 @@ class SetOps:
             "created": time.time(),
         }
         key = SET_PREFIX + name
-        with self._change("sample", f"sample set {name}: {how}") as ch:  # type: ignore[attr-defined]
+        with self.change("sample", f"sample set {name}: {how}") as ch:  # type: ignore[attr-defined]
             if ch.conn.execute(select(settings.c.key).where(settings.c.key == key)).first():
                 raise InvalidInput(
                     f"a set named {name!r} exists already (give another --name); nothing was changed"
@@ -125,7 +126,7 @@ class SetOps:
 
     def sets(self) -> list[SourceSet]:
         """Every source set, by name."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             raw = conn.execute(
                 select(settings.c.key, settings.c.value)
                 .where(settings.c.key.like(SET_PREFIX + "%"))
@@ -162,6 +163,6 @@ class SetOps:
         members = list(self.source_set(name).sources)
         if after is not None and after in members:
             members = members[members.index(after) + 1 :]
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             coded = set(conn.execute(select(codings.c.source_id).distinct()).scalars())
         return next((s for s in members if s not in coded), None)

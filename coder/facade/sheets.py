@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from coder.errors import InvalidInput
 from coder.facade.sources import SOURCE_COLUMNS, source_row
+from coder.store.core import ProjectCore
 from coder.store.schema import (
     case_attributes,
     cases,
@@ -51,7 +52,7 @@ class SheetImport:
     event_id: int | None = None
 
 
-class SheetOps:
+class SheetOps(ProjectCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def import_sheet_rows(
@@ -64,7 +65,7 @@ class SheetOps:
         drafts = rows.drafts
         key = SHEET_KEY + sheet.sha256[:48]
         summary = f"import {len(drafts)} rows of {sheet.file}"
-        with self._change("import", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("import", summary) as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             seen = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
             if seen is not None:
@@ -305,13 +306,13 @@ def _compare(kind: str, value: str, op: str, wanted: str) -> bool:
     return left < right  # type: ignore[operator]
 
 
-class AttributeOps:
+class AttributeOps(ProjectCore):
     """Typed source attributes and filtering by them. Mixed into :class:`coder.project.Project`."""
 
     def attribute_types(self) -> dict[str, str]:
         """Each source attribute's type: text, number or date (the most general of its rows)."""
         out: dict[str, str] = {}
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             for name, kind in conn.execute(
                 select(source_attributes.c.name, source_attributes.c.type).distinct()
             ):
@@ -321,7 +322,7 @@ class AttributeOps:
 
     def source_ids_where(self, conditions: list[str]) -> set[int]:
         """Ids of the sources whose attributes meet every condition (see :func:`parse_where`)."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             found: set[int] | None = None
             for condition in conditions:
                 name, op, wanted = parse_where(condition)

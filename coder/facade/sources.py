@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from coder.errors import InvalidInput, NotFound
 from coder.model import Case, Source, SourceDraft, Turn
+from coder.store.core import ProjectCore
 from coder.store.journal import Change
 from coder.store.schema import case_attributes, cases, source_attributes, sources, turns
 
@@ -86,7 +87,7 @@ def check_drafts(drafts: Sequence[SourceDraft]) -> None:
         raise InvalidInput("two sources with the same name in one import; nothing was imported")
 
 
-class SourceOps:
+class SourceOps(ProjectCore):
     """Adding and reading sources. Mixed into :class:`coder.project.Project`."""
 
     def add_source(self, draft: SourceDraft) -> Source:
@@ -108,7 +109,7 @@ class SourceOps:
         summary = summary or (
             f"import {names[0]}" if len(names) == 1 else f"import {len(names)} sources"
         )
-        with self._change("import", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("import", summary) as ch:  # type: ignore[attr-defined]
             ids = self._insert_sources(ch, drafts)
         return self.sources(only=ids)
 
@@ -187,7 +188,7 @@ class SourceOps:
         if not changed:
             return None
         summary = summary or f"recompute the turns of {len(changed)} sources"
-        with self._change("set-turns", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("set-turns", summary) as ch:  # type: ignore[attr-defined]
             ch.delete_where(turns, turns.c.source_id.in_(list(changed)))
             ch.insert_values(
                 turns,
@@ -252,7 +253,7 @@ class SourceOps:
             tq = tq.where(turns.c.source_id.in_(ids))
             aq = aq.where(source_attributes.c.source_id.in_(ids))
             query = query.where(sources.c.id.in_(ids))
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             turn_counts = dict(conn.execute(tq).all())
             attrs: dict[int, dict[str, str]] = {}
             for sid, key, value in conn.execute(aq):
@@ -271,7 +272,7 @@ class SourceOps:
 
     def source_id(self, ref: int | str) -> int:
         """Resolve a source reference (id, or name) to its id; NotFound names what was asked."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             row = None
             if isinstance(ref, int) and not isinstance(ref, bool):  # the workbench's ids
                 row = conn.execute(select(sources.c.id).where(sources.c.id == ref)).first()
@@ -286,12 +287,12 @@ class SourceOps:
     def source_text(self, ref: int | str) -> str:
         """The normalised text of a source: the text all offsets index."""
         sid = self.source_id(ref)
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             return str(conn.execute(select(sources.c.text).where(sources.c.id == sid)).scalar_one())
 
     def turns(self, ref: int | str) -> list[Turn]:
         sid = self.source_id(ref)
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(
                 select(turns.c.idx, turns.c.start, turns.c.end, turns.c.speaker, turns.c.timestamp)
                 .where(turns.c.source_id == sid)
@@ -300,7 +301,7 @@ class SourceOps:
         return [Turn(*r) for r in rows]
 
     def cases(self) -> list[Case]:
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             attrs: dict[int, dict[str, str]] = {}
             for cid, key, value in conn.execute(
                 select(case_attributes.c.case_id, case_attributes.c.name, case_attributes.c.value)
@@ -311,7 +312,7 @@ class SourceOps:
 
     def set_source_attribute(self, ref: int | str, name: str, value: str) -> None:
         sid = self.source_id(ref)
-        with self._change("set-attribute", f"set {name} of source {ref}") as ch:  # type: ignore[attr-defined]
+        with self.change("set-attribute", f"set {name} of source {ref}") as ch:  # type: ignore[attr-defined]
             key = {"source_id": sid, "name": name}
             exists = ch.conn.execute(
                 select(source_attributes.c.value).where(

@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from coder.errors import InvalidInput
 from coder.model import Coding
+from coder.store.core import ProjectCore
 from coder.store.schema import codes, codings, rejections
 
 from .codebook import _resolve_code
 from .codings import _check_span, coding_keys
 
 
-class SuggestionOps:
+class SuggestionOps(ProjectCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def accept_suggestion(
@@ -36,10 +37,10 @@ class SuggestionOps:
         """Code ``[start, end)`` as the suggestion said: a coding by the person who accepted it,
         marked ``suggested`` with the model's version and score."""
         sid = self.source_id(source)  # type: ignore[attr-defined]
-        with self._change("accept-suggestion", "accept suggestion") as ch:  # type: ignore[attr-defined]
+        with self.change("accept-suggestion", "accept suggestion") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             cid = _resolve_code(conn, code)
-            coder_id = self._ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
             src = _check_span(conn, sid, start, end)
             if (sid, cid, coder_id, start, end) in coding_keys(conn, [sid]):
                 raise InvalidInput(
@@ -75,10 +76,10 @@ class SuggestionOps:
     ) -> int:
         """Say "not this code here": kept as negative evidence for training. Returns its id."""
         sid = self.source_id(source)  # type: ignore[attr-defined]
-        with self._change("reject-suggestion", "reject suggestion") as ch:  # type: ignore[attr-defined]
+        with self.change("reject-suggestion", "reject suggestion") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
             cid = _resolve_code(conn, code)
-            coder_id = self._ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
             src = _check_span(conn, sid, start, end)
             twin = conn.execute(
                 select(rejections.c.id).where(
@@ -126,7 +127,7 @@ class SuggestionOps:
         ).select_from(rejections.join(coders, coders.c.id == rejections.c.coder_id))
         if coder is not None:
             query = query.where(coders.c.name == coder)
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             keys = ("id", "source_id", "code_id", "coder", "start", "end", "model", "score")
             return [dict(zip(keys, r, strict=True)) for r in conn.execute(query)]
 
@@ -140,9 +141,9 @@ class SuggestionOps:
         ``(source_id, code_id, start, end, score)`` rows; twins of existing codings skipped."""
         machine = f"model:{model}"
         now = time.time()
-        with self._change("apply-model", f"apply {model} to {len(rows)} units") as ch:  # type: ignore[attr-defined]
+        with self.change("apply-model", f"apply {model} to {len(rows)} units") as ch:  # type: ignore[attr-defined]
             conn = ch.conn
-            coder_id = self._ensure_coder(conn, machine)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, machine)  # type: ignore[attr-defined]
             seen = coding_keys(conn, {r[0] for r in rows})
             batch = []
             for sid, cid, start, end, score in rows:

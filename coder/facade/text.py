@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from coder.store.core import ProjectCore
 from coder.text import nlp
 from coder.text.nlp import AnalysisCache, TextAnalysis
 
 _CACHE = AnalysisCache()
 
 
-class TextOps:
+class TextOps(ProjectCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def dictionary(self) -> list[str]:
@@ -70,7 +71,7 @@ class TextOps:
         wanted = sorted(set(source_ids))
         texts: dict[int, tuple[str, str]] = {}
         spoken: dict[int, list[Turn]] = {sid: [] for sid in wanted}
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:  # type: ignore[attr-defined]
             for sid, text, language in conn.execute(
                 select(sources.c.id, sources.c.text, sources.c.language).where(
                     sources.c.id.in_(wanted)
@@ -107,6 +108,6 @@ def src_language(project: Any, source_id: int, text: str) -> str:
 
     from coder.store.schema import sources
 
-    with project._read() as conn:
+    with project.read() as conn:
         lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
     return lang or nlp.detect_language(text)

@@ -50,7 +50,7 @@ def search(
     pattern = compile_query(fold(query), regex=regex)
     hits: list[Hit] = []
     wanted = None if regex else _candidates(project, query)
-    with project._read() as conn:
+    with project.read() as conn:
         if wanted is None:
             rows = conn.execute(
                 select(sources.c.id, sources.c.name, sources.c.text).order_by(sources.c.position)
@@ -79,7 +79,7 @@ def _candidates(project: Any, query: str) -> list[int] | None:
     narrow the query, or the index cannot be built here, e.g. a reader on a server)."""
     try:
         token = project.change_token()
-        with project._read() as conn:
+        with project.read() as conn:
             # Whether every source is indexed is asked again only once the project has changed
             # (a new event, an undo or a redo): the check reads all source ids.
             ready = _COMPLETE.get(project) == token or (
@@ -91,7 +91,7 @@ def _candidates(project: Any, query: str) -> list[int] | None:
                 return None if found is None else list(found)
         build_index(project)
         _COMPLETE[project] = token
-        with project._read() as conn:
+        with project.read() as conn:
             found = index.candidates(conn, query)
             return None if found is None else list(found)
     except SQLAlchemyError:

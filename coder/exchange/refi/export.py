@@ -179,7 +179,7 @@ class _Data:
         self.project = project
         self.codes: list[Code] = project.codes()
         self.code_guid = {c.id: c.guid for c in self.codes}
-        with project._read() as conn:
+        with project.read() as conn:
             self.coders = {r.id: (r.guid, r.name) for r in conn.execute(select(coders))}
             self.sources = conn.execute(
                 select(
@@ -302,7 +302,7 @@ def _export_qdpx(project: Any, path: Path) -> ExportReport:
                 _write_project(out, data, report, note_files)
                 out.flush()
                 report.counts["dropped_characters"] = out.dropped
-            with project._read() as conn:
+            with project.read() as conn:
                 for row in data.sources:
                     text = conn.execute(
                         select(sources.c.text).where(sources.c.id == row.id)

@@ -45,7 +45,7 @@ def import_qdc(project: Any, path: str | Path) -> ImportReport:
     if not qf.codes:
         raise refuse(path.name, "the codebook holds no codes")
     try:
-        with project._change("load-codebook", f"load codebook {path.name}") as ch:
+        with project.change("load-codebook", f"load codebook {path.name}") as ch:
             CodeMerger(ch, report).run(qf.codes, qf.sets)
             c = report.counts
             ch.summary = (
@@ -79,7 +79,7 @@ def _import_qdpx(project: Any, path: Path, speakers: Sequence[str] | None) -> Im
         note_texts = _read_note_texts(archive, qf)
     rule = TurnRule.for_project(project, explicit=speakers)
     try:
-        with project._change("import-refi", f"import {path.name}") as ch:
+        with project.change("import-refi", f"import {path.name}") as ch:
             ProjectWriter(ch, qf, texts, note_texts, rule, report).run()
     except IntegrityError as exc:
         raise _guarded(path.name, exc.orig) from None

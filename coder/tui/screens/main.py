@@ -205,7 +205,7 @@ class MainScreen(CoderScreen):
 
         chars = {s.id: s.chars for s in self.sources}
         shares: dict[int, float] = {}
-        with self.project._read() as conn:
+        with self.project.read() as conn:
             rows = conn.execute(
                 select(codings.c.source_id, codings.c.start, codings.c.end).order_by(
                     codings.c.source_id, codings.c.start
@@ -414,7 +414,7 @@ class MainScreen(CoderScreen):
 
             from coder.store.schema import codings
 
-            with self.project._read() as conn:
+            with self.project.read() as conn:
                 rows = conn.execute(
                     select(codings.c.id, codings.c.memo).where(
                         codings.c.source_id == source_id, codings.c.memo != ""
