@@ -25,8 +25,8 @@ def _anchor(path: str, ids: list[int]) -> None:
 def run(ctx: Context) -> list[Result]:
     from coder.analysis.data import Hierarchy
     from coder.analysis.query import code_sets, run_query
-    from coder.analysis.query_grammar import parse
     from coder.project import Project
+    from coder.text.query_grammar import parse
 
     path = ctx.synthetic()
     p = Project.open(path)

@@ -14,9 +14,13 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coder.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 MEDIA = "media"
 #: Players tried in order, with how each is told where to start (seconds).
@@ -41,7 +45,7 @@ def seconds(stamp: str) -> float | None:
     return total
 
 
-def link(project: Any, source: int | str, file: str | Path) -> Path:
+def link(project: Project, source: int | str, file: str | Path) -> Path:
     """Link ``source`` to its recording (one undoable change); returns the absolute path."""
     path = Path(file).expanduser()
     if not path.is_file():
@@ -61,7 +65,7 @@ class Playback:
     note: str = ""
 
 
-def playback(project: Any, source: int | str, offset: int = 0) -> Playback:
+def playback(project: Project, source: int | str, offset: int = 0) -> Playback:
     """The recording of ``source`` and the time of the turn at ``offset`` (a code point)."""
     src = project.source(source)
     linked = src.attributes.get(MEDIA, "").strip()

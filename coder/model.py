@@ -120,6 +120,47 @@ class Code:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeField:
+    """One field of a code that a person edits, with its headings in both languages."""
+
+    key: str
+    en: str
+    zh: str
+    kind: Literal["line", "text", "flag", "choice", "list"]
+    """How it is edited: one line, several lines, a yes/no, one of a few values, a list."""
+
+    @property
+    def heading(self) -> str:
+        """The English heading with the Chinese method term beside it."""
+        return f"{self.en} {self.zh}"
+
+
+#: The fields of a code a person edits, once for every part of the program (the facade's checks,
+#: the codebook files, merging copies, the TUI's form and detail pane), in the form's order.
+CODE_FIELDS: tuple[CodeField, ...] = (
+    CodeField("label", "Label", "编号", "line"),
+    CodeField("name", "Name", "名称", "line"),
+    CodeField("name_en", "English name", "英文名", "line"),
+    CodeField("colour", "Colour", "颜色", "line"),
+    CodeField("definition", "Definition", "定义", "text"),
+    CodeField("inclusion", "Inclusion", "纳入标准", "text"),
+    CodeField("exclusion", "Exclusion", "排除标准", "text"),
+    CodeField("example", "Example", "典型例句", "text"),
+    CodeField("in_vivo", "In vivo", "本土概念", "flag"),
+    CodeField("paradigm_role", "Paradigm role", "范式要素", "choice"),
+    CodeField("axis", "统/合 axis", "统合", "choice"),
+    CodeField("properties", "Properties", "性质", "list"),
+)
+CODE_FIELD_KEYS: tuple[str, ...] = tuple(f.key for f in CODE_FIELDS)
+#: The fields that identify a code rather than describe it.
+CODE_IDENTITY = ("label", "name")
+#: The describing fields: what a codebook file or a colleague's copy may fill in or change.
+CODE_DESCRIPTION: tuple[str, ...] = tuple(k for k in CODE_FIELD_KEYS if k not in CODE_IDENTITY)
+#: The free-text fields (stored as text, never NULL).
+CODE_TEXT_FIELDS: tuple[str, ...] = tuple(f.key for f in CODE_FIELDS if f.kind == "text")
+
+
+@dataclass(frozen=True, slots=True)
 class Coding:
     id: int
     source_id: int

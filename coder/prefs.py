@@ -64,7 +64,7 @@ class KeySlots:
         return {c: i + 1 for i, c in enumerate(self.slots) if c is not None}
 
 
-def _read(path: Path) -> dict:  # type: ignore[type-arg]
+def _read(path: Path) -> dict:
     if not path.exists():
         return {}
     try:

@@ -185,7 +185,7 @@ class Project(
         """Where the project is, as it may be shown (a server URL without its password)."""
         self.coder = coder or default_coder_name()
         self._coder_id: int | None = None
-        self._user: str | None = None
+        self._user = None
 
     @property
     def on_server(self) -> bool:
@@ -346,7 +346,7 @@ class Project(
             )
         return backup(self.path, reason, dest)
 
-    def copy_to(self, target: str | Path, progress=None):  # type: ignore[no-untyped-def]
+    def copy_to(self, target: str | Path, progress=None):
         """Copy the whole project, history included, to ``target`` (a new file or an empty
         server database); see ``coder.store.copy``."""
         from coder.store.copy import copy_project
@@ -468,7 +468,7 @@ class Project(
                 # Imported here: the dialect's module costs start-up time a file never needs.
                 from sqlalchemy.dialects.postgresql import insert as dialect_insert
             else:
-                dialect_insert = sqlite_insert
+                dialect_insert = sqlite_insert  # type: ignore[assignment]
             conn.execute(
                 dialect_insert(coders)
                 .values(guid=new_guid(), name=name, created=time.time())

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 import coder.cli
 from coder.analysis.query import Corpus, code_sets, evaluate, run_query
-from coder.analysis.query_grammar import Code, Op, Term, parse, show
 from coder.errors import InvalidInput, NotFound
 from coder.facade.queries import delete_query, save_query, saved_queries
 from coder.project import Project
 from coder.text.importer import import_paths
+from coder.text.query_grammar import Code, Op, Term, parse, show
 
 # -- the grammar ---------------------------------------------------------------------------------
 

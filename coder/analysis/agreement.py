@@ -41,7 +41,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -67,6 +67,9 @@ from coder.analysis.units import (
     _span_units,
 )
 from coder.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def reliability_rows(
 
 
 def agreement(
-    project: Any,
+    project: Project,
     coders: Sequence[str],
     *,
     unit: str = "segment",
@@ -297,7 +300,7 @@ def _mean(xs: Sequence[float | None]) -> float | None:
 
 
 def _per_code(
-    project: Any,
+    project: Project,
     code_ids: np.ndarray,
     counts: list[np.ndarray],
     per_pair: list[tuple[np.ndarray, np.ndarray]],

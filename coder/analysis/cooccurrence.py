@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,6 +53,10 @@ from coder.analysis.data import (
     unit_arrays,
 )
 from coder.analysis.frequencies import rolled
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 #: A coding as :func:`tally` and :func:`brute_force` take it: start, end, code id.
 Span = tuple[int, int, int]
@@ -362,7 +366,7 @@ class CoOccurrence:
 
 
 def cooccurrence(
-    project: Any,
+    project: Project,
     unit: str = "turn",
     *,
     coder: str | None = None,
@@ -386,7 +390,7 @@ def cooccurrence(
 
 
 def rolled_cooccurrence(
-    project: Any,
+    project: Project,
     unit: str = "turn",
     *,
     coder: str | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -19,6 +19,10 @@ from coder.analysis.names import UNITS
 from coder.errors import InvalidInput
 from coder.model import Code, Source
 from coder.store.schema import coders, codings, human_only, sources, turns
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 #: Columns of :func:`load_rows`.
 SOURCE, START, END, CODE, CODER = range(5)
@@ -35,7 +39,7 @@ class Hierarchy:
     """Every code above a code, through all its parents (a code may sit in several categories)."""
 
     @classmethod
-    def of(cls, project: Any) -> Hierarchy:
+    def of(cls, project: Project) -> Hierarchy:
         codes = project.codes()
         by_id = {c.id: c for c in codes}
         memo: dict[int, frozenset[int]] = {}
@@ -70,7 +74,7 @@ def split_list(value: str | Sequence[str] | None) -> list[str]:
     return [s.strip() for s in items if s.strip()]
 
 
-def source_ids(project: Any, names: str | Sequence[str] | None) -> list[int] | None:
+def source_ids(project: Project, names: str | Sequence[str] | None) -> list[int] | None:
     """Ids of the named sources (by name or id), or ``None`` for all; an unknown name is an error."""
     wanted = split_list(names)
     if not wanted:
@@ -87,7 +91,7 @@ def source_ids(project: Any, names: str | Sequence[str] | None) -> list[int] | N
     return out
 
 
-def coder_id(project: Any, name: str | None) -> int | None:
+def coder_id(project: Project, name: str | None) -> int | None:
     if name is None:
         return None
     with project.read() as conn:
@@ -99,7 +103,7 @@ def coder_id(project: Any, name: str | None) -> int | None:
 
 
 def load_rows(
-    project: Any, *, coder: str | None = None, sources: str | Sequence[str] | None = None
+    project: Project, *, coder: str | None = None, sources: str | Sequence[str] | None = None
 ) -> np.ndarray:
     """Every coding (of one coder, in some sources) as an ``(n, 5)`` integer array with the
     columns :data:`SOURCE`, :data:`START`, :data:`END`, :data:`CODE`, :data:`CODER`, ordered by
@@ -116,7 +120,7 @@ def load_rows(
 
 
 def coding_ids(
-    project: Any, *, coder: str | None = None, sources: str | Sequence[str] | None = None
+    project: Project, *, coder: str | None = None, sources: str | Sequence[str] | None = None
 ) -> set[int]:
     """Ids of the codings :func:`load_rows` reads with the same filters."""
     query = _scoped(project, select(codings.c.id), coder, sources)
@@ -124,7 +128,7 @@ def coding_ids(
         return set(conn.execute(query).scalars())
 
 
-def _scoped(project: Any, query: Any, coder: str | None, sources: Any) -> Any:
+def _scoped(project: Project, query: Any, coder: str | None, sources: Any) -> Any:
     cid = coder_id(project, coder)
     if cid is not None:
         query = query.where(codings.c.coder_id == cid)
@@ -137,7 +141,7 @@ def _scoped(project: Any, query: Any, coder: str | None, sources: Any) -> Any:
 
 
 def unit_spans(
-    project: Any, unit: str, source_ids: Iterable[int]
+    project: Project, unit: str, source_ids: Iterable[int]
 ) -> dict[int, list[tuple[int, int]]]:
     """The sentence or turn spans of each source, sorted, non-overlapping and non-empty.
 
@@ -176,7 +180,7 @@ def check_unit(unit: str) -> str:
 
 
 def unit_arrays(
-    project: Any, unit: str, source_ids: Iterable[int]
+    project: Project, unit: str, source_ids: Iterable[int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`unit_spans` as three arrays (source, start, end), sorted by source and start."""
     spans = unit_spans(project, unit, source_ids)
@@ -255,7 +259,7 @@ def attribute_of(source: Source, cases: dict[str, dict[str, str]], name: str) ->
     return None
 
 
-def known_attributes(project: Any) -> list[str]:
+def known_attributes(project: Project) -> list[str]:
     """Attribute names of sources and cases (two DISTINCT queries, not every source read)."""
     from coder.store.schema import case_attributes, source_attributes
 
@@ -266,7 +270,7 @@ def known_attributes(project: Any) -> list[str]:
 
 
 def columns_of(
-    project: Any, by: str, scope: set[int] | list[int] | None = None
+    project: Project, by: str, scope: set[int] | list[int] | None = None
 ) -> dict[int, str | None]:
     """Each source's column for a table by ``by``: its case, its name, or its attribute ``by``
     (the source's own, else its case's); None where it has none. One query, in import order,

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from coder.analysis.data import CODE, CODER, END, SOURCE, START, Hierarchy, distinct_rows, load_rows
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ def rolled_counts(rows: np.ndarray, hierarchy: Hierarchy) -> tuple[np.ndarray, n
 
 
 def frequencies(
-    project: Any, *, coder: str | None = None, sources: str | Sequence[str] | None = None
+    project: Project, *, coder: str | None = None, sources: str | Sequence[str] | None = None
 ) -> list[Frequency]:
     """Codings and sources per code, in the codebook's order, rolled up the hierarchy.
 

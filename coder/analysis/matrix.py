@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,10 @@ from coder.analysis.data import (
 )
 from coder.analysis.frequencies import rolled
 from coder.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 MISSING = "(missing)"
 NO_CASE = "(no case)"
@@ -98,7 +102,7 @@ class Matrix:
 
 
 def matrix(
-    project: Any,
+    project: Project,
     by: str = "case",
     *,
     coder: str | None = None,
@@ -130,8 +134,8 @@ def matrix(
     hierarchy = Hierarchy.of(project)
     rows = load_rows(project, coder=coder, sources=sources)
     code, coding = rolled(rows, hierarchy)
-    known = sorted(column_of)
-    column = np.array([index[column_of[sid]] for sid in known], dtype=np.int64)
+    known = sorted(column_of)  # type: ignore[assignment]
+    column = np.array([index[column_of[sid]] for sid in known], dtype=np.int64)  # type: ignore[index]
     col = column[np.searchsorted(np.array(known, dtype=np.int64), rows[coding, SOURCE])]
     width = len(columns)
     counts = np.bincount(code * width + col, minlength=len(hierarchy.codes) * width)

@@ -28,12 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.analysis.data import Hierarchy, coding_ids, is_category, load_rows
 from coder.analysis.frequencies import rolled_counts
 from coder.errors import InvalidInput
 from coder.model import Code, Relation
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 SLOTS = ("causal", "context", "intervening", "strategies", "consequences", "phenomena", "other")
 #: Relation types that place the other code when it points at the category ...
@@ -121,7 +125,7 @@ class _Context:
     """What every view of one project needs, read once."""
 
     def __init__(
-        self, project: Any, coder: str | None, sources: str | Sequence[str] | None
+        self, project: Project, coder: str | None, sources: str | Sequence[str] | None
     ) -> None:
         self.hierarchy = Hierarchy.of(project)
         self.rank = {c.id: i for i, c in enumerate(self.hierarchy.codes)}
@@ -144,7 +148,7 @@ class _Context:
 
 
 def paradigm(
-    project: Any,
+    project: Project,
     category: int | str,
     *,
     coder: str | None = None,
@@ -156,7 +160,7 @@ def paradigm(
 
 
 def paradigm_views(
-    project: Any, *, coder: str | None = None, sources: str | Sequence[str] | None = None
+    project: Project, *, coder: str | None = None, sources: str | Sequence[str] | None = None
 ) -> list[ParadigmView]:
     """The paradigm view of every category (axial and selective codes), in the codebook's order."""
     ctx = _Context(project, coder, sources)
@@ -279,7 +283,7 @@ class SelectiveCheck:
         }
 
 
-def selective_check(project: Any) -> SelectiveCheck:
+def selective_check(project: Project) -> SelectiveCheck:
     """The core category, its storyline, and what is not yet integrated (see the module)."""
     hierarchy = Hierarchy.of(project)
     cores = [c for c in hierarchy.codes if c.is_core]

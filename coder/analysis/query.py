@@ -1,6 +1,6 @@
 """Coding queries: where do codes and words occur together, apart, near or inside each other.
 
-The grammar is in :mod:`coder.analysis.query_grammar`. What a query finds depends on the unit.
+The grammar is in :mod:`coder.text.query_grammar`. What a query finds depends on the unit.
 
 **Segment unit** (the default). Each operand stands for the text it covers in each source: a code
 the characters its codings cover (with a category's, the characters any code under it covers), a
@@ -41,14 +41,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from coder.analysis.data import UNITS, Hierarchy, attribute_of, coder_id, unit_spans
-from coder.analysis.query_grammar import Code, Node, Op, Term, operands, parse, show
 from coder.errors import InvalidInput
 from coder.store.schema import codings, sources
+from coder.text.query_grammar import Code, Node, Op, Term, operands, parse, show
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 Span = tuple[int, int]
 #: Segment unit: each source's sorted, disjoint, non-touching stretches of text.
@@ -100,13 +104,13 @@ def code_sets(node: Node, hierarchy: Hierarchy) -> dict[Code, frozenset[int]]:
     for operand in operands(node):
         if not isinstance(operand, Code) or operand in out:
             continue
-        cid = by_label.get(operand.ref, by_name.get(operand.ref))
-        if cid is None:
+        found_id = by_label.get(operand.ref, by_name.get(operand.ref))
+        if found_id is None:
             raise InvalidInput(
                 f"no code with the label or name {operand.ref!r} in the query (a name with "
                 "spaces or symbols goes in braces: {like this}); nothing was run"
             )
-        out[operand] = frozenset({cid} if operand.exact else {cid} | below[cid])
+        out[operand] = frozenset({found_id} if operand.exact else {found_id} | below[found_id])
     return out
 
 
@@ -323,7 +327,7 @@ def _typed(text: str) -> float | dt.date | str:
     return text
 
 
-def chosen_sources(project: Any, where: Sequence[str]) -> list[Any]:
+def chosen_sources(project: Project, where: Sequence[str]) -> list[Any]:
     """The project's sources (in import order) that satisfy every ``--where`` condition."""
     conditions = [Condition.parse(w) for w in where]
     all_sources = project.sources()
@@ -388,7 +392,7 @@ class Result:
 
 
 def run_query(
-    project: Any,
+    project: Project,
     text: str,
     *,
     where: Sequence[str] = (),
@@ -431,11 +435,14 @@ def run_query(
             corpus.units = unit_spans(project, unit, present)
     value = evaluate(node, corpus, sets)
     if corpus.units is None:
-        spans = {sid: list(runs) for sid, runs in value.items()}  # type: ignore[misc]
+        spans = {sid: list(runs) for sid, runs in value.items()}
     else:
-        spans = {sid: [corpus.units[sid][k] for k in ks] for sid, ks in value.items()}
+        spans = {sid: [corpus.units[sid][k] for k in ks] for sid, ks in value.items()}  # type: ignore[index]
     return Result(
-        show(node), unit, _hits(project, spans, found, info, hierarchy, texts), len(chosen)
+        show(node),
+        unit,
+        _hits(project, spans, found, info, hierarchy, texts),  # type: ignore[arg-type]
+        len(chosen),
     )
 
 
@@ -447,7 +454,7 @@ def _texts(conn: Any, ids: list[int]) -> dict[int, str]:
 
 
 def _hits(
-    project: Any,
+    project: Project,
     spans: dict[int, list[Span]],
     found: Mapping[int, Sequence[tuple[int, int, int]]],
     info: Mapping[int, Any],

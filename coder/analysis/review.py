@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 
@@ -30,6 +30,10 @@ from coder.analysis.names import CONSENSUS
 from coder.errors import InvalidInput
 from coder.store.schema import coders as coders_table
 from coder.store.schema import codes, codings, memos, relation_evidence, sources
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 CHOICES = ("a", "b", "both", "neither")
 #: Memo type and target of the resolution memos.
@@ -166,13 +170,13 @@ def _pair(coders: Sequence[str]) -> tuple[str, str]:
 # -- queries --------------------------------------------------------------------------------------
 
 
-def _code_refs(project: Any) -> dict[int, tuple[int, CodeRef]]:
+def _code_refs(project: Project) -> dict[int, tuple[int, CodeRef]]:
     """Every code by id, with its place in the codebook's order."""
     return {c.id: (i, CodeRef(c.id, c.label, c.name)) for i, c in enumerate(project.codes())}
 
 
 def _sets(
-    project: Any, coder_ids: Sequence[int], source_ids: Sequence[int]
+    project: Project, coder_ids: Sequence[int], source_ids: Sequence[int]
 ) -> dict[Key, dict[int, set[int]]]:
     """Per unit, each coder's set of code ids."""
     query = select(
@@ -186,7 +190,7 @@ def _sets(
 
 
 def disagreements(
-    project: Any,
+    project: Project,
     coders: Sequence[str],
     *,
     sources: Sequence[int | str] | None = None,
@@ -237,7 +241,7 @@ def disagreements(
     return out
 
 
-def _consensus_sets(project: Any, consensus: str, keys: set[Key]) -> dict[Key, set[int]]:
+def _consensus_sets(project: Project, consensus: str, keys: set[Key]) -> dict[Key, set[int]]:
     """The ``consensus`` coder's codes at each of ``keys``."""
     if not keys:
         return {}
@@ -261,7 +265,7 @@ def _ordered(ids: set[int], refs: dict[int, tuple[int, CodeRef]]) -> tuple[CodeR
     return tuple(refs[i][1] for i in sorted(ids, key=lambda i: refs[i][0]))
 
 
-def _texts(project: Any, source_ids: set[int]) -> dict[int, str]:
+def _texts(project: Project, source_ids: set[int]) -> dict[int, str]:
     if not source_ids:
         return {}
     with project.read() as conn:
@@ -271,7 +275,7 @@ def _texts(project: Any, source_ids: set[int]) -> dict[int, str]:
     return {r[0]: r[1] for r in rows}
 
 
-def resolutions(project: Any, coders: Sequence[str]) -> list[Resolution]:
+def resolutions(project: Project, coders: Sequence[str]) -> list[Resolution]:
     """The resolutions recorded for the two ``coders`` (in either order; decisions are given
     relative to the order asked), the latest per unit, in source order."""
     with project.read() as conn:
@@ -329,7 +333,7 @@ def _resolutions(conn: Connection, pair: tuple[str, str]) -> list[Resolution]:
 
 
 def resolve(
-    project: Any,
+    project: Project,
     d: Disagreement,
     choice: str,
     memo: str = "",
@@ -433,7 +437,7 @@ def resolve(
 
 
 def report(
-    project: Any, coders: Sequence[str], *, consensus: str = CONSENSUS
+    project: Project, coders: Sequence[str], *, consensus: str = CONSENSUS
 ) -> list[dict[str, Any]]:
     """The resolutions of the two ``coders`` for a paper's appendix: one row per unit resolved,
     with the passage, both coders' codes, the decision, what the consensus coder holds there now,
@@ -479,7 +483,7 @@ def report(
     ]
 
 
-def coders_by_codings(project: Any, *, consensus: str = CONSENSUS) -> list[tuple[str, int]]:
+def coders_by_codings(project: Project, *, consensus: str = CONSENSUS) -> list[tuple[str, int]]:
     """Coders (other than the consensus coder) and their codings, most first."""
     with project.read() as conn:
         rows = conn.execute(
@@ -491,7 +495,7 @@ def coders_by_codings(project: Any, *, consensus: str = CONSENSUS) -> list[tuple
     return [(name, n) for name, n in rows if name != consensus]
 
 
-def busiest_pair(project: Any, *, consensus: str = CONSENSUS) -> tuple[str, str] | None:
+def busiest_pair(project: Project, *, consensus: str = CONSENSUS) -> tuple[str, str] | None:
     """The two coders (other than the consensus coder) with the most codings, most first; None
     when fewer than two have coded anything."""
     names = [name for name, _ in coders_by_codings(project, consensus=consensus)]

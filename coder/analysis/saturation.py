@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -36,6 +36,9 @@ from coder.analysis.data import (
 from coder.errors import InvalidInput
 from coder.model import Source
 from coder.store.schema import codings, human_only
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,7 @@ class Saturation:
         }
 
 
-def source_order(project: Any, order: str | Sequence[str] | None = None) -> list[Source]:
+def source_order(project: Project, order: str | Sequence[str] | None = None) -> list[Source]:
     """Sources in the order asked for: ``None`` or ``"import"``; a list of names (or one string
     ``"S1,S2"``); or the name of an attribute to sort by (e.g. ``"date"``)."""
     sources = project.sources()
@@ -150,7 +153,7 @@ def source_order(project: Any, order: str | Sequence[str] | None = None) -> list
     return listed + [s for s in sources if s.name not in set(names)]
 
 
-def _by_attribute(project: Any, sources: list[Source], name: str) -> list[Source]:
+def _by_attribute(project: Project, sources: list[Source], name: str) -> list[Source]:
     if name not in known_attributes(project):
         known = ", ".join(["import", *known_attributes(project)])
         raise InvalidInput(
@@ -167,7 +170,7 @@ def _by_attribute(project: Any, sources: list[Source], name: str) -> list[Source
 
 
 def saturation(
-    project: Any,
+    project: Project,
     *,
     order: str | Sequence[str] | None = None,
     held_out: str | Sequence[str] | None = None,
@@ -277,7 +280,7 @@ def stopping_rule(
     )
 
 
-def _codes_per_source(project: Any, coder: str | None) -> dict[int, set[int]]:
+def _codes_per_source(project: Project, coder: str | None) -> dict[int, set[int]]:
     query = select(codings.c.source_id, codings.c.code_id).distinct()
     cid = coder_id(project, coder)
     if cid is not None:

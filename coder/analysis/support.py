@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.analysis.cooccurrence import CoOccurrence, rolled_cooccurrence
 from coder.analysis.data import Hierarchy, coding_ids
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 UNGROUNDED = "asserted, not yet grounded"
 UNGROUNDED_ZH = "仅为断言，尚无资料支撑"
@@ -72,7 +76,7 @@ class Support:
 
 
 def rolled_pairs(
-    project: Any,
+    project: Project,
     unit: str,
     *,
     coder: str | None = None,
@@ -94,7 +98,7 @@ def rolled_pairs(
 
 
 def relation_support(
-    project: Any,
+    project: Project,
     unit: str = "turn",
     *,
     coder: str | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -20,6 +20,9 @@ from coder.analysis.coefficients import _distinct, _sorted_distinct
 from coder.errors import InvalidInput, NotFound
 from coder.store.schema import coders as coders_table
 from coder.store.schema import codings, sources
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass
@@ -51,7 +54,7 @@ class _Scope:
         return out[ids]
 
 
-def _code_set(project: Any, refs: Sequence[str]) -> dict[int, str]:
+def _code_set(project: Project, refs: Sequence[str]) -> dict[int, str]:
     """The ``--codes`` set: code id → label, in the order given."""
     out: dict[int, str] = {}
     for ref in [r.strip() for r in refs if r.strip()]:
@@ -66,7 +69,7 @@ def _code_set(project: Any, refs: Sequence[str]) -> dict[int, str]:
     return out
 
 
-def _scope(project: Any, names: list[str], wanted: Sequence[int | str] | None) -> _Scope:
+def _scope(project: Project, names: list[str], wanted: Sequence[int | str] | None) -> _Scope:
     with project.read() as conn:
         known = dict(conn.execute(select(coders_table.c.name, coders_table.c.id)).all())
         missing = [n for n in names if n not in known]
@@ -107,7 +110,7 @@ def _scope(project: Any, names: list[str], wanted: Sequence[int | str] | None) -
     return _Scope([known[n] for n in names], [r.id for r in common], names_by_id, base, pos)
 
 
-def _load(project: Any, scope: _Scope) -> np.ndarray:
+def _load(project: Project, scope: _Scope) -> np.ndarray:
     """The coders' codings in the sources compared: ``source, code, coder, start, end`` rows."""
     query = select(
         codings.c.source_id, codings.c.code_id, codings.c.coder_id, codings.c.start, codings.c.end

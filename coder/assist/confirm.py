@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select
@@ -14,9 +14,12 @@ from coder.analysis.data import split_list
 from coder.assist import service
 from coder.store.schema import coders, codes, codings, sources
 
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 def apply_model(
-    project: Any,
+    project: Project,
     *,
     unit: str = "sentence",
     coder: str | None = None,
@@ -54,7 +57,7 @@ def apply_model(
     }
 
 
-def check_sample(project: Any, n: int, *, seed: int | None = None) -> list[dict[str, Any]]:
+def check_sample(project: Project, n: int, *, seed: int | None = None) -> list[dict[str, Any]]:
     """``n`` machine codings drawn at random, for a person to confirm or reject."""
     query = (
         select(

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from coder.assist import service
 from coder.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass
@@ -33,7 +36,7 @@ class Candidate:
 
 
 def discover(
-    project: Any, *, unit: str = "sentence", k: int = 8, top: int = 8, seed: int = 0
+    project: Project, *, unit: str = "sentence", k: int = 8, top: int = 8, seed: int = 0
 ) -> list[Candidate]:
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer

@@ -9,7 +9,7 @@ coder's codings of the held-out sources' coded units (those the coder coded with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from coder.analysis.data import source_ids as named_sources
 from coder.assist import service
 from coder.assist.model import Suggester
 from coder.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass
@@ -120,7 +123,7 @@ def figures(truth: np.ndarray, pred: np.ndarray) -> tuple[float, float, float, f
 
 
 def evaluate(
-    project: Any,
+    project: Project,
     *,
     unit: str = "sentence",
     coder: str | None = None,
@@ -219,7 +222,7 @@ def _curve(training: Any, space: Any, truth_set: Any, seed: int) -> list[dict[st
 
 
 def _human_pair(
-    project: Any, coder: str | None, test_units: Any, code_ids: list[int]
+    project: Project, coder: str | None, test_units: Any, code_ids: list[int]
 ) -> tuple[list[str], dict[int, float]] | None:
     """Per-code κ between the coder and another human coder on the held-out units both coded."""
     humans = [c for c in project.coders() if not service.is_machine(c)]

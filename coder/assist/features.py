@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -24,6 +24,10 @@ from coder.analysis.data import unit_spans
 from coder.errors import InvalidInput
 from coder.store.schema import sources as sources_table
 from coder.text import nlp
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 UNITS = ("sentence", "turn", "source")
 #: Bumped whenever the features change: a model's version names it.
@@ -133,7 +137,7 @@ def term(feature: str) -> str:
     return feature[2:] if feature.startswith("w:") else feature
 
 
-def load_units(project: Any, unit: str, source_ids: Iterable[int] | None = None) -> UnitTable:
+def load_units(project: Project, unit: str, source_ids: Iterable[int] | None = None) -> UnitTable:
     """The units of the given sources (all when ``None``) with their features."""
     check_unit(unit)
     query = select(

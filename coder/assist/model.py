@@ -80,7 +80,7 @@ class Space:
             return np.zeros((len(features), 0), dtype=np.float32)
         return self.project(_counts(features, self.vocabulary))
 
-    def project(self, counts) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def project(self, counts) -> np.ndarray:
         """Term counts (over :attr:`vocabulary`) in the latent space, unit length."""
         if not self.vocabulary:
             return np.zeros((counts.shape[0], 0), dtype=np.float32)
@@ -90,7 +90,7 @@ class Space:
         return z / np.maximum(norm, 1e-9)
 
 
-def _counts(features: Sequence[list[str]], vocabulary: dict[str, int]):  # type: ignore[no-untyped-def]
+def _counts(features: Sequence[list[str]], vocabulary: dict[str, int]):
     """Term counts over a fixed vocabulary (unknown terms dropped), as a CSR matrix: one
     dictionary lookup per feature, the rest in numpy."""
     lens = np.fromiter((len(f) for f in features), dtype=np.int64, count=len(features))
@@ -109,7 +109,7 @@ def _counts(features: Sequence[list[str]], vocabulary: dict[str, int]):  # type:
     return x
 
 
-def _weigh(x, idf: np.ndarray):  # type: ignore[no-untyped-def]
+def _weigh(x, idf: np.ndarray):
     """Sublinear TF-IDF of counts, rows L2-normalised (as scikit-learn's TfidfVectorizer)."""
     x = x.tocsr(copy=True).astype(np.float32)
     if x.nnz:
@@ -119,7 +119,7 @@ def _weigh(x, idf: np.ndarray):  # type: ignore[no-untyped-def]
     return x
 
 
-def _tfidf(features: Sequence[list[str]], vocabulary: dict[str, int], idf: np.ndarray):  # type: ignore[no-untyped-def]
+def _tfidf(features: Sequence[list[str]], vocabulary: dict[str, int], idf: np.ndarray):
     """Sublinear TF-IDF rows, L2-normalised, over a fixed vocabulary (unknown terms dropped)."""
     return _weigh(_counts(features, vocabulary), idf)
 
@@ -191,10 +191,10 @@ class Suggester:
             clf.fit(x[known], y, sample_weight=training.weights[known, k])
             coef[k] = clf.coef_[0]
             intercept[k] = clf.intercept_[0]
-        model.coef, model.intercept = coef, intercept
+        model.coef, model.intercept = coef, intercept  # type: ignore[assignment]
         return model
 
-    def _matrix(self, features: Sequence[list[str]]):  # type: ignore[no-untyped-def]
+    def _matrix(self, features: Sequence[list[str]]):
         """The model's inputs: its own TF-IDF beside the latent dimensions. Terms are counted
         once, over the union of the two vocabularies, and each part selected from that."""
         if self._union is None:

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select
@@ -23,6 +23,10 @@ from coder.assist.features import UnitTable, check_unit, digest, load_units
 from coder.assist.model import REJECTION_WEIGHT, Space, Suggester, Training
 from coder.errors import InvalidInput
 from coder.store.schema import MACHINE_PREFIX, coders, codes, codings, rejections
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 #: Weight of an uncoded unit in a coded source as a negative example of every code.
 UNCODED_WEIGHT = 0.5
@@ -56,7 +60,7 @@ class Suggestion:
 # -- training -------------------------------------------------------------------------------
 
 
-def training_coders(project: Any, coder: str | None) -> list[int]:
+def training_coders(project: Project, coder: str | None) -> list[int]:
     """Ids of the coders whose codings teach the model: ``coder``, else every human coder."""
     with project.read() as conn:
         known = dict(conn.execute(select(coders.c.name, coders.c.id)).all())
@@ -69,7 +73,7 @@ def training_coders(project: Any, coder: str | None) -> list[int]:
 
 
 def _rows(
-    project: Any, table: Any, coder_ids: list[int], source_id: int | None = None
+    project: Project, table: Any, coder_ids: list[int], source_id: int | None = None
 ) -> list[tuple[int, int, int, int]]:
     query = select(table.c.source_id, table.c.start, table.c.end, table.c.code_id).where(
         table.c.coder_id.in_(coder_ids)
@@ -78,7 +82,7 @@ def _rows(
         query = query.where(table.c.source_id == source_id)
     with project.read() as conn:
         live = set(conn.execute(select(codes.c.id)).scalars())
-        return [tuple(r) for r in conn.execute(query) if r[3] in live]  # type: ignore[misc]
+        return [tuple(r) for r in conn.execute(query) if r[3] in live]
 
 
 def _overlaps(units: UnitTable, sid: int, start: int, end: int) -> np.ndarray:
@@ -92,7 +96,7 @@ def _overlaps(units: UnitTable, sid: int, start: int, end: int) -> np.ndarray:
 
 
 def training_set(
-    project: Any, units: UnitTable, coder_ids: list[int]
+    project: Project, units: UnitTable, coder_ids: list[int]
 ) -> tuple[Training, np.ndarray]:
     """The training examples among ``units``, and a mask of the units coded (by those coders).
 
@@ -133,14 +137,14 @@ _units: OrderedDict[tuple[str, str], tuple[str, UnitTable]] = OrderedDict()
 _lock = threading.RLock()
 
 
-def _remember(cache: OrderedDict, key: Any, value: Any, size: int = 8) -> None:  # type: ignore[type-arg]
+def _remember(cache: OrderedDict, key: Any, value: Any, size: int = 8) -> None:
     cache[key] = value
     cache.move_to_end(key)
     while len(cache) > size:
         cache.popitem(last=False)
 
 
-def _corpus_key(project: Any) -> str:
+def _corpus_key(project: Project) -> str:
     """Changes whenever a source or the dictionary changes (then units are read again)."""
     from coder.store.schema import sources
 
@@ -149,7 +153,7 @@ def _corpus_key(project: Any) -> str:
     return digest(repr((sorted(map(tuple, rows)), sorted(project.user_words()))))
 
 
-def project_units(project: Any, unit: str) -> UnitTable:
+def project_units(project: Project, unit: str) -> UnitTable:
     """Every unit of the project, read once per state of its sources."""
     check_unit(unit)
     key = (str(project.location), unit)
@@ -164,7 +168,7 @@ def project_units(project: Any, unit: str) -> UnitTable:
     return table
 
 
-def model_for(project: Any, unit: str = "sentence", coder: str | None = None) -> Suggester:
+def model_for(project: Project, unit: str = "sentence", coder: str | None = None) -> Suggester:
     """The model trained from the current codings (retrained only when they changed)."""
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
@@ -196,12 +200,12 @@ def model_for(project: Any, unit: str = "sentence", coder: str | None = None) ->
 # -- suggestions ----------------------------------------------------------------------------
 
 
-def _code_names(project: Any) -> dict[int, tuple[str, str]]:
+def _code_names(project: Project) -> dict[int, tuple[str, str]]:
     return {c.id: (c.name, c.label) for c in project.codes()}
 
 
 def _suggestions(
-    project: Any,
+    project: Project,
     model: Suggester,
     units: UnitTable,
     skip: np.ndarray,
@@ -255,12 +259,12 @@ def _suggestions(
     return out
 
 
-def _rejected(project: Any, coder_ids: list[int]) -> set[tuple[int, int, int, int]]:
+def _rejected(project: Project, coder_ids: list[int]) -> set[tuple[int, int, int, int]]:
     return {(s, a, b, c) for s, a, b, c in _rows(project, rejections, coder_ids)}
 
 
 def suggest(
-    project: Any,
+    project: Project,
     *,
     unit: str = "sentence",
     coder: str | None = None,
@@ -294,7 +298,7 @@ def suggest(
 
 
 def suggestions_for_source(
-    project: Any,
+    project: Project,
     source: int | str,
     model: Suggester,
     *,
@@ -329,7 +333,7 @@ def suggestions_for_source(
 
 
 def next_units(
-    project: Any, n: int = 10, *, unit: str = "sentence", coder: str | None = None
+    project: Project, n: int = 10, *, unit: str = "sentence", coder: str | None = None
 ) -> list[dict[str, Any]]:
     """The uncoded units the model is least sure about (active learning), most useful first."""
     model = model_for(project, unit, coder)
@@ -396,7 +400,7 @@ def uncertainty(scores: np.ndarray) -> np.ndarray:
     return 1.0 - (top[:, 0] - top[:, 1])
 
 
-def coded_units(project: Any, unit: str, coder: str | None) -> Sequence[int]:
+def coded_units(project: Project, unit: str, coder: str | None) -> Sequence[int]:
     """Rows of :func:`project_units` a training coder has coded."""
     units = project_units(project, unit)
     _, is_coded = training_set(project, units, training_coders(project, coder))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class SpacyTextcat:
         self.codes = list(codes)
         self.seed = seed
         self.nlp = spacy.blank("zh")
-        self.textcat = self.nlp.add_pipe(
+        self.textcat: Any = self.nlp.add_pipe(
             "textcat_multilabel",
             config={
                 "model": {
@@ -46,9 +47,9 @@ class SpacyTextcat:
             },
         )
         for c in self.codes:
-            self.textcat.add_label(str(c))
+            self.textcat.add_label(str(c))  # type: ignore[attr-defined]
 
-    def _doc(self, features: list[str]):  # type: ignore[no-untyped-def]
+    def _doc(self, features: list[str]):
         from spacy.tokens import Doc
 
         words = _tokens(features)

@@ -44,10 +44,14 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import InvalidInput
 from coder.exchange.codebook_yaml import check_codebook
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 HEADERS = {
     "label": ("label", "编号", "标签", "编码"),
@@ -276,7 +280,7 @@ CSV_COLUMNS = (
 )
 
 
-def codebook_rows(project: Any) -> list[list[str]]:
+def codebook_rows(project: Project) -> list[list[str]]:
     """The codebook as CSV rows (header first): every code, parents before children."""
     from coder.exchange.codebook_yaml import _hierarchy_order
 
@@ -318,7 +322,7 @@ def codebook_rows(project: Any) -> list[list[str]]:
     return rows
 
 
-def write_csv(project: Any, path: Path) -> list[str]:
+def write_csv(project: Project, path: Path) -> list[str]:
     """Write the codebook as a CSV that Taguette's codebook import and :func:`read_csv` both
     take (UTF-8 with a BOM, so that Excel shows the Chinese; CRLF line ends, as Taguette writes).
     Returns notes on what the file does not carry."""

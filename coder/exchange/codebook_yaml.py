@@ -8,33 +8,21 @@ Saving writes every field, so a codebook round-trips without loss.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from coder.errors import InvalidInput
-from coder.model import AXES, LEVELS, MEMO_TYPES, PARADIGM_ROLES
+from coder.model import AXES, CODE_FIELD_KEYS, CODE_TEXT_FIELDS, LEVELS, MEMO_TYPES, PARADIGM_ROLES
 from coder.text.structure import SAFE_LOADER
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 FORMAT = "coder-codebook/1"
 TOP_KEYS = {"format", "title", "language", "labels", "terms", "codes", "relations", "memos"}
-CODE_KEYS = {
-    "label",
-    "name",
-    "name_en",
-    "level",
-    "parents",
-    "core",
-    "paradigm_role",
-    "axis",
-    "colour",
-    "definition",
-    "inclusion",
-    "exclusion",
-    "example",
-    "in_vivo",
-    "properties",
-}
+CODE_KEYS = {*CODE_FIELD_KEYS, "level", "parents", "core"}
 RELATION_KEYS = {"from", "to", "type", "description"}
 MEMO_KEYS = {"type", "attached_to", "title", "text"}
 
@@ -186,7 +174,7 @@ def _check_cycles(
         visit(label, [])
 
 
-def load_codebook_file(project: Any, path: Path) -> dict[str, int]:
+def load_codebook_file(project: Project, path: Path) -> dict[str, int]:
     """Load a YAML codebook into the project, merging by name (one event)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -198,7 +186,7 @@ def load_codebook_file(project: Any, path: Path) -> dict[str, int]:
     return project.import_codebook(spec, summary=f"load codebook {path.name}")
 
 
-def dump_codebook(project: Any) -> str:
+def dump_codebook(project: Project) -> str:
     """The project's codebook as YAML text."""
     codes = project.codes()
     by_id = {c.id: c for c in codes}
@@ -218,7 +206,7 @@ def dump_codebook(project: Any) -> str:
             entry["axis"] = c.axis
         if c.colour:
             entry["colour"] = c.colour
-        for key in ("definition", "inclusion", "exclusion", "example"):
+        for key in CODE_TEXT_FIELDS:
             value = getattr(c, key)
             if value:
                 entry[key] = value
@@ -240,7 +228,7 @@ def dump_codebook(project: Any) -> str:
     for m in project.memos():
         if m.target_type == "project" or (m.target_type == "code" and m.target_id in by_id):
             entry = {"type": m.type}
-            if m.target_type == "code":
+            if m.target_type == "code" and m.target_id is not None:
                 entry["attached_to"] = by_id[m.target_id].label
             if m.title:
                 entry["title"] = m.title
@@ -297,5 +285,5 @@ def _hierarchy_order(codes: list[Any]) -> list[Any]:
     return result
 
 
-def save_codebook_file(project: Any, path: Path) -> None:
+def save_codebook_file(project: Project, path: Path) -> None:
     path.write_text(dump_codebook(project), encoding="utf-8")

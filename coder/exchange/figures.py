@@ -28,9 +28,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 FIGURES = ("paradigm", "tonghe", "network")
 SUFFIXES = (".svg", ".pdf", ".png")
@@ -76,7 +80,7 @@ class _Category:
 
 
 def write_figure(
-    project: Any, path: str | Path, figure: str, *, lang: str = "zh", unit: str = "turn"
+    project: Project, path: str | Path, figure: str, *, lang: str = "zh", unit: str = "turn"
 ) -> list[str]:
     """Write one figure to exactly ``path`` (its suffix gives the format); return warnings."""
     path = Path(path)
@@ -114,7 +118,7 @@ def write_figure(
         )
     data = _Data(project, lang, unit)
     draw = {"paradigm": _paradigm, "tonghe": _tonghe, "network": _network}[figure]
-    with rc_context(rc), warnings.catch_warnings():
+    with rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         height = {"paradigm": 11.0, "tonghe": 8.0, "network": 13.0}[figure]
         fig = Figure(figsize=(WIDTH_CM * CM, height * CM))
@@ -133,14 +137,14 @@ def write_figure(
     return notes
 
 
-def _has_cjk(project: Any) -> bool:
+def _has_cjk(project: Project) -> bool:
     return any(any("\u4e00" <= ch <= "\u9fff" for ch in c.name) for c in project.codes())
 
 
 class _Data:
     """What the figures show, read once."""
 
-    def __init__(self, project: Any, lang: str, unit: str) -> None:
+    def __init__(self, project: Project, lang: str, unit: str) -> None:
         from coder.analysis.cooccurrence import rolled_cooccurrence
         from coder.analysis.support import relation_support
 
@@ -602,21 +606,21 @@ def _network(ax: Any, data: _Data, height: float) -> None:
                     break
                 lx, ly = lx + 0.15 * dy / norm, ly - 0.15 * dx / norm
             _label(ax, lx, ly, data.types(rels), size=FONT_PT - 1.5)
-    for n, (x, y) in pos.items():
-        core = n == data.core
+    for node, (x, y) in pos.items():
+        core = node == data.core
         _box(
             ax,
             x,
             y,
-            size[n],
-            tall[n],
+            size[node],
+            tall[node],
             fill="#dddddd" if core else "white",
             lw=1.1 if core else 0.8,
         )
         ax.text(
             x,
             y,
-            "\n".join(texts[n]),
+            "\node".join(texts[node]),
             ha="center",
             va="center",
             zorder=4,

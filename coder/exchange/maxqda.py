@@ -42,7 +42,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -56,6 +56,10 @@ from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
 from coder.text.speakers import TurnRule
 from coder.text.structure import find_turns
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 TEXT_MARK = "#TEXT"
 CODE_OPEN = "#CODE"
@@ -221,7 +225,7 @@ class StructuredImport:
 
 
 def import_structured(
-    project: Any,
+    project: Project,
     path: Path,
     *,
     encoding: str | None = None,
@@ -274,13 +278,15 @@ def import_structured(
         rows = []
         seen = coding_keys(ch.conn, ids)
         now = time.time()
+        coder_id = ch.coder_id
+        assert coder_id is not None  # a change always knows its coder
         for sid, doc in zip(ids, docs, strict=True):
-            for start, end, paths in doc.passages:
+            for start, end, code_paths in doc.passages:
                 if start >= end:
                     result.empty += 1
                     continue
-                for p in paths:
-                    key = (sid, resolve(p), ch.coder_id, start, end)
+                for p in code_paths:
+                    key = (sid, resolve(p), coder_id, start, end)
                     if key not in seen:
                         seen.add(key)
                         rows.append((sid, start, end, key[1], ch.coder_id, "", now))
@@ -299,7 +305,7 @@ class _CodeResolver:
     else a new code under its path's parent."""
 
     def __init__(
-        self, project: Any, ch: Any, result: StructuredImport, paths: set[tuple[str, ...]]
+        self, project: Project, ch: Any, result: StructuredImport, paths: set[tuple[str, ...]]
     ) -> None:
         self.project, self.ch, self.result = project, ch, result
         rows = ch.conn.execute(select(codes.c.id, codes.c.name, codes.c.level)).all()
@@ -470,7 +476,7 @@ def write_document(name: str, text: str, passages: list[tuple[int, int, list[str
     return "".join(out)
 
 
-def export_structured(project: Any, path: Path) -> StructuredExport:
+def export_structured(project: Project, path: Path) -> StructuredExport:
     """Write the project's sources and codings as MAXQDA structured text (UTF-8 with a BOM)."""
     report = StructuredExport(path.name)
     all_codes = project.codes()

@@ -35,12 +35,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, select
 
 from coder.errors import InvalidInput
 from coder.facade.codebook import next_label
+from coder.model import CODE_DESCRIPTION
 from coder.store.journal import Change
 from coder.store.schema import (
     case_attributes,
@@ -60,18 +61,12 @@ from coder.store.schema import (
     turns,
 )
 
+if TYPE_CHECKING:
+    from coder.project import Project
+
+
 #: Code fields compared between the copies (an empty one here is filled from the other copy).
-CODE_FIELDS = (
-    "definition",
-    "inclusion",
-    "exclusion",
-    "example",
-    "name_en",
-    "colour",
-    "paradigm_role",
-    "axis",
-    "properties",
-)
+CODE_FIELDS = tuple(k for k in CODE_DESCRIPTION if k != "in_vivo")
 _READ = (
     settings,
     coders,
@@ -169,7 +164,7 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def merge_project(project: Any, other: str | Path) -> MergeReport:
+def merge_project(project: Project, other: str | Path) -> MergeReport:
     """Bring the other copy's sources, codes, codings, memos and relations into ``project`` as
     one undoable change; returns the report (``event_id`` is None when nothing was new)."""
     from coder.project import Project
@@ -206,7 +201,11 @@ class _Merge:
     """One merge in progress: maps from the other copy's ids to this project's."""
 
     def __init__(
-        self, project: Any, ch: Change, data: dict[str, list[dict[str, Any]]], report: MergeReport
+        self,
+        project: Project,
+        ch: Change,
+        data: dict[str, list[dict[str, Any]]],
+        report: MergeReport,
     ) -> None:
         self.project = project
         self.ch = ch

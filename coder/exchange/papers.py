@@ -20,11 +20,15 @@ import unicodedata
 import warnings as warnings_module
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.analysis.frequencies import frequencies
 from coder.errors import InvalidInput
 from coder.exchange.tables import TABLE_NAMES, Cell, Options, Table, build_tables
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 __all__ = ["FIGURE_NAMES", "TABLE_NAMES", "export_figures", "export_tables", "write_tables"]
 
@@ -36,7 +40,7 @@ CJK_FONT = "宋体"
 
 
 def export_tables(
-    project: Any,
+    project: Project,
     path: str | Path,
     *,
     tables: str | Sequence[str] | None = None,
@@ -384,7 +388,7 @@ FIGURE_NAMES = ("saturation", "frequencies")
 
 
 def export_figures(
-    project: Any,
+    project: Project,
     path: str | Path,
     *,
     figures: Sequence[str] = FIGURE_NAMES,
@@ -418,7 +422,7 @@ def export_figures(
             "(install fonts-noto-cjk)"
         )
     en = lang == "en"
-    with rc_context(rc), warnings_module.catch_warnings():
+    with rc_context(rc), warnings_module.catch_warnings():  # type: ignore[arg-type]
         # Without a CJK font matplotlib warns once per glyph; the one warning above says it all.
         warnings_module.filterwarnings("ignore", message="Glyph .* missing from font")
         if "saturation" in figures:

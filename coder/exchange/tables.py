@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.analysis.agreement import agreement, reliability_rows
 from coder.analysis.frequencies import frequencies
 from coder.analysis.saturation import saturation
 from coder.errors import InvalidInput
 from coder.model import PARADIGM_ROLE_ZH, Code, Segment
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 Cell = str | int | float | None
 
@@ -60,7 +64,7 @@ class Options:
         return en if self.lang == "en" else zh
 
 
-def _codes(project: Any) -> tuple[list[Code], dict[int, Code]]:
+def _codes(project: Project) -> tuple[list[Code], dict[int, Code]]:
     codes = project.codes()
     return codes, {c.id: c for c in codes}
 
@@ -69,7 +73,7 @@ def _quote(seg: Segment) -> str:
     return f"{seg.text}（{seg.source}）"
 
 
-def participants(project: Any, opt: Options) -> Table:
+def participants(project: Project, opt: Options) -> Table:
     """访谈对象基本信息: one row per source; source attributes override those of its case.
     访谈时长 is ``duration_min`` in minutes; 字数 is the source's length in characters."""
     cases = {c.name: c.attributes for c in project.cases()}
@@ -119,13 +123,13 @@ def representative(segments: Sequence[Segment], gold: str | None, count: int) ->
     return chosen + ranked[: max(0, count - len(chosen))]
 
 
-def open_coding(project: Any, opt: Options) -> Table:
+def open_coding(project: Project, opt: Options) -> Table:
     """开放式编码示例: representative quotes per concept (see :func:`representative`), each
     followed by its interviewee id, with the concept and its primary category."""
     if opt.examples < 1:
         raise InvalidInput("examples per concept must be at least 1; nothing was changed")
     codes, by_id = _codes(project)
-    gold = (list(opt.coders) if opt.coders else project.coders() or [None])[0]
+    gold: str | None = (list(opt.coders) if opt.coders else project.coders() or [None])[0]  # type: ignore[list-item]
     by_code: dict[int, list[Segment]] = {}
     for seg in project.segments():
         by_code.setdefault(seg.code_id, []).append(seg)
@@ -146,7 +150,7 @@ def open_coding(project: Any, opt: Options) -> Table:
     )
 
 
-def axial_coding(project: Any, opt: Options) -> Table:
+def axial_coding(project: Project, opt: Options) -> Table:
     """主轴编码结果: one row per axial category with the codes under it, its definition, its
     paradigm role and its 统/合 axis."""
     codes, by_id = _codes(project)
@@ -175,7 +179,7 @@ def axial_coding(project: Any, opt: Options) -> Table:
     )
 
 
-def relations(project: Any, opt: Options) -> Table:
+def relations(project: Project, opt: Options) -> Table:
     """主范畴典型关系结构: every relation as "A1 → A3", its description (or its type's name when
     it has none), the text of its first evidence coding (empty without evidence), and its support
     in the data (turns where both sides occur, rolled up; evidence codings; memos), or the flag
@@ -212,7 +216,7 @@ def relations(project: Any, opt: Options) -> Table:
     )
 
 
-def reliability(project: Any, opt: Options) -> Table:
+def reliability(project: Project, opt: Options) -> Table:
     """编码信度: Holsti's K, the composite R and Cohen's κ per coder pair (segment units), from
     :func:`coder.analysis.agreement.agreement` for ``coders`` or the project's first two."""
     names = list(opt.coders) if opt.coders else project.coders()[:2]
@@ -231,7 +235,7 @@ def reliability(project: Any, opt: Options) -> Table:
     )
 
 
-def code_frequencies(project: Any, opt: Options) -> Table:
+def code_frequencies(project: Project, opt: Options) -> Table:
     """编码频次: codings (参考点数) and sources per code, rolled up the hierarchy, in codebook
     order, with the primary parent category."""
     _, by_id = _codes(project)
@@ -250,7 +254,7 @@ def code_frequencies(project: Any, opt: Options) -> Table:
     )
 
 
-def codebook(project: Any, opt: Options) -> Table:
+def codebook(project: Project, opt: Options) -> Table:
     """编码手册 (codebook document): every code in hierarchy order (core, then each category
     followed by its concepts) with its label, name, level, definition, inclusion and exclusion
     criteria, an example quote with the interviewee id (the representative coding chosen as in
@@ -324,7 +328,7 @@ def codebook(project: Any, opt: Options) -> Table:
     )
 
 
-def saturation_check(project: Any, opt: Options) -> Table:
+def saturation_check(project: Project, opt: Options) -> Table:
     """理论饱和度检验: each held-out interview and the concepts and categories it adds to the
     others (the expected finding is none). Without ``held_out`` the last two sources are used,
     with a warning."""
@@ -390,7 +394,7 @@ def table_names(tables: str | Sequence[str] | None) -> list[str]:
 
 
 def build_tables(
-    project: Any, tables: str | Sequence[str] | None = None, opt: Options | None = None
+    project: Project, tables: str | Sequence[str] | None = None, opt: Options | None = None
 ) -> list[Table]:
     """The tables asked for, in paper order; warnings go to ``opt.warnings``."""
     opt = opt or Options()

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 
 from coder.errors import Conflict, InvalidInput, NotFound
-from coder.model import AXES, LEVELS, PARADIGM_ROLES, Code
-from coder.store.core import ProjectCore
+from coder.model import AXES, CODE_FIELD_KEYS, CODE_TEXT_FIELDS, LEVELS, PARADIGM_ROLES, Code
+from coder.store.core import FacadeCore
 from coder.store.journal import Change
 from coder.store.schema import (
     code_lineage,
@@ -31,22 +31,9 @@ from coder.store.schema import (
     settings,
 )
 
-LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
+LEVEL_RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
 #: Fields of a code that ``update_code`` accepts.
-EDITABLE = (
-    "name",
-    "label",
-    "colour",
-    "definition",
-    "inclusion",
-    "exclusion",
-    "example",
-    "name_en",
-    "in_vivo",
-    "paradigm_role",
-    "axis",
-    "properties",
-)
+EDITABLE = CODE_FIELD_KEYS
 _COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|)$")
 
 
@@ -95,30 +82,30 @@ def _check_fields(level: str, fields: dict[str, Any]) -> dict[str, Any]:
                 "properties must be a list of {name, dimension}; nothing was changed"
             )
         out["properties"] = json.dumps([dict(p) for p in props], ensure_ascii=False)
-    for key in ("definition", "inclusion", "exclusion", "example", "name_en"):
+    for key in (*CODE_TEXT_FIELDS, "name_en"):
         if key in out:
             out[key] = str(out[key] or "")
     return out
 
 
-class CodebookOps(ProjectCore):
+class CodebookOps(FacadeCore):
     """Codebook commands and queries. Mixed into :class:`coder.project.Project`."""
 
     # -- queries -----------------------------------------------------------------------------
 
     def codes(self) -> list[Code]:
         """Every code, ordered by level (core first) and label."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return _load_codes(conn)
 
     def code(self, ref: int | str) -> Code:
         cid = self.code_id(ref)
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return _load_codes(conn, cid)[0]
 
     def code_id(self, ref: int | str) -> int:
         """Resolve a code by label, then name, then numeric id. An unknown code is an error."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return _resolve_code(conn, ref)
 
     def children(self, ref: int | str) -> list[Code]:
@@ -127,7 +114,7 @@ class CodebookOps(ProjectCore):
 
     def lineage(self) -> list[dict[str, Any]]:
         """Merges, splits and promotions: which codes went into which, oldest first."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             rows = conn.execute(
                 select(
                     code_lineage.c.kind,
@@ -175,7 +162,7 @@ class CodebookOps(ProjectCore):
         clean = _check_fields(
             level, {"name": name, **fields, **({"label": label} if label else {})}
         )
-        with self.change("add-code", f"add {level} code {clean['name']}") as ch:  # type: ignore[attr-defined]
+        with self.change("add-code", f"add {level} code {clean['name']}") as ch:
             cid = self._insert_code(ch, level, clean, is_core=is_core)
             if parent is not None:
                 self.link_parent(ch, cid, _resolve_code(ch.conn, parent), primary=True)
@@ -230,7 +217,7 @@ class CodebookOps(ProjectCore):
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise InvalidInput(f"unknown code field {sorted(unknown)[0]!r}; nothing was changed")
-        with self.change("edit-code", "edit code") as ch:  # type: ignore[attr-defined]
+        with self.change("edit-code", "edit code") as ch:
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             moved = sorted(k for k, v in (expect or {}).items() if getattr(code, k) != v)
@@ -269,7 +256,7 @@ class CodebookOps(ProjectCore):
 
     def set_core(self, ref: int | str) -> Code:
         """Mark a selective code as the core category (核心范畴); any other core is unmarked."""
-        with self.change("set-core", "set core category") as ch:  # type: ignore[attr-defined]
+        with self.change("set-core", "set core category") as ch:
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             if code.level != "selective":

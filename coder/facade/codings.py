@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from coder.errors import Forbidden, InvalidInput, NotFound
 from coder.model import Coding, Segment
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.schema import coders, codes, codings, relation_evidence, sources
 
 from .codebook import _resolve_code, code_counts
@@ -23,7 +23,7 @@ def coding_keys(conn: Connection, source_ids: Iterable[int]) -> set[CodingKey]:
     found: set[CodingKey] = set()
     for sid in source_ids:  # per source: the (source_id, start) index serves each query
         found.update(
-            tuple(k)  # type: ignore[misc]
+            tuple(k)
             for k in conn.execute(
                 select(
                     codings.c.source_id,
@@ -58,7 +58,7 @@ def _check_span(conn: Connection, source_id: int, start: int, end: int) -> str:
     return str(name)
 
 
-class CodingOps(ProjectCore):
+class CodingOps(FacadeCore):
     """Coding commands and queries. Mixed into :class:`coder.project.Project`."""
 
     def code_span(
@@ -76,15 +76,15 @@ class CodingOps(ProjectCore):
         # Ids (as the workbench passes them) are checked inside the change, by the queries that
         # need the rows anyway: fewer round trips to a distant server.
         by_id = isinstance(source, int) and not isinstance(source, bool)
-        sid = source if by_id else self.source_id(source)  # type: ignore[attr-defined]
-        with self.change("code", "code") as ch:  # type: ignore[attr-defined]
+        sid = source if by_id else self.source_id(source)
+        with self.change("code", "code") as ch:
             conn = ch.conn
             if isinstance(code, int) and not isinstance(code, bool):
                 cid = code
             else:
                 cid = _resolve_code(conn, code)
-            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
-            src = _check_span(conn, sid, start, end)
+            coder_id = self.ensure_coder(conn, coder)
+            src = _check_span(conn, int(sid), start, end)
             # The code's label and name, and any twin coding, in one query.
             twin_id = (
                 select(codings.c.id)
@@ -138,9 +138,9 @@ class CodingOps(ProjectCore):
         Returns the code's id and the coding."""
         from .codebook import _check_fields, _resolve_code
 
-        sid = self.source_id(source)  # type: ignore[attr-defined]
+        sid = self.source_id(source)
         name = name.strip()
-        with self.change("code-new", "code") as ch:  # type: ignore[attr-defined]
+        with self.change("code-new", "code") as ch:
             conn = ch.conn
             _check_span(conn, sid, start, end)
             row = conn.execute(
@@ -149,12 +149,13 @@ class CodingOps(ProjectCore):
             made = row is None
             if made:
                 fields = _check_fields(level, {"name": name, "in_vivo": in_vivo})
-                cid = self._insert_code(ch, level, fields)  # type: ignore[attr-defined]
+                cid = self._insert_code(ch, level, fields)
                 if parent is not None:
-                    self.link_parent(ch, cid, _resolve_code(conn, parent), primary=True)  # type: ignore[attr-defined]
+                    self.link_parent(ch, cid, _resolve_code(conn, parent), primary=True)
             else:
+                assert row is not None
                 cid = int(row[0])
-            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)
             twin = conn.execute(
                 select(codings.c.id).where(
                     codings.c.source_id == sid,
@@ -191,8 +192,8 @@ class CodingOps(ProjectCore):
 
     def spans(self, source: int | str) -> list[tuple[int, int, int, int, str]]:
         """Codings of a source for display: ``(id, start, end, code_id, coder)``, no text."""
-        sid = self.source_id(source)  # type: ignore[attr-defined]
-        with self.read() as conn:  # type: ignore[attr-defined]
+        sid = self.source_id(source)
+        with self.read() as conn:
             names = dict(conn.execute(select(coders.c.id, coders.c.name)).all())
             rows = conn.execute(
                 select(
@@ -216,11 +217,11 @@ class CodingOps(ProjectCore):
         """Bulk coding as one event: ``(source_id, code_id, start, end, coder_name)`` rows.
         Spans are checked; a duplicate of an existing coding is skipped."""
         now = time.time()
-        with self.change(action, summary or f"code {len(rows)} spans") as ch:  # type: ignore[attr-defined]
+        with self.change(action, summary or f"code {len(rows)} spans") as ch:
             conn = ch.conn
             chars = dict(conn.execute(select(sources.c.id, sources.c.chars)).all())
             code_ids = {r[0] for r in conn.execute(select(codes.c.id))}
-            coder_ids = {name: self.ensure_coder(conn, name) for name in {r[4] for r in rows}}  # type: ignore[attr-defined]
+            coder_ids = {name: self.ensure_coder(conn, name) for name in {r[4] for r in rows}}
             seen = coding_keys(conn, {r[0] for r in rows})
             batch = []
             for sid, cid, start, end, coder in rows:
@@ -245,7 +246,7 @@ class CodingOps(ProjectCore):
     def uncode(self, coding_id: int, *, force: bool = False) -> Coding:
         """Remove a coding (with any relation evidence it was). Another coder's coding only
         with ``force`` (see :meth:`_check_whose`)."""
-        with self.change("uncode", "uncode") as ch:  # type: ignore[attr-defined]
+        with self.change("uncode", "uncode") as ch:
             old = _coding(ch.conn, coding_id)
             label = self._check_whose(ch.conn, old, "remove", force)
             ch.delete_where(relation_evidence, relation_evidence.c.coding_id == coding_id)
@@ -254,7 +255,7 @@ class CodingOps(ProjectCore):
             return old
 
     def resize_coding(self, coding_id: int, start: int, end: int, *, force: bool = False) -> Coding:
-        with self.change("resize", "resize coding") as ch:  # type: ignore[attr-defined]
+        with self.change("resize", "resize coding") as ch:
             old = _coding(ch.conn, coding_id)
             label = self._check_whose(ch.conn, old, "resize", force)
             _check_span(ch.conn, old.source_id, start, end)
@@ -263,7 +264,7 @@ class CodingOps(ProjectCore):
             return _coding(ch.conn, coding_id)
 
     def set_coding_memo(self, coding_id: int, memo: str, *, force: bool = False) -> Coding:
-        with self.change("coding-memo", "memo on coding") as ch:  # type: ignore[attr-defined]
+        with self.change("coding-memo", "memo on coding") as ch:
             old = _coding(ch.conn, coding_id)
             label = self._check_whose(ch.conn, old, "change the memo of", force)
             ch.update(codings, {"id": coding_id}, {"memo": memo})
@@ -277,18 +278,18 @@ class CodingOps(ProjectCore):
         label, name = conn.execute(
             select(codes.c.label, codes.c.name).where(codes.c.id == old.code_id)
         ).one()
-        if old.coder_id == self.ensure_coder(conn):  # type: ignore[attr-defined]
+        if old.coder_id == self.ensure_coder(conn):
             return f"{label} {name}"
         whose = conn.execute(select(coders.c.name).where(coders.c.id == old.coder_id)).scalar_one()
         what = f"coding {old.id} ({label} {name} at {old.start}–{old.end}) is {whose}'s"
-        if self.on_server and self._role(conn) == "coder":  # type: ignore[attr-defined]
+        if self.on_server and self._role(conn) == "coder":
             raise Forbidden(
                 f"{what}; a coder on this server may not {words} another coder's codings; "
                 "nothing was changed"
             )
         if not force:
             raise Forbidden(
-                f"{what}, not {self.coder}'s; {words} it only when asked to (--force); "  # type: ignore[attr-defined]
+                f"{what}, not {self.coder}'s; {words} it only when asked to (--force); "
                 "nothing was changed"
             )
         return f"{whose}'s {label} {name}"
@@ -296,7 +297,7 @@ class CodingOps(ProjectCore):
     # -- queries -----------------------------------------------------------------------------
 
     def coding(self, coding_id: int) -> Coding:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return _coding(conn, coding_id)
 
     def segments(
@@ -326,7 +327,7 @@ class CodingOps(ProjectCore):
             .select_from(codings.join(sources, sources.c.id == codings.c.source_id))
             .order_by(sources.c.position, codings.c.start, codings.c.end, codings.c.id)
         )
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             if code is not None:
                 query = query.where(codings.c.code_id == _resolve_code(conn, code))
             if coder is not None:
@@ -337,7 +338,7 @@ class CodingOps(ProjectCore):
             if ids is not None:
                 query = query.where(codings.c.id.in_(list(ids)))
             if source is not None:
-                query = query.where(codings.c.source_id == self.source_id(source))  # type: ignore[attr-defined]
+                query = query.where(codings.c.source_id == self.source_id(source))
             rows = conn.execute(query).all()
             code_names = {
                 r[0]: (r[1], r[2])
@@ -354,12 +355,12 @@ class CodingOps(ProjectCore):
     def codings_at(self, source: int | str, start: int, end: int | None = None) -> list[Segment]:
         """Segments of a source that overlap ``[start, end)`` (or contain ``start``)."""
         end = start + 1 if end is None else end
-        sid = self.source_id(source)  # type: ignore[attr-defined]
+        sid = self.source_id(source)
         return [s for s in self.segments(source=sid) if s.start < end and start < s.end]
 
     def code_counts(self) -> dict[int, tuple[int, int]]:
         """Codings and sources per code id, as coded (no roll-up)."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return code_counts(conn)
 
 

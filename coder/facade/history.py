@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coder.errors import Conflict, NothingToUndo
 from coder.model import Event
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
 from coder.store.journal import (
     apply_ops,
@@ -30,7 +30,7 @@ from coder.store.journal import (
 from coder.store.schema import coders, events
 
 
-class HistoryOps(ProjectCore):
+class HistoryOps(FacadeCore):
     """The history mixin of :class:`coder.project.Project`."""
 
     def undo(self) -> Event:
@@ -43,8 +43,8 @@ class HistoryOps(ProjectCore):
     #: An undo removing more codings than this is backed up first.
     BULK_UNDO = 100
 
-    def _my_events(self, conn: Connection, state: str):  # type: ignore[no-untyped-def]
-        coder_id = self.ensure_coder(conn)  # type: ignore[attr-defined]
+    def _my_events(self, conn: Connection, state: str):
+        coder_id = self.ensure_coder(conn)
         order = events.c.id.desc() if state == "done" else events.c.id.asc()
         return (
             select(events.c.id, events.c.payload, events.c.summary)
@@ -176,15 +176,16 @@ class HistoryOps(ProjectCore):
                 time.sleep(interval * 5)
                 continue
             conn = raw.driver_connection
+            assert conn is not None  # a pooled connection always has its driver connection
             raw.detach()  # LISTEN belongs to this connection alone, never back in the pool
             try:
-                conn.autocommit = True  # type: ignore[union-attr]
-                conn.execute(f"LISTEN {NOTIFY_CHANNEL}")  # type: ignore[union-attr]
+                conn.autocommit = True
+                conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                 if lost:  # changes made while the connection was down were not announced
                     lost = False
                     yield 0
                 while not stop():
-                    for note in conn.notifies(timeout=interval):  # type: ignore[union-attr]
+                    for note in conn.notifies(timeout=interval):
                         yield int(note.payload or 0)
             except Exception:  # the connection went: listen again on a new one
                 lost = True

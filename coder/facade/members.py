@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from coder.errors import Forbidden, InvalidInput, NotFound
 from coder.store import engine as store_engine
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
 from coder.store.journal import dump_payload
 from coder.store.schema import events, members
@@ -62,8 +62,10 @@ ACTION_WORDS = {
 }
 
 
-class MemberOps(ProjectCore):
+class MemberOps(FacadeCore):
     """The members mixin of :class:`coder.project.Project`."""
+
+    _user: str | None
 
     def user(self) -> str:
         """Who is working: the login on a server, the coder name in a file."""

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from coder.errors import InvalidInput, NotFound
 from coder.model import MEMO_TARGETS, MEMO_TYPES, Memo, Relation
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.schema import (
     cases,
     coders,
@@ -35,7 +35,7 @@ _TARGET_TABLES = {
 }
 
 
-class MemoOps(ProjectCore):
+class MemoOps(FacadeCore):
     """Memo and relation commands and queries. Mixed into :class:`coder.project.Project`."""
 
     # -- memos -------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ class MemoOps(ProjectCore):
             )
         if target not in MEMO_TARGETS:
             raise InvalidInput(f"a memo cannot be attached to {target!r}; nothing was changed")
-        with self.change("add-memo", f"{type} memo") as ch:  # type: ignore[attr-defined]
+        with self.change("add-memo", f"{type} memo") as ch:
             _check_target(ch.conn, target, target_id)
             if span is not None:
                 _check_span(ch.conn, target, target_id, span)
@@ -103,14 +103,14 @@ class MemoOps(ProjectCore):
                     f"memo type {type!r} is not one of {', '.join(MEMO_TYPES)}; nothing was changed"
                 )
             values["type"] = type
-        with self.change("edit-memo", f"edit memo {memo_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("edit-memo", f"edit memo {memo_id}") as ch:
             _memo(ch.conn, memo_id)
             if values:
                 ch.update(memos, {"id": memo_id}, {**values, "modified": time.time()})
             return _memo(ch.conn, memo_id)
 
     def delete_memo(self, memo_id: int) -> None:
-        with self.change("delete-memo", f"delete memo {memo_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("delete-memo", f"delete memo {memo_id}") as ch:
             _memo(ch.conn, memo_id)
             ch.delete(memos, {"id": memo_id})
 
@@ -140,17 +140,17 @@ class MemoOps(ProjectCore):
             query = query.where(memos.c.target_id == target_id)
         if type is not None:
             query = query.where(memos.c.type == type)
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return [Memo(*r) for r in conn.execute(query)]
 
     # -- relations ---------------------------------------------------------------------------
 
     def relation_types(self) -> list[tuple[str, str, str, str]]:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             rows = conn.execute(
                 select(relation_types).order_by(relation_types.c.family, relation_types.c.name)
             )
-            return [tuple(r) for r in rows]  # type: ignore[misc]
+            return [tuple(r) for r in rows]
 
     def add_relation_type(
         self, name: str, *, label_zh: str = "", family: str = "custom", description: str = ""
@@ -158,7 +158,7 @@ class MemoOps(ProjectCore):
         """Extend the project's list of relation types (Glaser's coding families are editable)."""
         if not name.strip() or any(ch.isspace() for ch in name.strip()):
             raise InvalidInput(f"relation type {name!r} must be one word; nothing was changed")
-        with self.change("add-relation-type", f"relation type {name}") as ch:  # type: ignore[attr-defined]
+        with self.change("add-relation-type", f"relation type {name}") as ch:
             if ch.conn.execute(
                 select(relation_types.c.name).where(relation_types.c.name == name)
             ).first():
@@ -179,7 +179,7 @@ class MemoOps(ProjectCore):
     ) -> Relation:
         """A typed, directed relation between two codes, with codings as evidence."""
         evidence = list(evidence)
-        with self.change("add-relation", "add relation") as ch:  # type: ignore[attr-defined]
+        with self.change("add-relation", "add relation") as ch:
             conn = ch.conn
             a, b = _resolve_code(conn, source), _resolve_code(conn, target)
             if a == b:
@@ -216,12 +216,12 @@ class MemoOps(ProjectCore):
             return _relation(conn, rid)
 
     def add_evidence(self, relation_id: int, coding_ids: Iterable[int]) -> Relation:
-        with self.change("add-evidence", f"evidence for relation {relation_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("add-evidence", f"evidence for relation {relation_id}") as ch:
             _relation(ch.conn, relation_id)
             self._add_evidence(ch, relation_id, list(coding_ids))
             return _relation(ch.conn, relation_id)
 
-    def _add_evidence(self, ch, relation_id: int, coding_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    def _add_evidence(self, ch, relation_id: int, coding_ids: list[int]) -> None:
         have = {
             r[0]
             for r in ch.conn.execute(
@@ -238,7 +238,7 @@ class MemoOps(ProjectCore):
                 have.add(cid)
 
     def delete_relation(self, relation_id: int) -> None:
-        with self.change("delete-relation", f"delete relation {relation_id}") as ch:  # type: ignore[attr-defined]
+        with self.change("delete-relation", f"delete relation {relation_id}") as ch:
             _relation(ch.conn, relation_id)
             ch.delete_where(relation_evidence, relation_evidence.c.relation_id == relation_id)
             ch.delete_where(
@@ -247,7 +247,7 @@ class MemoOps(ProjectCore):
             ch.delete(relations, {"id": relation_id})
 
     def relations(self) -> list[Relation]:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             ids = [r[0] for r in conn.execute(select(relations.c.id).order_by(relations.c.id))]
             return [_relation(conn, i) for i in ids]
 
@@ -264,12 +264,12 @@ def _target_words(conn: Connection, target: str, target_id: int | None) -> str:
         name = conn.execute(select(cases.c.name).where(cases.c.id == target_id)).scalar_one()
         return f"case {name}"
     if target == "coding":
-        row = conn.execute(
+        crow = conn.execute(
             select(codes.c.label, codings.c.start, codings.c.end)
             .select_from(codings.join(codes, codes.c.id == codings.c.code_id))
             .where(codings.c.id == target_id)
         ).one()
-        return f"coding {row[0]} at {row[1]}–{row[2]}"
+        return f"coding {crow[0]} at {crow[1]}–{crow[2]}"
     return target if target_id is None else f"{target} {target_id}"
 
 

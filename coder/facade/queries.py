@@ -12,13 +12,17 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from coder.analysis.query_grammar import parse
 from coder.errors import InvalidInput, NotFound
 from coder.store.schema import coders, queries
+from coder.text.query_grammar import parse
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 #: The options a saved query keeps, as ``coder query`` takes them.
 OPTIONS = ("where", "unit", "coder")
@@ -48,7 +52,7 @@ class SavedQuery:
 
 
 def save_query(
-    project: Any,
+    project: Project,
     name: str,
     expression: str,
     *,
@@ -78,13 +82,13 @@ def save_query(
     return saved_query(project, name)
 
 
-def delete_query(project: Any, name: str) -> None:
+def delete_query(project: Project, name: str) -> None:
     saved_query(project, name)
     with project.change("delete-query", f"delete saved query {name}") as ch:
         ch.delete(queries, {"name": name})
 
 
-def saved_queries(project: Any) -> list[SavedQuery]:
+def saved_queries(project: Project) -> list[SavedQuery]:
     """Every saved query, by name."""
     query = (
         select(
@@ -116,7 +120,7 @@ def saved_queries(project: Any) -> list[SavedQuery]:
     return out
 
 
-def saved_query(project: Any, name: str) -> SavedQuery:
+def saved_query(project: Project, name: str) -> SavedQuery:
     for q in saved_queries(project):
         if q.name == name:
             return q

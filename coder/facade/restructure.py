@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from coder.errors import InvalidInput
-from coder.model import LEVELS, Code
-from coder.store.core import ProjectCore
+from coder.model import CODE_DESCRIPTION, LEVELS, Code
+from coder.store.core import FacadeCore
 from coder.store.journal import Change
 from coder.store.schema import (
     code_lineage,
@@ -43,14 +43,14 @@ from .codebook import (
 )
 
 
-class RestructureOps(ProjectCore):
+class RestructureOps(FacadeCore):
     """Commands that reshape the code tree. Mixed into :class:`coder.project.Project`."""
 
     # -- the tree ----------------------------------------------------------------------------
 
     def move_code(self, ref: int | str, parent: int | str | None) -> Code:
         """Put a code under another primary parent (None: out of every category)."""
-        with self.change("move-code", "move code") as ch:  # type: ignore[attr-defined]
+        with self.change("move-code", "move code") as ch:
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             old_primary = code.parents[0] if code.parents else None
@@ -67,7 +67,7 @@ class RestructureOps(ProjectCore):
                     )
                 ).first()
                 if existing is None:
-                    self.link_parent(ch, cid, pid, primary=True)  # type: ignore[attr-defined]
+                    self.link_parent(ch, cid, pid, primary=True)
                 else:
                     self._make_primary(ch, cid, pid)
                 target = _load_codes(ch.conn, pid)[0]
@@ -76,7 +76,7 @@ class RestructureOps(ProjectCore):
 
     def attach_code(self, ref: int | str, parent: int | str, *, primary: bool = False) -> Code:
         """Put a code in a further category as well (a concept may sit in several)."""
-        with self.change("attach-code", "attach code") as ch:  # type: ignore[attr-defined]
+        with self.change("attach-code", "attach code") as ch:
             cid = _resolve_code(ch.conn, ref)
             pid = _resolve_code(ch.conn, parent)
             code, target = _load_codes(ch.conn, cid)[0], _load_codes(ch.conn, pid)[0]
@@ -84,13 +84,13 @@ class RestructureOps(ProjectCore):
                 raise InvalidInput(
                     f"{code.label} is already under {target.label}; nothing was changed"
                 )
-            self.link_parent(ch, cid, pid, primary=primary or not code.parents)  # type: ignore[attr-defined]
+            self.link_parent(ch, cid, pid, primary=primary or not code.parents)
             ch.summary = f"attach {code.label} {code.name} to {target.label} {target.name}"
             return _load_codes(ch.conn, cid)[0]
 
     def detach_code(self, ref: int | str, parent: int | str) -> Code:
         """Take a code out of one of its categories."""
-        with self.change("detach-code", "detach code") as ch:  # type: ignore[attr-defined]
+        with self.change("detach-code", "detach code") as ch:
             cid = _resolve_code(ch.conn, ref)
             pid = _resolve_code(ch.conn, parent)
             code = _load_codes(ch.conn, cid)[0]
@@ -117,7 +117,7 @@ class RestructureOps(ProjectCore):
 
     def promote_code(self, ref: int | str) -> Code:
         """Focused coding: raise a code one level (open → axial → selective), with a new label."""
-        with self.change("promote-code", "promote code") as ch:  # type: ignore[attr-defined]
+        with self.change("promote-code", "promote code") as ch:
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             if code.level == "selective":
@@ -143,7 +143,7 @@ class RestructureOps(ProjectCore):
     def merge_codes(self, source: int | str, target: int | str) -> Code:
         """Merge ``source`` into ``target``: its codings, categories, children, relations and memos
         move to the target, and the source code goes. Undo restores both codes exactly."""
-        with self.change("merge-codes", "merge codes") as ch:  # type: ignore[attr-defined]
+        with self.change("merge-codes", "merge codes") as ch:
             conn = ch.conn
             sid, tid = _resolve_code(conn, source), _resolve_code(conn, target)
             if sid == tid:
@@ -162,7 +162,7 @@ class RestructureOps(ProjectCore):
                     and pid not in dst.parents
                     and tid not in _ancestors(conn, pid) | {pid}
                 ):
-                    self.link_parent(ch, tid, pid, primary=not _load_codes(conn, tid)[0].parents)  # type: ignore[attr-defined]
+                    self.link_parent(ch, tid, pid, primary=not _load_codes(conn, tid)[0].parents)
             # Children of the source move under the target.
             for child, is_primary in conn.execute(
                 select(code_parents.c.child_id, code_parents.c.is_primary).where(
@@ -280,7 +280,7 @@ class RestructureOps(ProjectCore):
     ) -> Code:
         """Split a code: a new sibling code (same level and categories) takes the given codings."""
         ids = list(coding_ids)
-        with self.change("split-code", "split code") as ch:  # type: ignore[attr-defined]
+        with self.change("split-code", "split code") as ch:
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             mine = {
@@ -300,7 +300,7 @@ class RestructureOps(ProjectCore):
             if code.level == "axial":
                 fields.update(paradigm_role=code.paradigm_role, axis=code.axis)
             clean = _check_fields(code.level, fields)
-            new_id = self._insert_code(ch, code.level, clean)  # type: ignore[attr-defined]
+            new_id = self._insert_code(ch, code.level, clean)
             for i, pid in enumerate(code.parents):
                 ch.insert(
                     code_parents, {"child_id": new_id, "parent_id": pid, "is_primary": i == 0}
@@ -317,11 +317,11 @@ class RestructureOps(ProjectCore):
         """Delete a code with its codings, links and memos (children stay, out of it).
         Returns the number of codings removed. Undo restores everything; a code that has
         codings is backed up first as well."""
-        cid = self.code_id(ref)  # type: ignore[attr-defined]
-        self.check_allowed("delete-code")  # type: ignore[attr-defined]
-        if self.code_counts().get(cid, (0, 0))[0] and getattr(self, "path", None) is not None:  # type: ignore[attr-defined]
-            self.backup("before-delete-code")  # type: ignore[attr-defined]
-        with self.change("delete-code", "delete code") as ch:  # type: ignore[attr-defined]
+        cid = self.code_id(ref)
+        self.check_allowed("delete-code")
+        if self.code_counts().get(cid, (0, 0))[0] and getattr(self, "path", None) is not None:
+            self.backup("before-delete-code")
+        with self.change("delete-code", "delete code") as ch:
             conn = ch.conn
             cid = _resolve_code(conn, ref)
             code = _load_codes(conn, cid)[0]
@@ -358,20 +358,9 @@ class RestructureOps(ProjectCore):
         """Merge a parsed codebook (see ``coder.exchange.codebook_yaml``) into the project by name,
         as one event: existing codes (same level and name) get the file's fields, new codes are
         added, parents, relations and memos are added where missing. Returns counts."""
-        fields = (
-            "name_en",
-            "colour",
-            "definition",
-            "inclusion",
-            "exclusion",
-            "example",
-            "in_vivo",
-            "paradigm_role",
-            "axis",
-            "properties",
-        )
+        fields = CODE_DESCRIPTION
         stats = {"added": 0, "updated": 0, "relations": 0, "memos": 0}
-        with self.change("load-codebook", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("load-codebook", summary) as ch:
             conn = ch.conn
             ids: dict[str, int] = {}
             made: set[int] = set()
@@ -393,7 +382,7 @@ class RestructureOps(ProjectCore):
                         ).first()
                     ):
                         clean["label"] = label
-                    cid = self._insert_code(ch, level, clean, is_core=bool(spec_code.get("core")))  # type: ignore[attr-defined]
+                    cid = self._insert_code(ch, level, clean, is_core=bool(spec_code.get("core")))
                     made.add(cid)
                     stats["added"] += 1
                 else:
@@ -437,7 +426,7 @@ class RestructureOps(ProjectCore):
                 for i, plabel in enumerate(spec_code["parents"]):
                     pid = ids[plabel]
                     if pid not in have:
-                        self.link_parent(ch, cid, pid, primary=(i == 0 and not have))  # type: ignore[attr-defined]
+                        self.link_parent(ch, cid, pid, primary=(i == 0 and not have))
                         have.add(pid)
             ch.insert_values(code_parents, ["child_id", "parent_id", "is_primary"], fresh_links)
             for rel in spec["relations"]:

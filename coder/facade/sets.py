@@ -14,11 +14,12 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from coder.errors import InvalidInput, NotFound
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.schema import settings, source_attributes, sources
 
 SET_PREFIX = "set:"
@@ -54,7 +55,7 @@ def allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
     return quota
 
 
-class SetOps(ProjectCore):
+class SetOps(FacadeCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def sample(
@@ -71,7 +72,7 @@ class SetOps(ProjectCore):
             raise InvalidInput("a sample needs at least one source; nothing was changed")
         seed = random.SystemRandom().randrange(1, 10**6) if seed is None else seed
         name = (name or f"sample {n}" + (f" by {by}" if by else "")).strip()
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             rows = conn.execute(
                 select(sources.c.id, sources.c.guid).order_by(sources.c.position)
             ).all()
@@ -107,7 +108,7 @@ class SetOps(ProjectCore):
         how = f"{len(chosen)} of {len(ids)} sources, seed {seed}" + (
             f", stratified by {by}" if by else ""
         )
-        body = {
+        body: dict[str, Any] = {
             "guid": str(uuid.uuid4()),
             "sources": [guid_of[s] for s in chosen],
             "description": how,
@@ -116,7 +117,7 @@ class SetOps(ProjectCore):
             "created": time.time(),
         }
         key = SET_PREFIX + name
-        with self.change("sample", f"sample set {name}: {how}") as ch:  # type: ignore[attr-defined]
+        with self.change("sample", f"sample set {name}: {how}") as ch:
             if ch.conn.execute(select(settings.c.key).where(settings.c.key == key)).first():
                 raise InvalidInput(
                     f"a set named {name!r} exists already (give another --name); nothing was changed"
@@ -126,7 +127,7 @@ class SetOps(ProjectCore):
 
     def sets(self) -> list[SourceSet]:
         """Every source set, by name."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             raw = conn.execute(
                 select(settings.c.key, settings.c.value)
                 .where(settings.c.key.like(SET_PREFIX + "%"))
@@ -163,6 +164,6 @@ class SetOps(ProjectCore):
         members = list(self.source_set(name).sources)
         if after is not None and after in members:
             members = members[members.index(after) + 1 :]
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             coded = set(conn.execute(select(codings.c.source_id).distinct()).scalars())
         return next((s for s in members if s not in coded), None)

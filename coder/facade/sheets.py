@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from coder.errors import InvalidInput
 from coder.facade.sources import SOURCE_COLUMNS, source_row
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.schema import (
     case_attributes,
     cases,
@@ -52,7 +52,7 @@ class SheetImport:
     event_id: int | None = None
 
 
-class SheetOps(ProjectCore):
+class SheetOps(FacadeCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def import_sheet_rows(
@@ -65,7 +65,7 @@ class SheetOps(ProjectCore):
         drafts = rows.drafts
         key = SHEET_KEY + sheet.sha256[:48]
         summary = f"import {len(drafts)} rows of {sheet.file}"
-        with self.change("import", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("import", summary) as ch:
             conn = ch.conn
             seen = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
             if seen is not None:
@@ -155,7 +155,7 @@ class SheetOps(ProjectCore):
         report.event_id = ch.event_id
         return report
 
-    def _sheet_cases(self, ch, drafts) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    def _sheet_cases(self, ch, drafts) -> dict[str, int]:
         wanted: dict[str, dict[str, tuple[str, str]]] = {}
         for d in drafts:
             if d.case:
@@ -198,7 +198,7 @@ class SheetOps(ProjectCore):
 
     def _sheet_codes(
         self, ch, rows: SheetRows, ids: list[int], report: SheetImport, now: float
-    ) -> None:  # type: ignore[no-untyped-def]
+    ) -> None:
         from coder.facade.codebook import next_label
 
         conn = ch.conn
@@ -306,13 +306,13 @@ def _compare(kind: str, value: str, op: str, wanted: str) -> bool:
     return left < right  # type: ignore[operator]
 
 
-class AttributeOps(ProjectCore):
+class AttributeOps(FacadeCore):
     """Typed source attributes and filtering by them. Mixed into :class:`coder.project.Project`."""
 
     def attribute_types(self) -> dict[str, str]:
         """Each source attribute's type: text, number or date (the most general of its rows)."""
         out: dict[str, str] = {}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             for name, kind in conn.execute(
                 select(source_attributes.c.name, source_attributes.c.type).distinct()
             ):
@@ -322,7 +322,7 @@ class AttributeOps(ProjectCore):
 
     def source_ids_where(self, conditions: list[str]) -> set[int]:
         """Ids of the sources whose attributes meet every condition (see :func:`parse_where`)."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             found: set[int] | None = None
             for condition in conditions:
                 name, op, wanted = parse_where(condition)

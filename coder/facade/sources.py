@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from coder.errors import InvalidInput, NotFound
 from coder.model import Case, Source, SourceDraft, Turn
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.journal import Change
 from coder.store.schema import case_attributes, cases, source_attributes, sources, turns
 
@@ -87,7 +87,7 @@ def check_drafts(drafts: Sequence[SourceDraft]) -> None:
         raise InvalidInput("two sources with the same name in one import; nothing was imported")
 
 
-class SourceOps(ProjectCore):
+class SourceOps(FacadeCore):
     """Adding and reading sources. Mixed into :class:`coder.project.Project`."""
 
     def add_source(self, draft: SourceDraft) -> Source:
@@ -109,7 +109,7 @@ class SourceOps(ProjectCore):
         summary = summary or (
             f"import {names[0]}" if len(names) == 1 else f"import {len(names)} sources"
         )
-        with self.change("import", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("import", summary) as ch:
             ids = self._insert_sources(ch, drafts)
         return self.sources(only=ids)
 
@@ -188,7 +188,7 @@ class SourceOps(ProjectCore):
         if not changed:
             return None
         summary = summary or f"recompute the turns of {len(changed)} sources"
-        with self.change("set-turns", summary) as ch:  # type: ignore[attr-defined]
+        with self.change("set-turns", summary) as ch:
             ch.delete_where(turns, turns.c.source_id.in_(list(changed)))
             ch.insert_values(
                 turns,
@@ -253,14 +253,16 @@ class SourceOps(ProjectCore):
             tq = tq.where(turns.c.source_id.in_(ids))
             aq = aq.where(source_attributes.c.source_id.in_(ids))
             query = query.where(sources.c.id.in_(ids))
-        with self.read() as conn:  # type: ignore[attr-defined]
-            turn_counts = dict(conn.execute(tq).all())
+        with self.read() as conn:
+            turn_counts: dict[int, int] = {r[0]: r[1] for r in conn.execute(tq)}
             attrs: dict[int, dict[str, str]] = {}
             for sid, key, value in conn.execute(aq):
                 attrs.setdefault(sid, {})[key] = value
             rows = conn.execute(query).all()
         return [
-            Source(*r, turns=turn_counts.get(r.id, 0), attributes=attrs.get(r.id, {})) for r in rows
+            # The query selects exactly the columns that precede ``turns`` in Source.
+            Source(*r, turns=turn_counts.get(r.id, 0), attributes=attrs.get(r.id, {}))  # type: ignore[misc]
+            for r in rows
         ]
 
     def source(self, ref: int | str) -> Source:
@@ -272,7 +274,7 @@ class SourceOps(ProjectCore):
 
     def source_id(self, ref: int | str) -> int:
         """Resolve a source reference (id, or name) to its id; NotFound names what was asked."""
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             row = None
             if isinstance(ref, int) and not isinstance(ref, bool):  # the workbench's ids
                 row = conn.execute(select(sources.c.id).where(sources.c.id == ref)).first()
@@ -287,12 +289,12 @@ class SourceOps(ProjectCore):
     def source_text(self, ref: int | str) -> str:
         """The normalised text of a source: the text all offsets index."""
         sid = self.source_id(ref)
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             return str(conn.execute(select(sources.c.text).where(sources.c.id == sid)).scalar_one())
 
     def turns(self, ref: int | str) -> list[Turn]:
         sid = self.source_id(ref)
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             rows = conn.execute(
                 select(turns.c.idx, turns.c.start, turns.c.end, turns.c.speaker, turns.c.timestamp)
                 .where(turns.c.source_id == sid)
@@ -301,7 +303,7 @@ class SourceOps(ProjectCore):
         return [Turn(*r) for r in rows]
 
     def cases(self) -> list[Case]:
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             attrs: dict[int, dict[str, str]] = {}
             for cid, key, value in conn.execute(
                 select(case_attributes.c.case_id, case_attributes.c.name, case_attributes.c.value)
@@ -312,7 +314,7 @@ class SourceOps(ProjectCore):
 
     def set_source_attribute(self, ref: int | str, name: str, value: str) -> None:
         sid = self.source_id(ref)
-        with self.change("set-attribute", f"set {name} of source {ref}") as ch:  # type: ignore[attr-defined]
+        with self.change("set-attribute", f"set {name} of source {ref}") as ch:
             key = {"source_id": sid, "name": name}
             exists = ch.conn.execute(
                 select(source_attributes.c.value).where(

@@ -13,14 +13,14 @@ from sqlalchemy import select
 
 from coder.errors import InvalidInput
 from coder.model import Coding
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.store.schema import codes, codings, rejections
 
 from .codebook import _resolve_code
 from .codings import _check_span, coding_keys
 
 
-class SuggestionOps(ProjectCore):
+class SuggestionOps(FacadeCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def accept_suggestion(
@@ -36,11 +36,11 @@ class SuggestionOps(ProjectCore):
     ) -> Coding:
         """Code ``[start, end)`` as the suggestion said: a coding by the person who accepted it,
         marked ``suggested`` with the model's version and score."""
-        sid = self.source_id(source)  # type: ignore[attr-defined]
-        with self.change("accept-suggestion", "accept suggestion") as ch:  # type: ignore[attr-defined]
+        sid = self.source_id(source)
+        with self.change("accept-suggestion", "accept suggestion") as ch:
             conn = ch.conn
             cid = _resolve_code(conn, code)
-            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)
             src = _check_span(conn, sid, start, end)
             if (sid, cid, coder_id, start, end) in coding_keys(conn, [sid]):
                 raise InvalidInput(
@@ -61,7 +61,7 @@ class SuggestionOps(ProjectCore):
             }
             ident = ch.insert(codings, row)
             ch.summary = f"accept suggestion {label} at {src} {start}–{end} ({model})"
-        return Coding(ident, sid, cid, coder_id, start, end, "", row["created"])  # type: ignore[arg-type]
+        return Coding(ident, sid, cid, coder_id, start, end, "", float(row["created"]))  # type: ignore[arg-type]
 
     def reject_suggestion(
         self,
@@ -75,11 +75,11 @@ class SuggestionOps(ProjectCore):
         coder: str | None = None,
     ) -> int:
         """Say "not this code here": kept as negative evidence for training. Returns its id."""
-        sid = self.source_id(source)  # type: ignore[attr-defined]
-        with self.change("reject-suggestion", "reject suggestion") as ch:  # type: ignore[attr-defined]
+        sid = self.source_id(source)
+        with self.change("reject-suggestion", "reject suggestion") as ch:
             conn = ch.conn
             cid = _resolve_code(conn, code)
-            coder_id = self.ensure_coder(conn, coder)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, coder)
             src = _check_span(conn, sid, start, end)
             twin = conn.execute(
                 select(rejections.c.id).where(
@@ -127,7 +127,7 @@ class SuggestionOps(ProjectCore):
         ).select_from(rejections.join(coders, coders.c.id == rejections.c.coder_id))
         if coder is not None:
             query = query.where(coders.c.name == coder)
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             keys = ("id", "source_id", "code_id", "coder", "start", "end", "model", "score")
             return [dict(zip(keys, r, strict=True)) for r in conn.execute(query)]
 
@@ -141,9 +141,9 @@ class SuggestionOps(ProjectCore):
         ``(source_id, code_id, start, end, score)`` rows; twins of existing codings skipped."""
         machine = f"model:{model}"
         now = time.time()
-        with self.change("apply-model", f"apply {model} to {len(rows)} units") as ch:  # type: ignore[attr-defined]
+        with self.change("apply-model", f"apply {model} to {len(rows)} units") as ch:
             conn = ch.conn
-            coder_id = self.ensure_coder(conn, machine)  # type: ignore[attr-defined]
+            coder_id = self.ensure_coder(conn, machine)
             seen = coding_keys(conn, {r[0] for r in rows})
             batch = []
             for sid, cid, start, end, score in rows:

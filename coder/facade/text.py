@@ -3,60 +3,58 @@ search, word frequency, keywords and autocoding."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from coder.store.core import ProjectCore
+from coder.store.core import FacadeCore
 from coder.text import nlp
 from coder.text.nlp import AnalysisCache, TextAnalysis
 
 _CACHE = AnalysisCache()
 
 
-class TextOps(ProjectCore):
+class TextOps(FacadeCore):
     """Mixed into :class:`coder.project.Project`."""
 
     def dictionary(self) -> list[str]:
         """Extra words for jieba's user dictionary, besides the codebook's names."""
-        return list(self.setting("dictionary", []))  # type: ignore[attr-defined]
+        return list(self.setting("dictionary", []))
 
     def set_dictionary(self, words: list[str]) -> None:
         clean = sorted({w.strip() for w in words if w.strip()})
-        self.set_setting("dictionary", clean)  # type: ignore[attr-defined]
+        self.set_setting("dictionary", clean)
 
     def user_words(self) -> frozenset[str]:
         """What jieba must keep whole: every code name, and the project's dictionary."""
-        names = [c.name for c in self.codes()]  # type: ignore[attr-defined]
+        names = [c.name for c in self.codes()]
         return frozenset(nlp.dictionary_terms(names + self.dictionary()))
 
     def stopwords(self) -> list[str]:
         from coder.text.frequency import DEFAULT_STOPWORDS
 
-        stored = self.setting("stopwords")  # type: ignore[attr-defined]
+        stored = self.setting("stopwords")
         return list(DEFAULT_STOPWORDS if stored is None else stored)
 
     def set_stopwords(self, words: list[str]) -> None:
-        self.set_setting("stopwords", sorted({w.strip() for w in words if w.strip()}))  # type: ignore[attr-defined]
+        self.set_setting("stopwords", sorted({w.strip() for w in words if w.strip()}))
 
     def analysis(
         self, source: int | str, *, extra_words: frozenset[str] = frozenset()
     ) -> TextAnalysis:
         """Words, sentences and blocks (turns) of a source; cached per source, turns and dictionary."""
-        src = self.source(source)  # type: ignore[attr-defined]
+        src = self.source(source)
         words = self.user_words() | extra_words
         # The turns are part of the key: `coder turns` (and its undo) changes them, not the text.
-        found_turns = tuple(self.turns(src.id))  # type: ignore[attr-defined]
+        found_turns = tuple(self.turns(src.id))
         key = (src.guid, words, found_turns)
         found = _CACHE.get(key)
         if found is None:
-            text = self.source_text(src.id)  # type: ignore[attr-defined]
-            language = src_language(self, src.id, text)
+            text = self.source_text(src.id)
+            language = nlp.src_language(self, src.id, text)
             found = nlp.analyse(text, list(found_turns), language, set(words))
             _CACHE.put(key, found)
         return found
 
     def sentences(self, source: int | str) -> list[tuple[int, int]]:
         """The sentence spans of a source, inside its turns (see :meth:`sentences_of`)."""
-        sid = self.source_id(source)  # type: ignore[attr-defined]
+        sid = self.source_id(source)
         return self.sentences_of([sid])[sid]
 
     def sentences_of(self, source_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
@@ -71,7 +69,7 @@ class TextOps(ProjectCore):
         wanted = sorted(set(source_ids))
         texts: dict[int, tuple[str, str]] = {}
         spoken: dict[int, list[Turn]] = {sid: [] for sid in wanted}
-        with self.read() as conn:  # type: ignore[attr-defined]
+        with self.read() as conn:
             for sid, text, language in conn.execute(
                 select(sources.c.id, sources.c.text, sources.c.language).where(
                     sources.c.id.in_(wanted)
@@ -101,13 +99,3 @@ class TextOps(ProjectCore):
     def snap(self, source: int | str, start: int, end: int) -> tuple[int, int]:
         """Widen a span to whole words."""
         return self.analysis(source).snap(start, end)
-
-
-def src_language(project: Any, source_id: int, text: str) -> str:
-    from sqlalchemy import select
-
-    from coder.store.schema import sources
-
-    with project.read() as conn:
-        lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
-    return lang or nlp.detect_language(text)

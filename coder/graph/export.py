@@ -82,7 +82,7 @@ def to_dot(g: nx.MultiDiGraph) -> str:
         colour = d["colour"] or "#999999"
         return f"    {_q(n)} [label={_q(label)}, shape={shape}, color={_q(colour)}];"
 
-    sides = {"统": [], "合": [], "": []}
+    sides: dict[str, list[tuple[Any, dict[str, Any]]]] = {"统": [], "合": [], "": []}
     for n, d in g.nodes(data=True):
         sides[d["axis"] if d["axis"] in sides else ""].append((n, d))
     for i, (side, title) in enumerate(

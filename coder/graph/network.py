@@ -20,7 +20,7 @@ Edges carry a ``kind``:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -28,15 +28,18 @@ from coder.analysis.cooccurrence import cooccurrence
 from coder.analysis.data import SOURCE, distinct_values, load_rows, unit_arrays
 from coder.analysis.frequencies import frequencies
 
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 def concept_network(
-    project: Any,
+    project: Project,
     *,
     unit: str = "turn",
     threshold: int = 1,
     coder: str | None = None,
-    cooccurrences: list | None = None,  # type: ignore[type-arg]
-    rolled: list | None = None,  # type: ignore[type-arg]
+    cooccurrences: list | None = None,
+    rolled: list | None = None,
 ) -> nx.MultiDiGraph:
     """Build the network of a project. Co-occurrence edges below ``threshold`` units are left out.
     ``cooccurrences`` (the pairs of codes as coded) and ``rolled`` (the rolled-up pairs of the
@@ -49,14 +52,14 @@ def concept_network(
     freq = {f.code_id: f for f in frequencies(project, coder=coder)}
     g = nx.MultiDiGraph(unit=unit, threshold=threshold, title=project.title)
 
-    def axis_of(code, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+    def axis_of(code, depth: int = 0) -> str:
         if code.axis:
             return code.axis
         if code.parents and code.parents[0] in by_id and depth < 10:
             return axis_of(by_id[code.parents[0]], depth + 1)
         return ""
 
-    def colour_of(code, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+    def colour_of(code, depth: int = 0) -> str:
         if code.colour:
             return code.colour
         if code.parents and code.parents[0] in by_id and depth < 10:
@@ -166,7 +169,7 @@ def neighbourhood(g: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
     return out
 
 
-def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> list[Any]:
+def evidence(project: Project, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> list[Any]:
     """The coded segments behind a tie between codes ``a`` and ``b``:
 
     * ``relation`` — the relation's evidence codings (either direction);
@@ -224,7 +227,7 @@ def evidence(project: Any, g: nx.MultiDiGraph, a: str, b: str, kind: str) -> lis
     )
 
 
-def _under(project: Any, label: str) -> list[Any]:
+def _under(project: Project, label: str) -> list[Any]:
     """The segments of a code and of every code under it, each coding once."""
     from coder.analysis.data import Hierarchy
 

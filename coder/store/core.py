@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
+    from coder.model import Code, Source, Turn
     from coder.store.journal import Change
 
 
@@ -57,4 +58,47 @@ class ProjectCore(Protocol):
         ...
 
 
-__all__ = ["ProjectCore"]
+class FacadeCore(ProjectCore, Protocol):
+    """The core as the facade's own mixins see it: also the engine and the raw write transaction.
+
+    Only modules under ``coder/facade/`` (and ``coder/project.py``) may use these members.
+    """
+
+    _engine: Engine
+    _user: str | None
+
+    def _writing(self, action: str) -> AbstractContextManager[Connection]: ...
+
+    def _authorize(self, conn: Connection, action: str) -> None: ...
+
+    def backup(self, reason: str = "manual", dest: Path | None = None) -> Path: ...
+
+    def _role(self, conn: Connection) -> str | None: ...
+
+    def check_allowed(self, action: str) -> None: ...
+
+    # What one mixin takes from another (defined in SourceOps, CodebookOps, CodingOps, Project).
+    def source_id(self, ref: int | str) -> int: ...
+
+    def source(self, ref: int | str) -> Source: ...
+
+    def source_text(self, ref: int | str) -> str: ...
+
+    def turns(self, ref: int | str) -> list[Turn]: ...
+
+    def codes(self) -> list[Code]: ...
+
+    def code_id(self, ref: int | str) -> int: ...
+
+    def code_counts(self) -> dict[int, tuple[int, int]]: ...
+
+    def _insert_code(
+        self, ch: Change, level: str, clean: dict[str, Any], *, is_core: bool = False
+    ) -> int: ...
+
+    def link_parent(self, ch: Change, child: int, parent: int, *, primary: bool) -> None: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
+
+
+__all__ = ["FacadeCore", "ProjectCore"]

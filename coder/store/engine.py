@@ -63,7 +63,7 @@ def sqlite_engine(path: Path) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(conn) -> None:
         # Writers take the write lock at once, so two writers queue instead of deadlocking on
         # a lock upgrade; readers never block anyone in WAL mode.
         mode = "IMMEDIATE" if conn.get_execution_options().get("coder_write") else "DEFERRED"
@@ -156,11 +156,11 @@ def server_engine(url: URL) -> Engine:
     )
 
     @event.listens_for(engine.pool, "checkin")
-    def _checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    def _checkin(_dbapi_connection, record) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine.pool, "checkout")
-    def _checkout(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+    def _checkout(dbapi_connection, record, _proxy) -> None:
         # A connection that sat idle (the workbench between two codings, a server restarted
         # meanwhile) is tried first; a dead one is replaced before anyone's change uses it.
         idle = time.monotonic() - record.info.get("idle_since", time.monotonic())
@@ -174,7 +174,7 @@ def server_engine(url: URL) -> Engine:
             raise DisconnectionError("the server connection went away") from exc
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record: object) -> None:  # type: ignore[no-untyped-def]
+    def _connect(dbapi_connection, _record: object) -> None:
         with dbapi_connection.cursor() as cursor:
             # A writer blocked by a colleague's row lock gives up after a bounded wait ("busy")
             # instead of hanging the TUI.

@@ -51,7 +51,7 @@ def _pk(table: Table) -> list[str]:
     return [c.name for c in table.primary_key.columns]
 
 
-def _key_clause(table: Table, key: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+def _key_clause(table: Table, key: Mapping[str, Any]):
     return and_(*(table.c[name] == value for name, value in key.items()))
 
 

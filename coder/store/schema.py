@@ -35,7 +35,7 @@ metadata = MetaData()
 
 def Str(length: int) -> String:  # noqa: N802 - reads like the type it stands for
     """A name column: ``VARCHAR(length)`` on SQLite, unbounded ``TEXT`` on PostgreSQL."""
-    return String(length).with_variant(Text(), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(Text(), "postgresql")
 
 
 settings = Table(
@@ -58,7 +58,7 @@ coders = Table(
 MACHINE_PREFIX = "model:"
 
 
-def human_only(coder_id_column):  # type: ignore[no-untyped-def]
+def human_only(coder_id_column):
     """The filter that leaves machine coders' codings out of counts, frequencies, matrices,
     saturation, paper tables and REFI export unless a machine coder is asked for by name."""
     from sqlalchemy import select

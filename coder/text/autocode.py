@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coder.errors import InvalidInput
 from coder.text import nlp
 from coder.text.search import compile_query
 from coder.text.variants import fold
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 UNITS = ("match", "sentence", "turn")
 
@@ -31,7 +35,7 @@ class PlannedCoding:
 
 
 def plan(
-    project: Any,
+    project: Project,
     code: int | str,
     *,
     terms: list[str] | None = None,
@@ -93,7 +97,7 @@ def plan(
 
 
 def run(
-    project: Any,
+    project: Project,
     code: int | str,
     planned: list[PlannedCoding],
     *,
@@ -113,10 +117,8 @@ def run(
     )
 
 
-def _lang(project: Any, source_id: int, text: str) -> str:
-    from coder.facade.text import src_language
-
-    return src_language(project, source_id, text)
+def _lang(project: Project, source_id: int, text: str) -> str:
+    return nlp.src_language(project, source_id, text)
 
 
 def _token_matches(

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coder.text import nlp
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 #: The project's stop-word list starts as this (editable, kept in the project).
 DEFAULT_STOPWORDS = frozenset(
@@ -31,7 +35,7 @@ def countable(word: str, stopwords: frozenset[str] | set[str]) -> bool:
     return bool(_WORDLIKE.search(word)) and not _SINGLE_HAN.match(word) and word not in stopwords
 
 
-def spoken_words(project: Any, source: int | str) -> list[str]:
+def spoken_words(project: Project, source: int | str) -> list[str]:
     """The words people said: inside turns (or paragraphs), so speaker labels and timestamps
     are not counted."""
     import bisect
@@ -47,12 +51,12 @@ def spoken_words(project: Any, source: int | str) -> list[str]:
     return out
 
 
-def source_words(project: Any, source: int | str, stopwords: set[str]) -> Counter[str]:
+def source_words(project: Project, source: int | str, stopwords: set[str]) -> Counter[str]:
     return Counter(w for w in spoken_words(project, source) if countable(w, stopwords))
 
 
 def word_frequencies(
-    project: Any, *, by: str = "overall", top: int = 30
+    project: Project, *, by: str = "overall", top: int = 30
 ) -> dict[str, list[tuple[str, int]]]:
     """``{group: [(word, count), ...]}`` with groups 'overall', each source, or each case."""
     if by not in ("overall", "source", "case"):
@@ -71,7 +75,7 @@ def word_frequencies(
 
 
 def keywords(
-    project: Any, *, source: int | str | None = None, top: int = 20
+    project: Project, *, source: int | str | None = None, top: int = 20
 ) -> list[tuple[str, float, bool]]:
     """TF-IDF keywords (jieba's IDF table, the project's dictionary and stop words):
     ``(word, weight, already_a_code)``; the others are candidate in-vivo codes."""

@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coder.errors import CoderError, InvalidInput
 from coder.model import SourceDraft
 from coder.text.readers import collect, read_file
 from coder.text.speakers import TurnRule
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 BATCH_CHARS = 20_000_000
 
@@ -33,7 +37,7 @@ class ImportReport:
 
 
 def import_paths(
-    project: Any,
+    project: Project,
     paths: list[Path],
     *,
     encoding: str | None = None,

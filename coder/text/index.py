@@ -118,15 +118,15 @@ def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> int:
     try:
         ids: list[int] = []
         bodies: list[str] = []
-        stmt = f"INSERT INTO {SQLITE_FTS} (rowid, body) VALUES (?, ?)"
+        sql = f"INSERT INTO {SQLITE_FTS} (rowid, body) VALUES (?, ?)"
         for sid, body in rows:
             ids.append(sid)
             bodies.append(body)
             if len(bodies) >= 2000:
-                cursor.executemany(stmt, zip(ids[-len(bodies) :], spaced(bodies), strict=True))
+                cursor.executemany(sql, zip(ids[-len(bodies) :], spaced(bodies), strict=True))
                 bodies = []
         if bodies:
-            cursor.executemany(stmt, zip(ids[-len(bodies) :], spaced(bodies), strict=True))
+            cursor.executemany(sql, zip(ids[-len(bodies) :], spaced(bodies), strict=True))
         cursor.executemany(
             f"INSERT OR IGNORE INTO {SQLITE_DOCS} (source_id) VALUES (?)", ((i,) for i in ids)
         )
@@ -174,10 +174,10 @@ def candidates(conn: Connection, query: str) -> Sequence[int] | None:
                 {"q": wanted},
             )
         ]
-    chars = _ascii_tokens(query)
-    if not chars:
+    words = _ascii_tokens(query)
+    if not words:
         return None
-    phrase = '"' + " ".join(chars).replace('"', '""') + '"'
+    phrase = '"' + " ".join(words).replace('"', '""') + '"'
     return [
         int(r[0])
         for r in conn.exec_driver_sql(

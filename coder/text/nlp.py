@@ -15,10 +15,13 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coder.model import Turn
 from coder.text.sentences import SENTENCE_END, attach_closers, sentence_spans
+
+if TYPE_CHECKING:
+    from coder.store.core import ProjectCore
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPLIT_TERM = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
@@ -48,7 +51,7 @@ def dictionary_terms(names: list[str]) -> set[str]:
     return out
 
 
-def jieba_tokenizer(user_words: set[str] = frozenset()) -> Any:  # type: ignore[assignment]
+def jieba_tokenizer(user_words: set[str] | frozenset[str] = frozenset()) -> Any:  # type: ignore[assignment]
     """The process's jieba tokenizer with exactly ``user_words`` added to its dictionary."""
     global _jieba
     with _lock:
@@ -131,7 +134,9 @@ def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
     return None
 
 
-def tokenize(text: str, language: str, user_words: set[str] = frozenset()) -> list[tuple[int, int]]:  # type: ignore[assignment]
+def tokenize(
+    text: str, language: str, user_words: set[str] | frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:  # type: ignore[assignment]
     """Word spans of ``text``; whitespace is not a word.
 
     Chinese is segmented in its folded (Simplified) form, which has the text's length, so the
@@ -197,8 +202,8 @@ def sentences_of(text: str, turns: list[Turn], language: str) -> list[tuple[int,
 
 
 def analyse(
-    text: str, turns: list[Turn], language: str, user_words: set[str] = frozenset()
-) -> TextAnalysis:  # type: ignore[assignment]
+    text: str, turns: list[Turn], language: str, user_words: set[str] | frozenset[str] = frozenset()
+) -> TextAnalysis:
     """Words, and sentences inside each block (turn or paragraph)."""
     words = tokenize(text, language, user_words)
     blocks = blocks_of(text, turns)
@@ -230,3 +235,14 @@ class AnalysisCache:
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+
+def src_language(project: ProjectCore, source_id: int, text: str) -> str:
+    """The source's stored language, else the one its text is detected as."""
+    from sqlalchemy import select
+
+    from coder.store.schema import sources
+
+    with project.read() as conn:
+        lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
+    return lang or detect_language(text)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +20,9 @@ from coder.errors import InvalidInput
 from coder.store.schema import sources
 from coder.text import index
 from coder.text.variants import fold
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,12 @@ def compile_query(query: str, *, regex: bool = False, ignore_case: bool = True) 
 
 
 def search(
-    project: Any, query: str, *, regex: bool = False, context: int = 20, limit: int | None = None
+    project: Project,
+    query: str,
+    *,
+    regex: bool = False,
+    context: int = 20,
+    limit: int | None = None,
 ) -> list[Hit]:
     """Every match in every source, in import order, with ``context`` characters either side
     (line breaks shown as spaces)."""
@@ -52,7 +61,7 @@ def search(
     wanted = None if regex else _candidates(project, query)
     with project.read() as conn:
         if wanted is None:
-            rows = conn.execute(
+            rows: Iterable[Any] = conn.execute(
                 select(sources.c.id, sources.c.name, sources.c.text).order_by(sources.c.position)
             )
         else:
@@ -74,7 +83,7 @@ def search(
 _COMPLETE: weakref.WeakKeyDictionary[Any, tuple[int, float]] = weakref.WeakKeyDictionary()
 
 
-def _candidates(project: Any, query: str) -> list[int] | None:
+def _candidates(project: Project, query: str) -> list[int] | None:
     """Sources the character index says may hold ``query``; None: read them all (no index can
     narrow the query, or the index cannot be built here, e.g. a reader on a server)."""
     try:
@@ -98,7 +107,7 @@ def _candidates(project: Any, query: str) -> list[int] | None:
         return None
 
 
-def build_index(project: Any) -> int:
+def build_index(project: Project) -> int:
     """Index the sources that are not in the search index yet (a project from before it);
     returns how many were added."""
     engine = project._engine

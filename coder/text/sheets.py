@@ -140,7 +140,7 @@ def _read_workbook(data: bytes, file: str, sheet: str | None) -> tuple[list[list
             raise InvalidInput(
                 f"{file}: no sheet {sheet!r} (sheets: {', '.join(names)}); nothing was imported"
             )
-        rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        rows: list[list[Cell]] = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)  # type: ignore[assignment]
     except InvalidInput:
         raise
     except Exception as exc:  # calamine's errors are its own classes, ValueError and others

@@ -43,9 +43,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coder.model import Turn
+
+if TYPE_CHECKING:
+    from coder.store.core import ProjectCore
+
 
 #: Speaker labels recognised by default (Simplified, Traditional, English).
 DEFAULT_SPEAKERS = (
@@ -174,7 +178,7 @@ class TurnRule:
         return cls(tuple(dict.fromkeys(labels)), infer=True, blocked=off)
 
     @classmethod
-    def for_project(cls, project: Any, explicit: Sequence[str] | None = None) -> TurnRule:
+    def for_project(cls, project: ProjectCore, explicit: Sequence[str] | None = None) -> TurnRule:
         """The rule of a project: its settings ``speakers`` (labels added) and ``not_speakers``
         (labels removed), or exactly ``explicit``."""
         return cls.of(

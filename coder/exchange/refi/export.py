@@ -13,10 +13,10 @@ import os
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -51,6 +51,10 @@ from .graph import tree, write_graph
 from .parse import no_cycle_collection
 from .report import ExportReport, plural
 from .xmlsafe import XmlWriter
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 ORIGIN = f"coder {__version__}"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -101,7 +105,9 @@ def _write_codes(
     out.end("Codes")
 
 
-def _write_sets(out: XmlWriter, codes: list[Code], member: str, project: Any = None) -> int:
+def _write_sets(
+    out: XmlWriter, codes: list[Code], member: str, project: Project | None = None
+) -> int:
     """The convention sets (level, paradigm role, axis, core) with their member codes; a
     codebook names a member by ``guid``, a project by ``targetGUID``. A project's source sets
     (``coder sample``) follow as sets of ``MemberSource``. Returns how many sets."""
@@ -121,13 +127,13 @@ def _write_sets(out: XmlWriter, codes: list[Code], member: str, project: Any = N
             for guid in guids:
                 out.tag("MemberCode", {member: guid}, close=True)
             out.end("Set")
-        written = write_source_sets(out, project) if source_sets else 0
+        written = write_source_sets(out, project) if source_sets and project is not None else 0
         out.end("Sets")
         return len(groups) + written
     return 0
 
 
-def export_qdc(project: Any, path: str | Path) -> ExportReport:
+def export_qdc(project: Project, path: str | Path) -> ExportReport:
     """Write the codebook as a REFI-QDA ``.qdc`` (the code tree, GT fields, convention sets)."""
     path = Path(path)
     codes = project.codes()
@@ -175,7 +181,7 @@ def _dropped_chars(report: ExportReport) -> None:
 class _Data:
     """Everything an export needs, read in one go."""
 
-    def __init__(self, project: Any) -> None:
+    def __init__(self, project: Project) -> None:
         self.project = project
         self.codes: list[Code] = project.codes()
         self.code_guid = {c.id: c.guid for c in self.codes}
@@ -284,13 +290,13 @@ def _source_creators(conn: Any, known: dict[int, Any]) -> tuple[dict[int, int], 
     return out, first
 
 
-def export_qdpx(project: Any, path: str | Path) -> ExportReport:
+def export_qdpx(project: Project, path: str | Path) -> ExportReport:
     """Write the whole project as a REFI-QDA ``.qdpx``: ``project.qde`` and ``sources/``."""
     with no_cycle_collection():
         return _export_qdpx(project, Path(path))
 
 
-def _export_qdpx(project: Any, path: Path) -> ExportReport:
+def _export_qdpx(project: Project, path: Path) -> ExportReport:
     data = _Data(project)
     report = ExportReport(path.name, "qdpx", ORIGIN)
     note_files: dict[str, str] = {}
@@ -324,7 +330,7 @@ def _export_qdpx(project: Any, path: Path) -> ExportReport:
 
 def _write_notes(
     out: XmlWriter,
-    notes: list[Any],
+    notes: Sequence[Any],
     coder_guid: dict[int, str],
     source_ids: set[int],
     files: dict[str, str],
@@ -388,10 +394,10 @@ def _write_project(
     source_ids = {s.id for s in data.sources}
     source_user = {s.id: data.source_coder.get(s.id, data.first_coder) for s in data.sources}
     source_user = {sid: cid for sid, cid in source_user.items() if cid is not None}
-    used_coders = sorted(
+    used_coders = sorted(  # type: ignore[type-var]
         {c.coder_id for c in data.codings}
         | {m.coder_id for m in data.memos}
-        | set(source_user.values())
+        | set(source_user.values()) - {None}
     )
 
     out.raw(_DECLARATION)

@@ -9,6 +9,7 @@ derived from the codes and relations, so exporting again gives the same graph.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from coder.model import Code
@@ -33,7 +34,7 @@ def tree(codes: list[Code]) -> tuple[list[Code], dict[int, list[Code]]]:
 _SHAPES = {"selective": "Star", "axial": "RoundedRectangle", "open": "Rectangle"}
 
 
-def write_graph(out: XmlWriter, codes: list[Code], relations: list[Any]) -> None:
+def write_graph(out: XmlWriter, codes: list[Code], relations: Sequence[Any]) -> None:
     """The concept network: codes as vertices (core on top, categories in a row, their concepts
     stacked below each), relations and category membership as edges."""
     _, children = tree(codes)

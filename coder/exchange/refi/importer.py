@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,9 @@ from .report import ImportReport, plural
 from .writer import ProjectWriter
 from .xmlsafe import MAX_XML, Archive, read_limited, refuse
 
+if TYPE_CHECKING:
+    from coder.project import Project
+
 
 def _guarded(name: str, exc: Exception) -> InvalidInput:
     return InvalidInput(f"{name}: the project refused part of it ({exc}); nothing was imported")
@@ -36,7 +39,7 @@ def _namespace_note(qf: QdaFile, kind: str, report: ImportReport) -> None:
         report.note(f"unexpected XML namespace {qf.namespace!r}; read as REFI-QDA {kind} anyway")
 
 
-def import_qdc(project: Any, path: str | Path) -> ImportReport:
+def import_qdc(project: Project, path: str | Path) -> ImportReport:
     """Merge a REFI-QDA codebook into the project by name, as one undoable event."""
     path = Path(path)
     qf = parse(read_limited(path, MAX_XML), path.name, "CodeBook")
@@ -53,13 +56,13 @@ def import_qdc(project: Any, path: str | Path) -> ImportReport:
                 f"{c.get('codes_updated', 0)} updated"
             )
     except IntegrityError as exc:
-        raise _guarded(path.name, exc.orig) from None
+        raise _guarded(path.name, exc.orig or exc) from None
     report.event_id = ch.event_id
     return report
 
 
 def import_qdpx(
-    project: Any, path: str | Path, *, speakers: Sequence[str] | None = None
+    project: Project, path: str | Path, *, speakers: Sequence[str] | None = None
 ) -> ImportReport:
     """Import a REFI-QDA project (users, codebook, cases and variables, text sources with their
     selections and codings, notes, links) into the project, as one undoable event. The sources'
@@ -68,7 +71,7 @@ def import_qdpx(
         return _import_qdpx(project, Path(path), speakers)
 
 
-def _import_qdpx(project: Any, path: Path, speakers: Sequence[str] | None) -> ImportReport:
+def _import_qdpx(project: Project, path: Path, speakers: Sequence[str] | None) -> ImportReport:
     with Archive(path) as archive:
         entry = archive.project_entry()
         qf = parse(archive.read(entry, MAX_XML), path.name, "Project")
@@ -82,7 +85,7 @@ def _import_qdpx(project: Any, path: Path, speakers: Sequence[str] | None) -> Im
         with project.change("import-refi", f"import {path.name}") as ch:
             ProjectWriter(ch, qf, texts, note_texts, rule, report).run()
     except IntegrityError as exc:
-        raise _guarded(path.name, exc.orig) from None
+        raise _guarded(path.name, exc.orig or exc) from None
     report.event_id = ch.event_id
     return report
 

@@ -190,34 +190,36 @@ class NotesAndLinks:
         for note in self.qf.project_notes:
             self.note_targets[note].append(("project", None))
         text_sources = [src.guid for src in self.qf.sources if src.guid in self.texts]
-        for note in self.qf.notes:
-            head, pairs = split_marked(note.description)
+        for fnote in self.qf.notes:
+            head, pairs = split_marked(fnote.description)
             fields = dict(pairs)
-            text = note.content if note.content is not None else self.note_texts.get(note.guid, "")
+            text = (
+                fnote.content if fnote.content is not None else self.note_texts.get(fnote.guid, "")
+            )
             if head.strip():
                 text = f"{head}\n\n{text}" if text else head
             kind, target = "project", None
-            targets = self.note_targets.get(note.guid, [])
+            targets = self.note_targets.get(fnote.guid, [])
             if targets:
                 kind, target = targets[0]
             span = None
-            if note.selections:
+            if fnote.selections:
                 if not targets and len(text_sources) == 1:
                     kind, target = "source", text_sources[0]
-                span = self._passage(note, kind, target)
+                span = self._passage(fnote, kind, target)
             mtype = fields.get("type", "")
             if mtype not in MEMO_TYPES:
                 mtype = {"code": "code", "project": "project"}.get(kind, "theoretical")
             self._memo(
                 kind,
                 target,
-                unescape(fields["title"]) if "title" in fields else note.name,
+                unescape(fields["title"]) if "title" in fields else fnote.name,
                 text,
-                user=note.user,
+                user=fnote.user,
                 mtype=mtype,
-                guid=note.guid,
-                created=parse_time(note.created),
-                modified=parse_time(note.modified),
+                guid=fnote.guid,
+                created=parse_time(fnote.created),
+                modified=parse_time(fnote.modified),
                 span=span,
             )
         if self.qf.description.strip():

@@ -6,12 +6,15 @@ element, beside the codebook's convention sets (open ``<Sets>`` for it when ther
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coder.exchange.refi.xmlsafe import XmlWriter
 
+if TYPE_CHECKING:
+    from coder.project import Project
 
-def write_source_sets(out: XmlWriter, project: Any) -> int:
+
+def write_source_sets(out: XmlWriter, project: Project) -> int:
     """Write each source set of ``project`` as a ``<Set>``; returns how many."""
     sets = project.sets()
     if not sets:

@@ -55,7 +55,7 @@ def upgrade() -> None:
                 op.alter_column(table, column["name"], type_=sa.Text())
 
 
-def _first_free_ids(bind) -> None:  # type: ignore[no-untyped-def]
+def _first_free_ids(bind) -> None:
     """Each id table's next id: past its rows and past the rows of undone changes (a redo puts
     those back with their ids)."""
     # The tables whose ids the journal hands out (coders and events are never deleted, so
