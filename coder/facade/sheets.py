@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -30,9 +31,6 @@ from coder.store.schema import (
     sources,
     turns,
 )
-from coder.text import index as search_index
-from coder.text.nlp import detect_language
-from coder.text.sheets import Sheet, SheetRows
 
 #: Settings key prefix that remembers an imported sheet by its bytes (re-import is refused).
 SHEET_KEY = "sheet:"
@@ -50,6 +48,10 @@ class SheetImport:
     codes_matched: list[str] = field(default_factory=list)
     codings: int = 0
     event_id: int | None = None
+
+
+if TYPE_CHECKING:
+    from coder.text.sheets import Sheet, SheetRows
 
 
 class SheetOps(FacadeCore):
@@ -90,6 +92,8 @@ class SheetOps(FacadeCore):
             fmt = sheet.file.rsplit(".", 1)[-1].lower()
             original = f"{sheet.file}#{sheet.sheet}" if sheet.sheet else sheet.file
             # A sheet is in one language: judged once from its first rows, not row by row.
+            from coder.text.nlp import detect_language
+
             language = detect_language("".join(d.text for d in drafts[:500]))
             ids = ch.insert_values(
                 sources,
@@ -139,6 +143,8 @@ class SheetOps(FacadeCore):
             )
             if rows.plan.code_column:
                 self._sheet_codes(ch, rows, ids, report, now)
+            from coder.text import index as search_index
+
             search_index.add(conn, ((sid, d.text) for sid, d in zip(ids, drafts, strict=True)))
             if progress:
                 progress(len(ids))
