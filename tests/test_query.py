@@ -481,3 +481,49 @@ def test_the_query_command(tmp_path: Path, hand, capsys: pytest.CaptureFixture[s
     assert status == 1 and err.count("\n") == 1 and "an operand expected" in err
     status, _, err = run_cli(["query", str(path), "a01", "--run", "r2"], capsys)
     assert status == 1 and "takes no expression" in err
+
+
+# -- matrix coding queries -------------------------------------------------------------------------
+
+
+def test_a_matrix_of_queries_holds_what_row_and_column_both_find(hand) -> None:
+    from coder.analysis.query_matrix import query_matrix
+
+    p, _ = hand
+    m = query_matrix(p, ["a01", "a03"], ["a02", "A2"])
+    # Counted by hand from the codings above: a01∩a02 is R2's 會商日變成固定的 (the S1 ones only
+    # touch), a01∩A2 is S1's 拍板, a03∩a02 is empty, a03∩A2 is a03 itself in both sources.
+    assert [[(c.passages, c.sources) for c in line] for line in m.cells] == [
+        [(1, 1), (1, 1)],
+        [(0, 0), (2, 2)],
+    ]
+    assert [h.text for h in m.cells[0][1].hits] == ["拍板"]
+    # R1 alone never coded 會商日變成固定的 with a01.
+    assert query_matrix(p, ["a01"], ["a02"], coder="R1").cells[0][0].passages == 0
+    table = m.as_dict()
+    assert table["columns"] == ["a02", "A2"] and table["cells"][1][1]["passages"] == 2
+
+
+def test_a_matrix_by_attribute_splits_the_row_hits_by_the_sources_values(hand) -> None:
+    from coder.analysis.query_matrix import query_matrix
+
+    p, _ = hand
+    m = query_matrix(p, ["a01", "a03"], by="role")
+    assert m.columns == ("科长", "主任")
+    assert [[c.passages for c in line] for line in m.cells] == [[2, 2], [1, 1]]
+    # At the sentence unit S2's two a01 passages are one sentence (a comma between them).
+    s = query_matrix(p, ["a01"], by="role", unit="sentence")
+    assert [c.passages for c in s.cells[0]] == [2, 1]
+    assert query_matrix(p, ["a01"], by="case").columns == ("王科长", "李主任")
+
+
+def test_a_matrix_query_refuses_an_unclear_shape(hand) -> None:
+    from coder.analysis.query_matrix import query_matrix
+
+    p, _ = hand
+    with pytest.raises(InvalidInput, match="either column queries or --by"):
+        query_matrix(p, ["a01"], ["a02"], by="role")
+    with pytest.raises(InvalidInput, match="no attribute named 'rank'"):
+        query_matrix(p, ["a01"], by="rank")
+    with pytest.raises(InvalidInput, match="at least one row"):
+        query_matrix(p, [], ["a02"])

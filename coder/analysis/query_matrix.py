@@ -1,0 +1,142 @@
+"""Matrix coding queries: rows of queries against columns of queries or of a case attribute.
+
+What NVivo calls a matrix coding query and MAXQDA a code-relations or crosstab query. Each row is
+a query (:mod:`coder.text.query_grammar`); the columns are either
+
+- more queries: the cell holds what both find, the query ``(row) AND (column)`` at the chosen
+  unit — at the segment unit the text coded by both, at the sentence, turn or source unit the units
+  where both occur; or
+- the values of ``by`` (``case``, ``source`` or an attribute such as ``role``): the cell holds the
+  row's hits in the sources whose value that is (the source's own attribute, else its case's;
+  sources without it form a ``(missing)`` column, as in :mod:`coder.analysis.matrix`).
+
+Every cell keeps its passages, so a table cell can be opened to the text behind it; its counts are
+the passages and the distinct sources among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from coder.analysis.data import columns_of, known_attributes
+from coder.analysis.matrix import MISSING, NO_CASE
+from coder.analysis.query import Hit, run_query
+from coder.errors import InvalidInput
+from coder.text.query_grammar import parse, show
+
+if TYPE_CHECKING:
+    from coder.project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    hits: tuple[Hit, ...]
+
+    @property
+    def passages(self) -> int:
+        return len(self.hits)
+
+    @property
+    def sources(self) -> int:
+        return len({h.source_id for h in self.hits})
+
+
+@dataclass(frozen=True)
+class QueryMatrix:
+    unit: str
+    rows: tuple[str, ...]
+    """The row queries as they were read (fully parenthesised)."""
+    columns: tuple[str, ...]
+    """The column queries as read, or the values of ``by``."""
+    by: str | None
+    """None when the columns are queries."""
+    cells: tuple[tuple[Cell, ...], ...]
+    """``cells[row][column]``."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "by": self.by,
+            "rows": list(self.rows),
+            "columns": list(self.columns),
+            "cells": [
+                [
+                    {
+                        "row": r,
+                        "column": c,
+                        "passages": cell.passages,
+                        "sources": cell.sources,
+                        "hits": [h.as_dict() for h in cell.hits],
+                    }
+                    for c, cell in zip(self.columns, line, strict=True)
+                ]
+                for r, line in zip(self.rows, self.cells, strict=True)
+            ],
+        }
+
+
+def query_matrix(
+    project: Project,
+    rows: Sequence[str],
+    columns: Sequence[str] = (),
+    *,
+    by: str | None = None,
+    where: Sequence[str] = (),
+    coder: str | None = None,
+    unit: str = "segment",
+) -> QueryMatrix:
+    """Rows of queries against column queries or the values of ``by`` (exactly one of the two)."""
+    if not rows:
+        raise InvalidInput("a matrix query needs at least one row query; nothing was run")
+    if bool(columns) == (by is not None):
+        raise InvalidInput(
+            "a matrix query takes either column queries or --by ATTRIBUTE, not both and not "
+            "neither; nothing was run"
+        )
+    read_rows = tuple(show(parse(r)) for r in rows)
+    if columns:
+        read_cols = tuple(show(parse(c)) for c in columns)
+        cells = tuple(
+            tuple(
+                Cell(
+                    run_query(project, f"({r}) AND ({c})", where=where, coder=coder, unit=unit).hits
+                )
+                for c in read_cols
+            )
+            for r in read_rows
+        )
+        return QueryMatrix(unit, read_rows, read_cols, None, cells)
+    assert by is not None
+    if by not in ("case", "source"):
+        names = known_attributes(project)
+        if by not in names:
+            known = ", ".join(["case", "source", *names])
+            raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was run")
+    empty = NO_CASE if by == "case" else MISSING
+    column_of = {sid: v or empty for sid, v in columns_of(project, by).items()}
+    values = list(dict.fromkeys(v for v in column_of.values() if v != empty))
+    kind = project.attribute_types().get(by) if by not in ("case", "source") else None
+    if kind == "number":
+        values.sort(key=float)
+    elif kind == "date":
+        values.sort()
+    if empty in column_of.values():
+        values.append(empty)
+    results = [run_query(project, r, where=where, coder=coder, unit=unit) for r in read_rows]
+    cells = tuple(
+        tuple(Cell(tuple(h for h in res.hits if column_of.get(h.source_id) == v)) for v in values)
+        for res in results
+    )
+    return QueryMatrix(unit, read_rows, tuple(values), by, cells)
+
+
+def matrix_table(m: QueryMatrix) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows for a printed table: each cell as ``passages (sources)``."""
+    headers = ["query", *m.columns]
+    lines = [
+        [r, *(f"{c.passages} ({c.sources})" for c in line)]
+        for r, line in zip(m.rows, m.cells, strict=True)
+    ]
+    return headers, lines
