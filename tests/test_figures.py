@@ -65,6 +65,39 @@ def test_english_labels(demo: Project, tmp_path: Path, figure: str) -> None:
     assert "基层治理困境" not in svg  # English names where the codebook has them
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("figure", FIGURES)
+def test_every_text_stays_inside_the_page(
+    demo: Project, tmp_path: Path, figure: str, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is cut off at the page's edge (an English label beside the 合 column once was)."""
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    checked: list[int] = []
+    save = Figure.savefig
+
+    def check_then_save(fig, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()  # lays out the legend, whose texts have no place before
+        renderer = canvas.get_renderer()
+        page = fig.bbox
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        for t in texts:
+            box = t.get_window_extent(renderer)
+            # At least half a millimetre (2 px at 100 dpi) from every edge.
+            assert box.x0 >= page.x0 + 2 and box.x1 <= page.x1 - 2, (t.get_text(), box, page)
+            assert box.y0 >= page.y0 + 2 and box.y1 <= page.y1 - 2, (t.get_text(), box, page)
+        checked.append(len(texts))
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", check_then_save)
+    assert write_figure(demo, tmp_path / f"{figure}.svg", figure, lang=lang) == []
+    assert checked and checked[0] > 10
+
+
 def test_pdf_and_png_are_written_to_exactly_the_file_named(
     demo: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -505,11 +505,14 @@ def _tonghe(ax: Any, data: _Data, height: float) -> None:
             rad = 0.45 * outward * (-1 if q[1] < p[1] else 1)
             _arrow(ax, p, q, style=style, rad=rad)
             bulge = abs(rad * (q[1] - p[1])) / 2
+            at = p[0] + outward * (bulge + 0.08)
+            # The label stays inside the page: wrapped to the room between the arc and the edge.
+            room = (WIDTH_CM - 0.1 - at) if outward > 0 else (at - 0.1)
             _label(
                 ax,
-                p[0] + outward * (bulge + 0.08),
+                at,
                 (p[1] + q[1]) / 2,
-                name,
+                "\n".join(_wrap(name, room, FONT_PT - 1)),
                 ha="left" if outward > 0 else "right",
             )
     for label, (x, y) in pos.items():
@@ -620,7 +623,7 @@ def _network(ax: Any, data: _Data, height: float) -> None:
         ax.text(
             x,
             y,
-            "\node".join(texts[node]),
+            "\n".join(texts[node]),
             ha="center",
             va="center",
             zorder=4,
