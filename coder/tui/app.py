@@ -84,15 +84,11 @@ class CoderApp(WorkHost, App[None]):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        from coder.errors import CoderError
-
-        try:
-            event = self.project.undo() if which == "undo" else self.project.redo()
-        except CoderError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.notify(f"{which}: {event.summary}")
-        self.data_changed()
+        # Through write: a refusal (nothing to undo, a lost server) in one line, and every
+        # screen refreshes after it (ProjectChanged).
+        ok, event = self.write(self.project.undo if which == "undo" else self.project.redo)
+        if ok and event is not None:
+            self.notify(f"{which}: {event.summary}")
 
     @property
     def change_token(self) -> str:
