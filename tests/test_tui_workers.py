@@ -238,3 +238,21 @@ def test_the_tui_reads_through_the_facade_not_the_store() -> None:
     root = Path(coder.tui.__file__).parent
     readers = [p.name for p in root.rglob("*.py") if "coder.store" in p.read_text(encoding="utf-8")]
     assert readers == []
+
+
+async def test_a_failed_export_is_told_and_the_status_line_says_so(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        target = tmp_path / "missing" / "out.md"
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert f"export: {target.parent}: no such folder; nothing was written" in messages(app)
+        status = app.screen.query_one("#status").shown
+        assert "export failed" in status and "exporting" not in status
+        assert app.is_running and not target.parent.exists()
