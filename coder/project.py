@@ -40,6 +40,7 @@ from coder.facade.sheets import AttributeOps, SheetOps
 from coder.facade.sources import SourceOps
 from coder.facade.suggestions import SuggestionOps
 from coder.facade.text import TextOps
+from coder.facade.views import ViewOps
 from coder.model import RELATION_TYPES
 from coder.store import engine as store_engine
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
@@ -167,6 +168,7 @@ class Project(
     SheetOps,
     AttributeOps,
     SetOps,
+    ViewOps,
 ):
     """An open project. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import get_current_worker
 
 from coder.project import Project
+from coder.tui.workers import ProjectChanged, WorkHost
 
 
-class CoderApp(App[None]):
+class CoderApp(WorkHost, App[None]):
     """The coding workbench. Every change goes through the Project facade at once: there is no
-    save step, and nothing is lost if the terminal dies."""
+    save step, and nothing is lost if the terminal dies. A change is announced to every screen
+    with :class:`ProjectChanged` on the ``project_changed`` signal."""
 
     CSS_PATH = "styles/app.tcss"
     TITLE = "coder"
@@ -42,15 +44,16 @@ class CoderApp(App[None]):
             where += f" · {role or 'not a member'}"
         self.sub_title = f"{project.title} · {project.coder}{where}"
         self._token = project.change_token()
+        self.project_changed: Signal[ProjectChanged] = Signal(self, "project_changed")
+        """Published after every change of the project; the screens subscribe (CoderScreen)."""
 
     def on_mount(self) -> None:
         from coder.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen())
         if self.project.on_server:
-            self._watch_colleagues()
+            self.in_thread(self._watch_colleagues, group="watch", description="colleagues' changes")
 
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _watch_colleagues(self) -> None:
         """On a team server, colleagues' changes show up as they are made (LISTEN/NOTIFY)."""
         worker = get_current_worker()
@@ -81,28 +84,31 @@ class CoderApp(App[None]):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        from coder.errors import CoderError
+        # Through write: a refusal (nothing to undo, a lost server) in one line, and every
+        # screen refreshes after it (ProjectChanged).
+        ok, event = self.write(self.project.undo if which == "undo" else self.project.redo)
+        if ok and event is not None:
+            self.notify(f"{which}: {event.summary}")
 
-        try:
-            event = self.project.undo() if which == "undo" else self.project.redo()
-        except CoderError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.notify(f"{which}: {event.summary}")
-        self.data_changed()
+    @property
+    def change_token(self) -> str:
+        """The project's change token as of the last change this app has shown."""
+        return self._token
 
-    def data_changed(self) -> None:
-        """The project changed: every screen reloads what it shows."""
-        from coder.errors import CoderError
-
+    def announce_change(self, *, shown_by: Screen | None = None) -> None:
+        """The project changed: every screen but ``shown_by`` (which made the change and shows
+        it already) refreshes what it shows."""
         try:
             self._token = self.project.change_token()
-            for screen in self.screen_stack:
-                reload = getattr(screen, "reload", None)
-                if reload is not None:
-                    reload()
-        except CoderError as exc:  # a server out of reach: say so, keep the screen as it was
-            self.notify(str(exc), severity="error")
+        except Exception as error:  # noqa: BLE001 -- a server out of reach: say so, keep the screens
+            self.report(error)
+            return
+        self.project_changed.publish(ProjectChanged(self._token, shown_by))
+
+    def data_changed(self) -> None:
+        """The project changed outside any screen (undo, redo, the shell, a colleague): every
+        screen refreshes."""
+        self.announce_change()
 
     def action_refresh_project(self) -> None:
         self.data_changed()

@@ -1,116 +1,36 @@
 """The codebook screen (F2): edit codes and reshape the tree with the method's operations.
 
-Left, the code tree with counts; right, a form for the highlighted code. ctrl+s writes the
-changed fields as one event. Move, attach, detach, promote, merge, split, core, new and delete
-each call the Project facade once, then ``data_changed()`` reloads every screen.
+Left, the code tree with counts; right, a form for the highlighted code (coder.tui.widgets.
+code_form). ctrl+s writes the changed fields as one event. Move, attach, detach, promote, merge,
+split, core, new and delete each call the Project facade once (``CoderScreen.write``), which
+tells every other screen (ProjectChanged); this one then shows the code the operation concerns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Header,
-    Input,
-    Label,
-    Select,
-    SelectionList,
-    Static,
-    TextArea,
-)
-from textual.widgets.selection_list import Selection
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static, TextArea
 from textual.widgets.tree import TreeNode
 
-from coder.errors import CoderError, Conflict
+from coder.errors import Conflict
 from coder.facade.codebook import LEVEL_RANK
-from coder.model import AXES, LEVEL_ZH, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
+from coder.model import LEVEL_ZH, Code
+from coder.tui.colours import code_colours
 from coder.tui.screens.base import CoderScreen
-from coder.tui.screens.dialogs import Chooser, CodePicker, TextPrompt
-from coder.tui.screens.main import code_colours
+from coder.tui.screens.dialogs import Chooser, CodePicker, SplitDialog, TextPrompt
+from coder.tui.widgets.code_form import CodeForm, stored_fields
+from coder.tui.widgets.code_form import Tick as Tick  # where the tests and older code find it
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.words import plural
 
-
-class Tick(Checkbox):
-    """A checkbox that shows its mark only when ticked (Textual's shows an X either way, told
-    apart by colour alone)."""
-
-    @property
-    def _button(self):  # type: ignore[no-untyped-def,override]
-        self.BUTTON_INNER = "X" if self.value else " "
-        return super()._button
-
-
-if TYPE_CHECKING:
-    pass
-
-#: One-line fields (Input) and several-line fields (TextArea) of the form, with their headings.
-LINE_FIELDS = (
-    ("label", "Label 编号"),
-    ("name", "Name 名称"),
-    ("name_en", "English name 英文名"),
-)
-TEXT_FIELDS = (
-    ("definition", "Definition 定义"),
-    ("inclusion", "Inclusion 纳入标准"),
-    ("exclusion", "Exclusion 排除标准"),
-    ("example", "Example 典型例句"),
-)
-ROLE_OPTIONS = [("— none 无", ""), *[(f"{r} {PARADIGM_ROLE_ZH[r]}", r) for r in PARADIGM_ROLES]]
-AXIS_OPTIONS = [("— none 无", ""), *[(a, a) for a in AXES]]
 #: Stands for "out of every category" in the move picker (no code has id 0).
 NO_CATEGORY = Code(id=0, guid="", label="—", name="(no category) 不归入范畴", level="")  # type: ignore[arg-type]
-
-
-class SplitDialog(ModalScreen[list[int] | None]):
-    """Choose which codings of a code go to the new code; returns their ids."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "done", "Split off the chosen", id="split.done"),
-        Binding("escape", "dismiss(None)", "Cancel", id="split.cancel"),
-    ]
-
-    def __init__(self, title: str, segments: list[tuple[int, Text]]) -> None:
-        super().__init__()
-        self.title_text, self.segments = title, segments
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="wide"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield SelectionList[int](
-                *[Selection(text, ident) for ident, text in self.segments], id="split-list"
-            )
-            with Horizontal(classes="buttons"):
-                yield Button("Next (ctrl+s)", id="split-done", variant="primary")
-                yield Button("Cancel (esc)", id="split-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
-
-    def action_done(self) -> None:
-        chosen = self.query_one(SelectionList).selected
-        if not chosen:
-            self.notify("tick the codings to split off (space)", severity="warning")
-            return
-        self.dismiss(list(chosen))
-
-    @on(Button.Pressed, "#split-done")
-    def _done(self) -> None:
-        self.action_done()
-
-    @on(Button.Pressed, "#split-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
 
 
 class CodebookScreen(CoderScreen):
@@ -142,10 +62,10 @@ class CodebookScreen(CoderScreen):
         self.current: int | None = None
         """The code the form shows."""
         self.drafts: dict[int, dict[str, Any]] = {}
+        """Unsaved edits of codes the highlight has left, by code id (only the changed fields)."""
         self.bases: dict[int, Code] = {}
         """The code as it was when its draft began: a save expects it unchanged there, so a
         colleague's edit of the same field meanwhile is not silently overwritten."""
-        """Unsaved edits of codes the highlight has left, by code id (only the changed fields)."""
         self._leave_warned = False
         self._mounted = False
         self._next: int | None = code_id
@@ -157,36 +77,7 @@ class CodebookScreen(CoderScreen):
             with Vertical(id="cb-left"):
                 yield Static("Codebook 编码表", classes="pane-title")
                 yield CodeTree(id="cb-tree")
-            with VerticalScroll(id="cb-form"):
-                yield Static("", id="cb-title")
-                for field, heading in LINE_FIELDS:
-                    with Horizontal(classes="cb-row"):
-                        yield Label(heading, classes="cb-key")
-                        yield Input(id=f"cb-{field}", compact=True)
-                with Horizontal(classes="cb-row"):
-                    yield Label("Level 层级", classes="cb-key")
-                    yield Static("", id="cb-level")
-                for field, heading in TEXT_FIELDS:
-                    with Horizontal(classes="cb-row cb-text"):
-                        yield Label(heading, classes="cb-key")
-                        yield TextArea(id=f"cb-{field}", soft_wrap=True, compact=True)
-                with Horizontal(classes="cb-row cb-gap"):
-                    yield Label("Colour 颜色", classes="cb-key")
-                    yield Input(id="cb-colour", placeholder="#rrggbb", compact=True)
-                    yield Static("", id="cb-swatch")
-                with Horizontal(classes="cb-row"):
-                    yield Label("Paradigm role 范式要素", classes="cb-key")
-                    yield Select(ROLE_OPTIONS, id="cb-role", allow_blank=False, compact=True)
-                with Horizontal(classes="cb-row"):
-                    yield Label("Axis 统/合", classes="cb-key")
-                    yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
-                with Horizontal(classes="cb-row"):
-                    yield Label("In vivo 本土概念", classes="cb-key")
-                    yield Tick("participant's words", id="cb-in_vivo", compact=True)
-                with Horizontal(classes="cb-row"):
-                    yield Label("Categories 所属范畴", classes="cb-key")
-                    yield Static("", id="cb-parents")
-                yield Static("", id="cb-state")
+            yield CodeForm(id="cb-form")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -245,6 +136,10 @@ class CodebookScreen(CoderScreen):
 
     # -- the form ----------------------------------------------------------------------------------
 
+    @property
+    def form(self) -> CodeForm:
+        return self.query_one(CodeForm)
+
     def _show(self, code_id: int | None, *, force: bool = False) -> None:
         """Fill the form with a code's stored fields and any unsaved draft of it."""
         if code_id == self.current and not force:
@@ -252,22 +147,14 @@ class CodebookScreen(CoderScreen):
         self.current = code_id
         self._leave_warned = False
         code = self.codes.get(code_id) if code_id is not None else None
-        form = self.query_one("#cb-form")
+        form = self.form
         form.disabled = code is None
         if code is None:
-            self.query_one("#cb-title", Static).update("No code highlighted 未选编码")
+            form.show_title("No code highlighted 未选编码")
             return
-        values = {**self._stored(code), **self.drafts.get(code.id, {})}
-        for field, _ in LINE_FIELDS:
-            self.query_one(f"#cb-{field}", Input).value = values[field]
-        self.query_one("#cb-colour", Input).value = values["colour"]
-        for field, _ in TEXT_FIELDS:
-            self.query_one(f"#cb-{field}", TextArea).load_text(values[field])
         axial = code.level == "axial"
-        role, axis = self.query_one("#cb-role", Select), self.query_one("#cb-axis", Select)
-        role.value, axis.value = values["paradigm_role"] or "", values["axis"] or ""
-        role.disabled = axis.disabled = not axial
-        self.query_one("#cb-in_vivo", Checkbox).value = values["in_vivo"]
+        form.load({**stored_fields(code), **self.drafts.get(code.id, {})}, axial=axial)
+
         n, sources = self.counts.get(code.id, (0, 0))
         title = Text.assemble((f"{code.label} {code.name}", "bold"))
         if code.is_core:
@@ -291,7 +178,7 @@ class CodebookScreen(CoderScreen):
             title.append(
                 f"\n{plural(n, 'coding')} 参考点 · {plural(sources, 'source')} 来源", "dim"
             )
-        self.query_one("#cb-title", Static).update(title)
+        form.show_title(title)
         level = Text(f"{code.level} {LEVEL_ZH[code.level]}")
         kids = sum(code.id in c.parents for c in self.codes.values())
         if kids:
@@ -306,42 +193,16 @@ class CodebookScreen(CoderScreen):
                 parents.append("\n" if i else "")
                 parents.append(f"{p.label} {p.name}", style="bold" if i == 0 else "")
                 parents.append("  primary 主" if i == 0 else "", style="dim")
-        self.query_one("#cb-parents", Static).update(parents or Text("— none 无", style="dim"))
+        form.show_place(level, parents or Text("— none 无", style="dim"))
         self._update_state()
-
-    @staticmethod
-    def _stored(code: Code) -> dict[str, Any]:
-        return {
-            "label": code.label,
-            "name": code.name,
-            "name_en": code.name_en,
-            "colour": code.colour,
-            **{field: getattr(code, field) for field, _ in TEXT_FIELDS},
-            "paradigm_role": code.paradigm_role,
-            "axis": code.axis,
-            "in_vivo": code.in_vivo,
-        }
-
-    def _form(self) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            field: self.query_one(f"#cb-{field}", Input).value.strip()
-            for field in ("label", "name", "name_en", "colour")
-        }
-        for field, _ in TEXT_FIELDS:
-            values[field] = self.query_one(f"#cb-{field}", TextArea).text
-        for field, select in (("paradigm_role", "#cb-role"), ("axis", "#cb-axis")):
-            value = self.query_one(select, Select).value
-            values[field] = value if isinstance(value, str) and value else None
-        values["in_vivo"] = self.query_one("#cb-in_vivo", Checkbox).value
-        return values
 
     def _changes(self) -> dict[str, Any]:
         """Fields of the shown code that the form has changed."""
         code = self.codes.get(self.current) if self.current is not None else None
         if code is None:
             return {}
-        stored = self._stored(code)
-        return {k: v for k, v in self._form().items() if v != stored[k]}
+        stored = stored_fields(code)
+        return {k: v for k, v in self.form.values().items() if v != stored[k]}
 
     def _keep_draft(self) -> None:
         if self.current is None or not self._mounted:
@@ -353,17 +214,7 @@ class CodebookScreen(CoderScreen):
             self.drafts.pop(self.current, None)
 
     def _update_state(self) -> None:
-        changes = self._changes()
-        state = self.query_one("#cb-state", Static)
-        if changes:
-            state.update(
-                Text(f"● unsaved: {', '.join(changes)}  (ctrl+s saves)", style="bold yellow")
-            )
-        else:
-            state.update(Text("ctrl+s saves · enter on a code edits it · esc back", style="dim"))
-        colour = self.query_one("#cb-colour", Input).value.strip()
-        swatch = self.query_one("#cb-swatch", Static)
-        swatch.update(Text("■■■", style=colour) if _is_colour(colour) else "")
+        self.form.show_state(list(self._changes()))
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -402,15 +253,17 @@ class CodebookScreen(CoderScreen):
         # the save refuse instead of overwriting it.
         base = self.bases.get(code.id, code)
         expect = {field: getattr(base, field) for field in changes}
-        try:
-            saved = self.project.update_code(code.id, expect=expect, **changes)
-        except Conflict as exc:
-            # Told once; a second ctrl+s means "mine all the same".
-            self.bases[code.id] = self.project.code(code.id)
-            self.notify(f"{exc}. ctrl+s again saves yours over it", severity="error")
-            return
-        except CoderError as exc:
-            self.notify(str(exc), severity="error")
+
+        def save() -> Code:
+            try:
+                return self.project.update_code(code.id, expect=expect, **changes)
+            except Conflict as exc:
+                # Told once; a second ctrl+s means "mine all the same".
+                self.bases[code.id] = self.project.code(code.id)
+                raise Conflict(f"{exc}. ctrl+s again saves yours over it") from exc
+
+        ok, saved = self.write(save)
+        if not ok or saved is None:
             return
         # The form now shows what is stored: the reload must not take it for unsaved edits.
         self.codes[code.id] = saved
@@ -443,19 +296,10 @@ class CodebookScreen(CoderScreen):
             self.notify("highlight a code first", severity="warning")
         return code
 
-    def _run(self, change: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-        """Call the facade: (True, its answer), or (False, None) after telling the user its
-        one-line message (the project is then unchanged)."""
-        try:
-            return True, change(*args, **kwargs)
-        except CoderError as exc:
-            self.notify(str(exc), severity="error")
-            return False, None
-
     def _changed(self, highlight: int | None) -> None:
-        """The project changed: every screen reloads, this one showing ``highlight``."""
+        """The project changed here (the other screens have heard): show it, with ``highlight``."""
         self._next = highlight
-        self.coder_app.data_changed()
+        self.reload()
 
     def _below(self, code_id: int) -> set[int]:
         """Every code inside ``code_id``, at any depth."""
@@ -477,13 +321,9 @@ class CodebookScreen(CoderScreen):
             if LEVEL_RANK[c.level] >= LEVEL_RANK[code.level] and c.id not in below
         ]
 
-    def _confirm(self, question: str, yes: str, then: Any) -> None:
-        def answered(key: str | None) -> None:
-            if key == "yes":
-                then()
-
+    async def _confirm(self, question: str, yes: str) -> bool:
         options: list[tuple[str, str | Text]] = [("yes", yes), ("no", "No, keep it as it is")]
-        self.app.push_screen(Chooser(question, options), answered)
+        return await self.app.push_screen_wait(Chooser(question, options)) == "yes"
 
     def action_move(self) -> None:
         code = self._code()
@@ -497,7 +337,7 @@ class CodebookScreen(CoderScreen):
         def picked(result: int | str | None) -> None:
             if not isinstance(result, int):
                 return
-            if self._run(self.project.move_code, code.id, result or None)[0]:
+            if self.write(self.project.move_code, code.id, result or None)[0]:
                 where = self.codes[result].display if result else "out of every category"
                 self.notify(f"moved {code.label} {'under ' if result else ''}{where}", timeout=2)
                 self._changed(code.id)
@@ -511,7 +351,7 @@ class CodebookScreen(CoderScreen):
             return
 
         def picked(result: int | str | None) -> None:
-            if isinstance(result, int) and self._run(self.project.attach_code, code.id, result)[0]:
+            if isinstance(result, int) and self.write(self.project.attach_code, code.id, result)[0]:
                 self.notify(f"{code.label} is also in {self.codes[result].display}", timeout=2)
                 self._changed(code.id)
 
@@ -528,7 +368,7 @@ class CodebookScreen(CoderScreen):
             return
 
         def chosen(key: str | None) -> None:
-            if key is not None and self._run(self.project.detach_code, code.id, int(key))[0]:
+            if key is not None and self.write(self.project.detach_code, code.id, int(key))[0]:
                 self.notify(f"{code.label} left {self.codes[int(key)].display}", timeout=2)
                 self._changed(code.id)
 
@@ -543,45 +383,40 @@ class CodebookScreen(CoderScreen):
         code = self._code()
         if code is None:
             return
-        ok, new = self._run(self.project.promote_code, code.id)
-        if ok:
+        ok, new = self.write(self.project.promote_code, code.id)
+        if ok and new is not None:
             self.notify(f"promoted {code.label} to {new.level} {new.label}", timeout=2)
             self._changed(code.id)
 
     def action_core(self) -> None:
         code = self._code()
-        if code is not None and self._run(self.project.set_core, code.id)[0]:
+        if code is not None and self.write(self.project.set_core, code.id)[0]:
             self.notify(f"{code.display} is the core category 核心范畴", timeout=2)
             self._changed(code.id)
 
-    def action_merge(self) -> None:
+    @work(group="codebook", description="merge", exit_on_error=False)
+    async def action_merge(self) -> None:
         code = self._code()
         if code is None:
             return
         n = self.counts.get(code.id, (0, 0))[0]
-
-        def picked(result: int | str | None) -> None:
-            if not isinstance(result, int):
-                return
-            target = self.codes[result]
-
-            def merge() -> None:
-                if self._run(self.project.merge_codes, code.id, target.id)[0]:
-                    self.notify(f"merged {code.label} into {target.label}", timeout=2)
-                    self._changed(target.id)
-
-            self._confirm(
-                f"Merge {code.display} into {target.display}? 合并\n"
-                f"{plural(n, 'coding')} move to {target.label}; {code.label} goes (undo restores both).",
-                f"Yes, merge {code.label} into {target.label}",
-                merge,
-            )
-
         options = [c for c in self.codes.values() if c.id != code.id]
         title = f"Merge {code.display} into… 合并到"
-        self.app.push_screen(CodePicker(options, title=title, allow_new=False), picked)
+        result = await self.app.push_screen_wait(CodePicker(options, title=title, allow_new=False))
+        if not isinstance(result, int):
+            return
+        target = self.codes[result]
+        sure = await self._confirm(
+            f"Merge {code.display} into {target.display}? 合并\n"
+            f"{plural(n, 'coding')} move to {target.label}; {code.label} goes (undo restores both).",
+            f"Yes, merge {code.label} into {target.label}",
+        )
+        if sure and self.write(self.project.merge_codes, code.id, target.id)[0]:
+            self.notify(f"merged {code.label} into {target.label}", timeout=2)
+            self._changed(target.id)
 
-    def action_split(self) -> None:
+    @work(group="codebook", description="split", exit_on_error=False)
+    async def action_split(self) -> None:
         code = self._code()
         if code is None:
             return
@@ -594,24 +429,21 @@ class CodebookScreen(CoderScreen):
             text = Text.assemble((f"{s.source} ", "bold"), s.text.replace("\n", " "))
             text.append(f"  [{s.start}–{s.end}) {s.coder}", style="dim")
             rows.append((s.id, text))
-
-        def named(ids: list[int], name: str | None) -> None:
-            if name and self._run(self.project.split_code, code.id, name, ids)[0]:
-                self.notify(
-                    f"split {plural(len(ids), 'coding')} of {code.label} into {name}", timeout=2
-                )
-                self._changed(code.id)
-
-        def chosen(ids: list[int] | None) -> None:
-            if ids:
-                prompt = TextPrompt(
-                    f"Name of the new code for {plural(len(ids), 'coding')} 新编码名称",
-                    placeholder="name",
-                )
-                self.app.push_screen(prompt, lambda name: named(ids, name))
-
         title = f"Split {code.display}: tick the codings for the new code (space) 拆分"
-        self.app.push_screen(SplitDialog(title, rows), chosen)
+        ids = await self.app.push_screen_wait(SplitDialog(title, rows))
+        if not ids:
+            return
+        name = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Name of the new code for {plural(len(ids), 'coding')} 新编码名称",
+                placeholder="name",
+            )
+        )
+        if name and self.write(self.project.split_code, code.id, name, ids)[0]:
+            self.notify(
+                f"split {plural(len(ids), 'coding')} of {code.label} into {name}", timeout=2
+            )
+            self._changed(code.id)
 
     def action_new_code(self) -> None:
         here = self.codes.get(self.current) if self.current is not None else None
@@ -628,41 +460,30 @@ class CodebookScreen(CoderScreen):
         def named(name: str | None) -> None:
             if not name:
                 return
-            ok, made = self._run(
+            ok, made = self.write(
                 self.project.add_code, name, level, parent=parent.id if parent else None
             )
-            if ok:
+            if ok and made is not None:
                 self.notify(f"added {made.display}", timeout=2)
                 self._changed(made.id)
 
         title = f"New {level} code {LEVEL_ZH[level]}{where}"
         self.app.push_screen(TextPrompt(title, placeholder="name"), named)
 
-    def action_delete(self) -> None:
+    @work(group="codebook", description="delete", exit_on_error=False)
+    async def action_delete(self) -> None:
         code = self._code()
         if code is None:
             return
         n = self.counts.get(code.id, (0, 0))[0]
         after = code.parents[0] if code.parents else None
-
-        def delete() -> None:
-            if self._run(self.project.delete_code, code.id)[0]:
-                self.drafts.pop(code.id, None)
-                self.notify(
-                    f"deleted {code.display} and {plural(n, 'coding')} (ctrl+z undoes)", timeout=3
-                )
-                self._changed(after)
-
-        self._confirm(
+        sure = await self._confirm(
             f"Delete {code.display}? 删除\n{plural(n, 'coding')} go with it; ctrl+z brings them back.",
             f"Yes, delete {code.label} and its {plural(n, 'coding')}",
-            delete,
         )
-
-
-def _is_colour(value: str) -> bool:
-    return (
-        len(value) == 7
-        and value[0] == "#"
-        and all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
-    )
+        if sure and self.write(self.project.delete_code, code.id)[0]:
+            self.drafts.pop(code.id, None)
+            self.notify(
+                f"deleted {code.display} and {plural(n, 'coding')} (ctrl+z undoes)", timeout=3
+            )
+            self._changed(after)

@@ -8,6 +8,7 @@ written without leaving the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,12 +23,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
-from coder.errors import CoderError
 from coder.model import LEVEL_ZH, Code, Memo, Segment
 from coder.tui.screens.base import CoderScreen
-from coder.tui.screens.dialogs import CodePicker, MemoEditor
+from coder.tui.screens.dialogs import CodePicker
 from coder.tui.widgets.layout import wrap
 
 if TYPE_CHECKING:
@@ -268,11 +268,15 @@ class CompareScreen(CoderScreen):
             column.set_heading("loading…")
         self._load(self.code_ids)
 
-    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _load(self, code_ids: tuple[int, ...]) -> None:
-        comparison = load_comparison(self.project, code_ids)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, code_ids, comparison)
+        self.in_thread(
+            load_comparison,
+            self.project,
+            code_ids,
+            group="compare",
+            description="comparison",
+            done=lambda comparison: self._loaded(code_ids, comparison),
+        )
 
     def _loaded(self, code_ids: tuple[int, ...], comparison: Comparison) -> None:
         if code_ids != self.code_ids:  # a newer choice is loading
@@ -283,13 +287,10 @@ class CompareScreen(CoderScreen):
             self.coder_filter = None
         self._show()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "compare" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            what = str(error) if isinstance(error, CoderError) else repr(error)
+    def work_failed(self, worker: Worker, message: str) -> None:
+        if worker.group == "compare":
             for column in self.columns:
-                column.set_heading(Text(f"could not load the segments: {what}", style="red"))
-            self.notify(f"comparison: {what}", severity="error")
+                column.set_heading(Text(f"could not load the segments: {message}", style="red"))
 
     def coders(self) -> list[str]:
         """The coders of the segments loaded, in name order."""
@@ -407,23 +408,18 @@ class CompareScreen(CoderScreen):
         first = codes[0].id
         heading = " vs ".join(c.display for c in codes)
 
-        def saved(text: str | None) -> None:
-            if text is None:
-                return
-            if not text.strip():
-                self.notify("an empty memo is not saved", severity="warning")
-                return
-            try:
-                self.project.add_memo(
-                    text, type="comparison", target="code", target_id=first, title=title
-                )
-            except CoderError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"comparison memo {title} saved", timeout=2)
-            self.coder_app.data_changed()
+        def add(text: str) -> None:
+            self.project.add_memo(
+                text, type="comparison", target="code", target_id=first, title=title
+            )
 
-        self.app.push_screen(MemoEditor(f"Comparison memo 比较备忘 · {heading}"), saved)
+        self._write_memo(f"Comparison memo 比较备忘 · {heading}", add, title)
+
+    @work(group="memo", description="comparison memo", exit_on_error=False)
+    async def _write_memo(self, heading: str, add: Callable[[str], object], title: str) -> None:
+        if await self.edit_memo(heading, "", add, empty_ok=False):
+            self.notify(f"comparison memo {title} saved", timeout=2)
+            self.reload()
 
     @on(SegmentList.Jump)
     def _jump(self, event: SegmentList.Jump) -> None:

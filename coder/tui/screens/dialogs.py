@@ -1,22 +1,27 @@
-"""Dialogs: the fuzzy code picker, text and memo prompts, a chooser, and project search."""
+"""Dialogs: the fuzzy code picker, text and memo prompts, a chooser, the choice of codings to
+split off, and project search."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets import Button, Input, Label, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker
 
 from coder.model import Code
 from coder.text.pinyin import pinyin_match
 from coder.text.variants import fold
 from coder.tui.words import plural
+from coder.tui.workers import WorkHost
 
 
 def fuzzy_score(needle: str, code: Code) -> int | None:
@@ -223,14 +228,17 @@ class MemoEditor(ModalScreen[str | None]):
     # after its children are gone, and a query there raised.
     AUTO_FOCUS = "#memo-text"
 
-    def __init__(self, title: str, text: str = "") -> None:
+    def __init__(self, title: str, text: str = "", *, draft: str | None = None) -> None:
+        """``text``: the memo as stored; ``draft``: text to start from instead (what the user
+        typed before a save was refused), which escape does not throw away without asking."""
         super().__init__()
         self.title_text, self.text = title, text
+        self.draft = text if draft is None else draft
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="memo"):
             yield Label(self.title_text, classes="dialog-title")
-            yield TextArea(self.text, id="memo-text", soft_wrap=True)
+            yield TextArea(self.draft, id="memo-text", soft_wrap=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="memo-save", variant="primary")
                 yield Button("Cancel (esc)", id="memo-cancel")
@@ -266,6 +274,47 @@ class MemoEditor(ModalScreen[str | None]):
     @on(Button.Pressed, "#memo-cancel")
     def _cancel(self) -> None:
         self.action_cancel()
+
+
+class SplitDialog(ModalScreen[list[int] | None]):
+    """Choose which codings of a code go to the new code; returns their ids."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "done", "Split off the chosen", id="split.done"),
+        Binding("escape", "dismiss(None)", "Cancel", id="split.cancel"),
+    ]
+
+    def __init__(self, title: str, segments: list[tuple[int, Text]]) -> None:
+        super().__init__()
+        self.title_text, self.segments = title, segments
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield SelectionList[int](
+                *[Selection(text, ident) for ident, text in self.segments], id="split-list"
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Next (ctrl+s)", id="split-done", variant="primary")
+                yield Button("Cancel (esc)", id="split-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_done(self) -> None:
+        chosen = self.query_one(SelectionList).selected
+        if not chosen:
+            self.notify("tick the codings to split off (space)", severity="warning")
+            return
+        self.dismiss(list(chosen))
+
+    @on(Button.Pressed, "#split-done")
+    def _done(self) -> None:
+        self.action_done()
+
+    @on(Button.Pressed, "#split-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
 
 
 class Confirm(ModalScreen[bool]):
@@ -328,7 +377,7 @@ class SearchJump:
     end: int
 
 
-class SearchDialog(ModalScreen[SearchJump | None]):
+class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
     """Search the whole project (plain text, or a regular expression with a leading ``re:``);
     enter on a hit jumps there. The search runs in a worker."""
 
@@ -353,22 +402,20 @@ class SearchDialog(ModalScreen[SearchJump | None]):
         query = event.value.strip()
         if query:
             self.query_one("#search-count", Label).update("searching…")
-            self._run(query)
+            self.in_thread(
+                self._search_for, query, group="search", description="search", done=self._show
+            )
 
-    @work(thread=True, exclusive=True, group="search")
-    def _run(self, query: str) -> None:
-        from coder.errors import CoderError
+    def _search_for(self, query: str) -> list:  # type: ignore[type-arg]
         from coder.text.search import search
 
         regex = query.startswith("re:")
-        try:
-            hits = search(
-                self.project, query[3:] if regex else query, regex=regex, context=16, limit=2000
-            )
-        except CoderError as exc:
-            self.app.call_from_thread(self.query_one("#search-count", Label).update, str(exc))
-            return
-        self.app.call_from_thread(self._show, hits)
+        return search(
+            self.project, query[3:] if regex else query, regex=regex, context=16, limit=2000
+        )
+
+    def work_failed(self, worker: Worker[Any], message: str) -> None:
+        self.query_one("#search-count", Label).update(message)
 
     def _show(self, hits: list) -> None:  # type: ignore[type-arg]
         self.hits = hits

@@ -1,76 +1,36 @@
-"""The main screen: sources, the transcript, the code tree and the detail pane."""
+"""The main screen: sources, the transcript, the code tree and the detail pane.
+
+The coding commands are in :mod:`coder.tui.screens.coding`, the colours in
+:mod:`coder.tui.colours`, the detail pane in :mod:`coder.tui.widgets.detail`.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from coder.errors import CoderError
-from coder.model import PARADIGM_ROLE_ZH, Code
-from coder.prefs import KeySlots, load_slots, save_slots
-from coder.tui.screens.base import CoderScreen
-from coder.tui.screens.dialogs import (
-    Chooser,
-    CodePicker,
-    Confirm,
-    ExportDialog,
-    ExportRequest,
-    MemoEditor,
-    SearchDialog,
-    SearchJump,
-    TextPrompt,
-)
+from coder.model import Code
+from coder.prefs import KeySlots
+from coder.tui.colours import code_colours, coder_colour
+from coder.tui.screens.coding import CodingCommands
+from coder.tui.screens.dialogs import ExportDialog, ExportRequest, SearchDialog, SearchJump
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
+from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
 from coder.tui.words import plural
 
-if TYPE_CHECKING:
-    pass
 
-#: Colours for codes that have none of their own (and no coloured category above them).
-PALETTE = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-_TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$")
-
-
-def code_colours(codes: list[Code]) -> dict[int, str]:
-    """A code's colour, or its primary category's, or one from the palette."""
-    by_id = {c.id: c for c in codes}
-    out: dict[int, str] = {}
-
-    def colour(c: Code, depth: int = 0) -> str:
-        if c.colour:
-            return c.colour
-        if c.parents and c.parents[0] in by_id and depth < 10:
-            return colour(by_id[c.parents[0]], depth + 1)
-        return PALETTE[c.id % len(PALETTE)]
-
-    for c in codes:
-        out[c.id] = colour(c)
-    return out
-
-
-class MainScreen(CoderScreen):
+class MainScreen(CodingCommands):
     """Read, select, code and memo."""
 
     BINDINGS = [
@@ -126,7 +86,7 @@ class MainScreen(CoderScreen):
             with Vertical(id="right"):
                 yield Static("Codes 编码", classes="pane-title")
                 yield CodeTree(id="codes")
-                yield TextPane(id="detail")
+                yield DetailPane(id="detail")
         yield TextPane(id="status")
         yield Footer()
 
@@ -196,33 +156,14 @@ class MainScreen(CoderScreen):
         pad = " " * (space - cells_len(role))
         return Text.assemble((s.name, "bold"), " ", role, pad, " ", (pct.rjust(4), "dim"))
 
-    @work(thread=True, exclusive=True, group="coverage")
     def _coverage(self) -> None:
         """The share of each source's text that is coded (by anyone), off the main thread."""
-        from sqlalchemy import select
-
-        from coder.store.schema import codings
-
-        chars = {s.id: s.chars for s in self.sources}
-        shares: dict[int, float] = {}
-        with self.project.read() as conn:
-            rows = conn.execute(
-                select(codings.c.source_id, codings.c.start, codings.c.end).order_by(
-                    codings.c.source_id, codings.c.start
-                )
-            )
-            current, covered, reach = None, 0, -1
-            for sid, start, end in rows:
-                if sid != current:
-                    if current is not None:
-                        shares[current] = covered / max(chars.get(current, 1), 1)
-                    current, covered, reach = sid, 0, -1
-                if end > reach:
-                    covered += end - max(start, reach)
-                    reach = end
-            if current is not None:
-                shares[current] = covered / max(chars.get(current, 1), 1)
-        self.app.call_from_thread(self._show_coverage, shares)
+        self.in_thread(
+            self.project.coded_shares,
+            group="coverage",
+            description="coded share of the sources",
+            done=self._show_coverage,
+        )
 
     def _show_coverage(self, shares: dict[int, float]) -> None:
         self._shares = shares
@@ -247,16 +188,6 @@ class MainScreen(CoderScreen):
     #: Whose codings the transcript shows: everyone's (coloured by code), only this coder's
     #: (blind coding), or everyone's coloured by coder.
     VIEWS = ("all", "mine", "by coder")
-    CODER_COLOURS = (
-        "#e6194b",
-        "#3cb44b",
-        "#4363d8",
-        "#f58231",
-        "#911eb4",
-        "#42d4f4",
-        "#f032e6",
-        "#bfef45",
-    )
 
     def _spans(self, source_id: int) -> list[Span]:
         out = []
@@ -271,7 +202,7 @@ class MainScreen(CoderScreen):
                 continue
             code = self.codes.get(code_id)
             colour = (
-                self.CODER_COLOURS[coders.index(coder) % len(self.CODER_COLOURS)]
+                coder_colour(coder, coders)
                 if self.view == "by coder"
                 else self.colours.get(code_id, "")
             )
@@ -291,10 +222,14 @@ class MainScreen(CoderScreen):
         self._update_detail(force=True)
         self._update_status()
 
-    @work(thread=True, exclusive=True, group="nlp")
     def _analyse(self, source_id: int) -> None:
-        analysis = self.project.analysis(source_id)
-        self.app.call_from_thread(self._analysed, source_id, analysis)
+        self.in_thread(
+            self.project.analysis,
+            source_id,
+            group="nlp",
+            description="word boundaries",
+            done=lambda analysis: self._analysed(source_id, analysis),
+        )
 
     def _analysed(self, source_id: int, analysis) -> None:  # type: ignore[no-untyped-def]
         self.query_one(TranscriptView).set_analysis(source_id, analysis)
@@ -307,7 +242,6 @@ class MainScreen(CoderScreen):
         view = self.query_one(TranscriptView)
         if self.source_id is not None:
             view.set_spans(self._spans(self.source_id))
-        self.coder_app._token = self.project.change_token()
         self._update_detail(force=True)
 
     # -- events ------------------------------------------------------------------------------------
@@ -366,290 +300,27 @@ class MainScreen(CoderScreen):
         if key == getattr(self, "_detail_key", None) and not force:
             return  # cursor moves inside the same codings: nothing to redraw
         self._detail_key = key
-        text = Text()
-        memos = dict(self._coding_memos(view.source_id)) if under else {}
-        for span in under:
-            code = self.codes.get(span.code_id)
-            text.append(f"■ {span.label} ", style=self.colours.get(span.code_id, ""))
-            text.append(f"{code.name if code else ''}  ", style="bold")
-            text.append(f"[{span.start}–{span.end}) {span.coder}\n", style="dim")
-            if memos.get(span.id):
-                text.append(f"  memo: {memos[span.id]}\n", style="italic")
         code = self.codes.get(code_id) if code_id is not None else None
-        if code:
-            if under:
-                text.append("\n")
-            text.append(f"{code.label} {code.name}", style="bold")
-            if code.name_en:
-                text.append(f"  {code.name_en}", style="dim")
-            text.append(f"\n{code.level}")
-            if code.paradigm_role:
-                text.append(
-                    f" · {code.paradigm_role} {PARADIGM_ROLE_ZH.get(code.paradigm_role, '')}"
-                )
-            if code.axis:
-                text.append(f" · {code.axis}")
-            if code.in_vivo:
-                text.append(" · in vivo")
-            for field, head in (
-                ("definition", "定义"),
-                ("inclusion", "纳入"),
-                ("exclusion", "排除"),
-                ("example", "例"),
-            ):
-                value = getattr(code, field)
-                if value:
-                    text.append(f"\n{head} ", style="bold dim")
-                    text.append(value)
-            for memo in self.project.memos(target="code", target_id=code.id)[:3]:
-                text.append("\nmemo ", style="bold dim")
-                text.append(memo.text[:200], style="italic")
-        self.query_one("#detail", TextPane).show(text)
+        self.query_one(DetailPane).show_detail(
+            under,
+            code,
+            codes=self.codes,
+            colours=self.colours,
+            coding_memos=self._coding_memos(view.source_id) if under else {},
+            code_memos=self.project.memos(target="code", target_id=code.id) if code else [],
+        )
 
     def _coding_memos(self, source_id: int | None) -> dict[int, str]:
         """Memos on the open source's codings (read once per change, not per key)."""
         cached = getattr(self, "_memo_cache", None)
-        if cached is None or cached[0] != (source_id, self.coder_app._token):
-            from sqlalchemy import select
-
-            from coder.store.schema import codings
-
-            with self.project.read() as conn:
-                rows = conn.execute(
-                    select(codings.c.id, codings.c.memo).where(
-                        codings.c.source_id == source_id, codings.c.memo != ""
-                    )
-                ).all()
-            cached = ((source_id, self.coder_app._token), dict(rows))
+        token = self.coder_app.change_token
+        if cached is None or cached[0] != (source_id, token):
+            memos = self.project.coding_memos(source_id) if source_id is not None else {}
+            cached = ((source_id, token), memos)
             self._memo_cache = cached
         return cached[1]
 
-    # -- coding ------------------------------------------------------------------------------------
-
-    def _selection_or_warn(self) -> tuple[int, int] | None:
-        view = self.query_one(TranscriptView)
-        sel = view.selection
-        if sel is None:
-            self.notify(
-                "select a passage first (shift+arrows, s sentence, t turn, or drag)",
-                severity="warning",
-            )
-        return sel
-
-    def _remember(self, code_id: int) -> None:
-        """The code takes a number key (and keeps it until pushed out), saved for next time."""
-        self.keys.keep_only(set(self.codes))  # a deleted code's key is free again
-        self.keys.use(code_id)
-        self.query_one(CodeTree).set_keys(self.keys.keys())
-        try:
-            save_slots(self._keys_place(), self.project.coder, self.keys)
-        except CoderError as exc:
-            self.notify(str(exc), severity="warning")
-
-    def _apply(self, code_id: int) -> None:
-        sel = self._selection_or_warn()
-        if sel is None or self.source_id is None:
-            return
-        try:
-            coding = self.project.code_span(self.source_id, sel[0], sel[1], code_id)
-        except CoderError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._remember(code_id)
-        code = self.codes[code_id]
-        # The fast path: one span into the view, one count in the tree (no reload, no toast).
-        view = self.query_one(TranscriptView)
-        view.add_span(
-            Span(
-                coding.id,
-                coding.start,
-                coding.end,
-                code_id,
-                code.label,
-                self.colours.get(code_id, ""),
-                self.project.coder,
-            )
-        )
-        tree = self.query_one(CodeTree)
-        count = next((r.codings for r in tree.rows if r.code.id == code_id), 0) + 1
-        tree.set_count(code_id, count)
-        self.coder_app._token = self.project.change_token()
-        self.flash = f"coded {plural(sel[1] - sel[0], 'char')} as {code.label} {code.name}"
-        self._update_detail(force=True)
-        self._update_status()
-
-    def action_apply_highlighted(self) -> None:
-        code_id = self.query_one(CodeTree).highlighted
-        if code_id is None:
-            self.notify(
-                "highlight a code in the tree first (ctrl+t), or press c", severity="warning"
-            )
-            return
-        self._apply(code_id)
-
-    def action_recent(self, n: int) -> None:
-        code_id = self.keys.code(n)
-        if code_id is not None and code_id in self.codes:
-            self._apply(code_id)
-        else:
-            self.notify(
-                f"no code on key {n} yet: a code you apply takes the next free number key",
-                severity="warning",
-            )
-
-    def _keys_place(self) -> str:
-        """Which project the number keys belong to: its file, or its server location."""
-        return (
-            str(Path(self.project.path).resolve()) if self.project.path else self.project.location
-        )
-
-    def _load_keys(self) -> None:
-        try:
-            self.keys = load_slots(self._keys_place(), self.project.coder)
-        except CoderError as exc:
-            self.notify(str(exc), severity="warning")
-
-    def action_pick_code(self) -> None:
-        if self._selection_or_warn() is None:
-            return
-
-        def picked(result: int | str | None) -> None:
-            if isinstance(result, int):
-                self._apply(result)
-            elif isinstance(result, str):
-                self._code_new(result, in_vivo=False)
-
-        self.app.push_screen(CodePicker(list(self.codes.values())), picked)
-
-    def _code_new(self, name: str, *, in_vivo: bool) -> None:
-        sel = self._selection_or_warn()
-        if sel is None or self.source_id is None:
-            return
-        highlighted = self.query_one(CodeTree).highlighted
-        parent = (
-            highlighted
-            if highlighted is not None and self.codes[highlighted].level == "axial"
-            else None
-        )
-        try:
-            code_id, _ = self.project.code_new(
-                self.source_id, sel[0], sel[1], name, parent=parent, in_vivo=in_vivo
-            )
-        except CoderError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        made = code_id not in self.codes
-        self._refresh_after_coding()
-        self._remember(code_id)
-        code = self.codes[code_id]
-        self.notify(
-            f"new {'in-vivo ' if in_vivo else ''}code {code.label} {code.name}, coded"
-            if made
-            else f"coded as {code.label} {code.name} (the code of that name)",
-            timeout=3,
-        )
-        self._update_status()
-
-    def action_new_code(self) -> None:
-        if self._selection_or_warn() is None:
-            return
-
-        def named(name: str | None) -> None:
-            if name:
-                self._code_new(name, in_vivo=False)
-
-        self.app.push_screen(
-            TextPrompt("New code from the selection 新建初始概念", placeholder="name"), named
-        )
-
-    def action_in_vivo(self) -> None:
-        """The selected words become the code's name (an in-vivo code), at one key."""
-        sel = self._selection_or_warn()
-        if sel is None:
-            return
-        view = self.query_one(TranscriptView)
-        name = _TRIM.sub("", view.text[sel[0] : sel[1]]).replace("\n", " ")
-        if not name:
-            self.notify("the selection has no words to name a code", severity="warning")
-            return
-        if len(name) > 60:
-            self.notify("an in-vivo name is a short phrase: select fewer words", severity="warning")
-            return
-        self._code_new(name, in_vivo=True)
-
-    def _codings_here(self) -> list[Span]:
-        """Codings the user means: those overlapping the selection (the one that matches it
-        first), else those under the cursor or ending right at it."""
-        view = self.query_one(TranscriptView)
-        sel = view.selection
-        if sel:
-            hits = view.spans_between(*sel)
-            return sorted(hits, key=lambda s: (abs(s.start - sel[0]) + abs(s.end - sel[1]), -s.id))
-        here = view.spans_between(view.cursor, view.cursor)
-        if not here and view.cursor > 0:
-            here = [
-                s for s in view.spans_between(view.cursor - 1, view.cursor) if s.end == view.cursor
-            ]
-        return here
-
-    def _choose_coding(self, verb: str, then) -> None:  # type: ignore[no-untyped-def]
-        """Which coding ``verb`` (remove, resize, memo on) applies to: the one that matches the
-        selection exactly, the only one there, or the user's pick from a list (label, name,
-        coder, span). Another coder's coding is changed only after a question naming them;
-        ``then(span, force)`` does the change."""
-        here = self._codings_here()
-        if not here:
-            self.notify("no coding under the cursor", severity="warning")
-            return
-        sel = self.query_one(TranscriptView).selection
-        exact = [s for s in here if sel and (s.start, s.end) == sel]
-        if len(exact) == 1 or len(here) == 1:
-            self._whose_first(verb, (exact or here)[0], then)
-            return
-        options = [
-            (
-                str(i),
-                Text.assemble(
-                    (f"{s.label} ", "bold"),
-                    self.codes[s.code_id].name if s.code_id in self.codes else "",
-                    (f"  {s.coder}", "bold" if s.coder != self.project.coder else ""),
-                    (f"  [{s.start}–{s.end})", "dim"),
-                ),
-            )
-            for i, s in enumerate(here)
-        ]
-
-        def chosen(key: str | None) -> None:
-            if key is not None:
-                self._whose_first(verb, here[int(key)], then)
-
-        self.app.push_screen(Chooser(f"{verb.capitalize()} which coding?", options), chosen)
-
-    def _whose_first(self, verb: str, span: Span, then) -> None:  # type: ignore[no-untyped-def]
-        """One's own coding at once; a colleague's after a question (the facade refuses a coder
-        on a team server, and says so)."""
-        if span.coder == self.project.coder:
-            then(span, False)
-            return
-        if self.project.on_server and self.project.role() == "coder":
-            then(span, False)
-            return
-        code = self.codes.get(span.code_id)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then(span, True)
-
-        self.app.push_screen(
-            Confirm(
-                f"{verb.capitalize()} {span.coder}'s coding {span.label} "
-                f"{code.name if code else ''} [{span.start}–{span.end})? "
-                f"It is {span.coder}'s work, not {self.project.coder}'s.",
-                yes=f"{verb.capitalize()} it (y)",
-                no="Leave it (n)",
-            ),
-            answered,
-        )
+    # -- reading -----------------------------------------------------------------------------------
 
     def action_copy_passage(self) -> None:
         """The selected passage to the clipboard (OSC 52: most terminals, not macOS Terminal)."""
@@ -679,108 +350,6 @@ class MainScreen(CoderScreen):
             return
         where = f" from {play.stamp}" if play.stamp else ""
         self.notify(f"playing {play.path.name}{where}" + (f" — {play.note}" if play.note else ""))
-
-    def action_uncode(self) -> None:
-        def remove(span: Span, force: bool) -> None:
-            try:
-                self.project.uncode(span.id, force=force)
-            except CoderError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            whose = f"{span.coder}'s " if span.coder != self.project.coder else ""
-            self.notify(f"removed {whose}{span.label} at {span.start}–{span.end}", timeout=2)
-            self._refresh_after_coding()
-
-        self._choose_coding("remove", remove)
-
-    def action_resize(self) -> None:
-        sel = self._selection_or_warn()
-        if sel is None:
-            return
-
-        def resize(span: Span, force: bool) -> None:
-            try:
-                self.project.resize_coding(span.id, *sel, force=force)
-            except CoderError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"{span.label} now covers {sel[0]}–{sel[1]}", timeout=2)
-            self._refresh_after_coding()
-
-        if not self._codings_here():
-            self.notify("no coding overlaps the selection", severity="warning")
-            return
-        self._choose_coding("resize", resize)
-
-    def action_memo(self) -> None:
-        """Memo on the coding under the cursor, else on the source."""
-        here = self._codings_here()
-        if here:
-
-            def edit(span: Span, force: bool) -> None:
-                current = self.project.coding(span.id).memo
-
-                def saved(text: str | None) -> None:
-                    if text is None:
-                        return
-                    try:
-                        self.project.set_coding_memo(span.id, text, force=force)
-                    except CoderError as exc:
-                        self.notify(str(exc), severity="error")
-                        return
-                    self.notify("memo saved", timeout=2)
-                    self._refresh_after_coding()
-
-                self.app.push_screen(
-                    MemoEditor(
-                        f"Memo on coding {span.label} [{span.start}–{span.end}) 编码备忘", current
-                    ),
-                    saved,
-                )
-
-            self._choose_coding("memo on", edit)
-            return
-        if self.source_id is None:
-            return
-        source_id = self.source_id
-
-        def saved_source(text: str | None) -> None:
-            if text:
-                self.project.add_memo(
-                    text, type="methodological", target="source", target_id=source_id
-                )
-                self.notify("memo saved", timeout=2)
-                self.coder_app._token = self.project.change_token()
-
-        self.app.push_screen(
-            MemoEditor(f"Memo on source {self.source_names[source_id]} 资料备忘"), saved_source
-        )
-
-    def action_code_memo(self) -> None:
-        code_id = self.query_one(CodeTree).highlighted
-        if code_id is None:
-            self.notify("highlight a code first", severity="warning")
-            return
-        code = self.codes[code_id]
-        existing = self.project.memos(target="code", target_id=code_id, type="code")
-
-        def saved(text: str | None) -> None:
-            if text is None:
-                return
-            if existing:
-                self.project.update_memo(existing[0].id, text=text)
-            else:
-                self.project.add_memo(text, type="code", target="code", target_id=code_id)
-            self.notify("memo saved", timeout=2)
-            self.coder_app._token = self.project.change_token()
-            self._update_detail(force=True)
-
-        self.app.push_screen(
-            MemoEditor(
-                f"Memo on {code.label} {code.name} 编码备忘", existing[0].text if existing else ""
-            ),
-            saved,
-        )
 
     # -- navigation ---------------------------------------------------------------------------------
 
@@ -847,47 +416,48 @@ class MainScreen(CoderScreen):
 
         self.app.push_screen(ExportDialog(default), chosen)
 
-    @work(thread=True, exclusive=True, group="export")
     def _export(self, target: Path, held_out: tuple[str, ...] | None = None) -> None:
+        def done(notes: list[str]) -> None:
+            self.notify(f"wrote {target}" + (f" — {notes[0]}" if notes else ""), timeout=6)
+            self.flash = "exported"
+            self._update_status()
+
+        self.in_thread(
+            self._export_to, target, held_out, group="export", description="export", done=done
+        )
+
+    def _export_to(self, target: Path, held_out: tuple[str, ...] | None) -> list[str]:
         from coder.exchange.codebook_yaml import save_codebook_file
         from coder.exchange.papers import export_figures, export_tables
         from coder.exchange.refi import export_qdc, export_qdpx
 
         suffix = target.suffix.lower()
-        try:
-            if not target.parent.is_dir():
-                raise CoderError(f"{target.parent}: no such folder; nothing was written")
-            if suffix in (".docx", ".xlsx", ".md", ".tex", ".csv"):
-                notes = export_tables(self.project, target, held_out=held_out)
-            elif suffix in (".svg", ".png"):
-                notes = export_figures(self.project, target)
-            elif suffix in (".qdpx", ".qdc"):
-                notes = (export_qdpx if suffix == ".qdpx" else export_qdc)(
-                    self.project, target
-                ).lines()
-            elif suffix in (".yaml", ".yml"):
-                save_codebook_file(self.project, target)
-                notes = []
-            elif suffix == ".txt":
-                from coder.exchange.maxqda import export_structured
+        if not target.parent.is_dir():
+            raise CoderError(f"{target.parent}: no such folder; nothing was written")
+        if suffix in (".docx", ".xlsx", ".md", ".tex", ".csv"):
+            notes = export_tables(self.project, target, held_out=held_out)
+        elif suffix in (".svg", ".png"):
+            notes = export_figures(self.project, target)
+        elif suffix in (".qdpx", ".qdc"):
+            notes = (export_qdpx if suffix == ".qdpx" else export_qdc)(self.project, target).lines()
+        elif suffix in (".yaml", ".yml"):
+            save_codebook_file(self.project, target)
+            notes = []
+        elif suffix == ".txt":
+            from coder.exchange.maxqda import export_structured
 
-                notes = export_structured(self.project, target).lines()[1:]
-            else:
-                raise CoderError(
-                    f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
-                )
-        except CoderError as exc:
-            self.app.call_from_thread(self._exported, str(exc), "error")
-            return
-        self.app.call_from_thread(
-            self._exported, f"wrote {target}" + (f" — {notes[0]}" if notes else ""), "information"
-        )
+            notes = export_structured(self.project, target).lines()[1:]
+        else:
+            raise CoderError(
+                f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
+            )
+        return notes
 
-    def _exported(self, message: str, severity: str) -> None:
-        """The export is over: say how it went, and the status line no longer says "exporting"."""
-        self.notify(message, severity=severity, timeout=6)  # type: ignore[arg-type]
-        self.flash = "export failed" if severity == "error" else "exported"
-        self._update_status()
+    def work_failed(self, worker: Worker, message: str) -> None:
+        # The status line no longer says "exporting" (the message said why).
+        if worker.group == "export":
+            self.flash = "export failed"
+            self._update_status()
 
     def action_review(self) -> None:
         """Disagreement review between the two coders with most codings (c there picks others)."""

@@ -3,20 +3,33 @@ segments behind each tie (enter on a segment shows it in its transcript)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.textline import TextPane
 
+if TYPE_CHECKING:
+    from coder.project import Project
+
 KIND_MARK = {"cooccurrence": "≈", "relation": "→", "hierarchy": "⊂"}
+
+
+def build(project: Project, unit: str) -> tuple[Any, Any]:
+    """The concept network by ``unit`` and its 统/合 view (off the UI thread)."""
+    from coder.graph.network import concept_network
+    from coder.graph.tonghe import tonghe_view
+
+    g = concept_network(project, unit=unit)
+    return g, tonghe_view(g)
 
 
 class NetworkScreen(CoderScreen):
@@ -59,16 +72,18 @@ class NetworkScreen(CoderScreen):
         self.query_one("#net-summary", TextPane).show("building the network…")
         self._build(self.unit)
 
-    @work(thread=True, exclusive=True, group="network")
     def _build(self, unit: str) -> None:
-        from coder.graph.network import concept_network
-        from coder.graph.tonghe import tonghe_view
+        self.in_thread(
+            build, self.project, unit, group="network", description="network", done=self._built
+        )
 
-        g = concept_network(self.project, unit=unit)
-        view = tonghe_view(g)
-        self.app.call_from_thread(self._built, g, view)
+    def work_failed(self, worker: Worker, message: str) -> None:
+        self.query_one("#net-summary", TextPane).show(
+            Text(f"could not build the network: {message}", style="red")
+        )
 
-    def _built(self, g: Any, view: Any) -> None:
+    def _built(self, built: tuple[Any, Any]) -> None:
+        g, view = built
         self.graph = g
         # Two lines, each cut with an ellipsis where the screen is narrow (it wrapped mid-label).
         t = Text(no_wrap=True, overflow="ellipsis")

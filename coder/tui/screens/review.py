@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from coder.analysis.review import (
     CONSENSUS,
@@ -29,9 +29,9 @@ from coder.analysis.review import (
     disagreements,
     resolve,
 )
-from coder.errors import CoderError, InvalidInput
+from coder.errors import InvalidInput
 from coder.tui.screens.base import CoderScreen
-from coder.tui.screens.dialogs import Chooser, MemoEditor
+from coder.tui.screens.dialogs import Chooser
 
 if TYPE_CHECKING:
     pass
@@ -115,30 +115,34 @@ class ReviewScreen(CoderScreen):
         """Read the disagreements again (after any change to the project)."""
         self._load(self.coders)
 
-    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def _load(self, coders: tuple[str, str] | None) -> None:
+        self.in_thread(
+            self._read,
+            coders,
+            group="review",
+            description="disagreement review",
+            done=self._loaded,
+        )
+
+    def _read(self, coders: tuple[str, str] | None) -> tuple[tuple[str, str], list[Disagreement]]:
         pair = coders or busiest_pair(self.project, consensus=self.consensus)
         if pair is None:
             raise InvalidInput("disagreement review needs two coders who have coded something")
-        items = disagreements(self.project, pair)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, pair, items)
+        return pair, disagreements(self.project, pair)
 
-    def _loaded(self, coders: tuple[str, str], items: list[Disagreement]) -> None:
+    def _loaded(self, read: tuple[tuple[str, str], list[Disagreement]]) -> None:
+        coders, items = read
         if self.coders is not None and coders != self.coders:  # a newer choice is loading
             return
         self.coders = coders
         self.items = items
         self._show()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "review" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            what = str(error) if isinstance(error, CoderError) else repr(error)
+    def work_failed(self, worker: Worker, message: str) -> None:
+        if worker.group == "review":
             self.query_one("#review-head", Static).update(
-                Text(f"could not load the disagreements: {what}", style="red")
+                Text(f"could not load the disagreements: {message}", style="red")
             )
-            self.notify(f"disagreement review: {what}", severity="error")
 
     # -- showing ---------------------------------------------------------------------------------
 
@@ -261,21 +265,21 @@ class ReviewScreen(CoderScreen):
             return
         phrase = decision_phrase(choice, d.coders)
 
-        def saved(memo: str | None) -> None:
-            if memo is None:
-                return
-            try:
-                resolve(self.project, d, choice, memo, consensus=self.consensus)
-            except CoderError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"{d.unit}: {phrase}", timeout=2)
-            self._after = d.key
-            self.coder_app.data_changed()
+        self._resolve(d, choice, phrase)
+
+    @work(group="resolve", description="resolution", exit_on_error=False)
+    async def _resolve(self, d: Disagreement, choice: str, phrase: str) -> None:
+        """The resolution memo, then the decision written (a refused write keeps the memo)."""
+
+        def save(memo: str) -> None:
+            resolve(self.project, d, choice, memo, consensus=self.consensus)
 
         earlier = d.resolution.memo if d.resolution is not None else ""
         title = f"Resolution 分歧处理 · {d.unit} · {phrase}"
-        self.app.push_screen(MemoEditor(title, earlier), saved)
+        if await self.edit_memo(title, earlier, save):
+            self.notify(f"{d.unit}: {phrase}", timeout=2)
+            self._after = d.key
+            self.reload()
 
     def action_jump(self) -> None:
         """Leave for the main screen and show the passage there, selected."""

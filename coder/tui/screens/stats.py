@@ -3,19 +3,22 @@ category and the selective-coding check, the strongest co-occurrences. Computed 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import Worker
 
 from coder.model import PARADIGM_ROLE_ZH
 from coder.tui.screens.base import CoderScreen
 from coder.tui.words import plural
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 SLOT_TITLES = {
     "causal": "Causal conditions 因果条件",
@@ -35,6 +38,23 @@ def bar(value: float, top: float, width: int = 30) -> str:
     eighths = round(value / top * width * 8)
     full, rest = divmod(eighths, 8)
     return "█" * full + ("▏▎▍▌▋▊▉"[rest - 1] if rest else "")
+
+
+def compute(project: Project, unit: str) -> dict[str, Any]:
+    """Every figure the screen shows (off the UI thread): frequencies, saturation, the paradigm
+    views and the selective-coding check, co-occurrence by ``unit``."""
+    from coder.analysis.cooccurrence import cooccurrence
+    from coder.analysis.frequencies import frequencies
+    from coder.analysis.paradigm import paradigm_views, selective_check
+    from coder.analysis.saturation import saturation
+
+    return {
+        "freq": frequencies(project),
+        "sat": saturation(project),
+        "paradigm": paradigm_views(project),
+        "selective": selective_check(project),
+        "cooc": cooccurrence(project, unit),
+    }
 
 
 class StatsScreen(CoderScreen):
@@ -76,21 +96,17 @@ class StatsScreen(CoderScreen):
     def reload(self) -> None:
         self._compute(self.unit)
 
-    @work(thread=True, exclusive=True, group="stats")
     def _compute(self, unit: str) -> None:
-        from coder.analysis.cooccurrence import cooccurrence
-        from coder.analysis.frequencies import frequencies
-        from coder.analysis.paradigm import paradigm_views, selective_check
-        from coder.analysis.saturation import saturation
+        self.in_thread(
+            compute, self.project, unit, group="stats", description="statistics", done=self._show
+        )
 
-        data = {
-            "freq": frequencies(self.project),
-            "sat": saturation(self.project),
-            "paradigm": paradigm_views(self.project),
-            "selective": selective_check(self.project),
-            "cooc": cooccurrence(self.project, unit),
-        }
-        self.app.call_from_thread(self._show, data)
+    def work_failed(self, worker: Worker, message: str) -> None:
+        # The tabs say it where the figures would be: "computing…" would wait for ever.
+        for key in ("freq", "sat", "paradigm", "cooc"):
+            self.query_one(f"#stats-{key}", Static).update(
+                Text(f"could not compute the statistics: {message}", style="red")
+            )
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data

@@ -1,0 +1,144 @@
+"""The codebook screen's form for one code: its fields, its heading lines and whether it has
+unsaved edits. The screen decides which code it shows and what is saved; the form holds the
+values being edited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from coder.model import AXES, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
+
+#: One-line fields (Input) and several-line fields (TextArea) of the form, with their headings.
+LINE_FIELDS = (
+    ("label", "Label 编号"),
+    ("name", "Name 名称"),
+    ("name_en", "English name 英文名"),
+)
+TEXT_FIELDS = (
+    ("definition", "Definition 定义"),
+    ("inclusion", "Inclusion 纳入标准"),
+    ("exclusion", "Exclusion 排除标准"),
+    ("example", "Example 典型例句"),
+)
+ROLE_OPTIONS = [("— none 无", ""), *[(f"{r} {PARADIGM_ROLE_ZH[r]}", r) for r in PARADIGM_ROLES]]
+AXIS_OPTIONS = [("— none 无", ""), *[(a, a) for a in AXES]]
+
+
+class Tick(Checkbox):
+    """A checkbox that shows its mark only when ticked (Textual's shows an X either way, told
+    apart by colour alone)."""
+
+    @property
+    def _button(self):  # type: ignore[no-untyped-def,override]
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
+
+
+def stored_fields(code: Code) -> dict[str, Any]:
+    """The code's values of the form's fields, as stored."""
+    return {
+        "label": code.label,
+        "name": code.name,
+        "name_en": code.name_en,
+        "colour": code.colour,
+        **{field: getattr(code, field) for field, _ in TEXT_FIELDS},
+        "paradigm_role": code.paradigm_role,
+        "axis": code.axis,
+        "in_vivo": code.in_vivo,
+    }
+
+
+def is_colour(value: str) -> bool:
+    """``#rrggbb``."""
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
+    )
+
+
+class CodeForm(VerticalScroll):
+    """The fields of one code, with its title, level and categories above and below them."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="cb-title")
+        for field, heading in LINE_FIELDS:
+            with Horizontal(classes="cb-row"):
+                yield Label(heading, classes="cb-key")
+                yield Input(id=f"cb-{field}", compact=True)
+        with Horizontal(classes="cb-row"):
+            yield Label("Level 层级", classes="cb-key")
+            yield Static("", id="cb-level")
+        for field, heading in TEXT_FIELDS:
+            with Horizontal(classes="cb-row cb-text"):
+                yield Label(heading, classes="cb-key")
+                yield TextArea(id=f"cb-{field}", soft_wrap=True, compact=True)
+        with Horizontal(classes="cb-row cb-gap"):
+            yield Label("Colour 颜色", classes="cb-key")
+            yield Input(id="cb-colour", placeholder="#rrggbb", compact=True)
+            yield Static("", id="cb-swatch")
+        with Horizontal(classes="cb-row"):
+            yield Label("Paradigm role 范式要素", classes="cb-key")
+            yield Select(ROLE_OPTIONS, id="cb-role", allow_blank=False, compact=True)
+        with Horizontal(classes="cb-row"):
+            yield Label("Axis 统/合", classes="cb-key")
+            yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
+        with Horizontal(classes="cb-row"):
+            yield Label("In vivo 本土概念", classes="cb-key")
+            yield Tick("participant's words", id="cb-in_vivo", compact=True)
+        with Horizontal(classes="cb-row"):
+            yield Label("Categories 所属范畴", classes="cb-key")
+            yield Static("", id="cb-parents")
+        yield Static("", id="cb-state")
+
+    def show_title(self, title: Text | str) -> None:
+        self.query_one("#cb-title", Static).update(title)
+
+    def load(self, values: dict[str, Any], *, axial: bool) -> None:
+        """Fill the fields; the paradigm role and the axis are for axial codes only."""
+        for field, _ in LINE_FIELDS:
+            self.query_one(f"#cb-{field}", Input).value = values[field]
+        self.query_one("#cb-colour", Input).value = values["colour"]
+        for field, _ in TEXT_FIELDS:
+            self.query_one(f"#cb-{field}", TextArea).load_text(values[field])
+        role, axis = self.query_one("#cb-role", Select), self.query_one("#cb-axis", Select)
+        role.value, axis.value = values["paradigm_role"] or "", values["axis"] or ""
+        role.disabled = axis.disabled = not axial
+        self.query_one("#cb-in_vivo", Checkbox).value = values["in_vivo"]
+
+    def show_place(self, level: Text, parents: Text) -> None:
+        """The code's level line and its categories (the primary first)."""
+        self.query_one("#cb-level", Static).update(level)
+        self.query_one("#cb-parents", Static).update(parents)
+
+    def values(self) -> dict[str, Any]:
+        """What the fields hold now."""
+        values: dict[str, Any] = {
+            field: self.query_one(f"#cb-{field}", Input).value.strip()
+            for field in ("label", "name", "name_en", "colour")
+        }
+        for field, _ in TEXT_FIELDS:
+            values[field] = self.query_one(f"#cb-{field}", TextArea).text
+        for field, select in (("paradigm_role", "#cb-role"), ("axis", "#cb-axis")):
+            value = self.query_one(select, Select).value
+            values[field] = value if isinstance(value, str) and value else None
+        values["in_vivo"] = self.query_one("#cb-in_vivo", Checkbox).value
+        return values
+
+    def show_state(self, changes: list[str]) -> None:
+        """The line under the fields: the unsaved fields, or the keys; the colour's swatch."""
+        state = self.query_one("#cb-state", Static)
+        if changes:
+            state.update(
+                Text(f"● unsaved: {', '.join(changes)}  (ctrl+s saves)", style="bold yellow")
+            )
+        else:
+            state.update(Text("ctrl+s saves · enter on a code edits it · esc back", style="dim"))
+        colour = self.query_one("#cb-colour", Input).value.strip()
+        swatch = self.query_one("#cb-swatch", Static)
+        swatch.update(Text("■■■", style=colour) if is_colour(colour) else "")

@@ -1,0 +1,72 @@
+"""The main screen's detail pane: the codings under the cursor, then the highlighted code with
+its definition, criteria and memos."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+
+from coder.model import PARADIGM_ROLE_ZH, Code, Memo
+from coder.tui.widgets.textline import TextPane
+from coder.tui.widgets.transcript import Span
+
+#: The code's fields shown under its name, with their headings.
+CODE_FIELDS = (
+    ("definition", "定义"),
+    ("inclusion", "纳入"),
+    ("exclusion", "排除"),
+    ("example", "例"),
+)
+
+
+class DetailPane(TextPane):
+    """What the cursor is on: the parent sets what to show (``show_detail``); the pane only
+    draws it, repainting without a layout pass (TextPane)."""
+
+    def show_detail(
+        self,
+        under: Sequence[Span],
+        code: Code | None,
+        *,
+        codes: Mapping[int, Code],
+        colours: Mapping[int, str],
+        coding_memos: Mapping[int, str],
+        code_memos: Sequence[Memo] = (),
+    ) -> None:
+        """``under``: the codings at the cursor; ``code``: the code highlighted in the tree, with
+        its memos ``code_memos`` (the first three shown)."""
+        text = Text()
+        for span in under:
+            of = codes.get(span.code_id)
+            text.append(f"■ {span.label} ", style=colours.get(span.code_id, ""))
+            text.append(f"{of.name if of else ''}  ", style="bold")
+            text.append(f"[{span.start}–{span.end}) {span.coder}\n", style="dim")
+            if coding_memos.get(span.id):
+                text.append(f"  memo: {coding_memos[span.id]}\n", style="italic")
+        if code is not None:
+            if under:
+                text.append("\n")
+            self._code(text, code, code_memos)
+        self.show(text)
+
+    @staticmethod
+    def _code(text: Text, code: Code, memos: Sequence[Memo]) -> None:
+        text.append(f"{code.label} {code.name}", style="bold")
+        if code.name_en:
+            text.append(f"  {code.name_en}", style="dim")
+        text.append(f"\n{code.level}")
+        if code.paradigm_role:
+            text.append(f" · {code.paradigm_role} {PARADIGM_ROLE_ZH.get(code.paradigm_role, '')}")
+        if code.axis:
+            text.append(f" · {code.axis}")
+        if code.in_vivo:
+            text.append(" · in vivo")
+        for field, head in CODE_FIELDS:
+            value = getattr(code, field)
+            if value:
+                text.append(f"\n{head} ", style="bold dim")
+                text.append(value)
+        for memo in memos[:3]:
+            text.append("\nmemo ", style="bold dim")
+            text.append(memo.text[:200], style="italic")
