@@ -36,7 +36,7 @@ async def codebook(app: CoderApp, pilot: Pilot, label: str | None = None) -> Cod
         screen.highlight(app.project.code(label).id)
         await pilot.pause()
         assert screen.current == app.project.code(label).id
-    assert screen.focused is screen.query_one(CodeTree).tree
+    assert screen.focused is screen.query_one(CodeTree).tree_view
     return screen
 
 

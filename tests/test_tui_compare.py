@@ -39,7 +39,7 @@ def test_f3_lists_every_segment_of_the_highlighted_code(demo_copy: Path) -> None
     async def scenario(app: CoderApp, pilot: Pilot) -> None:
         project = app.project
         cid = project.code_id("a25")
-        tree: Tree[int] = app.screen.query_one(CodeTree).tree
+        tree: Tree[int] = app.screen.query_one(CodeTree).tree_view
         tree.focus()
         stack = [tree.root]
         while stack:

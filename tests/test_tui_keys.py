@@ -46,7 +46,7 @@ async def test_tree_filter_focus_escape_and_enter_on_a_category(demo_copy: Path)
         await pilot.pause()
         assert tree.filter_text == "a2"
         await pilot.press("down")
-        assert screen.focused is tree.tree
+        assert screen.focused is tree.tree_view
         await pilot.press("escape")
         assert screen.focused is view
         # Enter on a category applies it and leaves it open; space folds it.
@@ -54,15 +54,15 @@ async def test_tree_filter_focus_escape_and_enter_on_a_category(demo_copy: Path)
         await pilot.pause()
         start, end = await _select(app, pilot, "S2-01", "条块联动")
         a1 = app.project.code("A1").id
-        tree.tree.move_cursor(_node(tree, a1))
-        tree.tree.focus()
+        tree.tree_view.move_cursor(_node(tree, a1))
+        tree.tree_view.focus()
         await pilot.press("enter")
         await pilot.pause()
         assert any(
             (s.start, s.end) == (start, end) for s in app.project.segments(code=a1, coder="tester")
         )
         assert _node(tree, a1).is_expanded
-        tree.tree.focus()
+        tree.tree_view.focus()
         await pilot.press("space")
         assert not _node(tree, a1).is_expanded
 

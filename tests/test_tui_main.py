@@ -133,8 +133,8 @@ async def test_apply_pick_new_recent_resize_uncode_and_memo(demo_copy: Path) -> 
         assert any((s.start, s.end) == (start, end) for s in p.segments(code="a09", coder="tester"))
         # the highlighted code with enter
         tree = app.screen.query_one(CodeTree)
-        target = next(n for n in _walk(tree.tree.root) if n.data == p.code_id("a10"))
-        tree.tree.move_cursor(target)
+        target = next(n for n in _walk(tree.tree_view.root) if n.data == p.code_id("a10"))
+        tree.tree_view.move_cursor(target)
         view.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -147,8 +147,8 @@ async def test_apply_pick_new_recent_resize_uncode_and_memo(demo_copy: Path) -> 
             (s.start, s.end) == (start2, end2) for s in p.segments(code="a09", coder="tester")
         )
         # new code from the selection, under the highlighted axial category
-        target = next(n for n in _walk(tree.tree.root) if n.data == p.code_id("A3"))
-        tree.tree.move_cursor(target)
+        target = next(n for n in _walk(tree.tree_view.root) if n.data == p.code_id("A3"))
+        tree.tree_view.move_cursor(target)
         view.focus()
         await pilot.press("n")
         await pilot.press(*"会商日程", "enter")

@@ -167,7 +167,7 @@ async def test_a_refused_memo_save_is_told_and_keeps_the_typed_text(
         # a memo on a code, the project busy: told, and the text kept too
         tree = screen.query_one(CodeTree)
         a25 = app.project.code("a25")
-        tree.tree.move_cursor(tree._code_nodes[a25.id])
+        tree.tree_view.move_cursor(tree._code_nodes[a25.id])
         await pilot.pause()
 
         def busy(*args, **kwargs):  # type: ignore[no-untyped-def]

@@ -51,7 +51,7 @@ def dictionary_terms(names: list[str]) -> set[str]:
     return out
 
 
-def jieba_tokenizer(user_words: set[str] | frozenset[str] = frozenset()) -> Any:  # type: ignore[assignment]
+def jieba_tokenizer(user_words: set[str] | frozenset[str] = frozenset()) -> Any:
     """The process's jieba tokenizer with exactly ``user_words`` added to its dictionary."""
     global _jieba
     with _lock:
@@ -136,7 +136,7 @@ def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
 
 def tokenize(
     text: str, language: str, user_words: set[str] | frozenset[str] = frozenset()
-) -> list[tuple[int, int]]:  # type: ignore[assignment]
+) -> list[tuple[int, int]]:
     """Word spans of ``text``; whitespace is not a word.
 
     Chinese is segmented in its folded (Simplified) form, which has the text's length, so the

@@ -91,7 +91,7 @@ class CoderApp(WorkHost, App[None]):
             self.notify(f"{which}: {event.summary}")
 
     @property
-    def change_token(self) -> str:
+    def change_token(self) -> tuple[int, float]:
         """The project's change token as of the last change this app has shown."""
         return self._token
 
@@ -179,7 +179,7 @@ class CoderApp(WorkHost, App[None]):
         yield from super().get_system_commands(screen)
         for title, action, tab in self.PLACES:
 
-            def go(action=action, tab=tab) -> None:  # type: ignore[no-untyped-def]
+            def go(action=action, tab=tab) -> None:
                 self.call_later(self.go_to, action, tab)
 
             yield SystemCommand(title, "go to this screen", go)
@@ -191,7 +191,7 @@ class CoderApp(WorkHost, App[None]):
             seen.add(b.action)
             node = active.node
 
-            def run(node=node, action=b.action) -> None:  # type: ignore[no-untyped-def]
+            def run(node=node, action=b.action) -> None:
                 self.call_later(self.run_action, action, node)
 
             yield SystemCommand(b.description, f"{self.get_key_display(b)} · {place(node)}", run)

@@ -85,7 +85,7 @@ def _crop_whole(strip: Strip, width: int) -> Strip:
 class _WholeCharsUpdate(ChopsUpdate):
     """Textual's partial update, cropping chops at the dirty region's edge by whole characters."""
 
-    def render_segments(self, console) -> str:  # type: ignore[no-untyped-def]
+    def render_segments(self, console) -> str:
         sequences: list[str] = []
         append = sequences.append
         move_to = Control.move_to
@@ -122,7 +122,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
         ]
         for cut_set, line in zip(self.cuts, chops, strict=False)
     ]
-    return _WholeCharsUpdate(chops, spans, chop_ends)  # type: ignore[arg-type]
+    return _WholeCharsUpdate(chops, spans, chop_ends)
 
 
 def install() -> bool:

@@ -38,7 +38,7 @@ class ProjectChanged(Message):
     """The project changed: a write on a screen, a change from the shell, undo or redo, or a
     colleague's change on a team server. Every screen that shows project data refreshes on it."""
 
-    token: str
+    token: tuple[int, float]
     """The project's change token after the change."""
     shown_by: Screen[Any] | None = None
     """The screen that made the change and shows it already (it does not refresh), or None."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.screen import Screen
 
 from coder.tui.screens.dialogs import MemoEditor
@@ -28,8 +29,9 @@ class CoderScreen(WorkHost, Screen[None]):
     def project(self) -> Project:
         return self.coder_app.project
 
-    def _on_mount(self) -> None:
-        # A private handler, so that it runs besides each screen's own on_mount.
+    def _on_mount(self, event: events.Mount) -> None:
+        # A private handler, so that it runs besides each screen's own on_mount (Textual calls
+        # the handler of every class in the MRO).
         self.coder_app.project_changed.subscribe(self, self._project_changed)
 
     def reload(self) -> None:

@@ -83,7 +83,7 @@ class CodebookScreen(CoderScreen):
     def on_mount(self) -> None:
         self._mounted = True
         self.reload()
-        tree = self.query_one(CodeTree).tree
+        tree = self.query_one(CodeTree).tree_view
         if self.current is None and tree.last_line >= 0:
             tree.move_cursor_to_line(0)
             self._show(tree.cursor_node.data if tree.cursor_node else None)
@@ -118,7 +118,7 @@ class CodebookScreen(CoderScreen):
 
     def highlight(self, code_id: int) -> None:
         """Move the tree cursor to a code (the form follows)."""
-        tree = self.query_one(CodeTree).tree
+        tree = self.query_one(CodeTree).tree_view
         tree.last_line  # noqa: B018 -- lays the rebuilt tree out, so that nodes know their lines
 
         def find(node: TreeNode[int]) -> TreeNode[int] | None:
@@ -273,7 +273,7 @@ class CodebookScreen(CoderScreen):
         self._changed(code.id)
 
     def action_back(self) -> None:
-        tree = self.query_one(CodeTree).tree
+        tree = self.query_one(CodeTree).tree_view
         if self.focused is not tree:
             tree.focus()
             return

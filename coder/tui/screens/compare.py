@@ -114,8 +114,8 @@ class SegmentCard:
             yield Text(pad + line, no_wrap=True, overflow="crop")
         if self.segment.memo:
             memo = Text(f"memo: {self.segment.memo}", style="italic dim")
-            for line in memo.wrap(console, body):
-                yield Text(pad) + line
+            for wrapped in memo.wrap(console, body):
+                yield Text(pad) + wrapped
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(INDENT + 4, options.max_width)
@@ -337,7 +337,7 @@ class CompareScreen(CoderScreen):
 
     # -- choosing codes --------------------------------------------------------------------------
 
-    def _pick(self, exclude: int | None, then) -> None:  # type: ignore[no-untyped-def]
+    def _pick(self, exclude: int | None, then) -> None:
         codes = [c for c in self.project.codes() if c.id != exclude]
         title = "Compare which code? 持续比较" if not self.code_ids else "Compare with 对比编码"
         self.app.push_screen(CodePicker(codes, title=title, allow_new=False), then)

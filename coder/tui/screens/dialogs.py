@@ -383,7 +383,7 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="search.cancel")]
 
-    def __init__(self, project) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, project) -> None:
         super().__init__()
         self.project = project
         self.hits: list = []
@@ -406,7 +406,7 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
                 self._search_for, query, group="search", description="search", done=self._show
             )
 
-    def _search_for(self, query: str) -> list:  # type: ignore[type-arg]
+    def _search_for(self, query: str) -> list:
         from coder.text.search import search
 
         regex = query.startswith("re:")
@@ -417,7 +417,7 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
     def work_failed(self, worker: Worker[Any], message: str) -> None:
         self.query_one("#search-count", Label).update(message)
 
-    def _show(self, hits: list) -> None:  # type: ignore[type-arg]
+    def _show(self, hits: list) -> None:
         self.hits = hits
         listing = self.query_one("#search-hits", OptionList)
         listing.clear_options()

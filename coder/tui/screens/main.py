@@ -140,7 +140,7 @@ class MainScreen(CodingCommands):
                 self._show_source(self.source_id)
         self._coverage()
 
-    def _source_prompt(self, s, share: float | None) -> Text:  # type: ignore[no-untyped-def]
+    def _source_prompt(self, s, share: float | None) -> Text:
         """One line per source: name, role (shortened to fit), share of its text coded."""
         from coder.tui.widgets.transcript import cells_len
 
@@ -231,7 +231,7 @@ class MainScreen(CodingCommands):
             done=lambda analysis: self._analysed(source_id, analysis),
         )
 
-    def _analysed(self, source_id: int, analysis) -> None:  # type: ignore[no-untyped-def]
+    def _analysed(self, source_id: int, analysis) -> None:
         self.query_one(TranscriptView).set_analysis(source_id, analysis)
         self.nlp_state = "words"
         self._update_status()

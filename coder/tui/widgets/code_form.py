@@ -34,7 +34,7 @@ class Tick(Checkbox):
     apart by colour alone)."""
 
     @property
-    def _button(self):  # type: ignore[no-untyped-def,override]
+    def _button(self):
         self.BUTTON_INNER = "X" if self.value else " "
         return super()._button
 

@@ -88,12 +88,12 @@ class CodeTree(Vertical):
         yield tree
 
     @property
-    def tree(self) -> Tree[int]:
+    def tree_view(self) -> Tree[int]:
         return self.query_one("#code-tree", Tree)
 
     @property
     def highlighted(self) -> int | None:
-        node = self.tree.cursor_node
+        node = self.tree_view.cursor_node
         return node.data if node is not None else None
 
     def set_codes(self, rows: list[CodeRow]) -> None:
@@ -102,7 +102,7 @@ class CodeTree(Vertical):
         self._rebuild(keep)
 
     def _rebuild(self, keep: int | None = None) -> None:
-        tree = self.tree
+        tree = self.tree_view
         tree.clear()
         by_id = {r.code.id: r for r in self.rows}
         kids: dict[int | None, list[CodeRow]] = {}
@@ -128,7 +128,7 @@ class CodeTree(Vertical):
                             stack.extend(by_id[p].code.parents)
         target = None
 
-        def add(node, parent: int | None) -> None:  # type: ignore[no-untyped-def]
+        def add(node, parent: int | None) -> None:
             nonlocal target
             for r in kids.get(parent, []):
                 if needle and r.code.id not in visible:
@@ -183,14 +183,14 @@ class CodeTree(Vertical):
     @on(Input.Submitted, "#code-filter")
     def _to_tree(self, event: Input.Submitted) -> None:
         event.stop()
-        self.tree.focus()
+        self.tree_view.focus()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event) -> None:
         """Down from the filter goes into the tree, to the codes it filtered."""
         if event.key == "down" and self.query_one("#code-filter", Input).has_focus:
             event.stop()
             event.prevent_default()
-            self.tree.focus()
+            self.tree_view.focus()
 
     def focus_filter(self) -> None:
         self.query_one("#code-filter", Input).focus()

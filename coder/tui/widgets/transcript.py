@@ -121,7 +121,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     """The caret, as a code-point offset into the text."""
-    anchor: reactive[int | None] = reactive(None, init=False, repaint=False)
+    # Shadows Widget.anchor(), a method Textual itself never calls on a widget it did not anchor.
+    anchor: reactive[int | None] = reactive(None, init=False, repaint=False)  # type: ignore[assignment]
     """Where the selection started, or None when nothing is selected."""
     char_mode: reactive[bool] = reactive(False, init=False, repaint=False)
     """Select by characters instead of snapping to whole words."""
@@ -461,11 +462,11 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(self.size.width, self.rich_style)
         strip = self._cache.get(line_no)
         if strip is None:
-            strip = self._render(line_no)
+            strip = self._render_strip(line_no)
             self._cache[line_no] = strip
         return strip.crop(self.scroll_offset.x, self.scroll_offset.x + self.size.width)
 
-    def _render(self, line_no: int) -> Strip:
+    def _render_strip(self, line_no: int) -> Strip:
         lay = self.layout_
         line = lay.lines[line_no]
         base = self.rich_style
@@ -521,7 +522,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def _is_last_line_of_offset(self, line_no: int) -> bool:
         return self.layout_.line_of(self.cursor) == line_no
 
-    def _speaker_label(self, line) -> tuple[int, int, str] | None:  # type: ignore[no-untyped-def]
+    def _speaker_label(self, line) -> tuple[int, int, str] | None:
         if not line.first or not self.turn_labels:
             return None
         i = bisect.bisect_right(self.turn_labels, (line.start, float("inf"), "")) - 1
