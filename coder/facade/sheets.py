@@ -106,6 +106,7 @@ class SheetOps(ProjectCore):
                         case_ids.get(d.case) if d.case else None,
                         position + i,
                         now,
+                        d.turns,
                     )
                     for i, d in enumerate(drafts, 1)
                 ],

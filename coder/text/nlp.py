@@ -11,6 +11,7 @@ sentencizer. Everything is built lazily, once per process; nothing is downloaded
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coder.model import Turn
-from coder.text.sentences import SENTENCE_END, attach_closers, sentence_spans
+from coder.text.sentences import RULES, SENTENCE_END, attach_closers, sentence_spans
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPLIT_TERM = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
@@ -196,13 +197,64 @@ def sentences_of(text: str, turns: list[Turn], language: str) -> list[tuple[int,
     return _spacy_sentences(text, tokenize(text, language), blocks, language)
 
 
+def sentence_rules(language: str) -> str:
+    """What made a source's stored sentence boundaries: its language and the version of the
+    rules (:data:`coder.text.sentences.RULES`), and outside Chinese the version of spaCy, whose
+    tokenizer and sentencizer find them. Boundaries stored with other rules are computed again."""
+    if language == "zh":
+        return f"zh/{RULES}"
+    return f"{language}/{RULES}/spacy-{_spacy_version()}"
+
+
+def current_rules(stored: str | None) -> bool:
+    """Whether boundaries stored with ``stored`` rules are what :func:`sentences_of` gives now
+    (the language they name is the source's: its text never changes)."""
+    return bool(stored) and stored == sentence_rules(str(stored).split("/", 1)[0])
+
+
+def _spacy_version() -> str:
+    global _SPACY_VERSION
+    if _SPACY_VERSION is None:
+        from importlib.metadata import version
+
+        _SPACY_VERSION = version("spacy")
+    return _SPACY_VERSION
+
+
+_SPACY_VERSION: str | None = None
+
+
+def encode_sentences(spans: list[tuple[int, int]]) -> str:
+    """Sentence spans as stored: one JSON array of their starts and ends, in turn."""
+    return json.dumps([x for span in spans for x in span], separators=(",", ":"))
+
+
+def decode_sentences(stored: str) -> list[tuple[int, int]]:
+    flat = json.loads(stored)
+    return list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def stored_sentences(text: str, turns: list[Turn], language: str) -> tuple[str, str]:
+    """The values of ``sources.sentences`` and ``sources.sentence_rules`` for a source (its
+    language: the stored one, else what :func:`detect_language` says, as readers judge it)."""
+    language = language or detect_language(text)
+    return encode_sentences(sentences_of(text, turns, language)), sentence_rules(language)
+
+
 def analyse(
-    text: str, turns: list[Turn], language: str, user_words: set[str] = frozenset()
-) -> TextAnalysis:  # type: ignore[assignment]
-    """Words, and sentences inside each block (turn or paragraph)."""
+    text: str,
+    turns: list[Turn],
+    language: str,
+    user_words: set[str] = frozenset(),  # type: ignore[assignment]
+    sentences: list[tuple[int, int]] | None = None,
+) -> TextAnalysis:
+    """Words, and sentences inside each block (turn or paragraph); ``sentences``: the source's
+    stored boundaries, which are then not computed again."""
     words = tokenize(text, language, user_words)
     blocks = blocks_of(text, turns)
-    if language == "zh":
+    if sentences is not None:
+        pass
+    elif language == "zh":
         sentences = sentence_spans(text, blocks)
     else:
         sentences = _spacy_sentences(text, words, blocks, language)
