@@ -255,3 +255,28 @@ def test_a_session_that_may_not_write_still_gets_them(
     sid = p.sources()[0].id
     assert p.sentences(sid) == computed(p, sid)
     assert stored(p)[sid] == (None, None)
+
+
+def test_a_reader_on_a_server_computes_what_is_missing_and_stores_nothing(pg_url, pg_server):
+    from sqlalchemy import update
+    from sqlalchemy.engine import make_url
+
+    from tests.test_server import login
+
+    url = pg_url()
+    owner = Project.create(url, title="server")
+    owner.add_source(SourceDraft(name="S", text="甲：一。二。\n乙：三！", turns=None))
+    sid = owner.source_id("S")
+    owner.set_member(owner.user(), "owner")
+    login(pg_server, "sent_reader")
+    owner.set_member("sent_reader", "reader")
+    with owner._engine.begin() as conn:  # as a project from before 0008 has them
+        conn.execute(update(sources).values(sentences=None, sentence_rules=None))
+    reader_url = make_url(url).set(username="sent_reader").render_as_string(hide_password=False)
+    reader = Project.open(reader_url, coder="sent_reader")
+    assert reader.sentences(sid) == computed(owner, sid)
+    assert stored(owner)[sid] == (None, None)  # the server refused the reader's write
+    assert owner.sentences(sid) == computed(owner, sid)
+    check_all_stored(owner)  # the owner's first read stored them
+    reader.close()
+    owner.close()
