@@ -280,3 +280,16 @@ def test_a_reader_on_a_server_computes_what_is_missing_and_stores_nothing(pg_url
     check_all_stored(owner)  # the owner's first read stored them
     reader.close()
     owner.close()
+
+
+def test_an_english_sheet_leaves_them_to_the_first_reader(project: Project, tmp_path: Path):
+    """spaCy's boundaries would cost more than a large sheet's import: they wait for first use."""
+    from coder.text.sheets import import_sheet
+
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text("id,text\n1,First one. Second one!\n2,No full stop\n")
+    import_sheet(project, sheet, text=["text"], id="id")
+    assert set(stored(project).values()) == {(None, None)}
+    sid = project.source_id("1")
+    assert project.sentences(sid) == computed(project, sid)
+    assert stored(project)[sid][1] == nlp.sentence_rules("en")

@@ -53,11 +53,12 @@ def source_row(
     case_id: int | None,
     position: int,
     imported: float,
-    turns: Sequence[Turn],
+    turns: Sequence[Turn] | None,
 ) -> tuple[object, ...]:
     """One new source's values for :data:`SOURCE_COLUMNS` (a fresh guid; the SHA-256 of the
     text when none is given; the sentence boundaries inside ``turns``, so that no reader has to
-    compute them). Shared by every import that writes sources."""
+    compute them, or with ``None`` none: the first reader computes and stores them). Shared by
+    every import that writes sources."""
     return (
         str(uuid.uuid4()),
         name,
@@ -71,7 +72,7 @@ def source_row(
         case_id,
         position,
         imported,
-        *nlp.stored_sentences(text, list(turns), language),
+        *(nlp.stored_sentences(text, list(turns), language) if turns is not None else (None, None)),
     )
 
 
