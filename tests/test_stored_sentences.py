@@ -293,3 +293,15 @@ def test_an_english_sheet_leaves_them_to_the_first_reader(project: Project, tmp_
     sid = project.source_id("1")
     assert project.sentences(sid) == computed(project, sid)
     assert stored(project)[sid][1] == nlp.sentence_rules("en")
+
+
+def test_a_merge_and_a_copy_carry_them_with_the_turns(demo_file: Path, tmp_path: Path) -> None:
+    from coder.exchange.merge import merge_project
+
+    mine = Project.create(tmp_path / "mine.coder", title="mine")
+    merge_project(mine, demo_file)
+    assert len(stored(mine)) == len(Project.open(demo_file).sources())
+    check_all_stored(mine)
+    mine.copy_to(tmp_path / "copy.coder")
+    again = Project.open(tmp_path / "copy.coder")
+    assert stored(again) == stored(mine)
