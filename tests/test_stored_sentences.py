@@ -305,3 +305,27 @@ def test_a_merge_and_a_copy_carry_them_with_the_turns(demo_file: Path, tmp_path:
     mine.copy_to(tmp_path / "copy.coder")
     again = Project.open(tmp_path / "copy.coder")
     assert stored(again) == stored(mine)
+
+
+def test_language_detection_counts_as_before() -> None:
+    """detect_language (run for each new source by every import now) counts with numpy: the
+    same verdict as counting characters one by one in Python, astral ones included."""
+    import random
+    import re
+
+    cjk = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+    def one_by_one(text: str) -> str:
+        sample = text[:20000]
+        chinese = sum(1 for c in sample if cjk.match(c))
+        letters = sum(map(str.isalpha, sample))
+        return "zh" if letters and chinese / letters > 0.2 else "en"
+
+    rng = random.Random(3)
+    pool = "abcXYZ 你好中文。，！\U00020000\U0001f600½²〇ⅫéΩ䷀\ufa6e\ufada\uf900㐀鿿\n\t"
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["中" * 3 + "a" * 12, "中" * 3 + "a" * 11, "a" * 30000 + "中" * 30000]
+    nlp._letter_tables()  # short texts too are counted with the tables once they exist
+    verdicts = [nlp.detect_language(t) for t in texts]
+    assert verdicts == [one_by_one(t) for t in texts]
+    assert verdicts[-3:] == ["en", "zh", "en"]  # 3/15 is not above 0.2; 3/14 is; past 20,000
