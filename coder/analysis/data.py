@@ -146,7 +146,7 @@ def unit_spans(
     """The sentence or turn spans of each source, sorted, non-overlapping and non-empty.
 
     A source without speaker turns falls back to its paragraphs (non-blank lines), as the text
-    services do; sentences come from :meth:`Project.sentences` (no word segmentation).
+    services do; sentences are those stored with each source (:meth:`Project.sentences_of`).
     """
     wanted = sorted(set(source_ids))
     if unit == "sentence":

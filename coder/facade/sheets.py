@@ -110,6 +110,11 @@ class SheetOps(FacadeCore):
                         case_ids.get(d.case) if d.case else None,
                         position + i,
                         now,
+                        # Chinese boundaries cost a few per cent of the import (2 s of the
+                        # 100,000-row bench, coder.text.sentences); spaCy's for other languages
+                        # would cost more than the import itself, so they are left to the
+                        # first reader at the sentence unit.
+                        d.turns if language == "zh" else None,
                     )
                     for i, d in enumerate(drafts, 1)
                 ],

@@ -16,6 +16,7 @@ from coder.model import Case, Source, SourceDraft, Turn
 from coder.store.core import FacadeCore
 from coder.store.journal import Change
 from coder.store.schema import case_attributes, cases, source_attributes, sources, turns
+from coder.text import nlp
 
 
 def is_normalised(text: str) -> bool:
@@ -36,6 +37,8 @@ SOURCE_COLUMNS = [
     "case_id",
     "position",
     "imported",
+    "sentences",
+    "sentence_rules",
 ]
 
 
@@ -50,9 +53,12 @@ def source_row(
     case_id: int | None,
     position: int,
     imported: float,
+    turns: Sequence[Turn] | None,
 ) -> tuple[object, ...]:
     """One new source's values for :data:`SOURCE_COLUMNS` (a fresh guid; the SHA-256 of the
-    text when none is given). Shared by every import that writes sources."""
+    text when none is given; the sentence boundaries inside ``turns``, so that no reader has to
+    compute them, or with ``None`` none: the first reader computes and stores them). Shared by
+    every import that writes sources."""
     return (
         str(uuid.uuid4()),
         name,
@@ -66,6 +72,7 @@ def source_row(
         case_id,
         position,
         imported,
+        *(nlp.stored_sentences(text, list(turns), language) if turns is not None else (None, None)),
     )
 
 
@@ -149,6 +156,7 @@ class SourceOps(FacadeCore):
                     case_ids.get(d.case) if d.case else None,
                     position + i,
                     now,
+                    d.turns or (),
                 )
                 for i, d in enumerate(drafts, 1)
             ],
@@ -189,6 +197,19 @@ class SourceOps(FacadeCore):
             return None
         summary = summary or f"recompute the turns of {len(changed)} sources"
         with self.change("set-turns", summary) as ch:
+            # Sentences never cross a turn: their stored boundaries change with the turns, in
+            # the same event (its undo brings back both).
+            for sid, text, language in ch.conn.execute(
+                select(sources.c.id, sources.c.text, sources.c.language).where(
+                    sources.c.id.in_(list(changed))
+                )
+            ).all():
+                found_sentences, rules = nlp.stored_sentences(text, changed[sid], language)
+                ch.update(
+                    sources,
+                    {"id": sid},
+                    {"sentences": found_sentences, "sentence_rules": rules},
+                )
             ch.delete_where(turns, turns.c.source_id.in_(list(changed)))
             ch.insert_values(
                 turns,

@@ -8,6 +8,8 @@ from coder.text import nlp
 from coder.text.nlp import AnalysisCache, TextAnalysis
 
 _CACHE = AnalysisCache()
+#: Sources per query (within SQLite's variable limit).
+_CHUNK = 500
 
 
 class TextOps(FacadeCore):
@@ -48,7 +50,8 @@ class TextOps(FacadeCore):
         if found is None:
             text = self.source_text(src.id)
             language = nlp.src_language(self, src.id, text)
-            found = nlp.analyse(text, list(found_turns), language, set(words))
+            sentences = self.sentences_of([src.id])[src.id]
+            found = nlp.analyse(text, list(found_turns), language, set(words), sentences)
             _CACHE.put(key, found)
         return found
 
@@ -58,43 +61,107 @@ class TextOps(FacadeCore):
         return self.sentences_of([sid])[sid]
 
     def sentences_of(self, source_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
-        """Sentence spans of several sources, read in two queries. Chinese needs no word
-        segmentation for them (coder.text.sentences), so they do not depend on the dictionary
-        and cost a small fraction of :meth:`analysis`."""
+        """Sentence spans of several sources, as stored with them (``sources.sentences``,
+        computed on import and when their turns change). Sources without them, or with them
+        under other rules (a project from before migration 0008, a new version of the rules),
+        get them computed now (coder.text.sentences: no word segmentation, so no dependence on
+        the dictionary) and stored for the next reader, where this session may write."""
+        from sqlalchemy import select
+
+        from coder.store.schema import sources
+
+        wanted = sorted(set(source_ids))
+        out: dict[int, list[tuple[int, int]]] = {}
+        stale: list[int] = []
+        with self.read() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                for sid, stored, rules in conn.execute(
+                    select(sources.c.id, sources.c.sentences, sources.c.sentence_rules).where(
+                        sources.c.id.in_(wanted[i : i + _CHUNK])
+                    )
+                ):
+                    if stored is not None and nlp.current_rules(rules):
+                        out[sid] = nlp.decode_sentences(stored)
+                    else:
+                        stale.append(sid)
+        missing = [sid for sid in wanted if sid not in out and sid not in stale]
+        if missing:
+            from coder.errors import NotFound
+
+            raise NotFound(f"no source with id {missing[0]}; nothing was changed")
+        if stale:
+            computed = self._compute_sentences(stale)
+            self._store_sentences(computed)
+            out.update((sid, nlp.decode_sentences(v[0])) for sid, v in computed.items())
+        return {sid: out[sid] for sid in wanted}
+
+    def _compute_sentences(self, source_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Stored-form boundaries and rules of sources, computed from their texts and turns."""
         from sqlalchemy import select
 
         from coder.model import Turn
         from coder.store.schema import sources, turns
 
-        wanted = sorted(set(source_ids))
-        texts: dict[int, tuple[str, str]] = {}
-        spoken: dict[int, list[Turn]] = {sid: [] for sid in wanted}
+        out: dict[int, tuple[str, str]] = {}
         with self.read() as conn:
-            for sid, text, language in conn.execute(
-                select(sources.c.id, sources.c.text, sources.c.language).where(
-                    sources.c.id.in_(wanted)
-                )
-            ):
-                texts[sid] = (text, language or nlp.detect_language(text))
-            for row in conn.execute(
-                select(
-                    turns.c.source_id,
-                    turns.c.idx,
-                    turns.c.start,
-                    turns.c.end,
-                    turns.c.speaker,
-                    turns.c.timestamp,
-                )
-                .where(turns.c.source_id.in_(wanted))
-                .order_by(turns.c.source_id, turns.c.idx)
-            ):
-                spoken[row[0]].append(Turn(*row[1:]))
-        missing = [sid for sid in wanted if sid not in texts]
-        if missing:
-            from coder.errors import NotFound
+            for i in range(0, len(source_ids), _CHUNK):
+                chunk = source_ids[i : i + _CHUNK]
+                spoken: dict[int, list[Turn]] = {sid: [] for sid in chunk}
+                for row in conn.execute(
+                    select(
+                        turns.c.source_id,
+                        turns.c.idx,
+                        turns.c.start,
+                        turns.c.end,
+                        turns.c.speaker,
+                        turns.c.timestamp,
+                    )
+                    .where(turns.c.source_id.in_(chunk))
+                    .order_by(turns.c.source_id, turns.c.idx)
+                ):
+                    spoken[row[0]].append(Turn(*row[1:]))
+                for sid, text, language in conn.execute(
+                    select(sources.c.id, sources.c.text, sources.c.language).where(
+                        sources.c.id.in_(chunk)
+                    )
+                ):
+                    out[sid] = nlp.stored_sentences(text, spoken[sid], language)
+        return out
 
-            raise NotFound(f"no source with id {missing[0]}; nothing was changed")
-        return {sid: nlp.sentences_of(texts[sid][0], spoken[sid], texts[sid][1]) for sid in wanted}
+    def _store_sentences(self, computed: dict[int, tuple[str, str]]) -> None:
+        """Keep computed boundaries for the next reader. They are a cache of the text and its
+        turns, not an edit: no event, and where this session may not write (a reader on a
+        server, a busy or read-only file) they are simply computed again next time. A row whose
+        boundaries someone stored meanwhile under the current rules (a change of its turns) is
+        left as it is."""
+        from sqlalchemy import bindparam, or_, update
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from coder.errors import CoderError
+        from coder.store.schema import sources
+
+        stmt = (
+            update(sources)
+            .where(
+                sources.c.id == bindparam("b_id"),
+                or_(
+                    sources.c.sentences.is_(None),
+                    sources.c.sentence_rules.is_(None),
+                    sources.c.sentence_rules != bindparam("b_rules"),
+                ),
+            )
+            .values(sentences=bindparam("b_sentences"), sentence_rules=bindparam("b_rules"))
+        )
+        rows = [
+            {"b_id": sid, "b_sentences": stored, "b_rules": rules}
+            for sid, (stored, rules) in computed.items()
+        ]
+        try:
+            with self._writing("store sentence boundaries") as conn:
+                for i in range(0, len(rows), _CHUNK):
+                    conn.execute(stmt, rows[i : i + _CHUNK])
+        except (CoderError, SQLAlchemyError):
+            pass
 
     def snap(self, source: int | str, start: int, end: int) -> tuple[int, int]:
         """Widen a span to whole words."""

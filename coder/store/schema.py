@@ -103,7 +103,19 @@ sources = Table(
     Column("case_id", Integer, ForeignKey("cases.id"), nullable=True),
     Column("position", Integer, nullable=False),
     Column("imported", Float, nullable=False),
+    Column("sentences", Text, nullable=True),
+    Column("sentence_rules", Str(32), nullable=True),
 )
+"""``sentences``: the source's sentence boundaries inside its turns (migration 0008), a JSON array
+of starts and ends in turn (``coder.text.nlp.encode_sentences``), computed on import and whenever
+the turns change, in the same change; ``sentence_rules``: what computed them
+(``coder.text.nlp.sentence_rules``). NULL, or other rules than the program's, means "not yet":
+the first reader computes and stores them (a project from before 0008, or after a rule change)."""
+
+#: Columns that only cache what other columns determine (sentence boundaries: the text and its
+#: turns). Undo and redo restore them like any other, but a later change to them is no
+#: colleague's work, so it never stops an undo (see ``coder.store.journal.check_state``).
+DERIVED_COLUMNS = {"sources": frozenset({"sentences", "sentence_rules"})}
 
 source_attributes = Table(
     "source_attributes",

@@ -26,6 +26,10 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 SENTENCE_END = ["。", "！", "？", "；", "…", "……", "!", "?", ";", "．"]
+#: The version of the rules here (and of the blocks they run in, ``coder.text.nlp.blocks_of``):
+#: each source stores its boundaries with the version that made them (``sources.sentence_rules``),
+#: so raising it after any change to what a sentence is makes every source's be computed again.
+RULES = 1
 _END = frozenset(c for c in SENTENCE_END if len(c) == 1)
 _END_RE = re.compile("[" + re.escape("".join(sorted(_END))) + "]")
 #: jieba's word alphabet (``jieba.re_han_default``): runs of it are cut into words.

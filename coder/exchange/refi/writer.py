@@ -23,7 +23,7 @@ from coder.store.schema import (
     sources,
     turns,
 )
-from coder.text.nlp import detect_language
+from coder.text.nlp import detect_language, stored_sentences
 from coder.text.speakers import TurnRule
 from coder.text.structure import find_turns
 
@@ -234,6 +234,9 @@ class ProjectWriter(NotesAndLinks):
             if source_sets.get(src.guid):
                 attrs.setdefault("sets", "; ".join(source_sets[src.guid]))
             position += 1
+            language = meta.get("language") or detect_language(tm.text[:5000])
+            found = find_turns(tm.text, self.rule)
+            sentences, rules = stored_sentences(tm.text, found, language)
             row = {
                 "guid": guid,
                 "name": name,
@@ -243,27 +246,26 @@ class ProjectWriter(NotesAndLinks):
                 "sha256": meta.get("sha256") or hashlib.sha256(tm.text.encode("utf-8")).hexdigest(),
                 "encoding": meta.get("encoding", "utf-8"),
                 "format": meta.get("format", "txt")[:16],
-                "language": meta.get("language") or detect_language(tm.text[:5000]),
+                "language": language,
                 "case_id": self.source_case.get(src.guid),
                 "position": position,
                 "imported": parse_time(src.created) or self.now,
+                "sentences": sentences,
+                "sentence_rules": rules,
             }
             by_guid[guid] = by_name[name] = None
-            new.append((src, row, attrs))
+            new.append((src, row, attrs, found))
             if head.strip():
                 self._memo("source", src.guid, "description", head, user=src.user)
         if not new:
             return
         cols = list(new[0][1])
-        ids = ch.insert_values(sources, cols, [[r[c] for c in cols] for _, r, _ in new])
+        ids = ch.insert_values(sources, cols, [[r[c] for c in cols] for _, r, _, _ in new])
         attr_rows, turn_rows = [], []
-        for sid, (src, row, attrs) in zip(ids, new, strict=True):
+        for sid, (src, _row, attrs, found) in zip(ids, new, strict=True):
             self.sources[src.guid] = sid
             attr_rows += [(sid, k, str(v)) for k, v in attrs.items()]
-            turn_rows += [
-                (sid, t.idx, t.start, t.end, t.speaker, t.timestamp)
-                for t in find_turns(row["text"], self.rule)
-            ]
+            turn_rows += [(sid, t.idx, t.start, t.end, t.speaker, t.timestamp) for t in found]
         ch.insert_values(source_attributes, ["source_id", "name", "value"], attr_rows)
         ch.insert_values(
             turns, ["source_id", "idx", "start", "end", "speaker", "timestamp"], turn_rows
