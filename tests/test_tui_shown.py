@@ -25,7 +25,7 @@ async def _select(app: CoderApp, pilot, source: str, needle: str) -> tuple[int, 
 
 def _margin(view: TranscriptView, offset: int) -> str:
     """The margin of the line that shows ``offset``, as drawn."""
-    return view._render(view.layout_.line_of(offset)).text[:GUTTER]
+    return view._render_strip(view.layout_.line_of(offset)).text[:GUTTER]
 
 
 async def test_a_new_codes_label_is_in_the_margin_at_once(demo_copy: Path) -> None:
