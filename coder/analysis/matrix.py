@@ -101,6 +101,30 @@ class Matrix:
         }
 
 
+def columns_by(
+    project: Project, by: str, scope: list[int] | None = None, *, nothing: str = "changed"
+) -> tuple[dict[int, str], list[str]]:
+    """Each source's column for ``by`` (``case``, ``source`` or an attribute) and the columns in
+    order: first appearance (import order), or value for a number or date attribute, with a
+    ``(missing)`` or ``(no case)`` column last. An unknown attribute is an InvalidInput saying
+    ``nothing was {nothing}``."""
+    if by not in ("case", "source"):
+        names = known_attributes(project)
+        if by not in names:
+            known = ", ".join(["case", "source", *names])
+            raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was {nothing}")
+    empty = NO_CASE if by == "case" else MISSING
+    column_of = {sid: v or empty for sid, v in columns_of(project, by, scope).items()}
+    columns = list(dict.fromkeys(v for v in column_of.values() if v not in (MISSING, NO_CASE)))
+    kind = project.attribute_types().get(by) if by not in ("case", "source") else None
+    if kind == "number":  # typed attributes order as numbers and dates, not as text
+        columns.sort(key=float)
+    elif kind == "date":
+        columns.sort()
+    columns += [v for v in (MISSING, NO_CASE) if v in column_of.values()]
+    return column_of, columns
+
+
 def matrix(
     project: Project,
     by: str = "case",
@@ -112,20 +136,7 @@ def matrix(
     order), or of value for a number or date attribute, a ``(missing)`` or ``(no case)`` column
     last."""
     scope = source_ids(project, sources)
-    if by not in ("case", "source"):
-        names = known_attributes(project)
-        if by not in names:
-            known = ", ".join(["case", "source", *names])
-            raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was changed")
-    empty = NO_CASE if by == "case" else MISSING
-    column_of = {sid: v or empty for sid, v in columns_of(project, by, scope).items()}
-    columns = list(dict.fromkeys(v for v in column_of.values() if v not in (MISSING, NO_CASE)))
-    kind = project.attribute_types().get(by) if by not in ("case", "source") else None
-    if kind == "number":  # typed attributes order as numbers and dates, not as text
-        columns.sort(key=float)
-    elif kind == "date":
-        columns.sort()
-    columns += [v for v in (MISSING, NO_CASE) if v in column_of.values()]
+    column_of, columns = columns_by(project, by, scope)
     index = {v: i for i, v in enumerate(columns)}
     sizes = [0] * len(columns)
     for v in column_of.values():
@@ -134,8 +145,8 @@ def matrix(
     hierarchy = Hierarchy.of(project)
     rows = load_rows(project, coder=coder, sources=sources)
     code, coding = rolled(rows, hierarchy)
-    known = sorted(column_of)  # type: ignore[assignment]
-    column = np.array([index[column_of[sid]] for sid in known], dtype=np.int64)  # type: ignore[index]
+    known = sorted(column_of)
+    column = np.array([index[column_of[sid]] for sid in known], dtype=np.int64)
     col = column[np.searchsorted(np.array(known, dtype=np.int64), rows[coding, SOURCE])]
     width = len(columns)
     counts = np.bincount(code * width + col, minlength=len(hierarchy.codes) * width)

@@ -20,8 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from coder.analysis.data import columns_of, known_attributes
-from coder.analysis.matrix import MISSING, NO_CASE
+from coder.analysis.matrix import columns_by
 from coder.analysis.query import Hit, run_query
 from coder.errors import InvalidInput
 from coder.text.query_grammar import parse, show
@@ -109,21 +108,7 @@ def query_matrix(
         )
         return QueryMatrix(unit, read_rows, read_cols, None, cells)
     assert by is not None
-    if by not in ("case", "source"):
-        names = known_attributes(project)
-        if by not in names:
-            known = ", ".join(["case", "source", *names])
-            raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was run")
-    empty = NO_CASE if by == "case" else MISSING
-    column_of = {sid: v or empty for sid, v in columns_of(project, by).items()}
-    values = list(dict.fromkeys(v for v in column_of.values() if v != empty))
-    kind = project.attribute_types().get(by) if by not in ("case", "source") else None
-    if kind == "number":
-        values.sort(key=float)
-    elif kind == "date":
-        values.sort()
-    if empty in column_of.values():
-        values.append(empty)
+    column_of, values = columns_by(project, by, nothing="run")
     results = [run_query(project, r, where=where, coder=coder, unit=unit) for r in read_rows]
     cells = tuple(
         tuple(Cell(tuple(h for h in res.hits if column_of.get(h.source_id) == v)) for v in values)
