@@ -167,3 +167,46 @@ async def test_source_lines_cut_roles_with_an_ellipsis_and_align_the_share(
             assert all(roles[p.split()[0]] not in p for p in cut)
             assert cut if width == 120 else not any(p.split()[1] == "…" for p in prompts)
         app.project.close()
+
+
+async def test_a_selection_repaints_only_what_it_changes_and_nothing_stays_stale(
+    demo_copy: Path,
+) -> None:
+    """Shift-moves repaint only the lines between the old and the new selection edges; after
+    any mix of moves, every line on screen is what a fresh paint would draw."""
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.focus()
+        await pilot.pause()
+        keys = ["shift+right"] * 5 + ["shift+down"] * 3 + ["shift+up"] * 5 + ["shift+left"] * 2
+        keys += ["right", "shift+down", "shift+down", "pagedown", "shift+pageup", "left"]
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            top = view.scroll_offset.y
+            for y in range(view.size.height):
+                if top + y >= len(view.layout_.lines):
+                    break
+                cached = view._cache.get(top + y)
+                if cached is not None:
+                    fresh = view._render_strip(top + y)
+                    assert list(cached) == list(fresh), (key, top + y)
+        # A one-character shift-move far inside a long selection repaints one or two lines.
+        view.anchor = None
+        view.cursor = 0
+        view.anchor = 0
+        view.cursor = view.layout_.lines[min(6, len(view.layout_.lines) - 1)].end
+        await pilot.pause()
+        for y in range(view.size.height):
+            view.render_line(y)  # everything painted and cached
+        cached_before = dict(view._cache)
+        await pilot.press("shift+right")
+        await pilot.pause()
+        dropped = [
+            n
+            for n in cached_before
+            if n not in view._cache or view._cache[n] is not cached_before[n]
+        ]
+        assert 1 <= len(dropped) <= 2, dropped

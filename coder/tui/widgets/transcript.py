@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -64,6 +66,13 @@ def tint(colour: str, amount: float = 0.45, base: tuple[int, int, int] = (30, 30
         r, g, b = (136, 136, 136)
     mix = [int(c * amount + bc * (1 - amount)) for c, bc in zip((r, g, b), base, strict=True)]
     return Color.from_rgb(*mix)
+
+
+@lru_cache(maxsize=1024)
+def _coding_style(colour: str, overlapped: bool) -> Style:
+    """The look of coded text: the code's tint, underlined where codings overlap (made once
+    per colour, not once per piece of every line drawn)."""
+    return Style(bgcolor=tint(colour), underline=overlapped)
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -155,6 +164,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._preferred_column: int | None = None
         self._dragging = False
+        # The selection as last painted, so a move repaints only the lines it changes.
+        self._painted_selection: tuple[int, int] | None = None
+        # Worked out once per paint rather than once per line: (base style, selection).
+        self._paint: tuple[Style, tuple[int, int] | None] | None = None
 
     # -- data in ---------------------------------------------------------------------------------
 
@@ -202,6 +215,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_analysis(self, source_id: int, analysis: TextAnalysis) -> None:
         if source_id == self.source_id:
             self.analysis = analysis
+            self._sync_selection()  # the selection now snaps to whole words
 
     # -- geometry ----------------------------------------------------------------------------------
 
@@ -253,25 +267,53 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._invalidate_between(old, new)
+        self._sync_selection()
         self._scroll_to_cursor()
         self.post_message(self.SelectionChanged(self, new, self.selection))
 
     def watch_anchor(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._sync_selection()
 
     def watch_char_mode(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._sync_selection()
         self.post_message(self.SelectionChanged(self, self.cursor, self.selection))
+
+    def _sync_selection(self) -> None:
+        """Repaint the lines where the (snapped) selection changed since it was last painted:
+        between the old and new starts and between the old and new ends, not the whole view."""
+        new = self.selection
+        old = self._painted_selection
+        if new == old:
+            return
+        self._painted_selection = new
+        if old is None or new is None:
+            start, end = old or new  # type: ignore[misc]
+            self._invalidate_range(start, end)
+            return
+        for a, b in ((old[0], new[0]), (old[1], new[1])):
+            if a != b:
+                self._invalidate_range(min(a, b), max(a, b))
+
+    def _invalidate_range(self, start: int, end: int) -> None:
+        """Forget and repaint the display lines that hold offsets ``[start, end]``."""
+        if self._layout is None:
+            return
+        size = len(self.text)
+        first = self._layout.line_of(min(start, size))
+        last = self._layout.line_of(min(end, size))
+        if last - first > len(self._cache):
+            for line in [n for n in self._cache if first <= n <= last]:
+                del self._cache[line]
+        else:
+            for line in range(first, last + 1):
+                self._cache.pop(line, None)
+        top = self.scroll_offset.y
+        lo, hi = max(first, top), min(last, top + self.size.height - 1)
+        if lo <= hi:
+            self.refresh_lines(lo, hi - lo + 1)
 
     def _invalidate_between(self, a: int, b: int) -> None:
         if self._layout is None:
-            return
-        if self.anchor is not None:
-            # The selection's snapped edges can move lines away: repaint what is visible.
-            self._cache.clear()
-            self.refresh()
             return
         for off in (a, b):
             line = self._layout.line_of(min(off, len(self.text)))
@@ -455,6 +497,13 @@ class TranscriptView(ScrollView, can_focus=True):
         hi = bisect.bisect_right(self._starts, max(end, start + 1) - 1)
         return [s for s in self.spans[lo:hi] if s.start < max(end, start + 1) and s.end > start]
 
+    def render_lines(self, crop):  # type: ignore[no-untyped-def]
+        self._paint = (self.rich_style, self.selection)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
     def render_line(self, y: int) -> Strip:
         line_no = self.scroll_offset.y + y
         lay = self.layout_
@@ -469,7 +518,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def _render_strip(self, line_no: int) -> Strip:
         lay = self.layout_
         line = lay.lines[line_no]
-        base = self.rich_style
+        base, sel = self._paint or (self.rich_style, self.selection)
         if line.blank:
             return Strip([Segment(" " * (GUTTER + 1), base)], GUTTER + 1)
         spans = self.spans_between(line.start, line.end)
@@ -481,7 +530,6 @@ class TranscriptView(ScrollView, can_focus=True):
         if cells_len(gutter) > GUTTER:
             gutter = gutter[: GUTTER - 1] + "…"
         segments = [Segment(gutter.ljust(GUTTER) + " ", base + _GUTTER)]
-        sel = self.selection
         # Change points inside the line: spans, selection, cursor, speaker label.
         points = {line.start, line.end}
         for s in spans:
@@ -505,7 +553,7 @@ class TranscriptView(ScrollView, can_focus=True):
             covering = [s for s in spans if s.start <= a and b <= s.end]
             if covering:
                 top = min(covering, key=lambda s: s.end - s.start)
-                style += Style(bgcolor=tint(top.colour), underline=len(covering) > 1)
+                style += _coding_style(top.colour, len(covering) > 1)
             if sel and sel[0] <= a and b <= sel[1]:
                 style += _SELECTED
             if a == self.cursor and self.has_focus:
@@ -542,4 +590,4 @@ class TranscriptView(ScrollView, can_focus=True):
 
 
 def cells_len(text: str) -> int:
-    return sum(cells(c) for c in text)
+    return cell_len(text)
