@@ -318,3 +318,29 @@ def test_a_resolution_goes_stale_when_a_coder_changes_their_codes_after_it(demo:
     resolve(demo, later, "a", "looked again: R1's new code belongs here too")
     assert next(x for x in disagreements(demo, PAIR) if x.key == d.key).resolved
     r1.close()
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 200])
+def test_the_table_fits_the_terminal_with_every_heading_whole(demo_copy: Path, width: int) -> None:
+    """At 80 columns "decision" was cut to "decisio": the columns are laid out for the width,
+    headings whole, the passage column left out when there is no room (the detail shows it)."""
+    import asyncio
+
+    from coder.tui.app import make_app
+
+    async def main() -> None:
+        app = make_app(demo_copy, nlp=False)
+        async with app.run_test(size=(width, 30)) as pilot:
+            screen = await open_review(app, pilot)
+            table = screen.table
+            cols = list(table.columns.values())
+            used = sum(c.get_render_width(table) for c in cols)
+            assert used <= table.scrollable_content_region.width, (used, width)
+            for col in cols:
+                assert col.content_width >= len(str(col.label)), (width, str(col.label))
+            labels = [str(c.label) for c in cols]
+            assert labels[:4] == ["unit", "A · R1", "B · R2", "decision"]
+            assert ("passage" in labels) == (width >= 94)
+        app.project.close()
+
+    asyncio.run(main())

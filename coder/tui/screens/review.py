@@ -42,6 +42,21 @@ UNIT_WIDTH = 18
 DECISION_WIDTH = 16
 
 
+def column_widths(width: int) -> dict[str, int]:
+    """Cells of each column at a screen ``width``: the unit and the decision whole; the codes
+    columns shrink (to 16 cells, ellipsis) before the passage goes; below 94 columns the
+    passage column is left out (the detail under the table shows it whole)."""
+    unit, decision = UNIT_WIDTH, DECISION_WIDTH
+    room = width - 2 - 2 * 5  # the scrollbar and each column's padding of one cell a side
+    codes = min(CODES_WIDTH, max(16, (room - unit - decision - 20) // 2))
+    rest = room - unit - decision - 2 * codes
+    if rest >= 16:
+        return {"unit": unit, "a": codes, "b": codes, "decision": decision, "text": rest}
+    room += 2  # no passage column, no padding for it
+    codes = max(8, min(CODES_WIDTH, (room - unit - decision) // 2))
+    return {"unit": unit, "a": codes, "b": codes, "decision": decision}
+
+
 def _codes(codes: tuple[CodeRef, ...]) -> str:
     return ", ".join(c.display for c in codes) or "—"
 
@@ -154,21 +169,20 @@ class ReviewScreen(CoderScreen):
         keep = self._after or (self.current.key if self.current is not None else None)
         self.shown = [d for d in self.items if self.show_resolved or not d.resolved]
         table.clear(columns=True)
-        rest = max(self.size.width - UNIT_WIDTH - 2 * CODES_WIDTH - DECISION_WIDTH - 12, 20)
-        table.add_column("unit", width=UNIT_WIDTH, key="unit")
-        table.add_column(f"A · {a}", width=CODES_WIDTH, key="a")
-        table.add_column(f"B · {b}", width=CODES_WIDTH, key="b")
-        table.add_column("decision", width=DECISION_WIDTH, key="decision")
-        table.add_column("passage", width=rest, key="text")
+        widths = column_widths(self.size.width)
+        labels = {"unit": "unit", "a": f"A · {a}", "b": f"B · {b}"}
+        labels |= {"decision": "decision", "text": "passage"}
+        for key, cells in widths.items():
+            table.add_column(_cell(labels[key]), width=cells, key=key)
         for d in self.shown:
-            table.add_row(
-                _cell(d.unit),
-                _cell(_codes(d.a)),
-                _cell(_codes(d.b)),
-                _decision_cell(d),
-                _cell(d.text),
-                key="{}:{}:{}".format(*d.key),
-            )
+            row = {
+                "unit": _cell(d.unit),
+                "a": _cell(_codes(d.a)),
+                "b": _cell(_codes(d.b)),
+                "decision": _decision_cell(d),
+                "text": _cell(d.text),
+            }
+            table.add_row(*(row[key] for key in widths), key="{}:{}:{}".format(*d.key))
         self._head()
         if self._after is not None and all(d.resolved for d in self.items):
             self.notify(f"all {len(self.items)} disagreements are resolved", timeout=3)
