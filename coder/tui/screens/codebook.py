@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Select, Static, TextArea
 from textual.widgets.tree import TreeNode
 
 from coder.errors import Conflict
@@ -27,6 +27,7 @@ from coder.tui.screens.dialogs import Chooser, CodePicker, SplitDialog, TextProm
 from coder.tui.widgets.code_form import CodeForm, stored_fields
 from coder.tui.widgets.code_form import Tick as Tick  # where the tests and older code find it
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
+from coder.tui.widgets.footer import FittingFooter
 from coder.tui.words import plural
 
 #: Stands for "out of every category" in the move picker (no code has id 0).
@@ -78,7 +79,7 @@ class CodebookScreen(CoderScreen):
                 yield Static("Codebook 编码表", classes="pane-title")
                 yield CodeTree(id="cb-tree")
             yield CodeForm(id="cb-form")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self._mounted = True

@@ -21,13 +21,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from coder.model import LEVEL_ZH, Code, Memo, Segment
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import CodePicker
+from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.layout import wrap
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ class CompareScreen(CoderScreen):
             yield CompareColumn(id="compare-b")
         yield Static("", id="compare-memo-title")
         yield Static("", id="compare-memos")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def columns(self) -> list[CompareColumn]:

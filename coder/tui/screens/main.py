@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -25,6 +25,7 @@ from coder.tui.screens.coding import CodingCommands
 from coder.tui.screens.dialogs import ExportDialog, ExportRequest, SearchDialog, SearchJump
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.detail import DetailPane
+from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
 from coder.tui.words import plural
@@ -88,7 +89,7 @@ class MainScreen(CodingCommands):
                 yield CodeTree(id="codes")
                 yield DetailPane(id="detail")
         yield TextPane(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 100, "-narrow")

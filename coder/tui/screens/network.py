@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from coder.tui.screens.base import CoderScreen
+from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.textline import TextPane
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class NetworkScreen(CoderScreen):
             with Vertical(id="net-right"):
                 yield Static("Evidence 证据 (enter: show in the transcript)", classes="pane-title")
                 yield OptionList(id="net-evidence")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         if self.code_id is None:

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from coder.analysis.review import (
@@ -32,6 +32,7 @@ from coder.analysis.review import (
 from coder.errors import InvalidInput
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser
+from coder.tui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
     pass
@@ -114,7 +115,7 @@ class ReviewScreen(CoderScreen):
         yield Static("loading…", id="review-head")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="review-table")
         yield Static("", id="review-detail")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
 from coder.model import PARADIGM_ROLE_ZH
 from coder.tui.screens.base import CoderScreen
+from coder.tui.widgets.footer import FittingFooter
 from coder.tui.words import plural
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class StatsScreen(CoderScreen):
             ):
                 with TabPane(title, id=f"tab-{key}"), VerticalScroll():
                     yield Static("computing…", id=f"stats-{key}")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = "Statistics 统计"

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from coder.text.nlp import TextAnalysis
-from coder.tui.widgets.layout import Layout, cells
+from coder.tui.widgets.layout import Layout
 
 GUTTER = 10
 _BASE = Style()
