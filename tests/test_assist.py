@@ -240,3 +240,73 @@ def test_an_old_project_gains_provenance_on_open(tmp_path: Path) -> None:
     p.undo()
     assert p.rejections() == []
     p.close()
+
+
+def test_wilson_interval_matches_a_hand_computation() -> None:
+    from coder.assist.confirm import precision_interval
+
+    # 8 of 10 confirmed: Wilson 95% (z = 1.96) by hand, as statsmodels'
+    # proportion_confint(8, 10, method="wilson") gives it: 0.4902 to 0.9433.
+    p, low, high = precision_interval(8, 10)
+    assert p == 0.8
+    assert (low, high) == pytest.approx((0.49016, 0.94333), abs=1e-4)
+    # 0 of 5: the interval starts at 0 and reaches z²/(n+z²) = 3.8416/8.8416.
+    assert precision_interval(0, 5)[1:] == pytest.approx((0.0, 3.8416 / 8.8416), abs=1e-6)
+
+
+def test_random_checks_are_recorded_undoable_and_give_precision(coded: Project, capsys) -> None:
+    from coder.assist.confirm import apply_model, check_report, check_sample, run_checks
+
+    apply_model(coded)
+    drawn = check_sample(coded, 4, seed=3)
+    assert len(drawn) == 4
+    answers = iter(["y", "maybe", "n", "y", "s"])  # "maybe" is asked again
+    done = run_checks(coded, drawn, lambda row: next(answers))
+    assert done == {"confirmed": 2, "refuted": 1, "skipped": 1}
+    recorded = coded.checks()
+    assert [c["verdict"] for c in recorded] == ["confirmed", "refuted", "confirmed"]
+    assert {c["coding_id"] for c in recorded} == {r["coding"] for r in drawn[:3]}
+    assert coded.log()[-1].action == "check-coding"
+    # What was checked is not drawn again.
+    assert not {r["coding"] for r in check_sample(coded, 100)} & {c["coding_id"] for c in recorded}
+    overall = [f for f in check_report(coded) if f.code is None]
+    assert len(overall) == 1 and (overall[0].checked, overall[0].confirmed) == (3, 2)
+    # Wilson by hand for 2 of 3.
+    z2 = 1.96**2
+    centre = (2 / 3 + z2 / 6) / (1 + z2 / 3)
+    half = 1.96 * ((2 / 9) / 3 + z2 / 36) ** 0.5 / (1 + z2 / 3)
+    assert (overall[0].low, overall[0].high) == pytest.approx((centre - half, centre + half))
+    coded.undo()
+    assert len(coded.checks()) == 2
+
+    # The CLI for scripts: --confirm / --refute, --check-report, refusals in one line.
+    path = str(coded.location)
+    left = check_sample(coded, 2, seed=0)
+    capsys.readouterr()
+    assert main(["suggest", path, "--refute", str(left[0]["coding"])]) == 0
+    assert main(["suggest", path, "--confirm", str(left[1]["coding"])]) == 0
+    assert main(["suggest", path, "--confirm", str(left[1]["coding"])]) == 1
+    assert "already checked" in capsys.readouterr().err
+    human = coded.segments(coder="R1")[0].id
+    assert main(["suggest", path, "--confirm", str(human)]) == 1
+    assert "not a machine coder" in capsys.readouterr().err
+    assert main(["suggest", path, "--check-report", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    total = [r for r in rows if r["code"] is None][0]
+    assert (total["checked"], total["confirmed"]) == (4, 2)
+    assert main(["suggest", path, "--check", "2", "--json", "--seed", "1"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_check_at_a_terminal_asks_one_by_one(coded: Project, capsys, monkeypatch) -> None:
+    import sys
+
+    from coder.assist.confirm import apply_model
+
+    apply_model(coded)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    answers = iter(["y", "n", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["suggest", str(coded.location), "--check", "5", "--seed", "2"]) == 0
+    assert "1 confirmed, 1 refuted" in capsys.readouterr().out
+    assert sorted(c["verdict"] for c in coded.checks()) == ["confirmed", "refuted"]
