@@ -310,3 +310,49 @@ def test_check_at_a_terminal_asks_one_by_one(coded: Project, capsys, monkeypatch
     assert main(["suggest", str(coded.location), "--check", "5", "--seed", "2"]) == 0
     assert "1 confirmed, 1 refuted" in capsys.readouterr().out
     assert sorted(c["verdict"] for c in coded.checks()) == ["confirmed", "refuted"]
+
+
+def _with_machine(project: Project) -> str:
+    """The project's human codings copied as a machine coder's (one confirmation run), each
+    under a second code too, so every count would change if machine codings were counted."""
+    codes = [c.id for c in project.codes() if c.level == "open"]
+    rows = []
+    for s in project.segments():
+        rows.append((s.source_id, s.code_id, s.start, s.end, 0.9))
+        rows.append((s.source_id, codes[0], s.start, s.end, 0.6))
+    project.apply_model(rows, model="lr-test")
+    return "model:lr-test"
+
+
+def _consumers(project: Project, coder: str | None) -> dict[str, object]:
+    from coder.analysis.cooccurrence import cooccurrence
+    from coder.analysis.frequencies import frequencies
+    from coder.analysis.matrix import matrix
+    from coder.analysis.query import run_query
+    from coder.analysis.query_matrix import query_matrix
+    from coder.analysis.saturation import saturation
+
+    labels = [c.label for c in project.codes() if c.level == "open"][:2]
+    return {
+        "frequencies": [
+            (f.code_id, f.codings, f.sources) for f in frequencies(project, coder=coder)
+        ],
+        "matrix": matrix(project, "case", coder=coder).as_dict(),
+        "cooccurrence": cooccurrence(project, "turn", coder=coder),
+        "saturation": saturation(project, coder=coder).as_dict(),
+        "query": run_query(project, labels[0], coder=coder).hits,
+        "query matrix": query_matrix(project, labels[:1], labels[1:], coder=coder).as_dict(),
+    }
+
+
+def test_machine_coders_are_left_out_of_every_figure_unless_asked(demo: Project) -> None:
+    counts = demo.code_counts()
+    before = _consumers(demo, None)
+    machine = _with_machine(demo)
+    assert demo.code_counts() == counts  # the code tree's counts
+    after = _consumers(demo, None)
+    for name in before:
+        assert after[name] == before[name], name
+    asked = _consumers(demo, machine)
+    for name in ("frequencies", "query"):
+        assert asked[name] != before[name], name

@@ -8,9 +8,7 @@ verdict (one undoable change), :func:`run_checks` asks a person about a draw one
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,11 +16,21 @@ from sqlalchemy import select
 
 from coder.analysis.data import split_list
 from coder.assist import service
+from coder.assist.provenance import CheckFigures, check_report, precision_interval
 from coder.errors import InvalidInput
 from coder.store.schema import coders, codes, codings, sources
 
 if TYPE_CHECKING:
     from coder.project import Project
+
+__all__ = [
+    "CheckFigures",
+    "apply_model",
+    "check_report",
+    "check_sample",
+    "precision_interval",
+    "run_checks",
+]
 
 
 def apply_model(
@@ -110,20 +118,6 @@ def check_sample(project: Project, n: int, *, seed: int | None = None) -> list[d
     ]
 
 
-def precision_interval(confirmed: int, checked: int, z: float = 1.96) -> tuple[float, float, float]:
-    """Precision from a checked sample with its Wilson 95% interval: (estimate, low, high)."""
-    if checked <= 0:
-        return 0.0, 0.0, 1.0
-    p = confirmed / checked
-    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
-    half = (
-        z
-        * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked))
-        / (1 + z * z / checked)
-    )
-    return p, max(0.0, centre - half), min(1.0, centre + half)
-
-
 #: Answers :func:`run_checks` understands, and the verdict each records (None: skip; "quit").
 ANSWERS = {
     "y": "confirmed",
@@ -157,45 +151,3 @@ def run_checks(
         project.check_coding(row["coding"], verdict)
         done[verdict] += 1
     return done
-
-
-@dataclass(frozen=True)
-class CheckFigures:
-    """Precision of one machine coder (``code`` None) or of one of its codes, from the checks."""
-
-    machine: str
-    model: str
-    code: str | None
-    checked: int
-    confirmed: int
-    precision: float
-    low: float
-    high: float
-
-    def as_dict(self) -> dict[str, Any]:
-        d = dict(self.__dict__)
-        for k in ("precision", "low", "high"):
-            d[k] = round(d[k], 4)
-        return d
-
-
-def check_report(project: Project, *, per_code: bool = True) -> list[CheckFigures]:
-    """Precision with its Wilson 95% interval for each machine coder that has checks (every
-    checker's verdicts together), then per code under it when ``per_code``."""
-    labels = {c.id: c.label for c in project.codes()}
-    groups: dict[tuple[str, str, str | None], list[int]] = {}
-    for c in project.checks():
-        ok = int(c["verdict"] == "confirmed")
-        keys = [(c["machine"], c["model"], None)]
-        if per_code:
-            keys.append((c["machine"], c["model"], labels.get(c["code_id"], f"#{c['code_id']}")))
-        for key in keys:
-            tally = groups.setdefault(key, [0, 0])
-            tally[0] += 1
-            tally[1] += ok
-    out = []
-    for (machine, model, code), (checked, confirmed) in groups.items():
-        p, low, high = precision_interval(confirmed, checked)
-        out.append(CheckFigures(machine, model, code, checked, confirmed, p, low, high))
-    out.sort(key=lambda f: (f.machine, f.code is not None, f.code or ""))
-    return out
