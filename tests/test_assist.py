@@ -356,3 +356,55 @@ def test_machine_coders_are_left_out_of_every_figure_unless_asked(demo: Project)
     asked = _consumers(demo, machine)
     for name in ("frequencies", "query"):
         assert asked[name] != before[name], name
+
+
+def test_blind_coding_learns_only_from_the_coders_own_codings(coded: Project, capsys) -> None:
+    money = coded.code("经费不足").id
+    for src in coded.sources()[5:7]:
+        text = coded.source_text(src.id)
+        for s, e in coded.analysis(src.id).sentences:
+            if "经费" in text[s:e] or "經費" in text[s:e]:
+                coded.code_span(src.id, s, e, money, coder="R2")
+    shared = {s.code for s in service.suggest(coded, limit=None)}
+    assert shared == {"网格走访", "经费不足"}  # R1's codings teach the shared model
+    assert service.suggestion_coder(coded, None, blind=True) == coded.coder
+    assert service.suggestion_coder(coded, "R2", blind=True) == "R2"
+    assert service.suggestion_coder(coded, None, blind=False) is None
+    path = str(coded.location)
+    capsys.readouterr()
+    assert main(["suggest", path, "--blind", "--coder", "R2", "--json", "--limit", "50"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["code"] for r in rows} == {"经费不足"}  # never R1's grid code
+    assert all(r["because"] for r in rows)
+    # Blind, as the session's coder, who has coded nothing: a one-line refusal.
+    assert main(["suggest", path, "--blind"]) == 1
+    assert "coded nothing yet" in capsys.readouterr().err
+
+
+def test_evaluation_is_kept_and_the_log_says_what_the_machine_did(coded: Project, capsys) -> None:
+    from coder.assist.confirm import apply_model
+
+    path = str(coded.location)
+    capsys.readouterr()
+    assert main(["log", path]) == 0
+    assert "machine assistance" not in capsys.readouterr().out  # nothing done yet
+    assert main(["suggest", path, "--evaluate", "--held-out", "S3,S4", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    kept = coded.latest_evaluation()
+    assert kept is not None and kept["model"] == report["model"]
+    assert kept["figures"]["macro"] == report["macro"]
+    assert coded.log()[-1].action == "evaluate"
+    first = service.suggest(coded, limit=1)[0]
+    coded.accept_suggestion(
+        first.source, first.start, first.end, first.code_id, model=first.model, score=first.score
+    )
+    done = apply_model(coded)
+    assert main(["log", path]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"1 of the human codings are machine suggestions a researcher accepted (model {first.model} 1"
+        in out
+    )
+    assert f"The {done['codings']} codings of machine coder {done['coder']} are left out" in out
+    assert f"Latest evaluation as a second coder (model {report['model']}" in out
+    assert f"F1 {report['macro']['f1']:.2f}" in out

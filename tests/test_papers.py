@@ -333,7 +333,7 @@ def test_machine_codings_stay_out_of_the_tables_and_their_notes_say_so(demo, tmp
     row = next(r for r in book.rows if r[1] == "机器才有")
     assert (row[6], row[7]) == ("", 0)
     notes = " ".join(tables["frequencies"].notes_zh)
-    assert "人工编码中有 1 条是研究者确认接受的机器建议（模型 lr-a 1）" in notes
+    assert "人工编码中有 1 条是研究者确认接受的机器建议（模型 lr-a 1；编码者 R1 1）" in notes
     assert "机器编码者 model:lr-b 的 2 条编码未计入" in notes
     assert "随机抽检 1 条，精确率 1.00" in notes
     assert "模型 lr-c" in notes and "F1 0.76" in notes

@@ -980,7 +980,7 @@ def test_machine_assistance_is_a_project_note_and_machine_codings_stay_out(
     ]
     body = zipfile.ZipFile(path).read(f"sources/{note.get('guid')}.txt").decode("utf-8")
     assert (
-        "1 of the human codings are machine suggestions a researcher accepted (model lr-a 1)"
+        "1 of the human codings are machine suggestions a researcher accepted (model lr-a 1; coder tester 1)"
         in body
     )
     assert "machine coder model:lr-b" in body and "precision 0.00" in body

@@ -120,11 +120,12 @@ class Provenance:
             total = sum(self.suggested.values())
             models = "、" if zh else ", "
             each = models.join(f"{m or '?'} {n}" for m, n in sorted(self.suggested.items()))
+            who = models.join(f"{c} {n}" for c, n in sorted(self.suggested_by.items()))
             out.append(
-                f"人工编码中有 {total} 条是研究者确认接受的机器建议（模型 {each}）。"
+                f"人工编码中有 {total} 条是研究者确认接受的机器建议（模型 {each}；编码者 {who}）。"
                 if zh
                 else f"{total} of the human codings are machine suggestions a researcher "
-                f"accepted (model {each})."
+                f"accepted (model {each}; coder {who})."
             )
         for name, n in sorted(self.machine.items()):
             check = next((c for c in self.checks if c.machine == name and c.code is None), None)

@@ -78,7 +78,13 @@ def suggestion_coder(project: Project, coder: str | None, *, blind: bool = False
     codings, so only their own count: ``coder`` if given, else this session's coder. Otherwise
     ``coder``, where None means every human coder."""
     if blind:
-        return coder or project.coder
+        who = coder or project.coder
+        if who not in project.coders():
+            raise InvalidInput(
+                f"blind coding: suggestions come only from {who}'s own codings, and {who} has "
+                "coded nothing yet; nothing was changed"
+            )
+        return who
     return coder
 
 
