@@ -331,7 +331,7 @@ def _suggested(project: Project, scope: Any) -> tuple[int, ...]:
     from coder.store.schema import codings
 
     with project.read() as conn:
-        found = dict(
+        found: dict[int, int] = dict(
             conn.execute(
                 select(codings.c.coder_id, func.count())
                 .where(

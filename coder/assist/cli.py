@@ -123,11 +123,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         score = None
         cid = project.code(code).id
         if cid in model.codes:
-            rows = [
-                i for i in range(len(units)) if (units.starts[i], units.ends[i]) == (start, end)
-            ]
-            if rows:
-                score = float(model.scores([units.features[rows[0]]])[0, model.codes.index(cid)])
+            at = [i for i in range(len(units)) if (units.starts[i], units.ends[i]) == (start, end)]
+            if at:
+                score = float(model.scores([units.features[at[0]]])[0, model.codes.index(cid)])
         if args.accept:
             c = project.accept_suggestion(
                 sid, start, end, cid, model=model.version, score=score, coder=who
@@ -294,7 +292,10 @@ def record(project: Any, report: Any) -> str:
 def _ask(row: dict[str, Any]) -> str:
     print(f"\n[{row['coding']}] {row['source']} {row['start']}–{row['end']}  {row['label']}")
     print(f"  {' '.join(row['text'].split())}")
-    return input("  right? [y]es / [n]o / [s]kip / [q]uit: ")
+    try:
+        return input("  right? [y]es / [n]o / [s]kip / [q]uit: ")
+    except EOFError:  # end of input: stop, keeping the verdicts given
+        return "q"
 
 
 def _short(text: str, width: int = 40) -> str:

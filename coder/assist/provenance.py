@@ -63,7 +63,7 @@ def check_report(project: Project, *, per_code: bool = True) -> list[CheckFigure
     groups: dict[tuple[str, str, str | None], list[int]] = {}
     for c in project.checks():
         ok = int(c["verdict"] == "confirmed")
-        keys = [(c["machine"], c["model"], None)]
+        keys: list[tuple[str, str, str | None]] = [(c["machine"], c["model"], None)]
         if per_code:
             keys.append((c["machine"], c["model"], labels.get(c["code_id"], f"#{c['code_id']}")))
         for key in keys:

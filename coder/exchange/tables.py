@@ -291,7 +291,7 @@ def codebook(project: Project, opt: Options) -> Table:
 
     codes, by_id = _codes(project)
     freq = {f.code_id: f for f in frequencies(project)}
-    gold = (_coders(project, opt) or [None])[0]
+    gold: str | None = (_coders(project, opt) or [None])[0]  # type: ignore[list-item]
     rows: list[tuple[Cell, ...]] = []
     for code in _hierarchy_order(codes):
         f = freq.get(code.id)
