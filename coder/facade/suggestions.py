@@ -183,7 +183,7 @@ class SuggestionOps(FacadeCore):
             raise InvalidInput(
                 f"a check is confirmed or refuted, not {verdict!r}; nothing was changed"
             )
-        with self.change("check-coding", f"{verdict[:-2]} machine coding {coding_id}") as ch:
+        with self.change("check-coding", f"check machine coding {coding_id}") as ch:
             conn = ch.conn
             row = conn.execute(
                 select(
