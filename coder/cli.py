@@ -698,6 +698,10 @@ def cmd_log(args: argparse.Namespace) -> int:
             for e in events
         ],
     )
+    from coder.assist.provenance import provenance
+
+    for line in provenance(project).lines("en"):  # what the machine did, if anything
+        print(f"machine assistance 机器辅助: {line}")
     return 0
 
 

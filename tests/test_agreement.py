@@ -389,3 +389,30 @@ def test_agreement_command_table_and_errors(cli, demo, capsys):
     with pytest.raises(SystemExit) as exc:
         cli(["agreement", path, "--coders", "R1,R2", "--unit", "word"])
     assert exc.value.code == 2
+
+
+def test_the_report_says_per_coder_whether_suggestions_were_in_use(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from coder.analysis.agreement import agreement
+    from coder.cli import main
+    from coder.model import SourceDraft
+    from coder.project import Project
+
+    p = Project.create(tmp_path / "s.coder", coder="R1")
+    p.add_source(SourceDraft(name="S1", text="居委会跑断腿，街道说了算。"))
+    a = p.add_code("负担")
+    p.code_span("S1", 0, 6, a.id)
+    p.code_span("S1", 0, 6, a.id, coder="R2")
+    assert agreement(p, ["R1", "R2"]).suggestions_in_use() == {"R1": False, "R2": False}
+    p.accept_suggestion("S1", 7, 12, a.id, model="lr-z", score=0.9, coder="R2")
+    result = agreement(p, ["R1", "R2"])
+    assert result.suggestions_in_use() == {"R1": False, "R2": True}
+    assert result.to_json()["suggestions"]["R2"] == {"in_use": True, "accepted": 1}
+    p.close()
+    capsys.readouterr()
+    assert main(["agreement", str(tmp_path / "s.coder"), "--coders", "R1,R2"]) == 0
+    out = capsys.readouterr().out
+    assert "R2 used them (1 accepted codings)" in out and "R1 did not use them" in out
+    assert main(["agreement", str(tmp_path / "s.coder"), "--coders", "R1,R2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["suggestions"]["R1"]["in_use"] is False

@@ -240,3 +240,171 @@ def test_an_old_project_gains_provenance_on_open(tmp_path: Path) -> None:
     p.undo()
     assert p.rejections() == []
     p.close()
+
+
+def test_wilson_interval_matches_a_hand_computation() -> None:
+    from coder.assist.confirm import precision_interval
+
+    # 8 of 10 confirmed: Wilson 95% (z = 1.96) by hand, as statsmodels'
+    # proportion_confint(8, 10, method="wilson") gives it: 0.4902 to 0.9433.
+    p, low, high = precision_interval(8, 10)
+    assert p == 0.8
+    assert (low, high) == pytest.approx((0.49016, 0.94333), abs=1e-4)
+    # 0 of 5: the interval starts at 0 and reaches z²/(n+z²) = 3.8416/8.8416.
+    assert precision_interval(0, 5)[1:] == pytest.approx((0.0, 3.8416 / 8.8416), abs=1e-6)
+
+
+def test_random_checks_are_recorded_undoable_and_give_precision(coded: Project, capsys) -> None:
+    from coder.assist.confirm import apply_model, check_report, check_sample, run_checks
+
+    apply_model(coded)
+    drawn = check_sample(coded, 4, seed=3)
+    assert len(drawn) == 4
+    answers = iter(["y", "maybe", "n", "y", "s"])  # "maybe" is asked again
+    done = run_checks(coded, drawn, lambda row: next(answers))
+    assert done == {"confirmed": 2, "refuted": 1, "skipped": 1}
+    recorded = coded.checks()
+    assert [c["verdict"] for c in recorded] == ["confirmed", "refuted", "confirmed"]
+    assert {c["coding_id"] for c in recorded} == {r["coding"] for r in drawn[:3]}
+    assert coded.log()[-1].action == "check-coding"
+    # What was checked is not drawn again.
+    assert not {r["coding"] for r in check_sample(coded, 100)} & {c["coding_id"] for c in recorded}
+    overall = [f for f in check_report(coded) if f.code is None]
+    assert len(overall) == 1 and (overall[0].checked, overall[0].confirmed) == (3, 2)
+    # Wilson by hand for 2 of 3.
+    z2 = 1.96**2
+    centre = (2 / 3 + z2 / 6) / (1 + z2 / 3)
+    half = 1.96 * ((2 / 9) / 3 + z2 / 36) ** 0.5 / (1 + z2 / 3)
+    assert (overall[0].low, overall[0].high) == pytest.approx((centre - half, centre + half))
+    coded.undo()
+    assert len(coded.checks()) == 2
+
+    # The CLI for scripts: --confirm / --refute, --check-report, refusals in one line.
+    path = str(coded.location)
+    left = check_sample(coded, 2, seed=0)
+    capsys.readouterr()
+    assert main(["suggest", path, "--refute", str(left[0]["coding"])]) == 0
+    assert main(["suggest", path, "--confirm", str(left[1]["coding"])]) == 0
+    assert main(["suggest", path, "--confirm", str(left[1]["coding"])]) == 1
+    assert "already checked" in capsys.readouterr().err
+    human = coded.segments(coder="R1")[0].id
+    assert main(["suggest", path, "--confirm", str(human)]) == 1
+    assert "not a machine coder" in capsys.readouterr().err
+    assert main(["suggest", path, "--check-report", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    total = [r for r in rows if r["code"] is None][0]
+    assert (total["checked"], total["confirmed"]) == (4, 2)
+    assert main(["suggest", path, "--check", "2", "--json", "--seed", "1"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_check_at_a_terminal_asks_one_by_one(coded: Project, capsys, monkeypatch) -> None:
+    import sys
+
+    from coder.assist.confirm import apply_model
+
+    apply_model(coded)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    answers = iter(["y", "n", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["suggest", str(coded.location), "--check", "5", "--seed", "2"]) == 0
+    assert "1 confirmed, 1 refuted" in capsys.readouterr().out
+    assert sorted(c["verdict"] for c in coded.checks()) == ["confirmed", "refuted"]
+
+
+def _with_machine(project: Project) -> str:
+    """The project's human codings copied as a machine coder's (one confirmation run), each
+    under a second code too, so every count would change if machine codings were counted."""
+    codes = [c.id for c in project.codes() if c.level == "open"]
+    rows = []
+    for s in project.segments():
+        rows.append((s.source_id, s.code_id, s.start, s.end, 0.9))
+        rows.append((s.source_id, codes[0], s.start, s.end, 0.6))
+    project.apply_model(rows, model="lr-test")
+    return "model:lr-test"
+
+
+def _consumers(project: Project, coder: str | None) -> dict[str, object]:
+    from coder.analysis.cooccurrence import cooccurrence
+    from coder.analysis.frequencies import frequencies
+    from coder.analysis.matrix import matrix
+    from coder.analysis.query import run_query
+    from coder.analysis.query_matrix import query_matrix
+    from coder.analysis.saturation import saturation
+
+    labels = [c.label for c in project.codes() if c.level == "open"][:2]
+    return {
+        "frequencies": [
+            (f.code_id, f.codings, f.sources) for f in frequencies(project, coder=coder)
+        ],
+        "matrix": matrix(project, "case", coder=coder).as_dict(),
+        "cooccurrence": cooccurrence(project, "turn", coder=coder),
+        "saturation": saturation(project, coder=coder).as_dict(),
+        "query": run_query(project, labels[0], coder=coder).hits,
+        "query matrix": query_matrix(project, labels[:1], labels[1:], coder=coder).as_dict(),
+    }
+
+
+def test_machine_coders_are_left_out_of_every_figure_unless_asked(demo: Project) -> None:
+    counts = demo.code_counts()
+    before = _consumers(demo, None)
+    machine = _with_machine(demo)
+    assert demo.code_counts() == counts  # the code tree's counts
+    after = _consumers(demo, None)
+    for name in before:
+        assert after[name] == before[name], name
+    asked = _consumers(demo, machine)
+    for name in ("frequencies", "query"):
+        assert asked[name] != before[name], name
+
+
+def test_blind_coding_learns_only_from_the_coders_own_codings(coded: Project, capsys) -> None:
+    money = coded.code("经费不足").id
+    for src in coded.sources()[5:7]:
+        text = coded.source_text(src.id)
+        for s, e in coded.analysis(src.id).sentences:
+            if "经费" in text[s:e] or "經費" in text[s:e]:
+                coded.code_span(src.id, s, e, money, coder="R2")
+    shared = {s.code for s in service.suggest(coded, limit=None)}
+    assert shared == {"网格走访", "经费不足"}  # R1's codings teach the shared model
+    assert service.suggestion_coder(coded, None, blind=True) == coded.coder
+    assert service.suggestion_coder(coded, "R2", blind=True) == "R2"
+    assert service.suggestion_coder(coded, None, blind=False) is None
+    path = str(coded.location)
+    capsys.readouterr()
+    assert main(["suggest", path, "--blind", "--coder", "R2", "--json", "--limit", "50"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["code"] for r in rows} == {"经费不足"}  # never R1's grid code
+    assert all(r["because"] for r in rows)
+    # Blind, as the session's coder, who has coded nothing: a one-line refusal.
+    assert main(["suggest", path, "--blind"]) == 1
+    assert "coded nothing yet" in capsys.readouterr().err
+
+
+def test_evaluation_is_kept_and_the_log_says_what_the_machine_did(coded: Project, capsys) -> None:
+    from coder.assist.confirm import apply_model
+
+    path = str(coded.location)
+    capsys.readouterr()
+    assert main(["log", path]) == 0
+    assert "machine assistance" not in capsys.readouterr().out  # nothing done yet
+    assert main(["suggest", path, "--evaluate", "--held-out", "S3,S4", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    kept = coded.latest_evaluation()
+    assert kept is not None and kept["model"] == report["model"]
+    assert kept["figures"]["macro"] == report["macro"]
+    assert coded.log()[-1].action == "evaluate"
+    first = service.suggest(coded, limit=1)[0]
+    coded.accept_suggestion(
+        first.source, first.start, first.end, first.code_id, model=first.model, score=first.score
+    )
+    done = apply_model(coded)
+    assert main(["log", path]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"1 of the human codings are machine suggestions a researcher accepted (model {first.model} 1"
+        in out
+    )
+    assert f"The {done['codings']} codings of machine coder {done['coder']} are left out" in out
+    assert f"Latest evaluation as a second coder (model {report['model']}" in out
+    assert f"F1 {report['macro']['f1']:.2f}" in out

@@ -295,3 +295,77 @@ def test_codebook_document_in_hierarchy_order(demo) -> None:  # type: ignore[no-
     assert row["示例（受访者编号）"].endswith("）") and "（S" in row["示例（受访者编号）"]
     a8 = dict(zip(table.headers_zh, table.rows[labels.index("A8")], strict=True))
     assert (a8["范式要素"], a8["统/合"]) == ("行动/互动策略", "合")
+
+
+# -- machine assistance --------------------------------------------------------------------------
+
+
+def _machine_touched(project) -> None:  # type: ignore[no-untyped-def]
+    """One accepted suggestion, a machine coder's run (with a code only it applied), a check
+    and an evaluation, all through the facade."""
+    only_machine = project.add_code("机器才有")
+    seg = project.segments(coder="R1")[0]
+    src = project.sources()[0]
+    project.accept_suggestion(src.id, 0, 3, seg.code_id, model="lr-a", score=0.8, coder="R1")
+    made = project.apply_model(
+        [
+            (seg.source_id, only_machine.id, seg.start, seg.end, 0.9),
+            (seg.source_id, seg.code_id, seg.start, seg.end, 0.7),
+        ],
+        model="lr-b",
+    )
+    project.check_coding(made[0], "confirmed")
+    project.record_evaluation(
+        {"macro": {"precision": 0.81, "recall": 0.72, "f1": 0.76, "kappa": 0.66}},
+        model="lr-c",
+        unit="sentence",
+    )
+
+
+def test_machine_codings_stay_out_of_the_tables_and_their_notes_say_so(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plain = {t.name: t for t in build_tables(demo, None, Options(held_out=HELD_OUT))}
+    assert all(not t.notes_zh for t in plain.values())  # the machine did nothing: no note
+    _machine_touched(demo)
+    tables = {t.name: t for t in build_tables(demo, None, Options(held_out=HELD_OUT))}
+    # The code only the machine applied gets no quote, as in the codebook document.
+    assert not [r for r in tables["open_coding"].rows if "机器才有" in str(r[1])]
+    (book,) = build_tables(demo, "codebook", Options())
+    row = next(r for r in book.rows if r[1] == "机器才有")
+    assert (row[6], row[7]) == ("", 0)
+    notes = " ".join(tables["frequencies"].notes_zh)
+    assert "人工编码中有 1 条是研究者确认接受的机器建议（模型 lr-a 1；编码者 R1 1）" in notes
+    assert "机器编码者 model:lr-b 的 2 条编码未计入" in notes
+    assert "随机抽检 1 条，精确率 1.00" in notes
+    assert "模型 lr-c" in notes and "F1 0.76" in notes
+    assert "lr-b" in " ".join(tables["open_coding"].notes_en)
+    assert not tables["participants"].notes_zh  # not built from codings
+    export_tables(demo, tmp_path / "t.md", held_out=HELD_OUT)
+    md = (tmp_path / "t.md").read_text(encoding="utf-8")
+    assert "注：人工编码中有 1 条" in md
+    export_tables(demo, tmp_path / "t.md", held_out=HELD_OUT, lang="en")
+    assert "Note: 1 of the human codings are machine suggestions" in (tmp_path / "t.md").read_text(
+        encoding="utf-8"
+    )
+    export_tables(demo, tmp_path / "t.docx", held_out=HELD_OUT)
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "t.docx")).paragraphs]
+    assert any(p.startswith("注：人工编码中有 1 条") for p in paragraphs)
+    export_tables(demo, tmp_path / "t.xlsx", held_out=HELD_OUT, tables="frequencies")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    assert str(sheet.cell(sheet.max_row, 1).value).startswith("注：")
+    export_tables(demo, tmp_path / "t.tex", held_out=HELD_OUT)
+    assert r"{\footnotesize 注：人工编码中有" in (tmp_path / "t.tex").read_text(encoding="utf-8")
+
+
+def test_reliability_table_compares_human_coders_not_a_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from coder.model import SourceDraft
+    from coder.project import Project
+
+    p = Project.create(tmp_path / "r.coder", coder="R1")
+    p.add_source(SourceDraft(name="S1", text="居委会跑断腿，街道说了算。"))
+    a = p.add_code("负担")
+    p.code_span("S1", 0, 6, a.id)
+    p.apply_model([(p.source_id("S1"), a.id, 0, 6, 0.9)], model="lr-x")  # the second coder made
+    p.code_span("S1", 0, 6, a.id, coder="R2")
+    (row,) = build_tables(p, "reliability", Options()).pop().rows
+    assert row[0] == "R1–R2"
+    p.close()

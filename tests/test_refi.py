@@ -953,3 +953,39 @@ def test_a_memo_span_must_lie_on_a_source(project: Project) -> None:
     assert project.memos() == []
     m = project.add_memo("批注", target="source", target_id=src.id, span=(0, 2))
     assert (m.start, m.end) == (0, 2)
+
+
+def test_machine_assistance_is_a_project_note_and_machine_codings_stay_out(
+    demo: Project, tmp_path: Path, schemas
+) -> None:
+    """The export says what the machine did in a note on the whole project, leaves the machine
+    coder's codings out, and still validates."""
+    plain = tmp_path / "plain.qdpx"
+    export_qdpx(demo, plain)
+    assert "Machine assistance" not in _qde(plain)
+    seg = demo.segments()[0]
+    src = demo.sources()[0]
+    demo.accept_suggestion(src.id, 0, 2, seg.code_id, model="lr-a", score=0.7)
+    made = demo.apply_model([(seg.source_id, seg.code_id, seg.start, seg.end, 0.9)], model="lr-b")
+    demo.check_coding(made[0], "refuted")
+    demo.record_evaluation({"macro": {"f1": 0.5, "kappa": 0.4}}, model="lr-c", unit="turn")
+    path = tmp_path / "m.qdpx"
+    report = export_qdpx(demo, path)
+    assert report.counts["codings"] == len(demo.segments()) - 1  # not the machine's one
+    qde = zipfile.ZipFile(path).read("project.qde")
+    _valid(schemas["project"], qde)
+    root = etree.fromstring(qde, SAFE)
+    (note,) = [
+        n for n in root.iter("{*}Note") if n.get("name") == "Machine assistance 机器辅助编码"
+    ]
+    body = zipfile.ZipFile(path).read(f"sources/{note.get('guid')}.txt").decode("utf-8")
+    assert (
+        "1 of the human codings are machine suggestions a researcher accepted (model lr-a 1; coder tester 1)"
+        in body
+    )
+    assert "machine coder model:lr-b" in body and "precision 0.00" in body
+    assert "model lr-c, turn unit" in body and "F1 0.50" in body
+    assert "人工编码中有 1 条" in body
+    refs = [r.get("targetGUID") for r in root if _local(r.tag) == "NoteRef"]
+    assert note.get("guid") in refs  # a note about the whole project
+    assert "model:lr-b" not in {u.get("name") for u in root.iter("{*}User")}

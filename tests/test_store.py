@@ -153,3 +153,23 @@ def test_memos_of_an_old_project_gain_an_optional_passage(tmp_path: Path) -> Non
                 "created, modified, start, \"end\") VALUES ('g', 'theoretical', 'code', 1, '', "
                 "'', 1, 0, 0, 0, 2)"
             )
+
+
+def test_an_old_project_gains_checks_and_evaluations(tmp_path: Path) -> None:
+    """Migration 0009 on a file of schema 0001: a verdict on a machine coding and an evaluation
+    can be recorded, and undone."""
+    path = tmp_path / "v1.coder"
+    shutil.copy(DATA / "v1.coder", path)
+    p = Project.open(path, coder="R1")
+    assert p.checks() == [] and p.latest_evaluation() is None
+    (made,) = p.apply_model([(p.source_id("S1"), p.code_id("a01"), 0, 4, 0.9)], model="lr-old")
+    p.check_coding(made, "refuted")
+    assert [(c["machine"], c["verdict"]) for c in p.checks()] == [("model:lr-old", "refuted")]
+    p.record_evaluation({"macro": {"f1": 0.5}}, model="lr-old", unit="sentence")
+    assert p.latest_evaluation()["figures"] == {"macro": {"f1": 0.5}}
+    p.undo()
+    p.undo()
+    assert p.checks() == [] and p.latest_evaluation() is None
+    p.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0009",)

@@ -122,6 +122,26 @@ class Agreement:
     per_code: tuple[CodeAgreement, ...]
     unplaced: int
     """Codings that overlap no unit (a sentence or turn), so take no part."""
+    suggested: tuple[int, ...] = ()
+    """Per coder (in the order of ``coders``), their codings in the sources compared that were
+    machine suggestions they accepted: a coder with any was using suggestions, which a reader
+    of a reliability figure must know (a shared model raises agreement and narrows codes)."""
+
+    def suggestions_in_use(self) -> dict[str, bool]:
+        """Per coder: were machine suggestions in use (accepted suggested codings exist)?"""
+        counts = self.suggested or (0,) * len(self.coders)
+        return {c: n > 0 for c, n in zip(self.coders, counts, strict=True)}
+
+    def suggestion_lines(self) -> list[str]:
+        """What the report says about machine suggestions, per coder (nothing if none used)."""
+        counts = self.suggested or (0,) * len(self.coders)
+        if not any(counts):
+            return ["machine suggestions 机器建议: in use by no coder"]
+        return [
+            f"machine suggestions 机器建议: {c} "
+            + (f"used them ({n} accepted codings)" if n else "did not use them")
+            for c, n in zip(self.coders, counts, strict=True)
+        ]
 
     def to_json(self) -> dict[str, Any]:
         """The ``agreement --json`` document (shape fixed by docs/CLI.md, more keys added)."""
@@ -165,6 +185,14 @@ class Agreement:
             "codes": list(self.codes) if self.codes is not None else None,
             "units": self.units,
             "unplaced": self.unplaced,
+            "suggestions": {
+                c: {"in_use": used, "accepted": n}
+                for (c, used), n in zip(
+                    self.suggestions_in_use().items(),
+                    self.suggested or (0,) * len(self.coders),
+                    strict=True,
+                )
+            },
         }
 
 
@@ -291,7 +319,30 @@ def agreement(
         pairs=tuple(pairs),
         per_code=_per_code(project, code_ids, counts, per_pair_code),
         unplaced=len(rows) - int(np.count_nonzero(np.bincount(row_of, minlength=len(rows)))),
+        suggested=_suggested(project, scope),
     )
+
+
+def _suggested(project: Project, scope: Any) -> tuple[int, ...]:
+    """Accepted suggestions of each coder of ``scope`` in its sources (provenance ``suggested``,
+    migration 0007)."""
+    from sqlalchemy import func, select
+
+    from coder.store.schema import codings
+
+    with project.read() as conn:
+        found: dict[int, int] = dict(
+            conn.execute(
+                select(codings.c.coder_id, func.count())
+                .where(
+                    codings.c.origin == "suggested",
+                    codings.c.coder_id.in_(scope.coder_ids),
+                    codings.c.source_id.in_(scope.source_ids),
+                )
+                .group_by(codings.c.coder_id)
+            ).all()
+        )
+    return tuple(int(found.get(c, 0)) for c in scope.coder_ids)
 
 
 def _mean(xs: Sequence[float | None]) -> float | None:

@@ -85,6 +85,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     )
     if result.unplaced:
         print(f"{result.unplaced} codings overlap no {result.unit} and take no part")
+    for line in result.suggestion_lines():
+        print(line)
     print()
     rows: list[list[Any]] = [
         [name, m, n1, n2, _num(k), _num(r), _num(kappa)]

@@ -47,7 +47,7 @@ from sqlalchemy import select
 
 from coder.analysis.data import UNITS, Hierarchy, attribute_of, coder_id, unit_spans
 from coder.errors import InvalidInput
-from coder.store.schema import codings, sources
+from coder.store.schema import codings, human_only, sources
 from coder.text.query_grammar import Code, Node, Op, Term, operands, parse, show
 
 if TYPE_CHECKING:
@@ -418,6 +418,8 @@ def run_query(
                 query = query.where(codings.c.source_id.in_(list(info)))
             if cid is not None:
                 query = query.where(codings.c.coder_id == cid)
+            else:  # machine coders only when asked for by name, as in every count
+                query = query.where(human_only(codings.c.coder_id))
             for code, sid, s, e in conn.execute(query):
                 found.setdefault(code, []).append((sid, s, e))
         terms = any(isinstance(o, Term) for o in operands(node))

@@ -8,6 +8,7 @@ Registered by :func:`register` with the helper ``coder.cli.build_parser`` uses f
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "suggest",
         cmd_suggest,
         "code suggestions learned from the project's own codings (offline); --next, --evaluate, "
-        "--apply, --check, --accept, --reject",
+        "--apply, --check, --confirm, --refute, --check-report, --accept, --reject",
         shared=shared,
     )
     p.add_argument("project")
@@ -47,7 +48,23 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     what.add_argument(
         "--apply", action="store_true", help="code every uncoded unit as coder model:VERSION"
     )
-    what.add_argument("--check", type=int, metavar="N", help="draw N machine codings to check")
+    what.add_argument(
+        "--check",
+        type=int,
+        metavar="N",
+        help="draw N machine codings not yet checked (asked one by one at a terminal)",
+    )
+    what.add_argument(
+        "--confirm", type=int, metavar="ID", help="record that machine coding ID is right"
+    )
+    what.add_argument(
+        "--refute", type=int, metavar="ID", help="record that machine coding ID is wrong"
+    )
+    what.add_argument(
+        "--check-report",
+        action="store_true",
+        help="the machine coders' precision from the checks, with Wilson 95%% intervals",
+    )
     what.add_argument(
         "--accept",
         nargs=4,
@@ -60,7 +77,13 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         metavar=("SOURCE", "START", "END", "CODE"),
         help="reject a suggestion: not this code here (the model learns from it)",
     )
+    p.add_argument(
+        "--blind",
+        action="store_true",
+        help="blind coding: learn only from the coder's own codings (--coder, else you)",
+    )
     p.add_argument("--held-out", dest="held_out", metavar="S,S", help="--evaluate: test sources")
+    p.add_argument("--seed", type=int, help="--check: the random draw's seed")
     p.add_argument("--dry-run", action="store_true", help="--apply: list, change nothing")
     p.add_argument("--json", action="store_true")
 
@@ -91,7 +114,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from coder.cli import _print_json, _project, _table
 
     project = _project(args)
-    who = args.coder_filter
+    who = service.suggestion_coder(project, args.coder_filter, blind=args.blind)
     if args.accept or args.reject:
         source, start, end, code = _span(project, args.accept or args.reject)
         model = service.model_for(project, args.unit, who)
@@ -100,11 +123,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         score = None
         cid = project.code(code).id
         if cid in model.codes:
-            rows = [
-                i for i in range(len(units)) if (units.starts[i], units.ends[i]) == (start, end)
-            ]
-            if rows:
-                score = float(model.scores([units.features[rows[0]]])[0, model.codes.index(cid)])
+            at = [i for i in range(len(units)) if (units.starts[i], units.ends[i]) == (start, end)]
+            if at:
+                score = float(model.scores([units.features[at[0]]])[0, model.codes.index(cid)])
         if args.accept:
             c = project.accept_suggestion(
                 sid, start, end, cid, model=model.version, score=score, coder=who
@@ -140,6 +161,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         from coder.assist.evaluate import evaluate
 
         report = evaluate(project, unit=args.unit, coder=who, held_out=args.held_out)
+        note = record(project, report)
+        if note:
+            print(note, file=sys.stderr)
         if args.json:
             _print_json(report.as_dict())
         else:
@@ -163,10 +187,45 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             verb = "would code" if args.dry_run else "coded"
             print(f"{result['coder']} {verb} {result['codings']} units ({result['model']})")
         return 0
-    if args.check is not None:
-        from coder.assist.confirm import check_sample
+    if args.confirm is not None or args.refute is not None:
+        ident = args.confirm if args.confirm is not None else args.refute
+        verdict = "confirmed" if args.confirm is not None else "refuted"
+        project.check_coding(ident, verdict)
+        print(f"{verdict}: machine coding {ident}")
+        return 0
+    if args.check_report:
+        from coder.assist.confirm import check_report
 
-        rows = check_sample(project, args.check)
+        figures = check_report(project)
+        if args.json:
+            _print_json([f.as_dict() for f in figures])
+        else:
+            _table(
+                ["machine coder", "code", "checked", "confirmed", "precision", "95% CI"],
+                [
+                    [
+                        f.machine,
+                        f.code or "(all)",
+                        f.checked,
+                        f.confirmed,
+                        f"{f.precision:.3f}",
+                        f"{f.low:.3f}–{f.high:.3f}",
+                    ]
+                    for f in figures
+                ],
+            )
+        return 0
+    if args.check is not None:
+        from coder.assist.confirm import check_sample, run_checks
+
+        rows = check_sample(project, args.check, seed=args.seed)
+        if not args.json and rows and sys.stdin.isatty():
+            done = run_checks(project, rows, _ask)
+            print(
+                f"{done['confirmed']} confirmed, {done['refuted']} refuted, "
+                f"{done['skipped']} skipped (coder suggest --check-report for precision)"
+            )
+            return 0
         if args.json:
             _print_json(rows)
         else:
@@ -215,6 +274,28 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         ],
     )
     return 0
+
+
+def record(project: Any, report: Any) -> str:
+    """Keep the evaluation so exports cite it; a note when this session may not write."""
+    from coder.errors import Forbidden
+
+    try:
+        project.record_evaluation(
+            report.as_dict(), model=report.model, unit=report.unit, trained_on=report.coder
+        )
+    except Forbidden as exc:
+        return f"not recorded: {exc}"
+    return ""
+
+
+def _ask(row: dict[str, Any]) -> str:
+    print(f"\n[{row['coding']}] {row['source']} {row['start']}–{row['end']}  {row['label']}")
+    print(f"  {' '.join(row['text'].split())}")
+    try:
+        return input("  right? [y]es / [n]o / [s]kip / [q]uit: ")
+    except EOFError:  # end of input: stop, keeping the verdicts given
+        return "q"
 
 
 def _short(text: str, width: int = 40) -> str:

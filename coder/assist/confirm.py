@@ -1,10 +1,14 @@
 """Confirmation across the corpus: the model codes every uncoded unit as its own coder
 (``model:<version>``), and a random draw of those codings lets a person measure its precision.
+
+:func:`check_sample` draws codings not yet checked, :meth:`Project.check_coding` records each
+verdict (one undoable change), :func:`run_checks` asks a person about a draw one by one, and
+:func:`check_report` gives the precision of each machine coder with its Wilson 95% interval.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,10 +16,21 @@ from sqlalchemy import select
 
 from coder.analysis.data import split_list
 from coder.assist import service
+from coder.assist.provenance import CheckFigures, check_report, precision_interval
+from coder.errors import InvalidInput
 from coder.store.schema import coders, codes, codings, sources
 
 if TYPE_CHECKING:
     from coder.project import Project
+
+__all__ = [
+    "CheckFigures",
+    "apply_model",
+    "check_report",
+    "check_sample",
+    "precision_interval",
+    "run_checks",
+]
 
 
 def apply_model(
@@ -58,7 +73,13 @@ def apply_model(
 
 
 def check_sample(project: Project, n: int, *, seed: int | None = None) -> list[dict[str, Any]]:
-    """``n`` machine codings drawn at random, for a person to confirm or reject."""
+    """``n`` machine codings drawn at random among those this session's coder has not checked
+    yet, for a person to confirm or refute."""
+    if n < 1:
+        raise InvalidInput(
+            f"--check needs a number of codings of 1 or more, not {n}; nothing was changed"
+        )
+    mine = {c["coding_id"] for c in project.checks() if c["coder"] == project.coder}
     query = (
         select(
             codings.c.id,
@@ -79,7 +100,7 @@ def check_sample(project: Project, n: int, *, seed: int | None = None) -> list[d
         .order_by(codings.c.id)
     )
     with project.read() as conn:
-        rows = conn.execute(query).all()
+        rows = [r for r in conn.execute(query).all() if r[0] not in mine]
     rng = np.random.default_rng(seed)
     pick = sorted(rng.choice(len(rows), min(n, len(rows)), replace=False).tolist()) if rows else []
     return [
@@ -97,15 +118,36 @@ def check_sample(project: Project, n: int, *, seed: int | None = None) -> list[d
     ]
 
 
-def precision_interval(confirmed: int, checked: int, z: float = 1.96) -> tuple[float, float, float]:
-    """Precision from a checked sample with its Wilson 95% interval: (estimate, low, high)."""
-    if checked <= 0:
-        return 0.0, 0.0, 1.0
-    p = confirmed / checked
-    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
-    half = (
-        z
-        * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked))
-        / (1 + z * z / checked)
-    )
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+#: Answers :func:`run_checks` understands, and the verdict each records (None: skip; "quit").
+ANSWERS = {
+    "y": "confirmed",
+    "yes": "confirmed",
+    "c": "confirmed",
+    "n": "refuted",
+    "no": "refuted",
+    "r": "refuted",
+    "s": None,
+    "": None,
+    "q": "quit",
+}
+
+
+def run_checks(
+    project: Project, rows: Iterable[dict[str, Any]], ask: Callable[[dict[str, Any]], str]
+) -> dict[str, int]:
+    """Ask about each drawn coding (``ask`` returns y/n/s/q) and record each verdict as its own
+    undoable change; returns how many were confirmed, refuted and skipped."""
+    done = {"confirmed": 0, "refuted": 0, "skipped": 0}
+    for row in rows:
+        answer = ask(row).strip().lower()
+        while answer not in ANSWERS:
+            answer = ask(row).strip().lower()
+        verdict = ANSWERS[answer]
+        if verdict == "quit":
+            break
+        if verdict is None:
+            done["skipped"] += 1
+            continue
+        project.check_coding(row["coding"], verdict)
+        done[verdict] += 1
+    return done

@@ -72,6 +72,22 @@ def training_coders(project: Project, coder: str | None) -> list[int]:
     return [cid for name, cid in known.items() if not is_machine(name)]
 
 
+def suggestion_coder(project: Project, coder: str | None, *, blind: bool = False) -> str | None:
+    """Whose codings a model learns from. In blind coding (the workbench's "only mine" view,
+    ``coder suggest --blind``) a coder checking reliability must not be steered by a colleague's
+    codings, so only their own count: ``coder`` if given, else this session's coder. Otherwise
+    ``coder``, where None means every human coder."""
+    if blind:
+        who = coder or project.coder
+        if who not in project.coders():
+            raise InvalidInput(
+                f"blind coding: suggestions come only from {who}'s own codings, and {who} has "
+                "coded nothing yet; nothing was changed"
+            )
+        return who
+    return coder
+
+
 def _rows(
     project: Project, table: Any, coder_ids: list[int], source_id: int | None = None
 ) -> list[tuple[int, int, int, int]]:

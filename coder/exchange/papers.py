@@ -93,6 +93,12 @@ def text(value: Cell) -> str:
     return str(value)
 
 
+def note_text(table: Table, lang: str) -> str:
+    """The notes under a table as papers print them: "注：…" or "Note: …"."""
+    joined = ("" if lang == "zh" else " ").join(table.notes(lang))
+    return f"注：{joined}" if lang == "zh" else f"Note: {joined}"
+
+
 def display_width(s: str) -> int:
     """Columns a string takes in a fixed-width font: wide (CJK) characters count 2."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
@@ -110,6 +116,7 @@ def markdown(tables: Sequence[Table], lang: str = "zh") -> str:
         headers = t.headers(lang)
         lines = [caption(n, t, lang), "", row(headers), row(["---"] * len(headers))]
         lines += [row([text(v) for v in r]) for r in t.rows]
+        lines += ["", note_text(t, lang)] if t.notes(lang) else []
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
@@ -229,6 +236,8 @@ def write_docx(tables: Sequence[Table], path: Path, lang: str = "zh") -> None:
             keep = OxmlElement("w:cantSplit")
             keep.set(qn("w:val"), "true")
             row._tr.get_or_add_trPr().append(keep)
+        if t.notes(lang):
+            _set_fonts(document.add_paragraph().add_run(note_text(t, lang)), 9)
         document.add_paragraph()
     document.save(str(path))
 
@@ -260,6 +269,9 @@ def write_xlsx(tables: Sequence[Table], path: Path, lang: str = "zh") -> None:
         sheet.append(list(t.headers(lang)))
         for row in t.rows:
             sheet.append([round(v, 3) if isinstance(v, float) else v for v in row])
+        if t.notes(lang):
+            sheet.append([])
+            sheet.append([note_text(t, lang)])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -324,6 +336,12 @@ def _column_spec(t: Table, lang: str) -> str:
     )
 
 
+def _latex_notes(t: Table, lang: str) -> list[str]:
+    if not t.notes(lang):
+        return []
+    return [r"\par\smallskip{\footnotesize " + latex_escape(note_text(t, lang)) + "}"]
+
+
 def latex(tables: Sequence[Table], lang: str = "zh") -> str:
     out = [
         r"% Compile with XeLaTeX (ctex sets the Chinese fonts).",
@@ -361,6 +379,7 @@ def latex(tables: Sequence[Table], lang: str = "zh") -> str:
                 r"\endlastfoot",
                 *body,
                 r"\end{longtable}",
+                *_latex_notes(t, lang),
                 "",
             ]
         else:
@@ -375,6 +394,7 @@ def latex(tables: Sequence[Table], lang: str = "zh") -> str:
                 *body,
                 r"\bottomrule",
                 r"\end{tabular}",
+                *_latex_notes(t, lang),
                 r"\end{table}",
                 "",
             ]

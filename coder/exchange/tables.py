@@ -9,7 +9,7 @@ into cells itself (e.g. "无" / "none"); the headers of both languages are alway
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from coder.analysis.agreement import agreement, reliability_rows
@@ -17,6 +17,7 @@ from coder.analysis.frequencies import frequencies
 from coder.analysis.saturation import saturation
 from coder.errors import InvalidInput
 from coder.model import PARADIGM_ROLE_ZH, Code, Segment
+from coder.store.schema import MACHINE_PREFIX
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -41,6 +42,12 @@ class Table:
     rows: list[tuple[Cell, ...]] = field(default_factory=list)
     name: str = ""
     """The short name used to choose it (see :data:`TABLE_NAMES`)."""
+    notes_zh: tuple[str, ...] = ()
+    notes_en: tuple[str, ...] = ()
+    """Notes printed under the table (注): what the machine did, where it did anything."""
+
+    def notes(self, lang: str = "zh") -> tuple[str, ...]:
+        return self.notes_en if lang == "en" else self.notes_zh
 
     def title(self, lang: str = "zh") -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -67,6 +74,25 @@ class Options:
 def _codes(project: Project) -> tuple[list[Code], dict[int, Code]]:
     codes = project.codes()
     return codes, {c.id: c for c in codes}
+
+
+def _coders(project: Project, opt: Options) -> list[str]:
+    """The coders a table reads: those asked for, else every human coder (machine coders,
+    ``model:<version>``, only when asked for by name)."""
+    if opt.coders:
+        return list(opt.coders)
+    return [c for c in project.coders() if not c.startswith(MACHINE_PREFIX)]
+
+
+def _segments(project: Project, opt: Options, **where: Any) -> list[Segment]:
+    """Coded segments of every human coder and of the coders asked for (a machine coder's only
+    when it is asked for by name)."""
+    asked = set(opt.coders or ())
+    return [
+        s
+        for s in project.segments(**where)
+        if s.coder in asked or not s.coder.startswith(MACHINE_PREFIX)
+    ]
 
 
 def _quote(seg: Segment) -> str:
@@ -129,9 +155,9 @@ def open_coding(project: Project, opt: Options) -> Table:
     if opt.examples < 1:
         raise InvalidInput("examples per concept must be at least 1; nothing was changed")
     codes, by_id = _codes(project)
-    gold: str | None = (list(opt.coders) if opt.coders else project.coders() or [None])[0]  # type: ignore[list-item]
+    gold: str | None = (_coders(project, opt) or [None])[0]  # type: ignore[list-item]
     by_code: dict[int, list[Segment]] = {}
-    for seg in project.segments():
+    for seg in _segments(project, opt):
         by_code.setdefault(seg.code_id, []).append(seg)
     rows: list[tuple[Cell, ...]] = []
     for code in codes:
@@ -219,7 +245,7 @@ def relations(project: Project, opt: Options) -> Table:
 def reliability(project: Project, opt: Options) -> Table:
     """编码信度: Holsti's K, the composite R and Cohen's κ per coder pair (segment units), from
     :func:`coder.analysis.agreement.agreement` for ``coders`` or the project's first two."""
-    names = list(opt.coders) if opt.coders else project.coders()[:2]
+    names = list(opt.coders) if opt.coders else _coders(project, opt)[:2]
     rows: list[tuple[Cell, ...]] = []
     if len(names) < 2:
         opt.warnings.append("编码信度: the project has fewer than two coders; the table is empty")
@@ -265,12 +291,12 @@ def codebook(project: Project, opt: Options) -> Table:
 
     codes, by_id = _codes(project)
     freq = {f.code_id: f for f in frequencies(project)}
-    gold = opt.coders[0] if opt.coders else (project.coders()[0] if project.coders() else None)
+    gold: str | None = (_coders(project, opt) or [None])[0]  # type: ignore[list-item]
     rows: list[tuple[Cell, ...]] = []
     for code in _hierarchy_order(codes):
         f = freq.get(code.id)
         # A quote from the data with its interviewee id; the codebook's own example otherwise.
-        picked = representative(project.segments(code=code.id), gold, 1)
+        picked = representative(_segments(project, opt, code=code.id), gold, 1)
         example = _quote(picked[0]) if picked else code.example
         level = opt.word(LEVEL_ZH[code.level], code.level)
         role = opt.word(
@@ -398,4 +424,18 @@ def build_tables(
 ) -> list[Table]:
     """The tables asked for, in paper order; warnings go to ``opt.warnings``."""
     opt = opt or Options()
-    return [BUILDERS[name](project, opt) for name in table_names(tables)]
+    built = [BUILDERS[name](project, opt) for name in table_names(tables)]
+    if any(t.name in FROM_CODINGS for t in built):
+        from coder.assist.provenance import provenance
+
+        said = provenance(project)
+        if not said.empty():
+            zh, en = tuple(said.lines("zh")), tuple(said.lines("en"))
+            built = [
+                replace(t, notes_zh=zh, notes_en=en) if t.name in FROM_CODINGS else t for t in built
+            ]
+    return built
+
+
+#: Tables whose figures or quotes come from codings: their notes say what the machine did.
+FROM_CODINGS = frozenset({"codebook", "open_coding", "reliability", "frequencies", "saturation"})

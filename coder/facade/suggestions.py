@@ -1,20 +1,31 @@
 """Acting on the model's suggestions: accept (a coding of provenance ``suggested``), reject
-(negative evidence the model trains on), apply (a model's codings as coder ``model:<version>``).
+(negative evidence the model trains on), apply (a model's codings as coder ``model:<version>``),
+check (a person's verdict on a machine coding), and the record of each evaluation.
 
 Each is one change with its history event, so ``undo`` takes it back like any coding.
 """
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
 
 from coder.errors import InvalidInput
 from coder.model import Coding
 from coder.store.core import FacadeCore
-from coder.store.schema import codes, codings, rejections
+from coder.store.schema import (
+    MACHINE_PREFIX,
+    checks,
+    coders,
+    codes,
+    codings,
+    evaluations,
+    rejections,
+)
 
 from .codebook import _resolve_code
 from .codings import _check_span, coding_keys
@@ -113,8 +124,6 @@ class SuggestionOps(FacadeCore):
 
     def rejections(self, coder: str | None = None) -> list[dict[str, object]]:
         """Rejected suggestions: source id, code id, coder, span, model, score."""
-        from coder.store.schema import coders
-
         query = select(
             rejections.c.id,
             rejections.c.source_id,
@@ -166,3 +175,148 @@ class SuggestionOps(FacadeCore):
             ]
             ch.summary = f"apply {model} as {machine}: {len(batch)} codings"
             return ch.insert_values(codings, cols, batch)
+
+    def check_coding(self, coding_id: int, verdict: str, *, coder: str | None = None) -> int:
+        """A person's verdict on a machine coding drawn for a random check: ``confirmed`` (the
+        code is right there) or ``refuted``. One change with its event; returns the check's id."""
+        if verdict not in ("confirmed", "refuted"):
+            raise InvalidInput(
+                f"a check is confirmed or refuted, not {verdict!r}; nothing was changed"
+            )
+        with self.change("check-coding", f"check machine coding {coding_id}") as ch:
+            conn = ch.conn
+            row = conn.execute(
+                select(
+                    codings.c.source_id,
+                    codings.c.code_id,
+                    codings.c.start,
+                    codings.c.end,
+                    codings.c.model,
+                    coders.c.name,
+                    codes.c.label,
+                )
+                .select_from(
+                    codings.join(coders, coders.c.id == codings.c.coder_id).join(
+                        codes, codes.c.id == codings.c.code_id
+                    )
+                )
+                .where(codings.c.id == coding_id)
+            ).first()
+            if row is None:
+                raise InvalidInput(f"no coding {coding_id}; nothing was changed")
+            if not row.name.startswith(MACHINE_PREFIX):
+                raise InvalidInput(
+                    f"coding {coding_id} is {row.name}'s, not a machine coder's: only a model's "
+                    "codings are checked; nothing was changed"
+                )
+            coder_id = self.ensure_coder(conn, coder)
+            twin = conn.execute(
+                select(checks.c.verdict).where(
+                    checks.c.coding_id == coding_id, checks.c.coder_id == coder_id
+                )
+            ).scalar()
+            if twin is not None:
+                raise InvalidInput(
+                    f"coding {coding_id} is already checked ({twin}); nothing was changed"
+                )
+            ident = ch.insert(
+                checks,
+                {
+                    "coding_id": coding_id,
+                    "source_id": row.source_id,
+                    "code_id": row.code_id,
+                    "start": row.start,
+                    "end": row.end,
+                    "model": row.model,
+                    "machine": row.name,
+                    "verdict": verdict,
+                    "coder_id": coder_id,
+                    "created": time.time(),
+                },
+            )
+            ch.summary = f"check {row.name}'s {row.label} at {row.start}–{row.end}: {verdict}"
+        return ident
+
+    def checks(self) -> list[dict[str, Any]]:
+        """Every recorded check: coding id, code id, span, model, machine coder, verdict, who."""
+        query = (
+            select(
+                checks.c.id,
+                checks.c.coding_id,
+                checks.c.source_id,
+                checks.c.code_id,
+                checks.c.start,
+                checks.c.end,
+                checks.c.model,
+                checks.c.machine,
+                checks.c.verdict,
+                coders.c.name,
+            )
+            .select_from(checks.join(coders, coders.c.id == checks.c.coder_id))
+            .order_by(checks.c.id)
+        )
+        keys = (
+            "id",
+            "coding_id",
+            "source_id",
+            "code_id",
+            "start",
+            "end",
+            "model",
+            "machine",
+            "verdict",
+            "coder",
+        )
+        with self.read() as conn:
+            return [dict(zip(keys, r, strict=True)) for r in conn.execute(query)]
+
+    def record_evaluation(
+        self, figures: Mapping[str, Any], *, model: str, unit: str, trained_on: str = ""
+    ) -> int:
+        """Keep an evaluation report (``Evaluation.as_dict``) so exports can cite it."""
+        macro = figures.get("macro", {})
+        with self.change("evaluate", f"evaluate {model}") as ch:
+            coder_id = self.ensure_coder(ch.conn, None)
+            ident = ch.insert(
+                evaluations,
+                {
+                    "model": model,
+                    "unit": unit,
+                    "trained_on": trained_on,
+                    "figures": json.dumps(dict(figures), ensure_ascii=False),
+                    "coder_id": coder_id,
+                    "created": time.time(),
+                },
+            )
+            ch.summary = f"evaluate {model} ({unit}): " + ", ".join(
+                f"{k} {float(macro[k]):.2f}"
+                for k in ("precision", "recall", "f1", "kappa")
+                if k in macro
+            )
+        return ident
+
+    def latest_evaluation(self) -> dict[str, Any] | None:
+        """The newest recorded evaluation: model, unit, trained_on, created, and its figures."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(
+                    evaluations.c.model,
+                    evaluations.c.unit,
+                    evaluations.c.trained_on,
+                    evaluations.c.created,
+                    evaluations.c.figures,
+                ).order_by(evaluations.c.id.desc())
+            ).first()
+        if row is None:
+            return None
+        try:
+            figures = json.loads(row.figures)
+        except ValueError:
+            figures = {}
+        return {
+            "model": row.model,
+            "unit": row.unit,
+            "trained_on": row.trained_on,
+            "created": row.created,
+            "figures": figures if isinstance(figures, dict) else {},
+        }

@@ -218,6 +218,44 @@ rejections = Table(
 )
 """Suggestions a person rejected: "not this code here", negative evidence for training."""
 
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Plain ids, like rejections: undoing a model's confirmation run removes its codings, and
+    # the verdicts on them stay on record (the span, code and model are kept with each).
+    Column("coding_id", Integer, nullable=False),
+    Column("source_id", Integer, nullable=False),
+    Column("code_id", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("model", Str(64), nullable=False, server_default=""),
+    Column("machine", Str(200), nullable=False),
+    Column("verdict", Str(12), nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("coding_id", "coder_id", name="uq_check"),
+    CheckConstraint("verdict IN ('confirmed', 'refuted')", name="ck_check_verdict"),
+)
+"""A person's verdict on a machine coding drawn for a random check (migration 0009):
+``confirmed`` (the code is right there) or ``refuted``; ``machine`` is the machine coder's name
+(``model:<version>``), ``coder_id`` who checked. Precision is estimated from them."""
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model", Str(64), nullable=False),
+    Column("unit", Str(16), nullable=False),
+    Column("trained_on", Text, nullable=False, server_default=""),
+    Column("figures", Text, nullable=False),
+    Column("coder_id", Integer, ForeignKey("coders.id"), nullable=False),
+    Column("created", Float, nullable=False),
+)
+"""Each run of ``coder suggest --evaluate`` (migration 0009): the model version, the unit, whose
+codings it learned from, and the report as JSON (``Evaluation.as_dict``), so exports cite the
+latest figures."""
+
 memos = Table(
     "memos",
     metadata,

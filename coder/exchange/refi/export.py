@@ -250,6 +250,43 @@ class _Data:
             self.source_coder, self.first_coder = _source_creators(conn, self.coders)
         self.title = project.title
         self.created = project.setting("created")
+        note = _provenance_note(project, self.coders, self.first_coder, self.last_change)
+        if note is not None:
+            self.memos = [*self.memos, note]
+
+
+def _provenance_note(
+    project: Project, known: dict[int, Any], first: int | None, when: float | None
+) -> Any | None:
+    """What the machine did (see :mod:`coder.assist.provenance`), as a methodological memo on
+    the whole project; None when it did nothing. Its GUID is derived from its text, so the same
+    project exports the same note."""
+    from types import SimpleNamespace
+
+    from coder.assist.provenance import provenance
+
+    said = provenance(project)
+    if said.empty():
+        return None
+    text = "\n".join(said.lines("en") + [""] + said.lines("zh"))
+    mine = next((cid for cid, (_, name) in known.items() if name == project.coder), None)
+    author = mine if mine is not None else first
+    if author is None:  # nobody has written anything: no note has an author to name
+        return None
+    stamp = when or time.time()
+    return SimpleNamespace(
+        guid=derived_guid("provenance", text),
+        type="methodological",
+        target_type="project",
+        target_id=None,
+        title="Machine assistance 机器辅助编码",
+        text=text,
+        coder_id=author,
+        created=stamp,
+        modified=stamp,
+        start=None,
+        end=None,
+    )
 
 
 def _source_creators(conn: Any, known: dict[int, Any]) -> tuple[dict[int, int], int | None]:
