@@ -563,10 +563,10 @@ def test_stats_matrix_of_queries(tmp_path: Path, hand, capsys: pytest.CaptureFix
         capsys,
     )
     lines = out.splitlines()
-    assert lines[0].startswith("passages per row query and column queries")
+    assert lines[0].startswith("passages per row and column query (unit: segment)")
     assert [line.split() for line in lines[3:5]] == [["a01", "1", "(1)"], ["a03", "2", "(2)"]]
-    assert "a01 × A2: 1 passages in 1 sources" in out and "  S1 " in out and "拍板" in out
-    assert "部門本位少了" in out  # a03 × A2 in S2
+    assert "a01 × A2: 1 passage in 1 source" in out and "  S1 " in out and "拍板" in out
+    assert "a03 × A2: 2 passages in 2 sources" in out and "部門本位少了" in out
     # A query with a comma in it is one query; by role (科长 S1, 主任 S2): the term is in S2
     # (以後，會商日), a03 once in each.
     status, out, _ = run_cli(

@@ -165,8 +165,15 @@ def matrix_lines(
     ``shown`` terminal cells)."""
     from rich.cells import cell_len
 
-    across = "column queries (each cell: row AND column)" if m.by is None else m.by
-    title = f"passages per row query and {across} (unit: {m.unit}); each cell: passages (sources)"
+    if m.by is None:
+        title = (
+            f"passages per row and column query (unit: {m.unit}); each cell: passages that "
+            "row AND column find (sources)"
+        )
+    else:
+        title = (
+            f"passages of each row query per {m.by} (unit: {m.unit}); each cell: passages (sources)"
+        )
     headers, rows = matrix_table(m)
     lines = [title]
     if passages:
@@ -175,7 +182,10 @@ def matrix_lines(
                 if not cell.hits:
                     continue
                 lines.append("")
-                lines.append(f"{r} × {c}: {cell.passages} passages in {cell.sources} sources")
+                n, k = cell.passages, cell.sources
+                lines.append(
+                    f"{r} × {c}: {n} passage{'s' * (n != 1)} in {k} source{'s' * (k != 1)}"
+                )
                 for h in cell.hits:
                     flat = " ".join(h.text.split())
                     if cell_len(flat) > shown:
