@@ -88,7 +88,8 @@ def split_queries(lists: Sequence[str]) -> list[str]:
     outside braces and quotes; empty pieces are dropped): ``'a25 AND a08; {a; b}'`` is two."""
     out: list[str] = []
     for text in lists:
-        piece, closing = [], ""
+        piece: list[str] = []
+        closing = ""
         for ch in text:
             if closing:
                 if ch in closing:

@@ -202,8 +202,13 @@ class QueryScreen(CoderScreen):
             self.run_query()
 
     def on_resize(self) -> None:
+        # The lines are cut to the width: cut them again, on the same hit.
         if self.state.result is not None:
+            listing = self.query_one("#query-hits", OptionList)
+            keep = listing.highlighted
             self._show(self.state.result)
+            if keep is not None and keep < listing.option_count:
+                listing.highlighted = keep
 
     def work_failed(self, worker: Worker, message: str) -> None:
         self._say(f"not run: {message}", "red")
