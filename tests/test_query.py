@@ -588,3 +588,24 @@ def test_stats_matrix_of_queries(tmp_path: Path, hand, capsys: pytest.CaptureFix
     ]:
         status, _, err = run_cli(["stats", str(path), "matrix", *argv], capsys)
         assert status == 1 and err.count("\n") == 1 and says in err, (argv, err)
+
+
+def test_a_set_of_chosen_sources(tmp_path: Path, hand) -> None:
+    p, _ = hand
+    p.copy_to(tmp_path / "sets.coder")
+    q = Project.open(tmp_path / "sets.coder", coder="R1")
+    s1, s2 = q.source_id("S1"), q.source_id("S2")
+    made = q.make_set("hits", [s2, s1, s2], description="from a query")
+    assert made.sources == (s2, s1)  # in the order given, each once
+    assert q.source_set("hits").sources == (s2, s1)
+    assert q.source_set("hits").description == "from a query"
+    with pytest.raises(InvalidInput, match="exists already"):
+        q.make_set("hits", [s1])
+    with pytest.raises(InvalidInput, match="at least one source"):
+        q.make_set("none", [])
+    with pytest.raises(NotFound, match="no source with id 999"):
+        q.make_set("lost", [999])
+    assert [s.name for s in q.sets()] == ["hits"]
+    q.undo()
+    assert q.sets() == []
+    q.close()
