@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from coder.errors import InvalidInput
 from coder.facade.queries import saved_queries
 from coder.project import Project
 from coder.text.importer import import_paths
 from coder.tui.app import make_app
 from coder.tui.screens.main import MainScreen
-from coder.tui.screens.query import QueryScreen, fit
+from coder.tui.screens.query import QueryScreen, conditions, fit, typed_conditions
 from coder.tui.widgets.transcript import TranscriptView
 
 S1 = """---
@@ -139,6 +140,8 @@ async def test_hits_by_unit_conditions_and_coder(hand: Path) -> None:
         # a condition that cannot be read: one line, the old hits stay
         await run(pilot, screen, "a01", where="role")
         assert message(screen).startswith("not run:") and "\n" not in message(screen)
+        await run(pilot, screen, "a01", where='role="科长')
+        assert message(screen).startswith("not run:") and "quote is not closed" in message(screen)
 
 
 async def test_enter_on_a_hit_shows_it_selected_in_its_transcript(hand: Path) -> None:
@@ -287,3 +290,12 @@ def test_columns_line_up_by_cells_whatever_the_script() -> None:
 
     assert cell_len(fit("王科长", 8)) == cell_len(fit("S1", 8)) == 8
     assert fit("一二三四五六", 8) == "一二三… "
+
+
+def test_conditions_are_split_at_spaces_outside_quotes() -> None:
+    typed = 'role="居民代表 楼组长" date>=2019-01-01'
+    assert conditions(typed) == ["role=居民代表 楼组长", "date>=2019-01-01"]
+    assert conditions(typed_conditions(conditions(typed))) == conditions(typed)
+    assert typed_conditions(["role=科长"]) == "role=科长"
+    with pytest.raises(InvalidInput, match="quote is not closed"):
+        conditions('role="科长')

@@ -10,6 +10,8 @@ undo). The last query is kept by the main screen, so coming back shows it again.
 from __future__ import annotations
 
 import functools
+import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,9 +52,25 @@ class QueryState:
     result: Result | None = field(default=None, repr=False)
 
 
+#: Hits listed at most (saving a set and coding take every hit; the message says how many).
+LISTED = 2000
+
+
 def conditions(typed: str) -> list[str]:
-    """The ``--where`` conditions in the typed line, one per space-separated word."""
-    return typed.split()
+    """The ``--where`` conditions in the typed line, separated by spaces; a value with spaces
+    in quotes (``role="居民代表 楼组长"``)."""
+    try:
+        return shlex.split(typed)
+    except ValueError:
+        raise InvalidInput(f"where {typed!r}: a quote is not closed; nothing was run") from None
+
+
+def typed_conditions(where: Sequence[str]) -> str:
+    """The conditions as they are typed (the inverse of :func:`conditions`)."""
+    return " ".join(
+        shlex.quote(w) if any(ch.isspace() for ch in w) or "'" in w or '"' in w else w
+        for w in where
+    )
 
 
 def fit(text: str, cells: int) -> str:
@@ -67,7 +85,7 @@ def fit(text: str, cells: int) -> str:
 
 def hit_line(hit: Hit, span_cells: int, width: int) -> Text:
     """One hit in ``width`` cells: source, case, span, codes, the passage cut with "…"."""
-    flat = " ".join(hit.text.split())
+    flat = " ".join(hit.text[: width * 2].split())  # a whole source is long: its start will do
     line = Text.assemble(
         (fit(hit.source, SOURCE_CELLS), "bold"),
         " ",
@@ -186,12 +204,17 @@ class QueryScreen(CoderScreen):
         s = self.state
         if not self._check(s.expression):
             return
+        try:
+            where = conditions(s.where)
+        except InvalidInput as exc:
+            self._say(f"not run: {exc}", "red")
+            return
         self._say(f"running {s.expression.strip()} by {s.unit}…", "dim")
         work = functools.partial(
             run_query,
             self.project,
             s.expression,
-            where=conditions(s.where),
+            where=where,
             coder=s.coder.strip() or None,
             unit=s.unit,
         )
@@ -217,9 +240,10 @@ class QueryScreen(CoderScreen):
         self.state.result = result
         hits = result.hits
         in_sources = len({h.source_id for h in hits})
+        listed = f" (the first {LISTED:,} listed)" if len(hits) > LISTED else ""
         self._say(
             f"{result.query} by {result.unit}: {plural(len(hits), 'hit')} in {in_sources} of "
-            f"{plural(result.sources, 'source')} · enter: show in context"
+            f"{plural(result.sources, 'source')}{listed} · enter: show in context"
         )
         listing = self.query_one("#query-hits", OptionList)
         listing.clear_options()
@@ -228,7 +252,7 @@ class QueryScreen(CoderScreen):
         # is one Enter away, in its transcript).
         width = (listing.scrollable_content_region.width or self.app.size.width) - 2
         listing.add_options(
-            [Option(hit_line(h, span, width), id=str(i)) for i, h in enumerate(hits)]
+            [Option(hit_line(h, span, width), id=str(i)) for i, h in enumerate(hits[:LISTED])]
         )
         if hits:
             listing.highlighted = 0
@@ -262,12 +286,17 @@ class QueryScreen(CoderScreen):
         )
         if name is None:
             return
+        try:
+            where = conditions(s.where)
+        except InvalidInput as exc:
+            self.notify(str(exc).replace("nothing was run", "nothing was saved"), severity="error")
+            return
         ok, _ = self.write(
             save_query,
             self.project,
             name,
             s.expression.strip(),
-            where=conditions(s.where),
+            where=where,
             unit=s.unit,
             coder=s.coder.strip() or None,
         )
@@ -304,7 +333,7 @@ class QueryScreen(CoderScreen):
         query = next((q for q in saved if q.name == chosen), None)
         if query is None:
             return
-        self.state.where = " ".join(query.where)
+        self.state.where = typed_conditions(query.where)
         self.state.coder = query.coder or ""
         self.state.unit = query.unit or "segment"
         self.query_one("#query-where", Input).value = self.state.where
