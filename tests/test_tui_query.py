@@ -168,6 +168,22 @@ async def test_enter_on_a_hit_shows_it_selected_in_its_transcript(hand: Path) ->
         await pilot.pause()
         assert app.screen.query_one("#query-expr").value == "a03"
         assert app.screen.query_one("#query-hits").option_count == 2
+        # coded meanwhile (here from the shell): coming back runs the query again
+        await pilot.press("escape")
+        await pilot.pause()
+        text = app.project.source_text(app.project.source_id("S1"))
+        start = text.index("井盖")
+        app.project.code_span("S1", start, start + 2, "a03")
+        app.data_changed()
+        await pilot.press("f8")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [h.text for h in app.screen.state.result.hits][:2] == [
+            "拍板。部门本位还是有的",
+            "井盖",
+        ]
+        assert app.screen.query_one("#query-hits").option_count == 3
 
 
 async def test_save_a_query_and_run_it_again_from_the_list(hand: Path) -> None:

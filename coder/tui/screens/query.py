@@ -50,6 +50,8 @@ class QueryState:
     coder: str = ""
     unit: str = "segment"
     result: Result | None = field(default=None, repr=False)
+    token: tuple[int, float] | None = None
+    """The project's change token when the result was found (run again if it changed)."""
 
 
 #: Hits listed at most (saving a set and coding take every hit; the message says how many).
@@ -147,6 +149,8 @@ class QueryScreen(CoderScreen):
     def on_mount(self) -> None:
         if self.state.result is not None:
             self._show(self.state.result)
+            if self.state.token != self.coder_app.change_token:
+                self.run_query()  # coded or changed since: the hits again
         else:
             self._check(self.state.expression)
         self.query_one("#query-expr", Input).focus()
@@ -218,7 +222,7 @@ class QueryScreen(CoderScreen):
             coder=s.coder.strip() or None,
             unit=s.unit,
         )
-        self.in_thread(work, group="query", description="query", done=self._show)
+        self.in_thread(work, group="query", description="query", done=self._found)
 
     def reload(self) -> None:
         if self.state.result is not None:
@@ -235,6 +239,10 @@ class QueryScreen(CoderScreen):
 
     def work_failed(self, worker: Worker, message: str) -> None:
         self._say(f"not run: {message}", "red")
+
+    def _found(self, result: Result) -> None:
+        self.state.token = self.coder_app.change_token
+        self._show(result)
 
     def _show(self, result: Result) -> None:
         self.state.result = result
