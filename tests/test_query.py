@@ -527,3 +527,85 @@ def test_a_matrix_query_refuses_an_unclear_shape(hand) -> None:
         query_matrix(p, ["a01"], by="rank")
     with pytest.raises(InvalidInput, match="at least one row"):
         query_matrix(p, [], ["a02"])
+
+
+def test_split_queries_at_semicolons_outside_braces_and_quotes() -> None:
+    from coder.analysis.query_matrix import split_queries
+
+    assert split_queries(['a25 AND a08; {a, b; c} OR "x;y, z"', "“会;商”;; a01,a02"]) == [
+        "a25 AND a08",
+        '{a, b; c} OR "x;y, z"',
+        "“会;商”",
+        "a01,a02",
+    ]
+
+
+def test_stats_matrix_of_queries(tmp_path: Path, hand, capsys: pytest.CaptureFixture[str]) -> None:
+    p, _ = hand
+    path = tmp_path / "matrix.coder"
+    p.copy_to(path)
+    # The cells counted by hand in test_a_matrix_of_queries_holds_what_row_and_column_both_find.
+    status, out, _ = run_cli(
+        ["stats", str(path), "matrix", "--rows", "a01;a03", "--columns", "a02; A2", "--json"],
+        capsys,
+    )
+    assert status == 0
+    cells = json.loads(out)["cells"]
+    assert [[(c["passages"], c["sources"]) for c in line] for line in cells] == [
+        [(1, 1), (1, 1)],
+        [(0, 0), (2, 2)],
+    ]
+    assert [h["text"] for h in cells[0][1]["hits"]] == ["拍板"]
+    # Text, --rows repeated, and the passages behind each cell.
+    status, out, _ = run_cli(
+        ["stats", str(path), "matrix", "--rows", "a01", "--rows", "a03", "--columns", "A2"]
+        + ["--passages"],
+        capsys,
+    )
+    lines = out.splitlines()
+    assert lines[0].startswith("passages per row and column query (unit: segment)")
+    assert [line.split() for line in lines[3:5]] == [["a01", "1", "(1)"], ["a03", "2", "(2)"]]
+    assert "a01 × A2: 1 passage in 1 source" in out and "  S1 " in out and "拍板" in out
+    assert "a03 × A2: 2 passages in 2 sources" in out and "部門本位少了" in out
+    # A query with a comma in it is one query; by role (科长 S1, 主任 S2): the term is in S2
+    # (以後，會商日), a03 once in each.
+    status, out, _ = run_cli(
+        ["stats", str(path), "matrix", "--rows", '"後，會" OR a03; a01', "--by", "role", "--json"],
+        capsys,
+    )
+    m = json.loads(out)
+    assert m["columns"] == ["科长", "主任"]
+    assert [[c["passages"] for c in line] for line in m["cells"]] == [[1, 2], [2, 2]]
+    # Without --columns or --by the columns are the cases, as for the code matrix.
+    status, out, _ = run_cli(["stats", str(path), "matrix", "--rows", "a01", "--json"], capsys)
+    assert json.loads(out)["columns"] == ["王科长", "李主任"]
+    for argv, says in [
+        (["--columns", "a02"], "--columns needs --rows"),
+        (["--unit", "turn"], "--unit goes with --rows"),
+        (["--rows", "a01", "--sources", "S1"], "--sources does not apply"),
+        (["--rows", "a01 AND"], "an operand expected"),
+        (["--rows", ";"], "at least one row"),
+    ]:
+        status, _, err = run_cli(["stats", str(path), "matrix", *argv], capsys)
+        assert status == 1 and err.count("\n") == 1 and says in err, (argv, err)
+
+
+def test_a_set_of_chosen_sources(tmp_path: Path, hand) -> None:
+    p, _ = hand
+    p.copy_to(tmp_path / "sets.coder")
+    q = Project.open(tmp_path / "sets.coder", coder="R1")
+    s1, s2 = q.source_id("S1"), q.source_id("S2")
+    made = q.make_set("hits", [s2, s1, s2], description="from a query")
+    assert made.sources == (s2, s1)  # in the order given, each once
+    assert q.source_set("hits").sources == (s2, s1)
+    assert q.source_set("hits").description == "from a query"
+    with pytest.raises(InvalidInput, match="exists already"):
+        q.make_set("hits", [s1])
+    with pytest.raises(InvalidInput, match="at least one source"):
+        q.make_set("none", [])
+    with pytest.raises(NotFound, match="no source with id 999"):
+        q.make_set("lost", [999])
+    assert [s.name for s in q.sets()] == ["hits"]
+    q.undo()
+    assert q.sets() == []
+    q.close()

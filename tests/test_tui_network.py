@@ -90,3 +90,81 @@ async def test_evidence_coded_by_two_coders_shows_once_naming_both(demo_copy: Pa
         # the summary is two lines cut with an ellipsis, never wrapped mid-label
         summary = screen.query_one("#net-summary")._text
         assert summary.no_wrap and str(summary).count("\n") == 1
+
+
+def turns_with_both(project, a: int, b: int) -> int:  # type: ignore[no-untyped-def]
+    """Turns holding a coding of ``a`` (or a code under it) and of ``b`` (or under it), counted
+    by brute force: every turn against every coding."""
+    codes = project.codes()
+    kids: dict[int, set[int]] = {}
+    for c in codes:
+        for parent in c.parents:
+            kids.setdefault(parent, set()).add(c.id)
+
+    def under(code_id: int) -> set[int]:
+        out, todo = {code_id}, [code_id]
+        while todo:
+            for k in kids.get(todo.pop(), ()):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+        return out
+
+    side_a, side_b = under(a), under(b)
+    segments = project.segments()
+    count = 0
+    for source in project.sources():
+        mine = [s for s in segments if s.source_id == source.id]
+        for t in project.turns(source.id):
+            here = {s.code_id for s in mine if s.start < t.end and s.end > t.start}
+            count += bool(here & side_a) and bool(here & side_b)
+    return count
+
+
+async def test_each_relation_shows_its_support_or_the_ungrounded_flag(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        project = app.project
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NetworkScreen)
+        screen.code_id = project.code_id("A3")
+        screen.reload()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        a3 = project.code_id("A3")
+        label = {c.id: c.label for c in project.codes()}
+        relations = [r for r in project.relations() if a3 in (r.from_id, r.to_id)]
+        listing = screen.query_one("#net-ties")
+        shown = {i: str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)}
+        grounded = ungrounded = 0
+        for r in relations:
+            other = label[r.to_id if r.from_id == a3 else r.from_id]
+            i, tie = next(
+                (i, t)
+                for i, t in enumerate(screen.ties)
+                if t["kind"] == "relation" and t["code"] == other and t["type"] == r.type
+            )
+            both = turns_with_both(project, r.from_id, r.to_id)
+            assert tie["support"] == both, (r, tie)
+            if both or r.evidence:
+                grounded += 1
+                assert f"support {both} turn" in shown[i]
+                assert "not yet grounded" not in shown[i]
+            else:
+                ungrounded += 1
+                assert "asserted, not yet grounded" in shown[i]
+        assert grounded and ungrounded  # the demo has both kinds around A3
+        summary = screen.query_one("#net-summary").shown
+        total = len(project.relations())
+        assert f"relations {total}, " in summary and "not yet grounded" in summary
+        # an ungrounded relation's evidence pane says what it rests on
+        i = next(i for i, text in shown.items() if "not yet grounded" in text)
+        listing.highlighted = i
+        await pilot.pause()
+        evidence = screen.query_one("#net-evidence")
+        assert evidence.option_count == 1
+        assert "asserted, not yet grounded" in str(evidence.get_option_at_index(0).prompt)

@@ -19,7 +19,7 @@ OPTIONS = {
     "frequencies": {"coder_filter", "sources"},
     "cooccurrence": {"unit", "coder_filter", "sources"},
     "saturation": {"order", "held_out", "coder_filter", "base", "run", "threshold"},
-    "matrix": {"by", "coder_filter", "sources"},
+    "matrix": {"by", "coder_filter", "sources", "rows", "columns", "unit", "passages"},
     "paradigm": {"code", "coder_filter", "sources", "unit"},
     "selective": set(),
 }
@@ -34,6 +34,9 @@ FLAGS = {
     "run": "--run",
     "threshold": "--threshold",
     "code": "--code",
+    "rows": "--rows",
+    "columns": "--columns",
+    "passages": "--passages",
 }
 
 
@@ -65,6 +68,21 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "--by",
         metavar="ATTRIBUTE",
         help="matrix: columns by case (default), source, or an attribute such as role",
+    )
+    p.add_argument(
+        "--rows",
+        action="append",
+        metavar="Q;Q",
+        help="matrix: row queries, separated by ; (or --rows repeated), against --columns or --by",
+    )
+    p.add_argument(
+        "--columns", action="append", metavar="Q;Q", help="matrix: column queries (see --rows)"
+    )
+    p.add_argument(
+        "--passages",
+        action="store_const",
+        const=True,
+        help="matrix with --rows: list the passages behind each cell",
     )
     p.add_argument(
         "--coder", dest="coder_filter", metavar="C", help="only this coder's codings (default: all)"
@@ -221,6 +239,13 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.matrix import matrix
     from coder.cli import _print_json, _table
 
+    if args.rows or args.columns:
+        return _query_matrix(project, args)
+    for name in ("unit", "passages"):
+        if getattr(args, name) is not None:
+            raise InvalidInput(
+                f"{FLAGS[name]} goes with --rows (a matrix of queries); nothing was run"
+            )
     result = matrix(project, args.by or "case", coder=args.coder_filter, sources=args.sources)
     if args.json:
         _print_json(result.as_dict())
@@ -250,6 +275,34 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
             for r in result.rows
         ],
     )
+    return 0
+
+
+def _query_matrix(project: Any, args: argparse.Namespace) -> int:
+    """``stats matrix --rows Q;Q --columns Q;Q | --by ATTR``: the passages behind each cell."""
+    from coder.analysis.query_matrix import matrix_lines, query_matrix, split_queries
+    from coder.cli import _print_json, _table
+
+    if not args.rows:
+        raise InvalidInput("--columns needs --rows (the row queries); nothing was run")
+    if args.sources is not None:
+        raise InvalidInput("--sources does not apply to a matrix of queries; nothing was run")
+    m = query_matrix(
+        project,
+        split_queries(args.rows),
+        split_queries(args.columns or []),
+        by=args.by or (None if args.columns else "case"),
+        coder=args.coder_filter,
+        unit=args.unit or "segment",
+    )
+    if args.json:
+        _print_json(m.as_dict())
+        return 0
+    headers, rows, lines = matrix_lines(m, passages=bool(args.passages))
+    print(lines[0])
+    _table(headers, rows)
+    for line in lines[1:]:
+        print(line)
     return 0
 
 

@@ -76,6 +76,37 @@ class QueryMatrix:
         }
 
 
+#: What separates the queries of a row or column list: ``;`` (commas occur in queries, in search
+#: terms and code names; the grammar has no ``;`` outside braces and quotes).
+SEPARATOR = ";"
+_QUOTE_MARKS = '"“”'
+"""A search term opens and closes with any of these (as in the grammar)."""
+
+
+def split_queries(lists: Sequence[str]) -> list[str]:
+    """The queries in ``--rows``/``--columns`` texts (each may hold several, split at ``;``
+    outside braces and quotes; empty pieces are dropped): ``'a25 AND a08; {a; b}'`` is two."""
+    out: list[str] = []
+    for text in lists:
+        piece: list[str] = []
+        closing = ""
+        for ch in text:
+            if closing:
+                if ch in closing:
+                    closing = ""
+            elif ch == "{":
+                closing = "}"
+            elif ch in _QUOTE_MARKS:
+                closing = _QUOTE_MARKS
+            elif ch == SEPARATOR:
+                out.append("".join(piece).strip())
+                piece = []
+                continue
+            piece.append(ch)
+        out.append("".join(piece).strip())
+    return [q for q in out if q]
+
+
 def query_matrix(
     project: Project,
     rows: Sequence[str],
@@ -125,3 +156,43 @@ def matrix_table(m: QueryMatrix) -> tuple[list[str], list[list[Any]]]:
         for r, line in zip(m.rows, m.cells, strict=True)
     ]
     return headers, lines
+
+
+def matrix_lines(
+    m: QueryMatrix, *, passages: bool = False, shown: int = 60
+) -> tuple[list[str], list[list[Any]], list[str]]:
+    """What ``coder stats matrix --rows`` prints: the title line first, the table (headers and
+    rows, as :func:`matrix_table`), then with ``passages`` each cell's passages (their text cut to
+    ``shown`` terminal cells)."""
+    from rich.cells import cell_len
+
+    if m.by is None:
+        title = (
+            f"passages per row and column query (unit: {m.unit}); each cell: passages that "
+            "row AND column find (sources)"
+        )
+    else:
+        title = (
+            f"passages of each row query per {m.by} (unit: {m.unit}); each cell: passages (sources)"
+        )
+    headers, rows = matrix_table(m)
+    lines = [title]
+    if passages:
+        for r, line in zip(m.rows, m.cells, strict=True):
+            for c, cell in zip(m.columns, line, strict=True):
+                if not cell.hits:
+                    continue
+                lines.append("")
+                n, k = cell.passages, cell.sources
+                lines.append(
+                    f"{r} × {c}: {n} passage{'s' * (n != 1)} in {k} source{'s' * (k != 1)}"
+                )
+                for h in cell.hits:
+                    flat = " ".join(h.text.split())
+                    if cell_len(flat) > shown:
+                        while cell_len(flat) > shown - 1:
+                            flat = flat[:-1]
+                        flat += "…"
+                    codes = " ".join(h.codes)
+                    lines.append(f"  {h.source} {h.start}–{h.end} {codes}  {flat}")
+    return headers, rows, lines

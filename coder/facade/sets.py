@@ -13,6 +13,7 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +125,38 @@ class SetOps(FacadeCore):
                 )
             ch.insert(settings, {"key": key, "value": json.dumps(body, ensure_ascii=False)})
         return SourceSet(name, body["guid"], tuple(chosen), how, seed, by, body["created"])
+
+    def make_set(self, name: str, members: Sequence[int], *, description: str = "") -> SourceSet:
+        """Save the sources ``members`` (ids, in this order; repeats kept once) as the set
+        ``name`` (the hits of a query, a hand-picked list)."""
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise InvalidInput("a set needs a name of 1 to 200 characters; nothing was changed")
+        chosen = list(dict.fromkeys(members))
+        if not chosen:
+            raise InvalidInput("a set needs at least one source; nothing was changed")
+        key = SET_PREFIX + name
+        with self.change("make-set", f"set {name}: {len(chosen)} sources") as ch:
+            guid_of = dict(ch.conn.execute(select(sources.c.id, sources.c.guid)).all())
+            unknown = [s for s in chosen if s not in guid_of]
+            if unknown:
+                raise NotFound(f"no source with id {unknown[0]}; nothing was changed")
+            if ch.conn.execute(select(settings.c.key).where(settings.c.key == key)).first():
+                raise InvalidInput(
+                    f"a set named {name!r} exists already (give another name); nothing was changed"
+                )
+            body: dict[str, Any] = {
+                "guid": str(uuid.uuid4()),
+                "sources": [guid_of[s] for s in chosen],
+                "description": description,
+                "seed": None,
+                "by": None,
+                "created": time.time(),
+            }
+            ch.insert(settings, {"key": key, "value": json.dumps(body, ensure_ascii=False)})
+        return SourceSet(
+            name, body["guid"], tuple(chosen), description, None, None, body["created"]
+        )
 
     def sets(self) -> list[SourceSet]:
         """Every source set, by name."""

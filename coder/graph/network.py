@@ -151,20 +151,24 @@ def cooccurrence_graph(
 
 
 def neighbourhood(g: nx.MultiDiGraph, label: str) -> list[dict[str, Any]]:
-    """Every edge touching a code, strongest first: the other code, the kind, the weight."""
+    """Every edge touching a code, strongest first: the other code, the kind, the weight; a
+    relation also its ``support`` (units where both sides occur, rolled up), ``evidence``
+    (codings), ``memos`` and whether it is ``grounded``."""
     out = []
     for a, b, d in list(g.out_edges(label, data=True)) + list(g.in_edges(label, data=True)):
         other = b if a == label else a
-        out.append(
-            {
-                "code": other,
-                "name": g.nodes[other]["name"],
-                "kind": d["kind"],
-                "type": d.get("type", ""),
-                "direction": "→" if a == label else "←",
-                "weight": d.get("weight", 1),
-            }
-        )
+        tie = {
+            "code": other,
+            "name": g.nodes[other]["name"],
+            "kind": d["kind"],
+            "type": d.get("type", ""),
+            "direction": "→" if a == label else "←",
+            "weight": d.get("weight", 1),
+        }
+        if d["kind"] == "relation":  # its support in the codings (coder.analysis.support)
+            for key in ("support", "evidence", "memos", "grounded"):
+                tie[key] = d.get(key)
+        out.append(tie)
     out.sort(key=lambda e: (-e["weight"], e["kind"], e["code"]))
     return out
 

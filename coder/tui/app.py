@@ -156,6 +156,7 @@ class CoderApp(WorkHost, App[None]):
         ("Statistics 统计 (F6): Paradigm 范式模型", "stats", "paradigm"),
         ("Statistics 统计 (F6): Co-occurrence 共现", "stats", "cooc"),
         ("Disagreements 分歧 (F7): review between coders", "review", None),
+        ("Query 查询 (F8): coding queries, their hits, code or save them", "query", None),
     )
 
     def go_to(self, action: str | None, tab: str | None = None) -> None:

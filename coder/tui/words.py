@@ -17,6 +17,7 @@ PLACES = {
     "NetworkScreen": "network (F4)",
     "StatsScreen": "statistics (F6)",
     "ReviewScreen": "disagreements (F7)",
+    "QueryScreen": "query (F8)",
     "HelpScreen": "help",
     "Input": "text box",
     "TextArea": "text box",

@@ -23,6 +23,7 @@ from coder.prefs import KeySlots
 from coder.tui.colours import code_colours, coder_colour
 from coder.tui.screens.coding import CodingCommands
 from coder.tui.screens.dialogs import ExportDialog, ExportRequest, SearchDialog, SearchJump
+from coder.tui.screens.query import QueryState
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.footer import FittingFooter
@@ -49,6 +50,7 @@ class MainScreen(CodingCommands):
         Binding("f4", "network", "Network", id="main.network"),
         Binding("f6", "stats", "Statistics", id="main.stats"),
         Binding("f7", "review", "Disagreements", id="main.review"),
+        Binding("f8", "query", "Query 查询", id="main.query"),
         Binding("E", "export", "Export…", id="main.export"),
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
@@ -76,6 +78,8 @@ class MainScreen(CodingCommands):
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
+        self.query_state = QueryState()
+        """The last coding query and its hits, shown again when the query screen opens."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -470,6 +474,11 @@ class MainScreen(CodingCommands):
         from coder.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_query(self) -> None:
+        from coder.tui.screens.query import QueryScreen
+
+        self.app.push_screen(QueryScreen(self.query_state))
 
     def action_network(self) -> None:
         from coder.tui.screens.network import NetworkScreen

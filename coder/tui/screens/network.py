@@ -17,6 +17,7 @@ from textual.worker import Worker
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.textline import TextPane
+from coder.tui.words import plural
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -105,6 +106,13 @@ class NetworkScreen(CoderScreen):
             t.append(
                 "   bridges: " + ", ".join(f"{b['code']} {b['name']}" for b in view.bridging[:3])
             )
+        relations = [d for *_, d in g.edges(data=True) if d["kind"] == "relation"]
+        ungrounded = sum(not d.get("grounded") for d in relations)
+        if relations:
+            t.append(
+                f"   relations {len(relations)}, {ungrounded} not yet grounded",
+                style="yellow" if ungrounded else "",
+            )
         t.append(f"   unit: {self.unit}", style="dim")
         self.query_one("#net-summary", TextPane).show(t)
         self._show_code()
@@ -121,24 +129,37 @@ class NetworkScreen(CoderScreen):
         self.ties = neighbourhood(self.graph, code.label)
         for i, tie in enumerate(self.ties):
             axis = self.graph.nodes[tie["code"]]["axis"]
-            listing.add_option(
-                Option(
-                    Text.assemble(
-                        (f"{KIND_MARK[tie['kind']]} ", "bold"),
-                        (f"{tie['code']} ", "bold"),
-                        tie["name"],
-                        (
-                            f"  {tie['type'] or tie['kind']} {tie['direction']} {tie['weight']}",
-                            "dim",
-                        ),
-                        (f"  {axis}" if axis else "", "cyan"),
-                    ),
-                    id=str(i),
-                )
+            line = Text.assemble(
+                (f"{KIND_MARK[tie['kind']]} ", "bold"),
+                (f"{tie['code']} ", "bold"),
+                tie["name"],
             )
+            if tie["kind"] == "relation":
+                line.append(f"  {tie['type']} {tie['direction']}", "dim")
+                line.append_text(self._support(tie))
+            else:
+                line.append(
+                    f"  {tie['type'] or tie['kind']} {tie['direction']} {tie['weight']}", "dim"
+                )
+            line.append(f"  {axis}" if axis else "", "cyan")
+            listing.add_option(Option(line, id=str(i)))
         if self.ties:
             listing.highlighted = 0
             listing.focus()
+
+    def _support(self, tie: dict[str, Any]) -> Text:
+        """A relation's support from the codings (as ``stats paradigm`` shows it): the units
+        where both sides occur, the codings given as evidence and the memos, or the flag."""
+        from coder.analysis.support import UNGROUNDED
+
+        if not tie.get("grounded"):
+            return Text(f"  {UNGROUNDED}", style="bold yellow")
+        parts = [plural(tie.get("support") or 0, self.unit)]
+        if tie.get("evidence"):
+            parts.append(plural(tie["evidence"], "evidence", "evidence"))
+        if tie.get("memos"):
+            parts.append(plural(tie["memos"], "memo"))
+        return Text("  support " + ", ".join(parts), style="green")
 
     @on(OptionList.OptionHighlighted, "#net-ties")
     def _tie(self, event: OptionList.OptionHighlighted) -> None:
@@ -176,6 +197,17 @@ class NetworkScreen(CoderScreen):
             )
         if self.segments:
             listing.highlighted = 0
+        elif tie["kind"] == "relation":
+            # Nothing to list: say what the relation rests on instead.
+            why = (
+                f"no coding is given as evidence; its sides share {plural(tie.get('support') or 0, self.unit)}"
+                + (
+                    ""
+                    if tie.get("grounded")
+                    else " — asserted, not yet grounded 仅为断言，尚无资料支撑"
+                )
+            )
+            listing.add_option(Option(Text(why, style="yellow"), disabled=True))
 
     @on(OptionList.OptionSelected, "#net-ties")
     def _into_evidence(self) -> None:
