@@ -43,3 +43,37 @@ async def test_statistics_screen(demo_file: Path, tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.unit == "segment"
+
+
+async def test_bars_fit_their_column_at_every_width(demo_file: Path, tmp_path: Path) -> None:
+    """At 80 columns the frequency and saturation bars ran past their column and ended in "…":
+    each bar is now as long as the column allows, the longest filling it."""
+    from rich.console import Console
+
+    path = tmp_path / "demo.coder"
+    shutil.copy(demo_file, path)
+    app = make_app(path, nlp=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f6")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        for width in (78, 120, 200):
+            for table in (
+                screen._frequencies(screen.data["freq"]),
+                screen._saturation(screen.data["sat"]),
+            ):
+                console = Console(width=width, record=True, color_system=None)
+                console.print(table)
+                lines = console.export_text().splitlines()
+                barred = [ln for ln in lines if "█" in ln]
+                assert barred, width
+                for ln in barred:
+                    assert "█…" not in ln and "▉…" not in ln, (width, ln)
+                    assert len(ln.rstrip()) <= width
+                longest = max(ln.count("█") for ln in barred)
+                assert longest >= 8, (width, longest)

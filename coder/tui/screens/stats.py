@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -39,6 +41,20 @@ def bar(value: float, top: float, width: int = 30) -> str:
     eighths = round(value / top * width * 8)
     full, rest = divmod(eighths, 8)
     return "█" * full + ("▏▎▍▌▋▊▉"[rest - 1] if rest else "")
+
+
+class Bar:
+    """A bar as long as its table column allows: ``value / top`` of the width the column gets
+    (a fixed 30 cells ran past a narrow column and ended in "…" at 80 columns)."""
+
+    def __init__(self, value: float, top: float, style: str = "") -> None:
+        self.value, self.top, self.style = value, top, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(bar(self.value, self.top, max(options.max_width - 1, 1)), style=self.style)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
 
 
 def compute(project: Project, unit: str) -> dict[str, Any]:
@@ -136,7 +152,7 @@ class StatsScreen(CoderScreen):
                 Text(r.code, style=style),
                 str(r.codings),
                 str(r.sources),
-                Text(bar(r.codings, top), style="cyan"),
+                Bar(r.codings, top, "cyan"),
             )
         return table
 
@@ -159,7 +175,7 @@ class StatsScreen(CoderScreen):
                 name,
                 str(s.new_codes),
                 str(s.cumulative),
-                Text(bar(s.cumulative, top, 24), style="green" if not s.new_codes else "yellow"),
+                Bar(s.cumulative, top, "green" if not s.new_codes else "yellow"),
                 " ".join(s.new[:8]) + (" …" if len(s.new) > 8 else ""),
             )
         st = sat.stopping

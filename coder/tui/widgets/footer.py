@@ -34,7 +34,7 @@ class FittingFooter(Footer):
     """A footer that never cuts a key: those that do not fit are left out, marked by "…"."""
 
     DEFAULT_CSS = """
-    FittingFooter FooterLabel.-more { margin: 0 1; }
+    FittingFooter FooterLabel.-more { margin: 0 0 0 1; }
     """
 
     def __init__(self, *, compact: bool = False, id: str | None = None) -> None:
@@ -68,7 +68,7 @@ class FittingFooter(Footer):
                     key_width(self.app.get_key_display(binding), binding.description, compact=False)
                     + 1
                 )
-        budget = width - (cell_len(MORE) + 2)  # room for the "…" should it be needed
+        budget = width - (cell_len(MORE) + 1)  # room for the "…" should it be needed
         used = 0
         shown: list[Widget] = []
         keys = list(firsts.values())
