@@ -3,68 +3,31 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import one_line
-from coder.errors import InvalidInput
+from coder.cli.output import one_line, split, warn
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from coder.exchange.codebook_yaml import save_codebook_file
+    from coder.exchange.exports import export_by_suffix
 
     project = open_project(args)
-    out = Path(args.output)
-    if not out.parent.is_dir():
-        raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
-    if args.format == "maxqda":
-        from coder.exchange.maxqda import export_structured
-
-        for line in export_structured(project, out).lines():
-            print(line)
-        return 0
-    if args.figure:
-        from coder.exchange.figures import write_figure
-
-        for note in write_figure(project, out, args.figure, lang=args.lang):
-            print(f"coder: warning: {one_line(note)}", file=sys.stderr)
-        print(f"wrote the {args.figure} figure to {out}")
-        return 0
-    if out.suffix.lower() in (".qdpx", ".qdc"):
-        from coder.exchange.refi import export_qdc, export_qdpx
-
-        report = (export_qdpx if out.suffix.lower() == ".qdpx" else export_qdc)(project, out)
-        for line in report.lines():
-            print(line)
-        return 0
-    if out.suffix.lower() in (".md", ".tex", ".docx", ".xlsx", ".csv", ".svg", ".png"):
-        from coder.exchange.papers import export_figures, export_tables
-
-        split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else None  # noqa: E731
-        if out.suffix.lower() in (".svg", ".png"):
-            notes = export_figures(project, out, lang=args.lang, held_out=split(args.held_out))
-        else:
-            notes = export_tables(
-                project,
-                out,
-                tables=args.tables,
-                lang=args.lang,
-                coders=split(args.coders),
-                held_out=split(args.held_out),
-                examples=args.examples,
-            )
-        for note in notes:
-            print(f"coder: warning: {one_line(note)}", file=sys.stderr)
-        print(f"wrote {out}")
-        return 0
-    if out.suffix.lower() in (".yaml", ".yml"):
-        save_codebook_file(project, out)
-        print(f"wrote the codebook to {out}")
-        return 0
-    raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); nothing was written"
+    exported = export_by_suffix(
+        project,
+        args.output,
+        format=args.format,
+        figure=args.figure,
+        lang=args.lang,
+        tables=args.tables,
+        coders=split(args.coders) or None,
+        held_out=split(args.held_out) or None,
+        examples=args.examples,
     )
+    for note in exported.warnings:
+        warn(f"warning: {one_line(note)}")
+    for line in exported.lines:
+        print(line)
+    return 0
 
 
 def register(add: Add) -> None:
