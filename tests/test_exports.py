@@ -81,6 +81,8 @@ def test_figures_and_maxqda(demo, tmp_path: Path) -> None:
 
 
 def test_bad_targets_write_nothing(demo, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
     with pytest.raises(InvalidInput, match="not available"):
         export_by_suffix(demo, tmp_path / "x.bogus")
     with pytest.raises(InvalidInput, match="no such folder"):
