@@ -53,6 +53,7 @@ def _speakers_line(turns) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from coder.exchange.maxqda import STRUCTURED_TEXT
     from coder.text.importer import import_paths
     from coder.text.speakers import speaker_names
 
@@ -83,6 +84,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             on_file=on_file,
             speakers=_labels(args.speakers),
+            structured=[STRUCTURED_TEXT],
         )
     finally:
         progress(0, close=True)
