@@ -349,9 +349,6 @@ def test_scope_and_errors(demo):
 def cli(monkeypatch):
     import coder.cli
 
-    monkeypatch.setattr(
-        coder.cli, "EXTENSIONS", [*coder.cli.EXTENSIONS, "coder.analysis.agreement_cli"]
-    )
     return coder.cli.main
 
 

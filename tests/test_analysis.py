@@ -419,7 +419,6 @@ def test_sweep_spans_many_sources_at_once() -> None:
 
 @pytest.fixture
 def stats(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], demo: Project):
-    monkeypatch.setattr(coder.cli, "EXTENSIONS", ["coder.analysis.cli"])
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()

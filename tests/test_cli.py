@@ -914,7 +914,7 @@ def test_an_internal_error_is_one_line(cli, seeded: Path, monkeypatch: pytest.Mo
     def broken(args: Any) -> int:
         raise RuntimeError("disk on fire\nsecond line")
 
-    monkeypatch.setattr("coder.cli.cmd_sources", broken)
+    monkeypatch.setattr("coder.cli.sources.cmd_sources", broken)
     r = cli("sources", seeded)
     assert r.code == 1
     line = one_line(r.err)

@@ -209,7 +209,6 @@ def test_graph_command(
 ) -> None:
     import coder.cli
 
-    monkeypatch.setattr(coder.cli, "EXTENSIONS", ["coder.graph.cli"])
     out = tmp_path / "n.graphml"
     assert coder.cli.main(["graph", str(demo.path), "-o", str(out)]) == 0
     assert out.exists() and "wrote" in capsys.readouterr().out

@@ -169,9 +169,6 @@ def test_merge_refuses_the_project_itself(copies):
 def test_merge_command(copies, monkeypatch, capsys):
     import coder.cli
 
-    monkeypatch.setattr(
-        coder.cli, "EXTENSIONS", [*coder.cli.EXTENSIONS, "coder.analysis.agreement_cli"]
-    )
     ours, theirs = copies
     _code_theirs(theirs)
     before = snapshot(ours)

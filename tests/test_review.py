@@ -275,9 +275,6 @@ def test_without_coders_the_two_busiest_are_compared(demo_copy: Path) -> None:
 def cli(monkeypatch):
     import coder.cli
 
-    monkeypatch.setattr(
-        coder.cli, "EXTENSIONS", [*coder.cli.EXTENSIONS, "coder.analysis.review_cli"]
-    )
     return coder.cli.main
 
 

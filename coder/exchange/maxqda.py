@@ -52,6 +52,7 @@ from coder.facade.codings import coding_keys
 from coder.facade.sources import check_drafts
 from coder.model import SourceDraft
 from coder.store.schema import code_parents, codes, codings, sources
+from coder.text.importer import StructuredFormat
 from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
 from coder.text.speakers import TurnRule
@@ -544,3 +545,11 @@ def export_structured(project: Project, path: Path) -> StructuredExport:
     finally:
         tmp.unlink(missing_ok=True)
     return report
+
+
+def _is_structured_txt(path: Path) -> bool:
+    return path.suffix.lower() == ".txt" and is_structured(path)
+
+
+#: MAXQDA structured text for :func:`coder.text.importer.import_paths` (``structured=[...]``).
+STRUCTURED_TEXT = StructuredFormat(detect=_is_structured_txt, load=import_structured)

@@ -5,6 +5,10 @@ malformed), or whose name or content is already in the project, is reported and 
 files that read cleanly are written together as one undoable event ("import N sources"); a very
 large import is written in several events of at most ``BATCH_CHARS`` characters, so memory stays
 bounded.
+
+Formats that carry several sources and their codings in one file (MAXQDA structured text) belong
+to the exchange layer, above this one: the caller passes them in as ``structured`` (the CLI passes
+:data:`coder.exchange.maxqda.STRUCTURED_TEXT`).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from coder.errors import CoderError, InvalidInput
 from coder.model import SourceDraft
@@ -24,6 +28,23 @@ if TYPE_CHECKING:
 
 
 BATCH_CHARS = 20_000_000
+
+
+class StructuredImport(Protocol):
+    """What a structured file brought: its sources, and one line that says so."""
+
+    drafts: list[SourceDraft]
+
+    def line(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class StructuredFormat:
+    """A file format with several sources (and their codings) in one file: ``detect(path)`` says
+    whether a file is one; ``load(project, path, encoding=, rule=)`` imports it as one event."""
+
+    detect: Callable[[Path], bool]
+    load: Callable[..., Any]
 
 
 @dataclass
@@ -43,12 +64,11 @@ def import_paths(
     encoding: str | None = None,
     on_file: Callable[[Path, SourceDraft | None, str | None], None] | None = None,
     speakers: Sequence[str] | None = None,
+    structured: Sequence[StructuredFormat] = (),
 ) -> ImportReport:
     """Import files and folders (recursively). ``on_file(path, draft, error)`` reports progress;
     ``speakers`` are exactly the speaker labels of these files (else they are inferred, see
-    coder.text.speakers)."""
-    from coder.exchange.maxqda import import_structured, is_structured
-
+    coder.text.speakers); a file one of the ``structured`` formats detects is imported by it."""
     files = collect(paths)
     report = ImportReport(files=len(files))
     if not files:
@@ -75,11 +95,12 @@ def import_paths(
         pending, size = [], 0
 
     for path in files:
-        if path.suffix.lower() == ".txt" and is_structured(path):
-            # MAXQDA structured text: several sources and their codings, in one event of its own
+        fmt = next((f for f in structured if f.detect(path)), None)
+        if fmt is not None:
+            # Several sources and their codings in one file, in one event of its own
             flush()
             try:
-                done = import_structured(project, path, encoding=encoding, rule=rule)
+                done: StructuredImport = fmt.load(project, path, encoding=encoding, rule=rule)
             except CoderError as exc:
                 report.failed.append((path, str(exc)))
                 if on_file:

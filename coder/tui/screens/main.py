@@ -432,31 +432,14 @@ class MainScreen(CodingCommands):
         )
 
     def _export_to(self, target: Path, held_out: tuple[str, ...] | None) -> list[str]:
-        from coder.exchange.codebook_yaml import save_codebook_file
-        from coder.exchange.papers import export_figures, export_tables
-        from coder.exchange.refi import export_qdc, export_qdpx
+        from coder.exchange.exports import export_by_suffix
 
-        suffix = target.suffix.lower()
-        if not target.parent.is_dir():
-            raise CoderError(f"{target.parent}: no such folder; nothing was written")
-        if suffix in (".docx", ".xlsx", ".md", ".tex", ".csv"):
-            notes = export_tables(self.project, target, held_out=held_out)
-        elif suffix in (".svg", ".png"):
-            notes = export_figures(self.project, target)
-        elif suffix in (".qdpx", ".qdc"):
-            notes = (export_qdpx if suffix == ".qdpx" else export_qdc)(self.project, target).lines()
-        elif suffix in (".yaml", ".yml"):
-            save_codebook_file(self.project, target)
-            notes = []
-        elif suffix == ".txt":
-            from coder.exchange.maxqda import export_structured
-
-            notes = export_structured(self.project, target).lines()[1:]
-        else:
-            raise CoderError(
-                f"{target.name}: unknown format {suffix or '(none)'}; nothing was written"
-            )
-        return notes
+        # A .txt is MAXQDA structured text here (the dialog has no format choice).
+        maxqda = "maxqda" if target.suffix.lower() == ".txt" else None
+        exported = export_by_suffix(self.project, target, format=maxqda, held_out=held_out)
+        if target.suffix.lower() in (".qdpx", ".qdc"):  # the report's lines say what went in
+            return exported.lines
+        return exported.warnings + exported.lines[1:]
 
     def work_failed(self, worker: Worker, message: str) -> None:
         # The status line no longer says "exporting" (the message said why).

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from coder.analysis.names import AGREEMENT_UNITS as UNITS
 from coder.analysis.names import RELIABILITY_HEADERS
+from coder.cli.base import Add, open_project
+from coder.cli.output import print_json, print_table, split
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     """Add ``agreement`` and ``merge`` to the ``coder`` command."""
     p = add(
         "agreement",
@@ -47,11 +48,6 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _split(values: list[str] | str | None) -> list[str]:
-    items = [values] if isinstance(values, str) else list(values or [])
-    return [part.strip() for item in items for part in item.split(",") if part.strip()]
-
-
 def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
@@ -59,18 +55,17 @@ def _num(value: float | None) -> str:
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Print the agreement figures, the 编码信度 table and the per-code figures (or JSON)."""
     from coder.analysis.agreement import agreement, reliability_rows
-    from coder.cli import _print_json, _project, _table
 
-    project = _project(args)
+    project = open_project(args)
     result = agreement(
         project,
-        _split(args.coders),
+        split(args.coders),
         unit=args.unit,
-        codes=_split(args.codes) if args.codes is not None else None,
-        sources=_split(args.source) or None,
+        codes=split(args.codes) if args.codes is not None else None,
+        sources=split(args.source) or None,
     )
     if args.json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
         return 0
     what = f"codes {', '.join(result.codes)} (one per unit)" if result.codes else "all codes"
     noun = "characters" if result.unit == "char" else f"{result.unit}s"
@@ -92,9 +87,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         [name, m, n1, n2, _num(k), _num(r), _num(kappa)]
         for name, m, n1, n2, k, r, kappa in reliability_rows(result, summary=True)
     ]
-    _table(list(RELIABILITY_HEADERS), rows)
+    print_table(list(RELIABILITY_HEADERS), rows)
     print()
-    _table(
+    print_table(
         ["code", "name", "κ", "percent", f"coded ({'/'.join(result.coders)})"],
         [
             [c.code, c.name, _num(c.cohen_kappa), _num(c.percent), "/".join(map(str, c.coded))]
@@ -106,12 +101,11 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Merge OTHER into PROJECT as one undoable step and print the report (or JSON)."""
-    from coder.cli import _print_json, _project
     from coder.exchange.merge import merge_project
 
-    report = merge_project(_project(args), args.other)
+    report = merge_project(open_project(args), args.other)
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         for line in report.lines():
             print(line)

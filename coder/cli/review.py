@@ -4,13 +4,14 @@ to ``coder`` through ``coder.cli.EXTENSIONS``). Resolving happens in the termina
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from coder.analysis.names import CONSENSUS
+from coder.cli.base import Add, open_project
+from coder.cli.output import print_json, print_table, split
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     """Add ``review`` to the ``coder`` command."""
     # The shared options stay: ``--coder`` names who works, ``--coders`` whose codings differ.
     p = add(
@@ -39,11 +40,6 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _split(values: list[str] | str | None) -> list[str]:
-    items = [values] if isinstance(values, str) else list(values or [])
-    return [part.strip() for item in items for part in item.split(",") if part.strip()]
-
-
 def _clip(text: str, width: int = 30) -> str:
     from rich.cells import cell_len
 
@@ -61,11 +57,10 @@ def _clip(text: str, width: int = 30) -> str:
 def cmd_review(args: argparse.Namespace) -> int:
     """Print the disagreements (or the resolutions report) as a table, or JSON."""
     from coder.analysis.review import disagreements, report
-    from coder.cli import _print_json, _project, _table
     from coder.errors import InvalidInput
 
-    project = _project(args)
-    coders = _split(args.coders)
+    project = open_project(args)
+    coders = split(args.coders)
     if len(coders) != 2:
         raise InvalidInput(
             f"--coders takes two coder names (A,B), not {args.coders!r}; nothing was changed"
@@ -74,20 +69,20 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.report:
         rows = report(project, coders, consensus=args.consensus)
         if args.json:
-            _print_json(rows)
+            print_json(rows)
             return 0
         table: list[list[Any]] = [
             [r["unit"], r["A"], r["B"], r["decision"], r["memo"], r["who"], r["when"][:10]]
             for r in rows
         ]
-        _table(["unit", a, b, "decision", "memo", "who", "when"], table)
+        print_table(["unit", a, b, "decision", "memo", "who", "when"], table)
         print(f"{len(rows)} resolved disagreements of {a} and {b}")
         return 0
-    found = disagreements(project, coders, sources=_split(args.source) or None)
+    found = disagreements(project, coders, sources=split(args.source) or None)
     if args.json:
-        _print_json([d.to_json() for d in found])
+        print_json([d.to_json() for d in found])
         return 0
-    _table(
+    print_table(
         ["", "unit", a, b, "decision", "text"],
         [
             [

@@ -7,15 +7,16 @@ The JSON shape is a list of ``{"source", "start", "end", "text", "codes", "case"
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
+from coder.cli.base import Add, open_project
+from coder.cli.output import print_json, print_table
 from coder.errors import InvalidInput
 
 #: Terminal columns of a passage shown in the table (``--json`` gives it whole).
 SHOWN = 60
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     """Add ``query`` to the ``coder`` command."""
     from coder.analysis.names import UNITS
 
@@ -56,7 +57,6 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from coder.analysis.query import run_query
-    from coder.cli import _print_json, _project, _table
     from coder.facade.queries import delete_query, save_query, saved_queries, saved_query
 
     chosen = [x for x in ("save", "run", "list", "delete") if getattr(args, x)]
@@ -78,15 +78,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise InvalidInput(
             f"--{chosen[0]} takes no expression (it was {args.expression!r}); nothing was run"
         )
-    project = _project(args)
+    project = open_project(args)
     if args.list:
         saved = saved_queries(project)
         if args.json:
-            _print_json([q.as_dict() for q in saved])
+            print_json([q.as_dict() for q in saved])
         elif not saved:
             print("no saved queries (coder query PROJECT --save NAME EXPR saves one)")
         else:
-            _table(
+            print_table(
                 ["name", "query", "where", "unit", "coder", "saved by"],
                 [
                     [q.name, q.expression, " ".join(q.where), q.unit, q.coder, q.saved_by]
@@ -110,7 +110,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         save_query(project, args.save, expression, where=where or (), unit=unit, coder=coder)
     result = run_query(project, expression, where=where or (), coder=coder, unit=unit or "segment")
     if args.json:
-        _print_json([h.as_dict() for h in result.hits])
+        print_json([h.as_dict() for h in result.hits])
         return 0
     if args.save:
         print(f"saved query {args.save}")
@@ -120,7 +120,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         f"{result.sources} sources"
     )
     if result.hits:
-        _table(
+        print_table(
             ["source", "case", "start", "end", "codes", "text"],
             [
                 [h.source, h.case, h.start, h.end, " ".join(h.codes), _short(h.text)]

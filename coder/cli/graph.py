@@ -4,11 +4,13 @@ the 统/合 summary."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
+from coder.cli.base import Add, open_project
+from coder.cli.output import print_json, print_table
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+
+def register(add: Add) -> None:
     p = add(
         "graph",
         cmd_graph,
@@ -33,12 +35,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 def cmd_graph(args: argparse.Namespace) -> int:
     import sys
 
-    from coder.cli import _print_json, _project, _table
     from coder.graph.export import write
     from coder.graph.network import concept_network
     from coder.graph.tonghe import tonghe_view
 
-    project = _project(args)
+    project = open_project(args)
     g = concept_network(project, unit=args.unit, threshold=args.threshold, coder=args.coder_filter)
     if args.output:
         out = Path(args.output)
@@ -49,7 +50,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
             return 0
     view = tonghe_view(g)
     if args.json:
-        _print_json(view.as_dict())
+        print_json(view.as_dict())
         return 0
     print(
         "concept level: the codes as coded; category level: concepts rolled up into their "
@@ -69,7 +70,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     )
     if view.bridging:
         print("bridging concepts (concept level):")
-        _table(
+        print_table(
             ["code", "name", "side", "betweenness"],
             [
                 [b["code"], b["name"], b["side"], f"{b['betweenness']:.3f}"]
@@ -77,7 +78,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
             ],
         )
     print(f"categories (category level, co-occurrence by {args.unit}):")
-    _table(
+    print_table(
         ["code", "name", "axis", "role", "degree", "weighted"],
         [
             [c["code"], c["name"], c["axis"], c["paradigm_role"], c["degree"], c["weighted_degree"]]
@@ -86,7 +87,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     )
     if view.communities:
         print("communities (Louvain, concept level) and the 统/合 sides:")
-        _table(
+        print_table(
             ["#", "codes", "统", "合", "neither"],
             [
                 [c["community"], len(c["codes"]), c["统"], c["合"], c["neither"]]

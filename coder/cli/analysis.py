@@ -11,6 +11,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from coder.cli.base import Add, open_project
+from coder.cli.output import print_json, print_table
 from coder.errors import InvalidInput
 
 KINDS = ("frequencies", "cooccurrence", "saturation", "matrix", "paradigm", "selective")
@@ -40,7 +42,7 @@ FLAGS = {
 }
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     """Add ``stats`` to the ``coder`` command."""
     from coder.analysis.names import UNITS
 
@@ -115,29 +117,27 @@ def _share(text: str) -> float:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from coder.cli import _project
 
     for name, flag in FLAGS.items():
         if getattr(args, name) is not None and name not in OPTIONS[args.kind]:
             raise InvalidInput(f"{flag} does not apply to stats {args.kind}; nothing was changed")
-    project = _project(args)
+    project = open_project(args)
     return int(_COMMANDS[args.kind](project, args))
 
 
 def _frequencies(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.frequencies import frequencies
-    from coder.cli import _print_json, _table
 
     rows = frequencies(project, coder=args.coder_filter, sources=args.sources)
     if args.json:
-        _print_json([r.as_dict() for r in rows])
+        print_json([r.as_dict() for r in rows])
         return 0
     by_id = {r.code_id: r for r in rows}
     table = [
         ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
         for r, depth in _tree(project, by_id)
     ]
-    _table(["code", "name", "level", "codings", "sources", "coded directly"], table)
+    print_table(["code", "name", "level", "codings", "sources", "coded directly"], table)
     return 0
 
 
@@ -159,16 +159,15 @@ def _tree(project: Any, by_id: dict[int, Any]) -> list[tuple[Any, int]]:
 
 def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.cooccurrence import cooccurrence
-    from coder.cli import _print_json, _table
 
     unit = args.unit or "turn"
     rows = cooccurrence(project, unit, coder=args.coder_filter, sources=args.sources)
     if args.json:
-        _print_json([r.as_dict() for r in rows])
+        print_json([r.as_dict() for r in rows])
         return 0
     print(f"co-occurrence by {unit}: {len(rows)} pairs")
     ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
-    _table(
+    print_table(
         ["a", "name", "b", "name", "count", "jaccard"],
         [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
     )
@@ -177,7 +176,6 @@ def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
 
 def _saturation(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.saturation import saturation
-    from coder.cli import _print_json, _table
 
     result = saturation(
         project,
@@ -204,9 +202,9 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
                 row["held_out_new_codes"] = list(checks[step.source].new_codes)
                 row["held_out_new_categories"] = list(checks[step.source].new_categories)
             rows.append(row)
-        _print_json(rows)
+        print_json(rows)
         return 0
-    _table(
+    print_table(
         ["source", "new codes", "cumulative", "new", "new categories", ""],
         [
             [
@@ -237,7 +235,6 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
 
 def _matrix(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.matrix import matrix
-    from coder.cli import _print_json, _table
 
     if args.rows or args.columns:
         return _query_matrix(project, args)
@@ -248,7 +245,7 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
             )
     result = matrix(project, args.by or "case", coder=args.coder_filter, sources=args.sources)
     if args.json:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
         return 0
     print(
         f"codings per code and {result.by} (the share of the code's codings); "
@@ -260,7 +257,7 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
         *(f"{c} ({n})" for c, n in zip(result.columns, result.column_sources, strict=True)),
         "total",
     ]
-    _table(
+    print_table(
         headers,
         [
             [
@@ -281,7 +278,6 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
 def _query_matrix(project: Any, args: argparse.Namespace) -> int:
     """``stats matrix --rows Q;Q --columns Q;Q | --by ATTR``: the passages behind each cell."""
     from coder.analysis.query_matrix import matrix_lines, query_matrix, split_queries
-    from coder.cli import _print_json, _table
 
     if not args.rows:
         raise InvalidInput("--columns needs --rows (the row queries); nothing was run")
@@ -296,11 +292,11 @@ def _query_matrix(project: Any, args: argparse.Namespace) -> int:
         unit=args.unit or "segment",
     )
     if args.json:
-        _print_json(m.as_dict())
+        print_json(m.as_dict())
         return 0
     headers, rows, lines = matrix_lines(m, passages=bool(args.passages))
     print(lines[0])
-    _table(headers, rows)
+    print_table(headers, rows)
     for line in lines[1:]:
         print(line)
     return 0
@@ -309,7 +305,6 @@ def _query_matrix(project: Any, args: argparse.Namespace) -> int:
 def _paradigm(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.paradigm import SLOTS, paradigm, paradigm_views, selective_check
     from coder.analysis.support import relation_support
-    from coder.cli import _print_json, _table
 
     if args.code:
         views = [paradigm(project, args.code, coder=args.coder_filter, sources=args.sources)]
@@ -322,7 +317,7 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
         focus = project.code(args.code).label
         support = [s for s in support if focus in (s.source, s.target)]
     if args.json:
-        _print_json(
+        print_json(
             {
                 "categories": [v.as_dict() for v in views],
                 "relations": [s.as_dict() for s in support],
@@ -354,7 +349,7 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
             for link in view.slots[slot]
         ]
         if rows:
-            _table(
+            print_table(
                 ["slot", "code", "name", "via", "relations", "evidence", "codings", "sources"],
                 rows,
             )
@@ -367,7 +362,6 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
 
 
 def _print_support(support: Any, unit: str) -> None:
-    from coder.cli import _table
 
     if not support:
         return
@@ -375,7 +369,7 @@ def _print_support(support: Any, unit: str) -> None:
         f"relations and their support: {unit}s where both sides occur (rolled up: a category "
         "occurs where its concepts are coded), codings given as evidence, memos on the relation"
     )
-    _table(
+    print_table(
         ["relation", "type", f"{unit}s", "evidence", "memos", ""],
         [
             [
@@ -396,11 +390,10 @@ def _print_support(support: Any, unit: str) -> None:
 
 def _selective(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.paradigm import selective_check
-    from coder.cli import _print_json
 
     check = selective_check(project)
     if args.json:
-        _print_json(check.as_dict())
+        print_json(check.as_dict())
         return 0
     _print_check(check)
     return 0

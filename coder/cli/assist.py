@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
+from coder.cli.base import Add, open_project
+from coder.cli.output import print_json, print_table
 from coder.errors import InvalidInput
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Add) -> None:
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show a traceback on errors"
@@ -111,9 +112,8 @@ def _span(project: Any, values: list[str]) -> tuple[str, int, int, str]:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from coder.assist import service
-    from coder.cli import _print_json, _project, _table
 
-    project = _project(args)
+    project = open_project(args)
     who = service.suggestion_coder(project, args.coder_filter, blind=args.blind)
     if args.accept or args.reject:
         source, start, end, code = _span(project, args.accept or args.reject)
@@ -140,9 +140,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.next is not None:
         rows = service.next_units(project, args.next, unit=args.unit, coder=who)
         if args.json:
-            _print_json(rows)
+            print_json(rows)
         else:
-            _table(
+            print_table(
                 ["source", "start", "end", "unsure", "guess", "text"],
                 [
                     [
@@ -165,7 +165,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         if note:
             print(note, file=sys.stderr)
         if args.json:
-            _print_json(report.as_dict())
+            print_json(report.as_dict())
         else:
             for line in report.lines():
                 print(line)
@@ -182,7 +182,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
         )
         if args.json:
-            _print_json(result)
+            print_json(result)
         else:
             verb = "would code" if args.dry_run else "coded"
             print(f"{result['coder']} {verb} {result['codings']} units ({result['model']})")
@@ -198,9 +198,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
         figures = check_report(project)
         if args.json:
-            _print_json([f.as_dict() for f in figures])
+            print_json([f.as_dict() for f in figures])
         else:
-            _table(
+            print_table(
                 ["machine coder", "code", "checked", "confirmed", "precision", "95% CI"],
                 [
                     [
@@ -227,9 +227,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             )
             return 0
         if args.json:
-            _print_json(rows)
+            print_json(rows)
         else:
-            _table(
+            print_table(
                 ["coding", "source", "start", "end", "label", "score", "text"],
                 [
                     [
@@ -256,9 +256,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     )
     if args.json:
         keys = ("source", "start", "end", "text", "code", "label", "score", "because", "model")
-        _print_json([{k: s.as_dict()[k] for k in keys} for s in found])
+        print_json([{k: s.as_dict()[k] for k in keys} for s in found])
         return 0
-    _table(
+    print_table(
         ["source", "start", "end", "label", "score", "because", "text"],
         [
             [
@@ -305,12 +305,11 @@ def _short(text: str, width: int = 40) -> str:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     from coder.assist.discover import discover
-    from coder.cli import _print_json, _project
 
-    project = _project(args)
+    project = open_project(args)
     found = discover(project, unit=args.unit, k=args.k)
     if args.json:
-        _print_json([c.as_dict() for c in found])
+        print_json([c.as_dict() for c in found])
         return 0
     for n, c in enumerate(found, 1):
         print(f"{n}. {' '.join(c.terms)}   names: {', '.join(c.names) or '-'}")
