@@ -47,26 +47,27 @@ class ViewOps(ProjectCore):
                     reach[sid] = end
         return {sid: covered.get(sid, 0) / max(n, 1) for sid, n in chars.items()}
 
-    def source_rows(self) -> list[SourceRow]:
-        """Every source's id, name, case and attributes in import order, in two queries that
-        read no source text (the sources pane of a 100,000-source project opens on these)."""
+    def source_rows(self, attributes: Sequence[str] | None = None) -> list[SourceRow]:
+        """Every source's id, name, case and attributes (only those named ``attributes`` if
+        given) in import order, in two queries that read no source text (the sources pane of a
+        100,000-source project opens on the names and roles, and reads the rest in a worker).
+
+        The rows come straight from the driver's cursor: at 100,000 sources and 300,000
+        attribute values SQLAlchemy's result rows cost seconds, the cursor a tenth of that."""
+        names = (
+            select(sources.c.id, sources.c.name, cases.c.name)
+            .select_from(sources.outerjoin(cases, cases.c.id == sources.c.case_id))
+            .order_by(sources.c.position)
+        )
+        values = select(
+            source_attributes.c.source_id, source_attributes.c.name, source_attributes.c.value
+        )
+        if attributes is not None:
+            values = values.where(source_attributes.c.name.in_(list(attributes)))
         with self.read() as conn:
-            rows = [
-                SourceRow(sid, name, case or "")
-                for sid, name, case in conn.execute(
-                    select(sources.c.id, sources.c.name, cases.c.name)
-                    .select_from(sources.outerjoin(cases, cases.c.id == sources.c.case_id))
-                    .order_by(sources.c.position)
-                )
-            ]
+            rows = [SourceRow(sid, name, case or "") for sid, name, case in _fetch(conn, names)]
             by_id = {r.id: r for r in rows}
-            for sid, key, value in conn.execute(
-                select(
-                    source_attributes.c.source_id,
-                    source_attributes.c.name,
-                    source_attributes.c.value,
-                )
-            ):
+            for sid, key, value in _fetch(conn, values):
                 row = by_id.get(sid)
                 if row is not None:
                     row.attributes[key] = value
@@ -93,6 +94,17 @@ class ViewOps(ProjectCore):
                 )
             ).all()
         return {cid: memo for cid, memo in rows}
+
+
+def _fetch(conn, query) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """All rows of a query without parameters, from the DB-API cursor (SQLite or PostgreSQL)."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 #: Words of the sources pane's filter that are not text to find.
@@ -125,6 +137,9 @@ class SourceFilter:
         self._sets = sets
         self._coded = coded
         self._cache: dict[str, set[int] | None] = {}
+        self._text: set[str] = set()
+        """The cached words that were text to find (not conditions, sets or is:)."""
+        self._rows_by_id: dict[int, SourceRow] | None = None
         self.notes: list[str] = []
 
     def forget(self, *, coded_only: bool = False) -> None:
@@ -146,7 +161,7 @@ class SourceFilter:
                 if members is None:
                     self.notes.append(f"no set named {word[len(SET_WORD) :]!r}")
                     continue
-                by_id = {r.id: r for r in self.rows}
+                by_id = self._by_id()
                 order = [by_id[i] for i in members if i in by_id]
                 continue
             if word not in self._cache:
@@ -174,7 +189,20 @@ class SourceFilter:
                 self.notes.append(f"{word}: not a {self.types[name]}; ignored")
                 return None
             return {r.id for r in self.rows if name in r.attributes and test(r.attributes[name])}
-        return {r.id for r in self.rows if low in r.haystack}
+        # Typed one character at a time: search only among what the word without it matched.
+        narrower = self._cache.get(word[:-1]) if len(word) > 1 and word[:-1] in self._text else None
+        if narrower is not None:
+            by_id = self._by_id()
+            found = {i for i in narrower if low in by_id[i].haystack}
+        else:
+            found = {r.id for r in self.rows if low in r.haystack}
+        self._text.add(word)
+        return found
+
+    def _by_id(self) -> dict[int, SourceRow]:
+        if self._rows_by_id is None:
+            self._rows_by_id = {r.id: r for r in self.rows}
+        return self._rows_by_id
 
 
 def _condition(word: str, types: dict[str, str]) -> tuple[str, Callable[[str], bool] | None] | None:

@@ -125,11 +125,29 @@ class MainScreen(CodingCommands):
         tree.keys = {c: k for c, k in self.keys.keys().items() if c in self.codes}
         tree.set_codes(rows)
 
+    #: The attributes the source lines show (the rest is read after the first frame).
+    SHOWN_ATTRIBUTES = ("role", "职务")
+
     def _load_sources(self) -> None:
-        """The sources pane's rows: names, cases and attributes in SQL, never the texts."""
+        """The sources pane's rows: names and roles in SQL, never the texts; every other
+        attribute (what the filter searches) is read in a worker after the first frame."""
+        rows = self.project.source_rows(self.SHOWN_ATTRIBUTES)
+        self._fill_sources(rows)
+        if rows and self.source_id is None:
+            first = self.query_one(SourceList).lines.source_id
+            self.source_id = first if first is not None else rows[0].id
+            self._show_source(self.source_id)
+        self.in_thread(
+            self.project.source_rows,
+            group="source-rows",
+            description="the sources' attributes",
+            done=self._fill_sources,
+        )
+        self._coverage()
+
+    def _fill_sources(self, rows: list) -> None:
         from coder.facade.views import SourceFilter
 
-        rows = self.project.source_rows()
         self.sources = rows
         self.source_names = {s.id: s.name for s in rows}
         pane = self.query_one(SourceList)
@@ -143,11 +161,6 @@ class MainScreen(CodingCommands):
             ),
             keep=self.source_id,
         )
-        if rows and self.source_id is None:
-            first = pane.lines.source_id
-            self.source_id = first if first is not None else rows[0].id
-            self._show_source(self.source_id)
-        self._coverage()
 
     def _coded_ids(self) -> set[int]:
         """Sources with codings: by anyone, or only by me in blind coding (the view "mine"),
