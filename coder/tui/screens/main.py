@@ -51,7 +51,7 @@ class MainScreen(CodingCommands):
         Binding("E", "export", "Export…", id="main.export"),
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
-        Binding("u", "next_uncoded", "Next uncoded", id="main.next_uncoded"),
+        Binding("u", "next_uncoded", "Next uncoded source", show=False, id="main.next_uncoded"),
         Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
         Binding("p", "play", "Play the recording here", show=False, id="main.play"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
@@ -138,14 +138,16 @@ class MainScreen(CodingCommands):
             self.source_id = first if first is not None else rows[0].id
             self._show_source(self.source_id)
         self.in_thread(
-            self.project.source_rows,
+            lambda: (self.project.source_rows(), self.project.attribute_types()),
             group="source-rows",
             description="the sources' attributes",
-            done=self._fill_sources,
+            done=lambda got: self._fill_sources(*got),
         )
         self._coverage()
 
-    def _fill_sources(self, rows: list) -> None:
+    def _fill_sources(self, rows: list, types: dict[str, str] | None = None) -> None:
+        """Rows into the pane (``types``: the attributes' types, which the filter's conditions
+        need; until they are read, every word is text to find)."""
         from coder.facade.views import SourceFilter
 
         self.sources = rows
@@ -155,7 +157,7 @@ class MainScreen(CodingCommands):
         pane.load(
             SourceFilter(
                 rows,
-                types=self.project.attribute_types(),
+                types=types or {},
                 sets=lambda: {s.name: s.sources for s in self.project.sets()},
                 coded=self._coded_ids,
             ),
@@ -165,7 +167,13 @@ class MainScreen(CodingCommands):
     def _coded_ids(self) -> set[int]:
         """Sources with codings: by anyone, or only by me in blind coding (the view "mine"),
         where others' codings are hidden and so must not count as done."""
-        return self.project.coded_source_ids(self.project.coder if self.view == "mine" else None)
+        key = (self.coder_app.change_token, self.view == "mine")
+        cached = getattr(self, "_coded_cache", None)
+        if cached is None or cached[0] != key:
+            coder = self.project.coder if self.view == "mine" else None
+            cached = (key, self.project.coded_source_ids(coder))
+            self._coded_cache = cached
+        return cached[1]
 
     def _row_prompt(self, row) -> Text:
         return self._source_prompt(row, getattr(self, "_shares", {}).get(row.id))
@@ -267,6 +275,11 @@ class MainScreen(CodingCommands):
     def _refresh_after_coding(self) -> None:
         # The codebook first: a code made just now must have its label in the margin at once.
         self._load_codebook()
+        pane = self.query_one(SourceList)
+        if pane.filter is not None:
+            # is:uncoded is recomputed on the next key; the list itself stays as it is, so that
+            # a source just coded does not vanish under the cursor.
+            pane.filter.forget(coded_only=True)
         view = self.query_one(TranscriptView)
         if self.source_id is not None:
             view.set_spans(self._spans(self.source_id))
