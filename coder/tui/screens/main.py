@@ -137,6 +137,10 @@ class MainScreen(CodingCommands):
             first = self.query_one(SourceList).lines.source_id
             self.source_id = first if first is not None else rows[0].id
             self._show_source(self.source_id)
+        # After the first frame: a worker thread holds the GIL in turns with the drawing.
+        self.call_after_refresh(self._read_attributes)
+
+    def _read_attributes(self) -> None:
         self.in_thread(
             lambda: (self.project.source_rows(), self.project.attribute_types()),
             group="source-rows",
