@@ -158,15 +158,17 @@ class MainScreen(CodingCommands):
         self.source_names = {s.id: s.name for s in rows}
         pane = self.query_one(SourceList)
         pane.lines.prompt = self._row_prompt
-        pane.load(
-            SourceFilter(
-                rows,
-                types=types or {},
-                sets=lambda: {s.name: s.sources for s in self.project.sets()},
-                coded=self._coded_ids,
-            ),
-            keep=self.source_id,
+        source_filter = SourceFilter(
+            rows,
+            types=types or {},
+            sets=lambda: {s.name: s.sources for s in self.project.sets()},
+            coded=self._coded_ids,
         )
+        pane.load(source_filter, keep=self.source_id)
+        if types:
+            self.in_thread(
+                source_filter.prepare, group="source-columns", description="the filter's columns"
+            )
 
     def _coded_ids(self) -> set[int]:
         """Sources with codings: by anyone, or only by me in blind coding (the view "mine"),
