@@ -99,7 +99,7 @@ class ViewOps(ProjectCore):
         return {cid: memo for cid, memo in rows}
 
 
-def _fetch(conn, query) -> list[tuple]:  # type: ignore[no-untyped-def]
+def _fetch(conn, query) -> list[tuple]:
     """All rows of a query without parameters, from the DB-API cursor (SQLite or PostgreSQL)."""
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cursor = conn.connection.cursor()
@@ -195,7 +195,7 @@ class SourceFilter:
                 self.notes.append(f"{word}: not a {self.types[name]}; ignored")
                 return None
             numeric = self.types[name] == "number" and word[len(name) :][:1] in "<>"
-            column = self._numbers(name) if numeric else self._column(name)
+            column: list[tuple[int, Any]] = self._numbers(name) if numeric else self._column(name)
             return {i for i, value in column if test(value)}
         # Typed one character at a time: search only among what the word without it matched.
         narrower = self._cache.get(word[:-1]) if len(word) > 1 and word[:-1] in self._text else None
@@ -243,7 +243,7 @@ class SourceFilter:
         return self._rows_by_id
 
 
-def _condition(word: str, types: dict[str, str]) -> tuple[str, Callable[[str], bool] | None] | None:
+def _condition(word: str, types: dict[str, str]) -> tuple[str, Callable[[Any], bool] | None] | None:
     """``(attribute, test)`` if ``word`` is a condition on an attribute the project has (the test
     None when the value cannot be compared), else None (the word is text to find)."""
     from coder.facade.sheets import _OPS
@@ -255,7 +255,7 @@ def _condition(word: str, types: dict[str, str]) -> tuple[str, Callable[[str], b
     return None
 
 
-def _test(kind: str, op: str, wanted: str) -> Callable[[str], bool] | None:
+def _test(kind: str, op: str, wanted: str) -> Callable[[Any], bool] | None:
     """A test of one attribute value against ``wanted`` (the comparison of
     :func:`coder.facade.sheets.parse_where`, with the wanted value parsed once, not per row)."""
     from coder.text.sheets import as_date, as_number

@@ -51,7 +51,7 @@ class CountedTree(Tree[int]):
         super().__init__(label, id=id)
         self.counts: dict[int, str] = {}
 
-    def render_label(self, node, base_style: Style, style: Style) -> Text:  # type: ignore[no-untyped-def]
+    def render_label(self, node, base_style: Style, style: Style) -> Text:
         text = super().render_label(node, base_style, style)
         count = self.counts.get(node.data, "") if node.data is not None else ""
         depth, up = 0, node.parent

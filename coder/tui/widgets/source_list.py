@@ -164,7 +164,7 @@ class SourceLines(ScrollView, can_focus=True):
         if self._cursor is not None and self.rows:
             self.post_message(self.Selected(self, self.rows[self._cursor].id))
 
-    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_click(self, event) -> None:
         index = int(self.scroll_offset.y) + event.y
         if 0 <= index < len(self.rows):
             self._move(index)
@@ -249,7 +249,7 @@ class SourceList(Vertical):
         event.stop()
         self.lines.focus()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event) -> None:
         """Down from the filter goes into the list."""
         if event.key == "down" and self.query_one("#source-filter", Input).has_focus:
             event.stop()
