@@ -13,8 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from coder.errors import CoderError
@@ -27,6 +26,7 @@ from coder.tui.screens.query import QueryState
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.footer import FittingFooter
+from coder.tui.widgets.source_list import SourceLines, SourceList
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
 from coder.tui.words import plural
@@ -54,6 +54,7 @@ class MainScreen(CodingCommands):
         Binding("E", "export", "Export…", id="main.export"),
         Binding("O", "whose", "Whose codings", id="main.whose"),
         Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
+        Binding("u", "next_uncoded", "Next uncoded source", show=False, id="main.next_uncoded"),
         Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
         Binding("p", "play", "Play the recording here", show=False, id="main.play"),
         Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
@@ -73,6 +74,7 @@ class MainScreen(CodingCommands):
         self.source_id: int | None = None
         self.source_names: dict[int, str] = {}
         self.sources: list = []
+        """The sources pane's rows (:class:`coder.facade.views.SourceRow`: no text)."""
         self.nlp_state = "loading words…"
         self.flash = ""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
@@ -86,7 +88,7 @@ class MainScreen(CodingCommands):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Static("Sources 资料", classes="pane-title")
-                yield OptionList(id="sources")
+                yield SourceList(id="source-pane")
             yield TranscriptView(id="transcript")
             with Vertical(id="right"):
                 yield Static("Codes 编码", classes="pane-title")
@@ -128,22 +130,64 @@ class MainScreen(CodingCommands):
         tree.keys = {c: k for c, k in self.keys.keys().items() if c in self.codes}
         tree.set_codes(rows)
 
+    #: The attributes the source lines show (the rest is read after the first frame).
+    SHOWN_ATTRIBUTES = ("role", "职务")
+
     def _load_sources(self) -> None:
-        sources = self.project.sources()
-        self.sources = sources
-        self.source_names = {s.id: s.name for s in sources}
-        listing = self.query_one("#sources", OptionList)
-        keep = listing.highlighted
-        listing.clear_options()
-        shares = getattr(self, "_shares", {})
-        for s in sources:
-            listing.add_option(Option(self._source_prompt(s, shares.get(s.id)), id=str(s.id)))
-        if sources:
-            listing.highlighted = keep if keep is not None and keep < len(sources) else 0
-            if self.source_id is None:
-                self.source_id = sources[0].id
-                self._show_source(self.source_id)
+        """The sources pane's rows: names and roles in SQL, never the texts; every other
+        attribute (what the filter searches) is read in a worker after the first frame."""
+        rows = self.project.source_rows(self.SHOWN_ATTRIBUTES)
+        self._fill_sources(rows)
+        if rows and self.source_id is None:
+            first = self.query_one(SourceList).lines.source_id
+            self.source_id = first if first is not None else rows[0].id
+            self._show_source(self.source_id)
+        # After the first frame: a worker thread holds the GIL in turns with the drawing.
+        self.call_after_refresh(self._read_attributes)
+
+    def _read_attributes(self) -> None:
+        self.in_thread(
+            lambda: (self.project.source_rows(), self.project.attribute_types()),
+            group="source-rows",
+            description="the sources' attributes",
+            done=lambda got: self._fill_sources(*got),
+        )
         self._coverage()
+
+    def _fill_sources(self, rows: list, types: dict[str, str] | None = None) -> None:
+        """Rows into the pane (``types``: the attributes' types, which the filter's conditions
+        need; until they are read, every word is text to find)."""
+        from coder.facade.views import SourceFilter
+
+        self.sources = rows
+        self.source_names = {s.id: s.name for s in rows}
+        pane = self.query_one(SourceList)
+        pane.lines.prompt = self._row_prompt
+        source_filter = SourceFilter(
+            rows,
+            types=types or {},
+            sets=lambda: {s.name: s.sources for s in self.project.sets()},
+            coded=self._coded_ids,
+        )
+        pane.load(source_filter, keep=self.source_id)
+        if types:
+            self.in_thread(
+                source_filter.prepare, group="source-columns", description="the filter's columns"
+            )
+
+    def _coded_ids(self) -> set[int]:
+        """Sources with codings: by anyone, or only by me in blind coding (the view "mine"),
+        where others' codings are hidden and so must not count as done."""
+        key = (self.coder_app.change_token, self.view == "mine")
+        cached = getattr(self, "_coded_cache", None)
+        if cached is None or cached[0] != key:
+            coder = self.project.coder if self.view == "mine" else None
+            cached = (key, self.project.coded_source_ids(coder))
+            self._coded_cache = cached
+        return cached[1]
+
+    def _row_prompt(self, row) -> Text:
+        return self._source_prompt(row, getattr(self, "_shares", {}).get(row.id))
 
     def _source_prompt(self, s, share: float | None) -> Text:
         """One line per source: name, role (shortened to fit), share of its text coded."""
@@ -171,10 +215,8 @@ class MainScreen(CodingCommands):
         )
 
     def _show_coverage(self, shares: dict[int, float]) -> None:
-        self._shares = shares
-        listing = self.query_one("#sources", OptionList)
-        for s in self.sources:
-            listing.replace_option_prompt(str(s.id), self._source_prompt(s, shares.get(s.id, 0.0)))
+        self._shares = {s.id: shares.get(s.id, 0.0) for s in self.sources}
+        self.query_one(SourceLines).redraw()
 
     def _show_source(self, source_id: int) -> None:
         view = self.query_one(TranscriptView)
@@ -244,6 +286,11 @@ class MainScreen(CodingCommands):
     def _refresh_after_coding(self) -> None:
         # The codebook first: a code made just now must have its label in the margin at once.
         self._load_codebook()
+        pane = self.query_one(SourceList)
+        if pane.filter is not None:
+            # is:uncoded is recomputed on the next key; the list itself stays as it is, so that
+            # a source just coded does not vanish under the cursor.
+            pane.filter.forget(coded_only=True)
         view = self.query_one(TranscriptView)
         if self.source_id is not None:
             view.set_spans(self._spans(self.source_id))
@@ -251,13 +298,17 @@ class MainScreen(CodingCommands):
 
     # -- events ------------------------------------------------------------------------------------
 
-    @on(OptionList.OptionHighlighted, "#sources")
-    def _source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None and int(event.option.id) != self.source_id:
-            self._show_source(int(event.option.id))
+    @on(SourceLines.Highlighted)
+    def _source_highlighted(self, event: SourceLines.Highlighted) -> None:
+        if isinstance(event, SourceLines.Selected):
+            return
+        if event.source_id != self.source_id:
+            self._show_source(event.source_id)
 
-    @on(OptionList.OptionSelected, "#sources")
-    def _source_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(SourceLines.Selected)
+    def _source_selected(self, event: SourceLines.Selected) -> None:
+        if event.source_id != self.source_id:
+            self._show_source(event.source_id)
         self.remove_class("-show-sources")
         self.query_one(TranscriptView).focus()
 
@@ -370,17 +421,41 @@ class MainScreen(CodingCommands):
         """Show a passage: open its source and select it."""
         if source_id != self.source_id:
             self._show_source(source_id)
-            listing = self.query_one("#sources", OptionList)
-            for i in range(listing.option_count):
-                if listing.get_option_at_index(i).id == str(source_id):
-                    listing.highlighted = i
+            lines = self.query_one(SourceLines)
+            index = lines.index_of(source_id)
+            if index is not None:
+                lines._move(index, post=False)
         view = self.query_one(TranscriptView)
         view.select(start, end)
         view.focus()
 
     def action_focus_sources(self) -> None:
+        """The sources pane's filter (Down or Enter into the list)."""
         self.add_class("-show-sources")
-        self.query_one("#sources", OptionList).focus()
+        self.query_one(SourceList).focus_filter()
+
+    def action_next_uncoded(self) -> None:
+        """The next source in the pane's order (its filter, a set's order) after the open one that
+        has no coding — by anyone, or by me in blind coding — wrapping round to the top."""
+        lines = self.query_one(SourceLines)
+        if not lines.rows:
+            self.notify("no sources in the list", severity="warning")
+            return
+        coded = self._coded_ids()
+        at = lines.index_of(self.source_id) if self.source_id is not None else None
+        start = -1 if at is None else at
+        n = len(lines.rows)
+        for step in range(1, n + 1):
+            i = (start + step) % n
+            row = lines.rows[i]
+            if row.id not in coded and row.id != self.source_id:
+                lines._move(i, post=False)
+                self._show_source(row.id)
+                self.flash = f"next uncoded: {row.name}"
+                self._update_status()
+                return
+        whose = "by you" if self.view == "mine" else "by anyone"
+        self.notify(f"no uncoded source left in this list (coded {whose}) 没有未编码的资料")
 
     def action_focus_tree(self) -> None:
         """The tree's filter: type part of a label or name, Down or Enter into the tree."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,14 +28,49 @@ class CodeRow:
 
 
 def _label(r: CodeRow, key: int | None = None) -> Text:
+    """The node's label without its count (the tree draws the count in a column of its own)."""
     return Text.assemble(
         (f"{key}" if key else "", "bold reverse"),
         (" " if key else "", ""),
         (LEVEL_MARK[r.code.level] + " ", r.colour or "white"),
         (f"{r.code.label} ", "bold"),
         r.code.name,
-        (f"  {r.codings}" if r.codings or r.code.level == "open" else "", "dim"),
     )
+
+
+def _count(r: CodeRow) -> str:
+    return str(r.codings) if r.codings or r.code.level == "open" else ""
+
+
+class CountedTree(Tree[int]):
+    """A tree whose codings counts stand right-aligned in a column at its right edge, whatever the
+    depth of the node and the cell width of its name (a Chinese character is two cells); a name
+    too long for the room left is cut with an ellipsis."""
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(label, id=id)
+        self.counts: dict[int, str] = {}
+
+    def render_label(self, node, base_style: Style, style: Style) -> Text:
+        text = super().render_label(node, base_style, style)
+        count = self.counts.get(node.data, "") if node.data is not None else ""
+        depth, up = 0, node.parent
+        while up is not None:
+            depth += 1
+            up = up.parent
+        # The guides before the label (Tree._get_guide_width): a level per ancestor, the root's
+        # own level only when the root is shown.
+        guides = max(depth - (0 if self.show_root else 1), 0) * self.guide_depth
+        room = self.scrollable_content_region.width - guides - 1
+        if room <= 0:
+            return text
+        column = len(count) + 1 if count else 0
+        if text.cell_len > room - column:
+            text.truncate(max(room - column, 1), overflow="ellipsis")
+        if count:
+            text.append(" " * max(room - column - text.cell_len, 0) + " ")
+            text.append(count, "dim")
+        return text
 
 
 class CodeTree(Vertical):
@@ -79,7 +115,7 @@ class CodeTree(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter codes 筛选…", id="code-filter")
-        tree: Tree[int] = Tree("Codes 编码", id="code-tree")
+        tree = CountedTree("Codes 编码", id="code-tree")
         tree.show_root = False
         # Enter applies the highlighted code; it must not also fold a category away (space
         # folds and unfolds).
@@ -88,8 +124,8 @@ class CodeTree(Vertical):
         yield tree
 
     @property
-    def tree_view(self) -> Tree[int]:
-        return self.query_one("#code-tree", Tree)
+    def tree_view(self) -> CountedTree:
+        return self.query_one("#code-tree", CountedTree)
 
     @property
     def highlighted(self) -> int | None:
@@ -104,6 +140,7 @@ class CodeTree(Vertical):
     def _rebuild(self, keep: int | None = None) -> None:
         tree = self.tree_view
         tree.clear()
+        tree.counts = {r.code.id: _count(r) for r in self.rows}
         by_id = {r.code.id: r for r in self.rows}
         kids: dict[int | None, list[CodeRow]] = {}
         for r in self.rows:
@@ -155,6 +192,7 @@ class CodeTree(Vertical):
         for i, r in enumerate(self.rows):
             if r.code.id == code_id:
                 self.rows[i] = CodeRow(r.code, codings, r.sources, r.colour)
+                self.tree_view.counts[code_id] = _count(self.rows[i])
                 self._relabel(i)
                 return
 
