@@ -23,11 +23,15 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check coder tests bench
+	$(BIN)/python -m mypy coder
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check coder tests bench
 	$(BIN)/python -m ruff format --check coder tests bench
+	$(BIN)/python -m mypy coder
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -12,7 +12,7 @@ from coder.cli.output import one_line, print_json, print_table
 from coder.errors import InvalidInput
 
 
-def _tree_rows(project) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _tree_rows(project) -> list[dict[str, Any]]:
     counts = project.code_counts()
     return [
         {
@@ -115,7 +115,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     raise AssertionError(args.action)  # pragma: no cover - argparse restricts the choices
 
 
-def _save_codebook(project, path: Path) -> int:  # type: ignore[no-untyped-def]
+def _save_codebook(project, path: Path) -> int:
     """``codebook save``: .csv (Taguette's importer takes it), .yaml, .qdc, by suffix."""
     suffix = path.suffix.lower()
     if not path.parent.is_dir():
@@ -143,7 +143,7 @@ def _save_codebook(project, path: Path) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _load_qdc(project, path: Path) -> int:  # type: ignore[no-untyped-def]
+def _load_qdc(project, path: Path) -> int:
     from coder.exchange.refi import import_qdc
 
     report = import_qdc(project, path)

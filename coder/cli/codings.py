@@ -22,10 +22,10 @@ def cmd_uncode(args: argparse.Namespace) -> int:
     project = open_project(args)
     seg = next(iter(project.segments(ids=[args.coding_id])), None)
     old = project.uncode(args.coding_id, force=args.force)
-    theirs = seg is not None and seg.coder != project.coder
-    print(
-        f"removed coding {old.id}" + (f" ({seg.coder}'s {seg.label} {seg.code})" if theirs else "")
-    )
+    whose = ""
+    if seg is not None and seg.coder != project.coder:
+        whose = f" ({seg.coder}'s {seg.label} {seg.code})"
+    print(f"removed coding {old.id}{whose}")
     return 0
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import one_line, print_json, print_table
 from coder.errors import InvalidInput
 
 
-def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
+def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:
     """.qdpx projects and .qdc codebooks from other QDA programs (REFI-QDA)."""
     from coder.exchange.refi import import_qdc, import_qdpx
 
@@ -43,7 +44,7 @@ def _labels(value: str | None) -> list[str] | None:
     return labels
 
 
-def _speakers_line(turns) -> str:  # type: ignore[no-untyped-def]
+def _speakers_line(turns) -> str:
     from coder.text.speakers import speaker_names
 
     names = speaker_names(turns)
@@ -72,7 +73,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     progress = _progress(len(collect([Path(p) for p in args.paths])))
 
-    def on_file(path: Path, draft, error: str | None) -> None:  # type: ignore[no-untyped-def]
+    def on_file(path: Path, draft, error: str | None) -> None:
         if error:
             print(f"coder: {one_line(error)}", file=sys.stderr)
         progress(1)
@@ -121,7 +122,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 _SHEETS = (".csv", ".tsv", ".xlsx", ".ods")
 
 
-def _import_sheets(args: argparse.Namespace, project, paths: list[Path]) -> int:  # type: ignore[no-untyped-def]
+def _import_sheets(args: argparse.Namespace, project, paths: list[Path]) -> int:
     """Spreadsheets: each row a source (or each respondent), see coder/text/sheets.py."""
     from coder.text.sheets import import_sheet
 
@@ -168,8 +169,8 @@ class _SheetBar:
     """A progress bar on stderr for a long sheet import (when stderr is a terminal)."""
 
     def __init__(self) -> None:
-        self.bar = None
-        self.task = None
+        self.bar: Any = None  # a rich Progress, made only for a long import
+        self.task: Any = None
 
     def __call__(self, total: int | None = None, advance: int = 0) -> None:
         if total is not None and total >= 20000 and sys.stderr.isatty():
@@ -187,7 +188,7 @@ class _SheetBar:
             self.bar.stop()
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
+def _progress(total: int):
     """A progress bar on stderr when stderr is a terminal (and more than one file)."""
     if total < 2 or not sys.stderr.isatty():
         return lambda n, close=False: None

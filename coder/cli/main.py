@@ -97,14 +97,14 @@ def _scrub(message: str, secrets: list[str]) -> str:
 class _Scrubbed:
     """stdout that never lets a password from the command line through."""
 
-    def __init__(self, stream, secrets: list[str]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, stream, secrets: list[str]) -> None:
         self._stream = stream
         self._secrets = secrets
 
     def write(self, text: str) -> int:
         return self._stream.write(_scrub(text, self._secrets))
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(self._stream, name)
 
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = getattr(args, "debug", False)
     secrets = _passwords(argv if argv is not None else sys.argv[1:])
     if secrets:
-        sys.stdout = _Scrubbed(sys.stdout, secrets)  # type: ignore[assignment]
+        sys.stdout = _Scrubbed(sys.stdout, secrets)
     try:
         return int(args.func(args))
     except CoderError as exc:

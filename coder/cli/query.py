@@ -100,12 +100,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     expression, where, unit, coder = args.expression, args.where, args.unit, args.coder_filter
     if args.run:
-        saved = saved_query(project, args.run)
+        run = saved_query(project, args.run)
         # Options given now replace the saved ones.
-        expression = saved.expression
-        where = list(saved.where) if where is None else where
-        unit = unit or saved.unit
-        coder = coder or saved.coder
+        expression = run.expression
+        where = list(run.where) if where is None else where
+        unit = unit or run.unit
+        coder = coder or run.coder
     if args.save:
         save_query(project, args.save, expression, where=where or (), unit=unit, coder=coder)
     result = run_query(project, expression, where=where or (), coder=coder, unit=unit or "segment")

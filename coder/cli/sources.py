@@ -52,7 +52,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_json(project, s) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _set_json(project, s) -> dict[str, Any]:
     names = {x.id: x.name for x in project.sources()}
     return {
         "name": s.name,
@@ -74,6 +74,7 @@ def cmd_sets(args: argparse.Namespace) -> int:
         ["set", "sources", "made", "how"],
         [[s.name, len(s.sources), when(s.created), s.description] for s in sets],
     )
+    return 0
 
 
 def cmd_text(args: argparse.Namespace) -> int:

@@ -95,7 +95,7 @@ def cmd_keywords(args: argparse.Namespace) -> int:
     return 0
 
 
-def _speaker_labels(project, words: list[str], *, remove: bool) -> int:  # type: ignore[no-untyped-def]
+def _speaker_labels(project, words: list[str], *, remove: bool) -> int:
     """Add speaker labels to the project's, or (``remove``) take labels off: a built-in or
     inferred label removed is never a speaker in this project's imports."""
     from coder.text.speakers import TurnRule

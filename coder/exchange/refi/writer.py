@@ -198,7 +198,7 @@ class ProjectWriter(NotesAndLinks):
         for s in self.qf.sets:
             for guid in s.sources:
                 source_sets[guid].append(s.name)
-        new: list[tuple[FSource, dict[str, Any], dict[str, str]]] = []
+        new: list[tuple[FSource, dict[str, Any], dict[str, str], list[Any]]] = []
         for i, src in enumerate(self.qf.sources, 1):
             tm = self.texts.get(src.guid)
             if tm is None:

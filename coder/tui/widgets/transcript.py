@@ -497,7 +497,7 @@ class TranscriptView(ScrollView, can_focus=True):
         hi = bisect.bisect_right(self._starts, max(end, start + 1) - 1)
         return [s for s in self.spans[lo:hi] if s.start < max(end, start + 1) and s.end > start]
 
-    def render_lines(self, crop):  # type: ignore[no-untyped-def]
+    def render_lines(self, crop):
         self._paint = (self.rich_style, self.selection)
         try:
             return super().render_lines(crop)
