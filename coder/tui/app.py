@@ -31,23 +31,31 @@ class CoderApp(WorkHost, App[None]):
         Binding("f5,ctrl+r", "refresh_project", "Refresh", id="app.refresh"),
     ]
 
-    def __init__(self, project: Project, *, nlp: bool = True) -> None:
+    def __init__(self, project: Project | None, *, nlp: bool = True) -> None:
         from coder.tui import compositor
 
         compositor.install()  # wide characters under toasts and dialogs (textual#6357)
         super().__init__()
-        self.project = project
         self.nlp_enabled = nlp
+        self.project_changed: Signal[ProjectChanged] = Signal(self, "project_changed")
+        """Published after every change of the project; the screens subscribe (CoderScreen)."""
+        if project is not None:
+            self.attach(project)
+
+    def attach(self, project: Project) -> None:
+        """Work on ``project`` (at once, or after the login screen of ``coder serve``)."""
+        self.project = project
         where = " · server" if project.on_server else ""
         role = project.role()
         if role != "owner":  # a reader or coder sees what they may do
             where += f" · {role or 'not a member'}"
         self.sub_title = f"{project.title} · {project.coder}{where}"
         self._token = project.change_token()
-        self.project_changed: Signal[ProjectChanged] = Signal(self, "project_changed")
-        """Published after every change of the project; the screens subscribe (CoderScreen)."""
 
     def on_mount(self) -> None:
+        self.start_workbench()
+
+    def start_workbench(self) -> None:
         from coder.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen())
@@ -118,6 +126,8 @@ class CoderApp(WorkHost, App[None]):
         # Changes made meanwhile from the shell (coder code …) show up when the app regains focus.
         from coder.errors import CoderError
 
+        if getattr(self, "project", None) is None:
+            return  # coder serve's login screen: no project yet
         try:
             if self.project.change_token() != self._token:
                 self.data_changed()

@@ -340,6 +340,13 @@ class MainScreen(CodingCommands):
         if self.source_id is None:
             self.notify("open a source first", severity="warning")
             return
+        if self.app.is_web:  # coder serve: a player would start on the server, not here
+            self.notify(
+                "playing a recording is unavailable in the browser; play it in the terminal "
+                "workbench (p) or with coder play",
+                severity="warning",
+            )
+            return
         try:
             play = media.playback(
                 self.project, self.source_id, self.query_one(TranscriptView).cursor
