@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -1007,6 +1008,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coder", description="A grounded-theory coding workbench.", parents=[common]
     )
+    parser.add_argument(
+        "--ui-lang",
+        metavar="LANG",
+        help="the interface language: en, zh-Hans or zh-Hant (default: $CODER_LANG, your "
+        "preference, the system locale)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     debug_only = argparse.ArgumentParser(add_help=False)
@@ -1402,6 +1409,11 @@ def main(argv: list[str] | None = None) -> int:
     if secrets:
         sys.stdout = _Scrubbed(sys.stdout, secrets)  # type: ignore[assignment]
     try:
+        from coder.i18n import activate
+
+        activate(args.ui_lang)
+        if args.ui_lang:  # the served app processes and any child use it too
+            os.environ["CODER_LANG"] = args.ui_lang
         return int(args.func(args))
     except CoderError as exc:
         if debug:

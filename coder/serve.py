@@ -138,8 +138,9 @@ def run_app(argv: list[str]) -> int:
     parser.add_argument("location")
     parser.add_argument("--ui-lang", default=None)
     args = parser.parse_args(argv)
-    if args.ui_lang:
-        os.environ["CODER_LANG"] = args.ui_lang
+    from coder.i18n import activate
+
+    activate(args.ui_lang)  # before the TUI's modules are imported: their key names are read then
     from coder.tui.screens.login import ServedApp
 
     app = ServedApp(args.location)

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import get_current_worker
 
+from coder.i18n import _
 from coder.project import Project
 from coder.tui.workers import ProjectChanged, WorkHost
 
@@ -24,11 +25,21 @@ class CoderApp(WorkHost, App[None]):
     TITLE = "coder"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
-        Binding("ctrl+y", "redo", "Redo", id="app.redo"),
-        Binding("f5,ctrl+r", "refresh_project", "Refresh", id="app.refresh"),
+        Binding("question_mark", "help", _("Help"), id="app.help"),
+        Binding("q", "quit", _("Quit"), id="app.quit"),
+        Binding("ctrl+z", "undo", _("Undo"), id="app.undo"),
+        Binding("ctrl+y", "redo", _("Redo"), id="app.redo"),
+        Binding("f5,ctrl+r", "refresh_project", _("Refresh"), id="app.refresh"),
+        # Textual's own palette binding, with its footer word translated (same key, same place)
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+            id="app.palette",
+        ),
     ]
 
     def __init__(self, project: Project | None, *, nlp: bool = True) -> None:
@@ -65,7 +76,7 @@ class CoderApp(WorkHost, App[None]):
     def _watch_colleagues(self) -> None:
         """On a team server, colleagues' changes show up as they are made (LISTEN/NOTIFY)."""
         worker = get_current_worker()
-        for _ in self.project.changes(lambda: worker.is_cancelled):
+        for _change in self.project.changes(lambda: worker.is_cancelled):
             if worker.is_cancelled:
                 break
             self.call_from_thread(self._colleague_changed)
@@ -120,7 +131,7 @@ class CoderApp(WorkHost, App[None]):
 
     def action_refresh_project(self) -> None:
         self.data_changed()
-        self.notify("reloaded from the project")
+        self.notify(_("reloaded from the project"))
 
     def on_app_focus(self) -> None:
         # Changes made meanwhile from the shell (coder code …) show up when the app regains focus.
@@ -141,7 +152,7 @@ class CoderApp(WorkHost, App[None]):
 
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is None:
-            self.notify("no transcript to show the passage in", severity="warning")
+            self.notify(_("no transcript to show the passage in"), severity="warning")
             return
         while self.screen is not main and len(self.screen_stack) > 1:
             self.pop_screen()
@@ -157,15 +168,15 @@ class CoderApp(WorkHost, App[None]):
 
     #: Every screen and statistics tab, for the palette: (title, main screen action, tab).
     PLACES = (
-        ("Main screen 主界面: transcript and codes", None, None),
-        ("Codebook 编码本 (F2)", "codebook", None),
-        ("Comparison 比较 (F3): codings of a code side by side", "compare", None),
-        ("Network 关系网络 (F4)", "network", None),
-        ("Statistics 统计 (F6): Frequencies 编码频次", "stats", "freq"),
-        ("Statistics 统计 (F6): Saturation 理论饱和度", "stats", "sat"),
-        ("Statistics 统计 (F6): Paradigm 范式模型", "stats", "paradigm"),
-        ("Statistics 统计 (F6): Co-occurrence 共现", "stats", "cooc"),
-        ("Disagreements 分歧 (F7): review between coders", "review", None),
+        (_("Main screen 主界面: transcript and codes"), None, None),
+        (_("Codebook 编码本 (F2)"), "codebook", None),
+        (_("Comparison 比较 (F3): codings of a code side by side"), "compare", None),
+        (_("Network 关系网络 (F4)"), "network", None),
+        (_("Statistics 统计 (F6): Frequencies 编码频次"), "stats", "freq"),
+        (_("Statistics 统计 (F6): Saturation 理论饱和度"), "stats", "sat"),
+        (_("Statistics 统计 (F6): Paradigm 范式模型"), "stats", "paradigm"),
+        (_("Statistics 统计 (F6): Co-occurrence 共现"), "stats", "cooc"),
+        (_("Disagreements 分歧 (F7): review between coders"), "review", None),
     )
 
     def go_to(self, action: str | None, tab: str | None = None) -> None:
@@ -192,7 +203,7 @@ class CoderApp(WorkHost, App[None]):
             def go(action=action, tab=tab) -> None:
                 self.call_later(self.go_to, action, tab)
 
-            yield SystemCommand(title, "go to this screen", go)
+            yield SystemCommand(title, _("go to this screen"), go)
         seen = set()
         for active in screen.active_bindings.values():
             b = active.binding

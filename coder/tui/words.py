@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import re
 
+from coder.i18n import _
+
 #: Where a key works, in the words of the screens' titles.
 PLACES = {
-    "CoderApp": "everywhere",
-    "MainScreen": "main screen",
-    "TranscriptView": "transcript",
-    "CodeTree": "code tree",
-    "Tree": "code tree",
-    "CodebookScreen": "codebook (F2)",
-    "CompareScreen": "comparison (F3)",
-    "NetworkScreen": "network (F4)",
-    "StatsScreen": "statistics (F6)",
-    "ReviewScreen": "disagreements (F7)",
-    "HelpScreen": "help",
-    "Input": "text box",
-    "TextArea": "text box",
-    "OptionList": "list",
-    "DataTable": "table",
+    "CoderApp": _("everywhere"),
+    "MainScreen": _("main screen"),
+    "TranscriptView": _("transcript"),
+    "CodeTree": _("code tree"),
+    "Tree": _("code tree"),
+    "CodebookScreen": _("codebook (F2)"),
+    "CompareScreen": _("comparison (F3)"),
+    "NetworkScreen": _("network (F4)"),
+    "StatsScreen": _("statistics (F6)"),
+    "ReviewScreen": _("disagreements (F7)"),
+    "HelpScreen": _("help"),
+    "Input": _("text box"),
+    "TextArea": _("text box"),
+    "OptionList": _("list"),
+    "DataTable": _("table"),
 }
 
 

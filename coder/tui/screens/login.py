@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from coder.errors import CoderError
+from coder.i18n import _
 from coder.project import Project
 from coder.store.engine import describe, is_server
 from coder.tui import app as app_module
@@ -42,7 +43,7 @@ class LoginScreen(Screen[Project]):
     LoginScreen #login-error { color: $error; margin-top: 1; }
     LoginScreen Button { margin-top: 1; }
     """
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="login.quit")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", _("Quit"), id="login.quit")]
 
     def __init__(self, location: str) -> None:
         super().__init__()
@@ -53,14 +54,14 @@ class LoginScreen(Screen[Project]):
         with Vertical():
             yield Static(f"coder · {describe(self.location)}", id="login-title")
             if self.on_server:
-                yield Label("Server login 服务器登录名")
-                yield Input(id="login-name", placeholder="login")
-                yield Label("Password 密码")
-                yield Input(id="login-password", password=True, placeholder="password")
+                yield Label(_("Server login 服务器登录名"))
+                yield Input(id="login-name", placeholder=_("login"))
+                yield Label(_("Password 密码"))
+                yield Input(id="login-password", password=True, placeholder=_("password"))
             else:
-                yield Label("Your coder name 编码者姓名")
-                yield Input(id="login-name", placeholder="name")
-            yield Button("Open 打开", id="login-open", variant="primary")
+                yield Label(_("Your coder name 编码者姓名"))
+                yield Input(id="login-name", placeholder=_("name"))
+            yield Button(_("Open 打开"), id="login-open", variant="primary")
             yield Static("", id="login-error")
 
     def on_mount(self) -> None:
@@ -83,7 +84,7 @@ class LoginScreen(Screen[Project]):
     def _open(self) -> None:
         name = self.query_one("#login-name", Input).value.strip()
         if not name:
-            self._error("enter a name first" if not self.on_server else "enter a login first")
+            self._error(_("enter a name first") if not self.on_server else _("enter a login first"))
             return
         try:
             if self.on_server:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from coder.errors import CoderError
+from coder.i18n import _
 from coder.model import Code
 from coder.prefs import KeySlots
 from coder.tui.colours import code_colours, coder_colour
@@ -34,29 +35,37 @@ class MainScreen(CodingCommands):
     """Read, select, code and memo."""
 
     BINDINGS = [
-        Binding("enter", "apply_highlighted", "Apply code", id="main.apply"),
-        Binding("c", "pick_code", "Code…", id="main.pick"),
-        Binding("n", "new_code", "New code", id="main.new"),
-        Binding("v", "in_vivo", "In vivo", id="main.invivo"),
-        Binding("x,delete", "uncode", "Uncode", id="main.uncode"),
-        Binding("r", "resize", "Resize coding", show=False, id="main.resize"),
-        Binding("m", "memo", "Memo", id="main.memo"),
-        Binding("M", "code_memo", "Code memo", show=False, id="main.code_memo"),
-        Binding("slash", "search", "Search", id="main.search"),
-        Binding("f2", "codebook", "Codebook", id="main.codebook"),
-        Binding("f3", "compare", "Compare", id="main.compare"),
-        Binding("f4", "network", "Network", id="main.network"),
-        Binding("f6", "stats", "Statistics", id="main.stats"),
-        Binding("f7", "review", "Disagreements", id="main.review"),
-        Binding("E", "export", "Export…", id="main.export"),
-        Binding("O", "whose", "Whose codings", id="main.whose"),
-        Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
-        Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
-        Binding("p", "play", "Play the recording here", show=False, id="main.play"),
-        Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
-        Binding("escape", "focus_transcript", "Back to the transcript", show=False, id="main.back"),
+        Binding("enter", "apply_highlighted", _("Apply code"), id="main.apply"),
+        Binding("c", "pick_code", _("Code…"), id="main.pick"),
+        Binding("n", "new_code", _("New code"), id="main.new"),
+        Binding("v", "in_vivo", _("In vivo"), id="main.invivo"),
+        Binding("x,delete", "uncode", _("Uncode"), id="main.uncode"),
+        Binding("r", "resize", _("Resize coding"), show=False, id="main.resize"),
+        Binding("m", "memo", _("Memo"), id="main.memo"),
+        Binding("M", "code_memo", _("Code memo"), show=False, id="main.code_memo"),
+        Binding("slash", "search", _("Search"), id="main.search"),
+        Binding("f2", "codebook", _("Codebook"), id="main.codebook"),
+        Binding("f3", "compare", _("Compare"), id="main.compare"),
+        Binding("f4", "network", _("Network"), id="main.network"),
+        Binding("f6", "stats", _("Statistics"), id="main.stats"),
+        Binding("f7", "review", _("Disagreements"), id="main.review"),
+        Binding("E", "export", _("Export…"), id="main.export"),
+        Binding("O", "whose", _("Whose codings"), id="main.whose"),
+        Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
+        Binding("ctrl+c,super+c", "copy_passage", _("Copy passage"), show=False, id="main.copy"),
+        Binding("p", "play", _("Play the recording here"), show=False, id="main.play"),
+        Binding("ctrl+t", "focus_tree", _("Code tree"), show=False, id="main.tree"),
+        Binding(
+            "escape", "focus_transcript", _("Back to the transcript"), show=False, id="main.back"
+        ),
         *[
-            Binding(str(i), f"recent({i})", f"Code on key {i}", show=False, id=f"main.recent{i}")
+            Binding(
+                str(i),
+                f"recent({i})",
+                _("Code on key {i}").format(i=i),
+                show=False,
+                id=f"main.recent{i}",
+            )
             for i in range(1, 10)
         ],
     ]
@@ -80,11 +89,11 @@ class MainScreen(CodingCommands):
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Static("Sources 资料", classes="pane-title")
+                yield Static(_("Sources 资料"), classes="pane-title")
                 yield OptionList(id="sources")
             yield TranscriptView(id="transcript")
             with Vertical(id="right"):
-                yield Static("Codes 编码", classes="pane-title")
+                yield Static(_("Codes 编码"), classes="pane-title")
                 yield CodeTree(id="codes")
                 yield DetailPane(id="detail")
         yield TextPane(id="status")
@@ -338,12 +347,14 @@ class MainScreen(CodingCommands):
         from coder import media
 
         if self.source_id is None:
-            self.notify("open a source first", severity="warning")
+            self.notify(_("open a source first"), severity="warning")
             return
         if self.app.is_web:  # coder serve: a player would start on the server, not here
             self.notify(
-                "playing a recording is unavailable in the browser; play it in the terminal "
-                "workbench (p) or with coder play",
+                _(
+                    "playing a recording is unavailable in the browser; play it in the terminal "
+                    "workbench (p) or with coder play"
+                ),
                 severity="warning",
             )
             return
