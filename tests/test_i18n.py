@@ -7,6 +7,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from coder.prefs import save_ui_lang
 
 ROOT = Path(__file__).resolve().parents[1]
 TUI = ROOT / "coder" / "tui"
+FIELD = re.compile(r"\{\w*\}")
 
 
 def tui_messages() -> set[str]:
@@ -40,6 +42,8 @@ def test_every_tui_message_has_a_translation(lang: str) -> None:
     assert not missing, (
         f"{lang}: no translation for {missing} (python -m coder.i18n, then translate)"
     )
+    fields = [m for m in wanted if set(FIELD.findall(m)) != set(FIELD.findall(translated[m]))]
+    assert not fields, f"{lang}: the {{fields}} differ from the English in {fields}"
     # the compiled catalog says the same as the .po (committed .mo files are not stale)
     with (po.with_suffix(".mo")).open("rb") as f:
         compiled = gettext.GNUTranslations(f)

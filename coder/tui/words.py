@@ -32,6 +32,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
+def chars(n: int) -> str:
+    """``1 char``, ``13 chars`` in the interface language (Chinese has no plural)."""
+    return _("1 char") if n == 1 else _("{n} chars").format(n=f"{n:,}")
+
+
 def place(node: object) -> str:
     """A widget's or screen's name for people: ``TranscriptView`` → ``transcript``."""
     name = type(node).__name__

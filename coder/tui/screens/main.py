@@ -28,7 +28,7 @@ from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
-from coder.tui.words import plural
+from coder.tui.words import chars
 
 
 class MainScreen(CodingCommands):
@@ -79,7 +79,7 @@ class MainScreen(CodingCommands):
         self.source_id: int | None = None
         self.source_names: dict[int, str] = {}
         self.sources: list = []
-        self.nlp_state = "loading words…"
+        self.nlp_state = _("loading words…")
         self.flash = ""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
@@ -102,7 +102,7 @@ class MainScreen(CodingCommands):
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 100, "-narrow")
         if not self.coder_app.nlp_enabled:
-            self.nlp_state = "characters (word list off)"
+            self.nlp_state = _("characters (word list off)")
         self._load_keys()
         self.reload()
         self.query_one(TranscriptView).focus()
@@ -190,7 +190,7 @@ class MainScreen(CodingCommands):
         view.load(source_id, text, turns, self._spans(source_id))
         self.source_id = source_id
         if view.analysis is None and self.coder_app.nlp_enabled:
-            self.nlp_state = "loading words…"
+            self.nlp_state = _("loading words…")
             self._analyse(source_id)
         self._update_status()
 
@@ -224,9 +224,9 @@ class MainScreen(CodingCommands):
         if self.source_id is not None:
             self.query_one(TranscriptView).set_spans(self._spans(self.source_id))
         self.flash = {
-            "all": "showing everyone's codings",
-            "mine": f"blind coding: only {self.project.coder}'s codings",
-            "by coder": "everyone's codings, coloured by coder",
+            "all": _("showing everyone's codings"),
+            "mine": _("blind coding: only {coder}'s codings").format(coder=self.project.coder),
+            "by coder": _("everyone's codings, coloured by coder"),
         }[self.view]
         self._update_detail(force=True)
         self._update_status()
@@ -242,7 +242,7 @@ class MainScreen(CodingCommands):
 
     def _analysed(self, source_id: int, analysis) -> None:
         self.query_one(TranscriptView).set_analysis(source_id, analysis)
-        self.nlp_state = "words"
+        self.nlp_state = _("words")
         self._update_status()
 
     def _refresh_after_coding(self) -> None:
@@ -288,17 +288,21 @@ class MainScreen(CodingCommands):
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         if sel:
-            parts.append(f"selected {plural(sel[1] - sel[0], 'char')} [{sel[0]}–{sel[1]})")
-        parts.append("characters" if view.char_mode else self.nlp_state)
+            parts.append(
+                _("selected {chars} [{start}–{end})").format(
+                    chars=chars(sel[1] - sel[0]), start=sel[0], end=sel[1]
+                )
+            )
+        parts.append(_("characters") if view.char_mode else self.nlp_state)
         if self.view != "all":
-            parts.append({"mine": "blind", "by coder": "by coder"}[self.view])
-        parts.append(f"coder {self.project.coder}")
+            parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
+        parts.append(_("coder {name}").format(name=self.project.coder))
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
         keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
         if keys:
-            parts.append("keys " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
+            parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
         self.query_one("#status", TextPane).show(" · ".join(parts))
 
     def _update_detail(self, *, force: bool = False) -> None:
@@ -338,7 +342,7 @@ class MainScreen(CodingCommands):
             return
         passage = self.project.source_text(self.source_id)[sel[0] : sel[1]]
         self.app.copy_to_clipboard(passage)
-        self.flash = f"copied {plural(len(passage), 'char')}"
+        self.flash = _("copied {chars}").format(chars=chars(len(passage)))
         self._update_status()
 
     def action_play(self) -> None:
@@ -428,7 +432,7 @@ class MainScreen(CodingCommands):
                         severity="error",
                     )
                     return
-            self.flash = f"exporting to {request.path}…"
+            self.flash = _("exporting to {path}…").format(path=request.path)
             self._update_status()
             self._export(Path(request.path).expanduser(), request.held_out)
 
@@ -437,7 +441,7 @@ class MainScreen(CodingCommands):
     def _export(self, target: Path, held_out: tuple[str, ...] | None = None) -> None:
         def done(notes: list[str]) -> None:
             self.notify(f"wrote {target}" + (f" — {notes[0]}" if notes else ""), timeout=6)
-            self.flash = "exported"
+            self.flash = _("exported")
             self._update_status()
 
         self.in_thread(
@@ -474,7 +478,7 @@ class MainScreen(CodingCommands):
     def work_failed(self, worker: Worker, message: str) -> None:
         # The status line no longer says "exporting" (the message said why).
         if worker.group == "export":
-            self.flash = "export failed"
+            self.flash = _("export failed")
             self._update_status()
 
     def action_review(self) -> None:
