@@ -196,6 +196,21 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("showing everyone's codings", "显示所有人的编码", "顯示所有人的編碼"),
     ("words", "按词", "逐詞"),
+    ("coded {chars} as {code}", "已将 {chars} 编码为 {code}", "已將 {chars} 編碼為 {code}"),
+    (
+        "the selection has no words to name a code",
+        "所选内容没有可作编码名的词",
+        "所選內容沒有可作為編碼名稱的詞",
+    ),
+    (
+        "an in-vivo name is a short phrase: select fewer words",
+        "本土概念应是短语：请少选几个词",
+        "本土概念應為短語：請少選幾個詞",
+    ),
+    ("no coding under the cursor", "光标处没有编码", "游標處沒有編碼"),
+    ("no coding overlaps the selection", "没有与所选内容重叠的编码", "沒有與所選內容重疊的編碼"),
+    ("memo saved", "备忘录已保存", "備忘錄已儲存"),
+    ("highlight a code first", "请先选中一个编码", "請先選取一個編碼"),
 ]
 
 
