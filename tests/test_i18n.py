@@ -168,3 +168,22 @@ def test_the_main_screen_holds_at_80_columns_in_chinese(demo_copy: Path, tmp_pat
         assert footer and all(not d.isascii() for d in footer), footer  # no English key word
         # the footer shows what fits in 80 columns: Chinese words fit at least as many keys
         assert len(seen["visible"]) >= len(english["visible"]), (seen["visible"], english)
+
+
+async def test_the_palette_keeps_the_interface_language_as_a_preference(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CODER_LANG", raising=False)
+    from coder.prefs import load_ui_lang
+    from coder.tui.app import make_app
+
+    app = make_app(demo_copy, coder="tester", nlp=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Interface language: 繁體中文" in titles
+        before = app.project.change_token()
+        app.set_ui_lang("zh-Hant")
+        await pilot.pause()
+        assert load_ui_lang() == "zh-Hant" and i18n.choose() == "zh-Hant"
+        assert app.project.change_token() == before  # not a change to the project: no undo step

@@ -210,6 +210,13 @@ ROWS: list[tuple[str, str, str]] = [
     ("no coding under the cursor", "光标处没有编码", "游標處沒有編碼"),
     ("no coding overlaps the selection", "没有与所选内容重叠的编码", "沒有與所選內容重疊的編碼"),
     ("memo saved", "备忘录已保存", "備忘錄已儲存"),
+    ("Interface language", "界面语言", "介面語言"),
+    ("kept for you; from the next start", "为您保存，下次启动生效", "為您保存，下次啟動生效"),
+    (
+        "interface language {lang}: from the next start",
+        "界面语言 {lang}：下次启动生效",
+        "介面語言 {lang}：下次啟動生效",
+    ),
     ("highlight a code first", "请先选中一个编码", "請先選取一個編碼"),
 ]
 

@@ -194,6 +194,19 @@ class CoderApp(WorkHost, App[None]):
         elif action is not None:
             self.call_later(self.run_action, action, main)
 
+    def set_ui_lang(self, lang: str) -> None:
+        """Keep ``lang`` as this user's interface language (outside every project and its undo
+        history); the key names are read at start, so it shows from the next start."""
+        from coder.errors import CoderError
+        from coder.prefs import save_ui_lang
+
+        try:
+            save_ui_lang(lang)
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(_("interface language {lang}: from the next start").format(lang=lang))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from coder.tui.words import place
 
@@ -204,6 +217,14 @@ class CoderApp(WorkHost, App[None]):
                 self.call_later(self.go_to, action, tab)
 
             yield SystemCommand(title, _("go to this screen"), go)
+        for lang, name in (("en", "English"), ("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文")):
+
+            def choose(lang=lang) -> None:
+                self.call_later(self.set_ui_lang, lang)
+
+            yield SystemCommand(
+                f"{_('Interface language')}: {name}", _("kept for you; from the next start"), choose
+            )
         seen = set()
         for active in screen.active_bindings.values():
             b = active.binding
