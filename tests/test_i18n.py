@@ -130,6 +130,7 @@ async def go():
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await pilot.pause(0.3)  # the footer's keys laid out (a loaded machine is slower)
         cut = []
         shown = [t for t in app.screen.query(".pane-title") if t.region.width > 0]
         for title in shown:  # at 80 columns the sources pane is folded away (ctrl+o shows it)
