@@ -109,3 +109,44 @@ def save_slots(project: str, coder: str, keys: KeySlots) -> None:
         raise InvalidInput(
             f"{path}: the number keys could not be saved ({exc}); they last for this session"
         ) from exc
+
+
+# -- the interface language: one person's choice, like the number keys ---------------------------
+
+
+def settings_file() -> Path:
+    return Path(user_config_dir("coder", appauthor=False, roaming=True)) / "settings.json"
+
+
+def load_ui_lang() -> str | None:
+    """The interface language this user chose (``en``, ``zh-Hans``, ``zh-Hant``), or None.
+    An unreadable file counts as no choice: the language then comes from the system locale."""
+    try:
+        doc = _read(settings_file())
+    except InvalidInput:
+        return None
+    value = doc.get("ui_lang")
+    return value if isinstance(value, str) and value else None
+
+
+def save_ui_lang(lang: str | None) -> None:
+    """Keep (or, with None, forget) the interface language, atomically."""
+    path = settings_file()
+    try:
+        doc = _read(path)
+    except InvalidInput:
+        doc = {}
+    if lang is None:
+        doc.pop("ui_lang", None)
+    else:
+        doc["ui_lang"] = lang
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path}: the interface language could not be saved ({exc}); it lasts for this session"
+        ) from exc

@@ -9,6 +9,7 @@ The parser is built from :data:`GROUPS`: each module adds its own subcommands wi
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 
@@ -55,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     parser = argparse.ArgumentParser(
         prog="coder", description="A grounded-theory coding workbench.", parents=[common]
+    )
+    parser.add_argument(
+        "--ui-lang",
+        metavar="LANG",
+        help="the interface language: en, zh-Hans or zh-Hant (default: $CODER_LANG, your "
+        "preference, the system locale)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = Add(sub, common, debug_only_options())
@@ -122,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     if secrets:
         sys.stdout = _Scrubbed(sys.stdout, secrets)
     try:
+        from coder.i18n import activate
+
+        activate(args.ui_lang)
+        if args.ui_lang:  # the served app processes and any child use it too
+            os.environ["CODER_LANG"] = args.ui_lang
         return int(args.func(args))
     except CoderError as exc:
         if debug:

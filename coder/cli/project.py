@@ -21,6 +21,17 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from coder import serve
+
+    served, warning = serve.prepare(args.project, args.host, args.port, args.public)
+    if warning:
+        print(warning, file=sys.stderr)
+    print(f"serving {served.location} on {served.url} (ctrl+c stops)", flush=True)
+    serve.serve(served)
+    return 0
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     from coder.project import Project
 
@@ -154,3 +165,9 @@ def register(add: Add) -> None:
 
     p = add("open", cmd_open, "open a project in the terminal UI")
     p.add_argument("project")
+
+    p = add("serve", cmd_serve, "the workbench in a browser (textual-serve; see docs/serve.md)")
+    p.add_argument("project")
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--public", action="store_true", help="allow a non-loopback --host")

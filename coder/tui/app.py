@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import get_current_worker
 
+from coder.i18n import _
 from coder.project import Project
 from coder.tui.workers import ProjectChanged, WorkHost
 
@@ -24,30 +25,48 @@ class CoderApp(WorkHost, App[None]):
     TITLE = "coder"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
-        Binding("ctrl+y", "redo", "Redo", id="app.redo"),
-        Binding("f5,ctrl+r", "refresh_project", "Refresh", id="app.refresh"),
+        Binding("question_mark", "help", _("Help"), id="app.help"),
+        Binding("q", "quit", _("Quit"), id="app.quit"),
+        Binding("ctrl+z", "undo", _("Undo"), id="app.undo"),
+        Binding("ctrl+y", "redo", _("Redo"), id="app.redo"),
+        Binding("f5,ctrl+r", "refresh_project", _("Refresh"), id="app.refresh"),
+        # Textual's own palette binding, with its footer word translated (same key, same place)
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+            id="app.palette",
+        ),
     ]
 
-    def __init__(self, project: Project, *, nlp: bool = True) -> None:
+    def __init__(self, project: Project | None, *, nlp: bool = True) -> None:
         from coder.tui import compositor
 
         compositor.install()  # wide characters under toasts and dialogs (textual#6357)
         super().__init__()
-        self.project = project
         self.nlp_enabled = nlp
+        self.project_changed: Signal[ProjectChanged] = Signal(self, "project_changed")
+        """Published after every change of the project; the screens subscribe (CoderScreen)."""
+        if project is not None:
+            self.attach(project)
+
+    def attach(self, project: Project) -> None:
+        """Work on ``project`` (at once, or after the login screen of ``coder serve``)."""
+        self.project = project
         where = " · server" if project.on_server else ""
         role = project.role()
         if role != "owner":  # a reader or coder sees what they may do
             where += f" · {role or 'not a member'}"
         self.sub_title = f"{project.title} · {project.coder}{where}"
         self._token = project.change_token()
-        self.project_changed: Signal[ProjectChanged] = Signal(self, "project_changed")
-        """Published after every change of the project; the screens subscribe (CoderScreen)."""
 
     def on_mount(self) -> None:
+        self.start_workbench()
+
+    def start_workbench(self) -> None:
         from coder.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen())
@@ -57,7 +76,7 @@ class CoderApp(WorkHost, App[None]):
     def _watch_colleagues(self) -> None:
         """On a team server, colleagues' changes show up as they are made (LISTEN/NOTIFY)."""
         worker = get_current_worker()
-        for _ in self.project.changes(lambda: worker.is_cancelled):
+        for _change in self.project.changes(lambda: worker.is_cancelled):
             if worker.is_cancelled:
                 break
             self.call_from_thread(self._colleague_changed)
@@ -112,12 +131,14 @@ class CoderApp(WorkHost, App[None]):
 
     def action_refresh_project(self) -> None:
         self.data_changed()
-        self.notify("reloaded from the project")
+        self.notify(_("reloaded from the project"))
 
     def on_app_focus(self) -> None:
         # Changes made meanwhile from the shell (coder code …) show up when the app regains focus.
         from coder.errors import CoderError
 
+        if getattr(self, "project", None) is None:
+            return  # coder serve's login screen: no project yet
         try:
             if self.project.change_token() != self._token:
                 self.data_changed()
@@ -131,7 +152,7 @@ class CoderApp(WorkHost, App[None]):
 
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is None:
-            self.notify("no transcript to show the passage in", severity="warning")
+            self.notify(_("no transcript to show the passage in"), severity="warning")
             return
         while self.screen is not main and len(self.screen_stack) > 1:
             self.pop_screen()
@@ -147,16 +168,16 @@ class CoderApp(WorkHost, App[None]):
 
     #: Every screen and statistics tab, for the palette: (title, main screen action, tab).
     PLACES = (
-        ("Main screen 主界面: transcript and codes", None, None),
-        ("Codebook 编码本 (F2)", "codebook", None),
-        ("Comparison 比较 (F3): codings of a code side by side", "compare", None),
-        ("Network 关系网络 (F4)", "network", None),
-        ("Statistics 统计 (F6): Frequencies 编码频次", "stats", "freq"),
-        ("Statistics 统计 (F6): Saturation 理论饱和度", "stats", "sat"),
-        ("Statistics 统计 (F6): Paradigm 范式模型", "stats", "paradigm"),
-        ("Statistics 统计 (F6): Co-occurrence 共现", "stats", "cooc"),
-        ("Disagreements 分歧 (F7): review between coders", "review", None),
-        ("Query 查询 (F8): coding queries, their hits, code or save them", "query", None),
+        (_("Main screen 主界面: transcript and codes"), None, None),
+        (_("Codebook 编码本 (F2)"), "codebook", None),
+        (_("Comparison 比较 (F3): codings of a code side by side"), "compare", None),
+        (_("Network 关系网络 (F4)"), "network", None),
+        (_("Statistics 统计 (F6): Frequencies 编码频次"), "stats", "freq"),
+        (_("Statistics 统计 (F6): Saturation 理论饱和度"), "stats", "sat"),
+        (_("Statistics 统计 (F6): Paradigm 范式模型"), "stats", "paradigm"),
+        (_("Statistics 统计 (F6): Co-occurrence 共现"), "stats", "cooc"),
+        (_("Disagreements 分歧 (F7): review between coders"), "review", None),
+        (_("Query 查询 (F8): coding queries, their hits, code or save them"), "query", None),
     )
 
     def go_to(self, action: str | None, tab: str | None = None) -> None:
@@ -174,6 +195,19 @@ class CoderApp(WorkHost, App[None]):
         elif action is not None:
             self.call_later(self.run_action, action, main)
 
+    def set_ui_lang(self, lang: str) -> None:
+        """Keep ``lang`` as this user's interface language (outside every project and its undo
+        history); the key names are read at start, so it shows from the next start."""
+        from coder.errors import CoderError
+        from coder.prefs import save_ui_lang
+
+        try:
+            save_ui_lang(lang)
+        except CoderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(_("interface language {lang}: from the next start").format(lang=lang))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from coder.tui.words import place
 
@@ -183,7 +217,15 @@ class CoderApp(WorkHost, App[None]):
             def go(action=action, tab=tab) -> None:
                 self.call_later(self.go_to, action, tab)
 
-            yield SystemCommand(title, "go to this screen", go)
+            yield SystemCommand(title, _("go to this screen"), go)
+        for lang, name in (("en", "English"), ("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文")):
+
+            def choose(lang=lang) -> None:
+                self.call_later(self.set_ui_lang, lang)
+
+            yield SystemCommand(
+                f"{_('Interface language')}: {name}", _("kept for you; from the next start"), choose
+            )
         seen = set()
         for active in screen.active_bindings.values():
             b = active.binding

@@ -5,30 +5,37 @@ from __future__ import annotations
 
 import re
 
+from coder.i18n import _
+
 #: Where a key works, in the words of the screens' titles.
 PLACES = {
-    "CoderApp": "everywhere",
-    "MainScreen": "main screen",
-    "TranscriptView": "transcript",
-    "CodeTree": "code tree",
-    "Tree": "code tree",
-    "CodebookScreen": "codebook (F2)",
-    "CompareScreen": "comparison (F3)",
-    "NetworkScreen": "network (F4)",
-    "StatsScreen": "statistics (F6)",
-    "ReviewScreen": "disagreements (F7)",
-    "QueryScreen": "query (F8)",
-    "HelpScreen": "help",
-    "Input": "text box",
-    "TextArea": "text box",
-    "OptionList": "list",
-    "DataTable": "table",
+    "CoderApp": _("everywhere"),
+    "MainScreen": _("main screen"),
+    "TranscriptView": _("transcript"),
+    "CodeTree": _("code tree"),
+    "Tree": _("code tree"),
+    "CodebookScreen": _("codebook (F2)"),
+    "CompareScreen": _("comparison (F3)"),
+    "NetworkScreen": _("network (F4)"),
+    "StatsScreen": _("statistics (F6)"),
+    "ReviewScreen": _("disagreements (F7)"),
+    "QueryScreen": _("query (F8)"),
+    "HelpScreen": _("help"),
+    "Input": _("text box"),
+    "TextArea": _("text box"),
+    "OptionList": _("list"),
+    "DataTable": _("table"),
 }
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 coding``, ``2 codings``; ``many`` for an irregular plural."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def chars(n: int) -> str:
+    """``1 char``, ``13 chars`` in the interface language (Chinese has no plural)."""
+    return _("1 char") if n == 1 else _("{n} chars").format(n=f"{n:,}")
 
 
 def place(node: object) -> str:

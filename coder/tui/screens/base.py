@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.screen import Screen
 
+from coder.i18n import _
 from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.workers import ProjectChanged, WorkHost
 
@@ -58,7 +59,7 @@ class CoderScreen(WorkHost, Screen[None]):
             if typed is None:
                 return False
             if not empty_ok and not typed.strip():
-                self.notify("an empty memo is not saved", severity="warning")
+                self.notify(_("an empty memo is not saved"), severity="warning")
                 return False
             if self.write(save, typed)[0]:
                 return True

@@ -20,6 +20,7 @@ from textual.widgets.tree import TreeNode
 
 from coder.errors import Conflict
 from coder.facade.codebook import LEVEL_RANK
+from coder.i18n import _
 from coder.model import LEVEL_ZH, Code
 from coder.tui.colours import code_colours
 from coder.tui.screens.base import CoderScreen
@@ -40,17 +41,17 @@ class CodebookScreen(CoderScreen):
     CSS_PATH = "../styles/codebook.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="codebook.save"),
-        Binding("p", "move", "Move", id="codebook.move"),
-        Binding("a", "attach", "Attach", id="codebook.attach"),
-        Binding("d", "detach", "Detach", id="codebook.detach"),
-        Binding("u", "promote", "Promote", id="codebook.promote"),
-        Binding("g", "merge", "Merge", id="codebook.merge"),
-        Binding("s", "split", "Split", id="codebook.split"),
-        Binding("k", "core", "Core category", show=False, id="codebook.core"),
-        Binding("N", "new_code", "New", id="codebook.new"),
-        Binding("delete", "delete", "Delete", id="codebook.delete"),
-        Binding("escape", "back", "Back", show=False, id="codebook.back"),
+        Binding("ctrl+s", "save", _("Save"), id="codebook.save"),
+        Binding("p", "move", _("Move"), id="codebook.move"),
+        Binding("a", "attach", _("Attach"), id="codebook.attach"),
+        Binding("d", "detach", _("Detach"), id="codebook.detach"),
+        Binding("u", "promote", _("Promote"), id="codebook.promote"),
+        Binding("g", "merge", _("Merge"), id="codebook.merge"),
+        Binding("s", "split", _("Split"), id="codebook.split"),
+        Binding("k", "core", _("Core category"), show=False, id="codebook.core"),
+        Binding("N", "new_code", _("New"), id="codebook.new"),
+        Binding("delete", "delete", _("Delete"), id="codebook.delete"),
+        Binding("escape", "back", _("Back"), show=False, id="codebook.back"),
     ]
 
     def __init__(self, code_id: int | None = None) -> None:

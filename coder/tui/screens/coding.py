@@ -15,13 +15,14 @@ from rich.text import Text
 from textual import work
 
 from coder.errors import CoderError
+from coder.i18n import _
 from coder.model import Code
 from coder.prefs import KeySlots, load_slots, save_slots
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser, CodePicker, Confirm, TextPrompt
 from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.transcript import Span, TranscriptView
-from coder.tui.words import plural
+from coder.tui.words import chars
 
 _TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 
@@ -113,7 +114,9 @@ class CodingCommands(CoderScreen):
         tree = self.query_one(CodeTree)
         count = next((r.codings for r in tree.rows if r.code.id == code_id), 0) + 1
         tree.set_count(code_id, count)
-        self.flash = f"coded {plural(sel[1] - sel[0], 'char')} as {code.label} {code.name}"
+        self.flash = _("coded {chars} as {code}").format(
+            chars=chars(sel[1] - sel[0]), code=f"{code.label} {code.name}"
+        )
         self._update_detail(force=True)
         self._update_status()
 
@@ -192,10 +195,12 @@ class CodingCommands(CoderScreen):
         view = self.query_one(TranscriptView)
         name = _TRIM.sub("", view.text[sel[0] : sel[1]]).replace("\n", " ")
         if not name:
-            self.notify("the selection has no words to name a code", severity="warning")
+            self.notify(_("the selection has no words to name a code"), severity="warning")
             return
         if len(name) > 60:
-            self.notify("an in-vivo name is a short phrase: select fewer words", severity="warning")
+            self.notify(
+                _("an in-vivo name is a short phrase: select fewer words"), severity="warning"
+            )
             return
         self._code_new(name, in_vivo=True)
 
@@ -222,7 +227,7 @@ class CodingCommands(CoderScreen):
         pick from a list (label, name, coder, span). None: there is none, or the user said no."""
         here = self._codings_here()
         if not here:
-            self.notify("no coding under the cursor", severity="warning")
+            self.notify(_("no coding under the cursor"), severity="warning")
             return None
         sel = self.query_one(TranscriptView).selection
         exact = [s for s in here if sel and (s.start, s.end) == sel]
@@ -281,7 +286,7 @@ class CodingCommands(CoderScreen):
         if sel is None:
             return
         if not self._codings_here():
-            self.notify("no coding overlaps the selection", severity="warning")
+            self.notify(_("no coding overlaps the selection"), severity="warning")
             return
         chosen = await self._choose_coding("resize")
         if chosen is None:
@@ -307,7 +312,7 @@ class CodingCommands(CoderScreen):
 
             title = f"Memo on coding {span.label} [{span.start}–{span.end}) 编码备忘"
             if await self.edit_memo(title, self.project.coding(span.id).memo, save):
-                self.notify("memo saved", timeout=2)
+                self.notify(_("memo saved"), timeout=2)
                 self._refresh_after_coding()
             return
         if self.source_id is None:
@@ -319,13 +324,13 @@ class CodingCommands(CoderScreen):
 
         title = f"Memo on source {self.source_names[source_id]} 资料备忘"
         if await self.edit_memo(title, "", add, empty_ok=False):
-            self.notify("memo saved", timeout=2)
+            self.notify(_("memo saved"), timeout=2)
 
     @work(group="coding", description="code memo", exit_on_error=False)
     async def action_code_memo(self) -> None:
         code_id = self.query_one(CodeTree).highlighted
         if code_id is None:
-            self.notify("highlight a code first", severity="warning")
+            self.notify(_("highlight a code first"), severity="warning")
             return
         code = self.codes[code_id]
         existing = self.project.memos(target="code", target_id=code_id, type="code")
@@ -338,5 +343,5 @@ class CodingCommands(CoderScreen):
 
         title = f"Memo on {code.label} {code.name} 编码备忘"
         if await self.edit_memo(title, existing[0].text if existing else "", save):
-            self.notify("memo saved", timeout=2)
+            self.notify(_("memo saved"), timeout=2)
             self._update_detail(force=True)

@@ -25,6 +25,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from coder.i18n import _
 from coder.model import LEVEL_ZH, Code, Memo, Segment
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import CodePicker
@@ -147,7 +148,7 @@ def code_heading(side: Side, shown: list[Segment], coder: str | None) -> Text:
 class SegmentList(OptionList):
     """The segments of one code. Enter (or a double click) asks to show one in context."""
 
-    BINDINGS = [Binding("enter", "jump", "In context", id="compare.jump")]
+    BINDINGS = [Binding("enter", "jump", _("In context"), id="compare.jump")]
 
     class Jump(Message):
         """Show this segment in its transcript."""
@@ -217,13 +218,13 @@ class CompareScreen(CoderScreen):
     CSS_PATH = "../styles/compare.tcss"
     TITLE = "Constant comparison 持续比较"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="compare.back"),
-        Binding("b", "second_code", "Second code", id="compare.second"),
-        Binding("B", "single", "One code only", show=False, id="compare.single"),
-        Binding("c", "first_code", "Change code", show=False, id="compare.code"),
-        Binding("tab", "switch_column", "Other column", id="compare.switch"),
-        Binding("f", "cycle_coder", "Coder filter", id="compare.filter"),
-        Binding("m", "memo", "Memo", id="compare.memo"),
+        Binding("escape", "back", _("Back"), id="compare.back"),
+        Binding("b", "second_code", _("Second code"), id="compare.second"),
+        Binding("B", "single", _("One code only"), show=False, id="compare.single"),
+        Binding("c", "first_code", _("Change code"), show=False, id="compare.code"),
+        Binding("tab", "switch_column", _("Other column"), id="compare.switch"),
+        Binding("f", "cycle_coder", _("Coder filter"), id="compare.filter"),
+        Binding("m", "memo", _("Memo"), id="compare.memo"),
     ]
 
     coder_filter: reactive[str | None] = reactive(None, init=False)

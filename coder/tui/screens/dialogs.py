@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
+from coder.i18n import _
 from coder.model import Code
 from coder.text.pinyin import pinyin_match
 from coder.text.variants import fold
@@ -56,8 +57,8 @@ class CodePicker(ModalScreen[int | str | None]):
     the user asks for a new code with that name (a string), or None."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),
-        Binding("ctrl+n", "new", "New code of the typed name", id="picker.new"),
+        Binding("escape", "dismiss(None)", _("Cancel"), id="picker.cancel"),
+        Binding("ctrl+n", "new", _("New code of the typed name"), id="picker.new"),
     ]
 
     def __init__(
@@ -156,7 +157,7 @@ class CodePicker(ModalScreen[int | str | None]):
 class TextPrompt(ModalScreen[str | None]):
     """One line of text (a code name, a search query)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel"), id="prompt.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -183,7 +184,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     """Where to export, by the file's suffix, and which interviews the saturation table holds
     out."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="export.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel"), id="export.cancel")]
     AUTO_FOCUS = "#export-path"
 
     def __init__(self, default: str) -> None:
@@ -221,8 +222,8 @@ class MemoEditor(ModalScreen[str | None]):
     throws the draft away."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="memo.save"),
-        Binding("escape", "cancel", "Cancel", id="memo.cancel"),
+        Binding("ctrl+s", "save", _("Save"), id="memo.save"),
+        Binding("escape", "cancel", _("Cancel"), id="memo.cancel"),
     ]
     # Focus by selector, not in on_mount: a key typed while the app quits can push the editor
     # after its children are gone, and a query there raised.
@@ -280,8 +281,8 @@ class SplitDialog(ModalScreen[list[int] | None]):
     """Choose which codings of a code go to the new code; returns their ids."""
 
     BINDINGS = [
-        Binding("ctrl+s", "done", "Split off the chosen", id="split.done"),
-        Binding("escape", "dismiss(None)", "Cancel", id="split.cancel"),
+        Binding("ctrl+s", "done", _("Split off the chosen"), id="split.done"),
+        Binding("escape", "dismiss(None)", _("Cancel"), id="split.cancel"),
     ]
 
     def __init__(self, title: str, segments: list[tuple[int, Text]]) -> None:
@@ -321,8 +322,8 @@ class Confirm(ModalScreen[bool]):
     """A yes-or-no question (y or n; escape is no)."""
 
     BINDINGS = [
-        Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
+        Binding("y", "dismiss(True)", _("Yes"), id="confirm.yes"),
+        Binding("n,escape", "dismiss(False)", _("No"), id="confirm.no"),
     ]
     AUTO_FOCUS = "#confirm-no"
 
@@ -349,7 +350,7 @@ class Confirm(ModalScreen[bool]):
 class Chooser(ModalScreen[str | None]):
     """Choose one of a few labelled options (e.g. which coding under the cursor)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="chooser.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel"), id="chooser.cancel")]
 
     def __init__(self, title: str, options: list[tuple[str, str | Text]]) -> None:
         super().__init__()
@@ -381,7 +382,7 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
     """Search the whole project (plain text, or a regular expression with a leading ``re:``);
     enter on a hit jumps there. The search runs in a worker."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="search.cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel"), id="search.cancel")]
 
     def __init__(self, project) -> None:
         super().__init__()

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from coder.i18n import _
 from coder.tui.words import PLACES, place
 
 
@@ -34,7 +35,9 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         seen.add(item)
         rows.append((display, b.description, where))
     screens = {p for n, p in PLACES.items() if n.endswith("Screen")}
-    rows.sort(key=lambda r: (2 if r[2] == "everywhere" else 0 if r[2] in screens else 1, r[2]))
+    rows.sort(
+        key=lambda r: (2 if r[2] == PLACES["CoderApp"] else 0 if r[2] in screens else 1, r[2])
+    )
     return rows
 
 
@@ -42,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
     """Every key of the screen below, with what it does."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss(None)", "Close help", id="help.close"),
+        Binding("escape,q,question_mark", "dismiss(None)", _("Close help"), id="help.close"),
     ]
 
     def __init__(self, below: Screen) -> None:
@@ -51,12 +54,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, pad_edge=False)
-        table.add_column("keys", style="bold cyan", no_wrap=True)
-        table.add_column("does")
-        table.add_column("in", style="dim", no_wrap=True)
+        table.add_column(_("keys"), style="bold cyan", no_wrap=True)
+        table.add_column(_("does"))
+        table.add_column(_("in"), style="dim", no_wrap=True)
         self.rows = binding_rows(self.below)
         for keys, desc, where in self.rows:
             table.add_row(keys, desc, where)
         with VerticalScroll(id="dialog", classes="wide tall"):
-            yield Label(Text("Keys 快捷键   (esc closes)", style="bold"), classes="dialog-title")
+            yield Label(Text(_("Keys 快捷键   (esc closes)"), style="bold"), classes="dialog-title")
             yield Static(table)

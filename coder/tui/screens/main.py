@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from coder.errors import CoderError
+from coder.i18n import _
 from coder.model import Code
 from coder.prefs import KeySlots
 from coder.tui.colours import code_colours, coder_colour
@@ -29,38 +30,46 @@ from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.source_list import SourceLines, SourceList
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Span, TranscriptView
-from coder.tui.words import plural
+from coder.tui.words import chars
 
 
 class MainScreen(CodingCommands):
     """Read, select, code and memo."""
 
     BINDINGS = [
-        Binding("enter", "apply_highlighted", "Apply code", id="main.apply"),
-        Binding("c", "pick_code", "Code…", id="main.pick"),
-        Binding("n", "new_code", "New code", id="main.new"),
-        Binding("v", "in_vivo", "In vivo", id="main.invivo"),
-        Binding("x,delete", "uncode", "Uncode", id="main.uncode"),
-        Binding("r", "resize", "Resize coding", show=False, id="main.resize"),
-        Binding("m", "memo", "Memo", id="main.memo"),
-        Binding("M", "code_memo", "Code memo", show=False, id="main.code_memo"),
-        Binding("slash", "search", "Search", id="main.search"),
-        Binding("f2", "codebook", "Codebook", id="main.codebook"),
-        Binding("f3", "compare", "Compare", id="main.compare"),
-        Binding("f4", "network", "Network", id="main.network"),
-        Binding("f6", "stats", "Statistics", id="main.stats"),
-        Binding("f7", "review", "Disagreements", id="main.review"),
-        Binding("f8", "query", "Query 查询", id="main.query"),
-        Binding("E", "export", "Export…", id="main.export"),
-        Binding("O", "whose", "Whose codings", id="main.whose"),
-        Binding("ctrl+o", "focus_sources", "Sources", id="main.sources"),
-        Binding("u", "next_uncoded", "Next uncoded source", show=False, id="main.next_uncoded"),
-        Binding("ctrl+c,super+c", "copy_passage", "Copy passage", show=False, id="main.copy"),
-        Binding("p", "play", "Play the recording here", show=False, id="main.play"),
-        Binding("ctrl+t", "focus_tree", "Code tree", show=False, id="main.tree"),
-        Binding("escape", "focus_transcript", "Back to the transcript", show=False, id="main.back"),
+        Binding("enter", "apply_highlighted", _("Apply code"), id="main.apply"),
+        Binding("c", "pick_code", _("Code…"), id="main.pick"),
+        Binding("n", "new_code", _("New code"), id="main.new"),
+        Binding("v", "in_vivo", _("In vivo"), id="main.invivo"),
+        Binding("x,delete", "uncode", _("Uncode"), id="main.uncode"),
+        Binding("r", "resize", _("Resize coding"), show=False, id="main.resize"),
+        Binding("m", "memo", _("Memo"), id="main.memo"),
+        Binding("M", "code_memo", _("Code memo"), show=False, id="main.code_memo"),
+        Binding("slash", "search", _("Search"), id="main.search"),
+        Binding("f2", "codebook", _("Codebook"), id="main.codebook"),
+        Binding("f3", "compare", _("Compare"), id="main.compare"),
+        Binding("f4", "network", _("Network"), id="main.network"),
+        Binding("f6", "stats", _("Statistics"), id="main.stats"),
+        Binding("f7", "review", _("Disagreements"), id="main.review"),
+        Binding("f8", "query", _("Query 查询"), id="main.query"),
+        Binding("E", "export", _("Export…"), id="main.export"),
+        Binding("O", "whose", _("Whose codings"), id="main.whose"),
+        Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
+        Binding("u", "next_uncoded", _("Next uncoded source"), show=False, id="main.next_uncoded"),
+        Binding("ctrl+c,super+c", "copy_passage", _("Copy passage"), show=False, id="main.copy"),
+        Binding("p", "play", _("Play the recording here"), show=False, id="main.play"),
+        Binding("ctrl+t", "focus_tree", _("Code tree"), show=False, id="main.tree"),
+        Binding(
+            "escape", "focus_transcript", _("Back to the transcript"), show=False, id="main.back"
+        ),
         *[
-            Binding(str(i), f"recent({i})", f"Code on key {i}", show=False, id=f"main.recent{i}")
+            Binding(
+                str(i),
+                f"recent({i})",
+                _("Code on key {i}").format(i=i),
+                show=False,
+                id=f"main.recent{i}",
+            )
             for i in range(1, 10)
         ],
     ]
@@ -75,7 +84,7 @@ class MainScreen(CodingCommands):
         self.source_names: dict[int, str] = {}
         self.sources: list = []
         """The sources pane's rows (:class:`coder.facade.views.SourceRow`: no text)."""
-        self.nlp_state = "loading words…"
+        self.nlp_state = _("loading words…")
         self.flash = ""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
@@ -87,11 +96,11 @@ class MainScreen(CodingCommands):
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Static("Sources 资料", classes="pane-title")
+                yield Static(_("Sources 资料"), classes="pane-title")
                 yield SourceList(id="source-pane")
             yield TranscriptView(id="transcript")
             with Vertical(id="right"):
-                yield Static("Codes 编码", classes="pane-title")
+                yield Static(_("Codes 编码"), classes="pane-title")
                 yield CodeTree(id="codes")
                 yield DetailPane(id="detail")
         yield TextPane(id="status")
@@ -100,7 +109,7 @@ class MainScreen(CodingCommands):
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 100, "-narrow")
         if not self.coder_app.nlp_enabled:
-            self.nlp_state = "characters (word list off)"
+            self.nlp_state = _("characters (word list off)")
         self._load_keys()
         self.reload()
         self.query_one(TranscriptView).focus()
@@ -228,7 +237,7 @@ class MainScreen(CodingCommands):
         view.load(source_id, text, turns, self._spans(source_id))
         self.source_id = source_id
         if view.analysis is None and self.coder_app.nlp_enabled:
-            self.nlp_state = "loading words…"
+            self.nlp_state = _("loading words…")
             self._analyse(source_id)
         self._update_status()
 
@@ -262,9 +271,9 @@ class MainScreen(CodingCommands):
         if self.source_id is not None:
             self.query_one(TranscriptView).set_spans(self._spans(self.source_id))
         self.flash = {
-            "all": "showing everyone's codings",
-            "mine": f"blind coding: only {self.project.coder}'s codings",
-            "by coder": "everyone's codings, coloured by coder",
+            "all": _("showing everyone's codings"),
+            "mine": _("blind coding: only {coder}'s codings").format(coder=self.project.coder),
+            "by coder": _("everyone's codings, coloured by coder"),
         }[self.view]
         self._update_detail(force=True)
         self._update_status()
@@ -280,7 +289,7 @@ class MainScreen(CodingCommands):
 
     def _analysed(self, source_id: int, analysis) -> None:
         self.query_one(TranscriptView).set_analysis(source_id, analysis)
-        self.nlp_state = "words"
+        self.nlp_state = _("words")
         self._update_status()
 
     def _refresh_after_coding(self) -> None:
@@ -335,17 +344,21 @@ class MainScreen(CodingCommands):
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         if sel:
-            parts.append(f"selected {plural(sel[1] - sel[0], 'char')} [{sel[0]}–{sel[1]})")
-        parts.append("characters" if view.char_mode else self.nlp_state)
+            parts.append(
+                _("selected {chars} [{start}–{end})").format(
+                    chars=chars(sel[1] - sel[0]), start=sel[0], end=sel[1]
+                )
+            )
+        parts.append(_("characters") if view.char_mode else self.nlp_state)
         if self.view != "all":
-            parts.append({"mine": "blind", "by coder": "by coder"}[self.view])
-        parts.append(f"coder {self.project.coder}")
+            parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
+        parts.append(_("coder {name}").format(name=self.project.coder))
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
         keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
         if keys:
-            parts.append("keys " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
+            parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
         self.query_one("#status", TextPane).show(" · ".join(parts))
 
     def _update_detail(self, *, force: bool = False) -> None:
@@ -385,7 +398,7 @@ class MainScreen(CodingCommands):
             return
         passage = self.project.source_text(self.source_id)[sel[0] : sel[1]]
         self.app.copy_to_clipboard(passage)
-        self.flash = f"copied {plural(len(passage), 'char')}"
+        self.flash = _("copied {chars}").format(chars=chars(len(passage)))
         self._update_status()
 
     def action_play(self) -> None:
@@ -394,7 +407,16 @@ class MainScreen(CodingCommands):
         from coder import media
 
         if self.source_id is None:
-            self.notify("open a source first", severity="warning")
+            self.notify(_("open a source first"), severity="warning")
+            return
+        if self.app.is_web:  # coder serve: a player would start on the server, not here
+            self.notify(
+                _(
+                    "playing a recording is unavailable in the browser; play it in the terminal "
+                    "workbench (p) or with coder play"
+                ),
+                severity="warning",
+            )
             return
         try:
             play = media.playback(
@@ -490,7 +512,7 @@ class MainScreen(CodingCommands):
                         severity="error",
                     )
                     return
-            self.flash = f"exporting to {request.path}…"
+            self.flash = _("exporting to {path}…").format(path=request.path)
             self._update_status()
             self._export(Path(request.path).expanduser(), request.held_out)
 
@@ -499,7 +521,7 @@ class MainScreen(CodingCommands):
     def _export(self, target: Path, held_out: tuple[str, ...] | None = None) -> None:
         def done(notes: list[str]) -> None:
             self.notify(f"wrote {target}" + (f" — {notes[0]}" if notes else ""), timeout=6)
-            self.flash = "exported"
+            self.flash = _("exported")
             self._update_status()
 
         self.in_thread(
@@ -519,7 +541,7 @@ class MainScreen(CodingCommands):
     def work_failed(self, worker: Worker, message: str) -> None:
         # The status line no longer says "exporting" (the message said why).
         if worker.group == "export":
-            self.flash = "export failed"
+            self.flash = _("export failed")
             self._update_status()
 
     def action_review(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from coder.i18n import _
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.textline import TextPane
@@ -38,9 +39,9 @@ class NetworkScreen(CoderScreen):
     """Network 概念网络: the ties of one code, strongest first."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="network.back"),
-        Binding("g", "go", "Go to code", id="network.go"),
-        Binding("u", "unit", "Unit", id="network.unit"),
+        Binding("escape", "app.pop_screen", _("Back"), id="network.back"),
+        Binding("g", "go", _("Go to code"), id="network.go"),
+        Binding("u", "unit", _("Unit"), id="network.unit"),
     ]
     UNITS = ("turn", "sentence", "segment", "source")
 

@@ -30,6 +30,7 @@ from coder.analysis.review import (
     resolve,
 )
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser
 from coder.tui.widgets.footer import FittingFooter
@@ -83,15 +84,15 @@ class ReviewScreen(CoderScreen):
     CSS_PATH = "../styles/review.tcss"
     TITLE = "Disagreement review 分歧讨论"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="review.back"),
-        Binding("1", "decide('a')", "Accept A", id="review.accept_a"),
-        Binding("2", "decide('b')", "Accept B", id="review.accept_b"),
-        Binding("3", "decide('both')", "Both", id="review.both"),
-        Binding("0", "decide('neither')", "Neither", id="review.neither"),
+        Binding("escape", "back", _("Back"), id="review.back"),
+        Binding("1", "decide('a')", _("Accept A"), id="review.accept_a"),
+        Binding("2", "decide('b')", _("Accept B"), id="review.accept_b"),
+        Binding("3", "decide('both')", _("Both"), id="review.both"),
+        Binding("0", "decide('neither')", _("Neither"), id="review.neither"),
         # A priority binding: the table's own enter (select) must not take it.
-        Binding("enter", "jump", "In context", priority=True, id="review.jump"),
-        Binding("f", "toggle_resolved", "Hide/show resolved", id="review.filter"),
-        Binding("c", "choose_coders", "Coders", id="review.coders"),
+        Binding("enter", "jump", _("In context"), priority=True, id="review.jump"),
+        Binding("f", "toggle_resolved", _("Hide/show resolved"), id="review.filter"),
+        Binding("c", "choose_coders", _("Coders"), id="review.coders"),
     ]
 
     show_resolved: reactive[bool] = reactive(True, init=False)

@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
+from coder.i18n import _
 from coder.model import PARADIGM_ROLE_ZH
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.footer import FittingFooter
@@ -78,8 +79,8 @@ class StatsScreen(CoderScreen):
     """Statistics 统计: what the coding shows so far."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="stats.back"),
-        Binding("u", "unit", "Co-occurrence unit", id="stats.unit"),
+        Binding("escape", "app.pop_screen", _("Back"), id="stats.back"),
+        Binding("u", "unit", _("Co-occurrence unit"), id="stats.unit"),
     ]
     UNITS = ("turn", "segment", "source", "sentence")
 

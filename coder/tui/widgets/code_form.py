@@ -11,19 +11,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from coder.i18n import _
 from coder.model import AXES, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
 
 #: One-line fields (Input) and several-line fields (TextArea) of the form, with their headings.
 LINE_FIELDS = (
-    ("label", "Label 编号"),
-    ("name", "Name 名称"),
-    ("name_en", "English name 英文名"),
+    ("label", _("Label 编号")),
+    ("name", _("Name 名称")),
+    ("name_en", _("English name 英文名")),
 )
 TEXT_FIELDS = (
-    ("definition", "Definition 定义"),
-    ("inclusion", "Inclusion 纳入标准"),
-    ("exclusion", "Exclusion 排除标准"),
-    ("example", "Example 典型例句"),
+    ("definition", _("Definition 定义")),
+    ("inclusion", _("Inclusion 纳入标准")),
+    ("exclusion", _("Exclusion 排除标准")),
+    ("example", _("Example 典型例句")),
 )
 ROLE_OPTIONS = [("— none 无", ""), *[(f"{r} {PARADIGM_ROLE_ZH[r]}", r) for r in PARADIGM_ROLES]]
 AXIS_OPTIONS = [("— none 无", ""), *[(a, a) for a in AXES]]
@@ -72,27 +73,27 @@ class CodeForm(VerticalScroll):
                 yield Label(heading, classes="cb-key")
                 yield Input(id=f"cb-{field}", compact=True)
         with Horizontal(classes="cb-row"):
-            yield Label("Level 层级", classes="cb-key")
+            yield Label(_("Level 层级"), classes="cb-key")
             yield Static("", id="cb-level")
         for field, heading in TEXT_FIELDS:
             with Horizontal(classes="cb-row cb-text"):
                 yield Label(heading, classes="cb-key")
                 yield TextArea(id=f"cb-{field}", soft_wrap=True, compact=True)
         with Horizontal(classes="cb-row cb-gap"):
-            yield Label("Colour 颜色", classes="cb-key")
+            yield Label(_("Colour 颜色"), classes="cb-key")
             yield Input(id="cb-colour", placeholder="#rrggbb", compact=True)
             yield Static("", id="cb-swatch")
         with Horizontal(classes="cb-row"):
-            yield Label("Paradigm role 范式要素", classes="cb-key")
+            yield Label(_("Paradigm role 范式要素"), classes="cb-key")
             yield Select(ROLE_OPTIONS, id="cb-role", allow_blank=False, compact=True)
         with Horizontal(classes="cb-row"):
-            yield Label("Axis 统/合", classes="cb-key")
+            yield Label(_("Axis 统/合"), classes="cb-key")
             yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
         with Horizontal(classes="cb-row"):
-            yield Label("In vivo 本土概念", classes="cb-key")
+            yield Label(_("In vivo 本土概念"), classes="cb-key")
             yield Tick("participant's words", id="cb-in_vivo", compact=True)
         with Horizontal(classes="cb-row"):
-            yield Label("Categories 所属范畴", classes="cb-key")
+            yield Label(_("Categories 所属范畴"), classes="cb-key")
             yield Static("", id="cb-parents")
         yield Static("", id="cb-state")
 
@@ -101,10 +102,10 @@ class CodeForm(VerticalScroll):
 
     def load(self, values: dict[str, Any], *, axial: bool) -> None:
         """Fill the fields; the paradigm role and the axis are for axial codes only."""
-        for field, _ in LINE_FIELDS:
+        for field, _heading in LINE_FIELDS:
             self.query_one(f"#cb-{field}", Input).value = values[field]
         self.query_one("#cb-colour", Input).value = values["colour"]
-        for field, _ in TEXT_FIELDS:
+        for field, _heading in TEXT_FIELDS:
             self.query_one(f"#cb-{field}", TextArea).load_text(values[field])
         role, axis = self.query_one("#cb-role", Select), self.query_one("#cb-axis", Select)
         role.value, axis.value = values["paradigm_role"] or "", values["axis"] or ""
@@ -122,7 +123,7 @@ class CodeForm(VerticalScroll):
             field: self.query_one(f"#cb-{field}", Input).value.strip()
             for field in ("label", "name", "name_en", "colour")
         }
-        for field, _ in TEXT_FIELDS:
+        for field, _heading in TEXT_FIELDS:
             values[field] = self.query_one(f"#cb-{field}", TextArea).text
         for field, select in (("paradigm_role", "#cb-role"), ("axis", "#cb-axis")):
             value = self.query_one(select, Select).value

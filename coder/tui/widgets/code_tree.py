@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Tree
 
+from coder.i18n import _
 from coder.model import Code
 from coder.text.pinyin import pinyin_match
 
@@ -114,7 +115,7 @@ class CodeTree(Vertical):
         """code id → the number key it is on (shown before its label)."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter codes 筛选…", id="code-filter")
+        yield Input(placeholder=_("filter codes 筛选…"), id="code-filter")
         tree = CountedTree("Codes 编码", id="code-tree")
         tree.show_root = False
         # Enter applies the highlighted code; it must not also fold a category away (space

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from coder.i18n import _
 from coder.text.nlp import TextAnalysis
 from coder.tui.widgets.layout import Layout
 
@@ -84,48 +85,62 @@ class TranscriptView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("left", "move(-1)", "Left", show=False, id="transcript.left"),
-        Binding("right", "move(1)", "Right", show=False, id="transcript.right"),
-        Binding("up", "line(-1)", "Up", show=False, id="transcript.up"),
-        Binding("down", "line(1)", "Down", show=False, id="transcript.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="transcript.pageup"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="transcript.pagedown"),
-        Binding("home", "edge(-1)", "Line start", show=False, id="transcript.home"),
-        Binding("end", "edge(1)", "Line end", show=False, id="transcript.end"),
-        Binding("ctrl+home,g", "ends(-1)", "Start of transcript", show=False, id="transcript.top"),
-        Binding("ctrl+end,G", "ends(1)", "End of transcript", show=False, id="transcript.bottom"),
-        Binding("ctrl+left,b", "word(-1)", "Word back", show=False, id="transcript.word_back"),
+        Binding("left", "move(-1)", _("Left"), show=False, id="transcript.left"),
+        Binding("right", "move(1)", _("Right"), show=False, id="transcript.right"),
+        Binding("up", "line(-1)", _("Up"), show=False, id="transcript.up"),
+        Binding("down", "line(1)", _("Down"), show=False, id="transcript.down"),
+        Binding("pageup", "page(-1)", _("Page up"), show=False, id="transcript.pageup"),
+        Binding("pagedown", "page(1)", _("Page down"), show=False, id="transcript.pagedown"),
+        Binding("home", "edge(-1)", _("Line start"), show=False, id="transcript.home"),
+        Binding("end", "edge(1)", _("Line end"), show=False, id="transcript.end"),
         Binding(
-            "ctrl+right,w", "word(1)", "Word forward", show=False, id="transcript.word_forward"
+            "ctrl+home,g", "ends(-1)", _("Start of transcript"), show=False, id="transcript.top"
         ),
-        Binding("shift+left", "extend(-1)", "Select left", show=False, id="transcript.select_left"),
         Binding(
-            "shift+right", "extend(1)", "Select right", show=False, id="transcript.select_right"
+            "ctrl+end,G", "ends(1)", _("End of transcript"), show=False, id="transcript.bottom"
         ),
-        Binding("shift+up", "extend_line(-1)", "Select up", show=False, id="transcript.select_up"),
+        Binding("ctrl+left,b", "word(-1)", _("Word back"), show=False, id="transcript.word_back"),
         Binding(
-            "shift+down", "extend_line(1)", "Select down", show=False, id="transcript.select_down"
+            "ctrl+right,w", "word(1)", _("Word forward"), show=False, id="transcript.word_forward"
+        ),
+        Binding(
+            "shift+left", "extend(-1)", _("Select left"), show=False, id="transcript.select_left"
+        ),
+        Binding(
+            "shift+right", "extend(1)", _("Select right"), show=False, id="transcript.select_right"
+        ),
+        Binding(
+            "shift+up", "extend_line(-1)", _("Select up"), show=False, id="transcript.select_up"
+        ),
+        Binding(
+            "shift+down",
+            "extend_line(1)",
+            _("Select down"),
+            show=False,
+            id="transcript.select_down",
         ),
         Binding(
             "ctrl+shift+right,W",
             "extend_word(1)",
-            "Select word",
+            _("Select word"),
             show=False,
             id="transcript.select_word",
         ),
         Binding(
             "ctrl+shift+left,B",
             "extend_word(-1)",
-            "Unselect word",
+            _("Unselect word"),
             show=False,
             id="transcript.unselect_word",
         ),
-        Binding("s", "select_sentence", "Sentence", id="transcript.sentence"),
-        Binding("t", "select_turn", "Turn", id="transcript.turn"),
-        Binding("plus,equals_sign", "grow(1)", "Grow", show=False, id="transcript.grow"),
-        Binding("minus", "grow(-1)", "Shrink", show=False, id="transcript.shrink"),
-        Binding("escape", "clear_selection", "Clear selection", show=False, id="transcript.clear"),
-        Binding("C", "toggle_chars", "Characters/words", show=False, id="transcript.chars"),
+        Binding("s", "select_sentence", _("Sentence"), id="transcript.sentence"),
+        Binding("t", "select_turn", _("Turn"), id="transcript.turn"),
+        Binding("plus,equals_sign", "grow(1)", _("Grow"), show=False, id="transcript.grow"),
+        Binding("minus", "grow(-1)", _("Shrink"), show=False, id="transcript.shrink"),
+        Binding(
+            "escape", "clear_selection", _("Clear selection"), show=False, id="transcript.clear"
+        ),
+        Binding("C", "toggle_chars", _("Characters/words"), show=False, id="transcript.chars"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
@@ -430,7 +445,7 @@ class TranscriptView(ScrollView, can_focus=True):
             pos += 1
         i = bisect.bisect_right(self.turn_labels, (pos, float("inf"), "")) - 1
         if i >= 0:
-            label_start, speech_start, _ = self.turn_labels[i]
+            label_start, speech_start, _end = self.turn_labels[i]
             if label_start <= pos < speech_start:
                 return speech_start
         return pos

@@ -1,0 +1,141 @@
+"""The interface language: English, Simplified Chinese (mainland usage) or Traditional Chinese
+(written for Taiwan readers), through gettext catalogs in ``coder/locale/``.
+
+Chosen, first that applies: the global ``--ui-lang`` option, ``$CODER_LANG``, the user's preference
+(``coder/settings.json`` in the configuration folder, outside every project and its undo history),
+the system locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English. A message the catalog
+lacks is shown in English. Machine-readable output (``--json``) never goes through here.
+
+Catalogs: ``coder/locale/LANG/LC_MESSAGES/coder.po`` (sources, edited by hand) and the compiled
+``coder.mo`` beside them, committed so that a fresh clone works without a build step;
+``tests/test_i18n.py`` fails when a ``.mo`` is older than its ``.po`` or a message lacks a
+translation. Re-extract and compile with ``python -m coder.i18n`` (Babel).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("en", "zh-Hans", "zh-Hant")
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "coder"
+#: gettext's folder name of each language.
+FOLDERS = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant"}
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_lang = "en"
+
+
+def normalise(value: str | None) -> str | None:
+    """A language tag or locale name as one of LANGUAGES (None: not one of ours)."""
+    if not value:
+        return None
+    v = value.strip().split(".")[0].split("@")[0].replace("_", "-").lower()
+    if v in ("en", "c", "posix") or v.startswith("en-"):
+        return "en"
+    if v in ("zh-hant", "zh-tw", "zh-hk", "zh-mo") or v.startswith("zh-hant"):
+        return "zh-Hant"
+    if v in ("zh", "zh-hans", "zh-cn", "zh-sg") or v.startswith("zh-hans"):
+        return "zh-Hans"
+    return None
+
+
+def choose(option: str | None = None) -> str:
+    """The interface language by the order above."""
+    from coder.errors import InvalidInput
+
+    if option:
+        lang = normalise(option)
+        if lang is None:
+            raise InvalidInput(
+                f"--ui-lang {option}: not one of {', '.join(LANGUAGES)}; nothing was done"
+            )
+        return lang
+    lang = normalise(os.environ.get("CODER_LANG"))
+    if lang:
+        return lang
+    from coder.prefs import load_ui_lang
+
+    lang = normalise(load_ui_lang())
+    if lang:
+        return lang
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return normalise(value) or "en"
+    return "en"
+
+
+def activate(lang: str | None = None) -> str:
+    """Use ``lang`` (default: :func:`choose`) from now on; returns it."""
+    global _translation, _lang
+    _lang = lang or choose()
+    if _lang == "en":
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(
+            DOMAIN, LOCALE_DIR, languages=[FOLDERS[_lang]], fallback=True
+        )
+    return _lang
+
+
+def current() -> str:
+    return _lang
+
+
+def _(message: str) -> str:
+    """``message`` in the interface language (English when the catalog lacks it)."""
+    return _translation.gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def build() -> None:  # pragma: no cover - a maintainer's tool
+    """Extract the TUI's messages into coder.pot, update each .po, compile each .mo (Babel)."""
+    import subprocess
+    import sys
+
+    pot = LOCALE_DIR / "coder.pot"
+    run = [sys.executable, "-m", "babel.messages.frontend"]
+    subprocess.run(
+        [
+            *run,
+            "extract",
+            "--no-location",
+            "--sort-output",
+            "-k",
+            "_",
+            "-o",
+            str(pot),
+            str(Path(__file__).parent / "tui"),
+        ],
+        check=True,
+    )
+    for lang in FOLDERS.values():
+        po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        verb = "update" if po.exists() else "init"
+        subprocess.run(
+            [
+                *run,
+                verb,
+                "-D",
+                DOMAIN,
+                "-i",
+                str(pot),
+                "-d",
+                str(LOCALE_DIR),
+                "-l",
+                lang,
+                *(["--no-fuzzy-matching"] if verb == "update" else []),
+            ],
+            check=True,
+        )
+    subprocess.run([*run, "compile", "-D", DOMAIN, "-d", str(LOCALE_DIR)], check=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    build()
