@@ -11,6 +11,6 @@
   paradigm model; :func:`coder.analysis.paradigm.selective_check` — the core category, its
   storyline, and what is not yet related to it.
 
-``coder stats`` (:mod:`coder.analysis.cli`) prints them. The package imports nothing at import
+``coder stats`` (:mod:`coder.cli.analysis`) prints them. The package imports nothing at import
 time, so ``coder --help`` stays fast; sentences load jieba and spaCy only when asked for.
 """
