@@ -285,14 +285,27 @@ class MainScreen(CodingCommands):
 
         try:
             coder = self._suggestion_coder()
+        except CoderError:
+            return source_id, []  # blind, and nothing coded by this coder: nothing to suggest
+
+        def hints(model) -> list[Hint]:  # type: ignore[no-untyped-def]
+            found = suggestions_for_source(self.project, source_id, model, coder=coder)
+            return [
+                Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
+                for s in found
+            ]
+
+        # From the model already trained first (fast: the margin follows a coding at once),
+        # then from the model retrained on the codings as they are now.
+        last = getattr(self, "_last_model", None)
+        if last is not None and last[0] == coder:
+            self.app.call_from_thread(self._show_hints, (source_id, hints(last[1])))
+        try:
             model = model_for(self.project, "sentence", coder)
         except CoderError:
-            return source_id, []  # nothing coded yet (by this coder): nothing to suggest
-        found = suggestions_for_source(self.project, source_id, model, coder=coder)
-        return source_id, [
-            Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
-            for s in found
-        ]
+            return source_id, []  # nothing coded yet: nothing to suggest
+        self._last_model = (coder, model)
+        return source_id, hints(model)
 
     def _show_hints(self, result: tuple[int, list]) -> None:
         source_id, hints = result
