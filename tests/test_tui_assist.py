@@ -121,3 +121,23 @@ async def test_reject_is_negative_evidence_and_next_selects_a_passage(
         assert view.selection is not None
         a, b = view.selection
         assert b > a and not view.spans_between(a, b)
+
+
+async def test_blind_coding_takes_no_suggestions_from_a_colleagues_codings(
+    coded: Project,  # noqa: F811
+) -> None:
+    """R1 coded everything; in the "only mine" view this session's coder has coded nothing, so
+    no model of R1's may steer them: the margin stays empty until they code themselves."""
+    path = Path(coded.path)
+    coded.close()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen, view = await _open(app, pilot, "S6")
+        assert app.project.coder != "R1"
+        await pilot.press("S")
+        await _settle(app, pilot)
+        assert view.hints  # everyone's codings: R1's model suggests
+        await pilot.press("O")  # → only mine (blind coding)
+        await _settle(app, pilot)
+        assert screen.view == "mine" and view.hints == []
