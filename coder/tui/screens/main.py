@@ -280,7 +280,7 @@ class MainScreen(CodingCommands):
         )
 
     def _hints_for(self, source_id: int) -> tuple[int, list]:
-        from coder.assist.service import model_for, suggestions_for_source
+        from coder.assist.service import model_for, source_units, suggestions_for_source
         from coder.tui.widgets.transcript import Hint
 
         try:
@@ -288,8 +288,16 @@ class MainScreen(CodingCommands):
         except CoderError:
             return source_id, []  # blind, and nothing coded by this coder: nothing to suggest
 
+        # The source's units and their features, kept while its text is the same.
+        key = (source_id, hash(self.query_one(TranscriptView).text))
+        kept = getattr(self, "_units_kept", None)
+        if kept is None or kept[0] != key:
+            kept = (key, source_units(self.project, source_id))
+            self._units_kept = kept
+        units = kept[1]
+
         def hints(model) -> list[Hint]:  # type: ignore[no-untyped-def]
-            found = suggestions_for_source(self.project, source_id, model, coder=coder)
+            found = suggestions_for_source(self.project, source_id, model, coder=coder, units=units)
             return [
                 Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
                 for s in found
