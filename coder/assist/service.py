@@ -322,14 +322,17 @@ def suggestions_for_source(
     coder: str | None = None,
     min_score: float = 0.5,
     names: dict[int, tuple[str, str]] | None = None,
+    units: UnitTable | None = None,
 ) -> list[Suggestion]:
     """Margin suggestions for one source from an already trained model, in text order.
 
     Reads only that source (its words come from the cache), so it is fast enough to run after
-    every coding; pass ``names`` (code id → (name, label)) to skip reading the codebook.
+    every coding; pass ``names`` (code id → (name, label)) to skip reading the codebook, and
+    ``units`` (this function's :func:`source_units`) to skip reading the source again.
     """
     sid = project.source_id(source)
-    units = load_units(project, check_unit(unit), [sid])
+    if units is None:
+        units = source_units(project, sid, unit)
     coder_ids = training_coders(project, coder)
     skip = np.zeros(len(units), dtype=bool)
     for s, a, b, _ in _rows(project, codings, coder_ids, sid) if len(units) else []:
@@ -346,6 +349,12 @@ def suggestions_for_source(
         per_unit=1,
         names=names,
     )
+
+
+def source_units(project: Project, source: int | str, unit: str = "sentence") -> UnitTable:
+    """The units of one source with their features (keep it while the source's text is the
+    same: the margin after each coding then only scores them)."""
+    return load_units(project, check_unit(unit), [project.source_id(source)])
 
 
 def next_units(

@@ -9,6 +9,10 @@ Each row: English, Simplified (mainland usage), Traditional (written for Taiwan 
 from __future__ import annotations
 
 ROWS: list[tuple[str, str, str]] = [
+    ("Suggestions 建议", "编码建议", "編碼建議"),
+    ("Accept suggestion", "采纳建议", "採用建議"),
+    ("Reject suggestion", "拒绝建议", "拒絕建議"),
+    ("Next passage to code", "下一段待编码", "下一段待編碼"),
     ("Query 查询", "查询", "查詢"),
     (
         "Query 查询 (F8): coding queries, their hits, code or save them",

@@ -54,6 +54,10 @@ class MainScreen(CodingCommands):
         Binding("f8", "query", _("Query 查询"), id="main.query"),
         Binding("E", "export", _("Export…"), id="main.export"),
         Binding("O", "whose", _("Whose codings"), id="main.whose"),
+        Binding("S", "toggle_suggestions", _("Suggestions 建议"), show=False, id="main.suggest"),
+        Binding("a", "accept_suggestion", _("Accept suggestion"), show=False, id="main.accept"),
+        Binding("R", "reject_suggestion", _("Reject suggestion"), show=False, id="main.reject"),
+        Binding("N", "next_passage", _("Next passage to code"), show=False, id="main.next"),
         Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
         Binding("u", "next_uncoded", _("Next uncoded source"), show=False, id="main.next_uncoded"),
         Binding("ctrl+c,super+c", "copy_passage", _("Copy passage"), show=False, id="main.copy"),
@@ -89,6 +93,8 @@ class MainScreen(CodingCommands):
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
+        self.suggesting = False
+        """Whether the model's suggestions show in the margin (S; off until asked for)."""
         self.query_state = QueryState()
         """The last coding query and its hits, shown again when the query screen opens."""
 
@@ -236,6 +242,7 @@ class MainScreen(CodingCommands):
             turns.append((label_start, t.start, t.speaker))
         view.load(source_id, text, turns, self._spans(source_id))
         self.source_id = source_id
+        self._suggest()
         if view.analysis is None and self.coder_app.nlp_enabled:
             self.nlp_state = _("loading words…")
             self._analyse(source_id)
@@ -270,6 +277,8 @@ class MainScreen(CodingCommands):
         self.view = self.VIEWS[(self.VIEWS.index(self.view) + 1) % len(self.VIEWS)]
         if self.source_id is not None:
             self.query_one(TranscriptView).set_spans(self._spans(self.source_id))
+            self.query_one(TranscriptView).set_hints([])
+            self._suggest()  # blind coding: only this coder's own codings teach the model
         self.flash = {
             "all": _("showing everyone's codings"),
             "mine": _("blind coding: only {coder}'s codings").format(coder=self.project.coder),
@@ -304,6 +313,153 @@ class MainScreen(CodingCommands):
         if self.source_id is not None:
             view.set_spans(self._spans(self.source_id))
         self._update_detail(force=True)
+        self._suggest()
+
+    # -- machine suggestions -----------------------------------------------------------------------
+
+    def _suggestion_coder(self) -> str | None:
+        from coder.assist.service import suggestion_coder
+
+        return suggestion_coder(self.project, None, blind=self.view == "mine")
+
+    def _suggest(self) -> None:
+        """Margin suggestions for the open source, from the model of the current codings (trained
+        in the same background worker when they changed; never on a key press)."""
+        if not self.suggesting or self.source_id is None:
+            return
+        self.in_thread(
+            self._hints_for,
+            self.source_id,
+            group="suggest",
+            description="suggestions",
+            done=self._show_hints,
+        )
+
+    def _hints_for(self, source_id: int) -> tuple[int, list]:
+        from coder.assist.service import model_for, source_units, suggestions_for_source
+        from coder.tui.widgets.transcript import Hint
+
+        try:
+            coder = self._suggestion_coder()
+        except CoderError:
+            return source_id, []  # blind, and nothing coded by this coder: nothing to suggest
+
+        # The source's units and their features, kept while its text is the same.
+        key = (source_id, hash(self.query_one(TranscriptView).text))
+        kept = getattr(self, "_units_kept", None)
+        if kept is None or kept[0] != key:
+            kept = (key, source_units(self.project, source_id))
+            self._units_kept = kept
+        units = kept[1]
+
+        def hints(model) -> list[Hint]:  # type: ignore[no-untyped-def]
+            found = suggestions_for_source(self.project, source_id, model, coder=coder, units=units)
+            return [
+                Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
+                for s in found
+            ]
+
+        # From the model already trained first (fast: the margin follows a coding at once),
+        # then from the model retrained on the codings as they are now.
+        last = getattr(self, "_last_model", None)
+        if last is not None and last[0] == coder:
+            self.app.call_from_thread(self._show_hints, (source_id, hints(last[1])))
+        try:
+            model = model_for(self.project, "sentence", coder)
+        except CoderError:
+            return source_id, []  # nothing coded yet: nothing to suggest
+        self._last_model = (coder, model)
+        return source_id, hints(model)
+
+    def _show_hints(self, result: tuple[int, list]) -> None:
+        source_id, hints = result
+        if source_id == self.source_id and self.suggesting:
+            self.query_one(TranscriptView).set_hints(hints)
+            self._update_detail(force=True)
+
+    def action_toggle_suggestions(self) -> None:
+        self.suggesting = not self.suggesting
+        if self.suggesting:
+            self.flash = "suggestions on (a accept, R reject, N next passage)"
+            self._suggest()
+        else:
+            self.query_one(TranscriptView).set_hints([])
+            self.flash = "suggestions off"
+        self._update_status()
+
+    def _hint_here(self):  # type: ignore[no-untyped-def]
+        view = self.query_one(TranscriptView)
+        hint = view.hint_at(view.cursor)
+        if hint is None:
+            self.notify(
+                "no suggestion at the cursor (S shows them in the margin)", severity="warning"
+            )
+        return hint
+
+    def action_accept_suggestion(self) -> None:
+        """Code the suggested passage as suggested: a coding of provenance ``suggested``."""
+        hint = self._hint_here()
+        if hint is None or self.source_id is None:
+            return
+        ok, _ = self.write(
+            self.project.accept_suggestion,
+            self.source_id,
+            hint.start,
+            hint.end,
+            hint.code_id,
+            model=hint.model,
+            score=hint.score,
+        )
+        if ok:
+            self.flash = f"accepted {hint.label} ({hint.score:.2f})"
+            self._drop_hint(hint)
+            self._refresh_after_coding()
+            self._update_status()
+
+    def action_reject_suggestion(self) -> None:
+        """Not this code here: kept as negative evidence the model learns from."""
+        hint = self._hint_here()
+        if hint is None or self.source_id is None:
+            return
+        ok, _ = self.write(
+            self.project.reject_suggestion,
+            self.source_id,
+            hint.start,
+            hint.end,
+            hint.code_id,
+            model=hint.model,
+            score=hint.score,
+        )
+        if ok:
+            self.flash = f"rejected {hint.label} here"
+            self._drop_hint(hint)
+            self._suggest()
+            self._update_status()
+
+    def _drop_hint(self, hint) -> None:  # type: ignore[no-untyped-def]
+        view = self.query_one(TranscriptView)
+        view.set_hints([h for h in view.hints if h != hint])
+
+    def action_next_passage(self) -> None:
+        """Jump to the uncoded passage the model is least sure of (active learning) and select
+        it, so the next hand coding teaches the model most."""
+
+        def queue() -> list[dict]:
+            from coder.assist.service import next_units
+
+            return next_units(self.project, 1, coder=self._suggestion_coder())
+
+        def go(found: list[dict]) -> None:
+            if not found:
+                self.notify("nothing uncoded left to suggest", severity="warning")
+                return
+            top = found[0]
+            sid = self.project.source_id(top["source"])
+            self.jump_to(sid, top["start"], top["end"])
+            self.flash = f"next to code (uncertainty {top['uncertainty']:.2f})"
+            self._update_status()
+
+        self.in_thread(queue, group="queue", description="next passage to code", done=go)
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -365,7 +521,8 @@ class MainScreen(CodingCommands):
         view = self.query_one(TranscriptView)
         under = view.spans_between(view.cursor, view.cursor)[:4] if view.text else []
         code_id = self.query_one(CodeTree).highlighted
-        key = (tuple(s.id for s in under), code_id)
+        hint = view.hint_at(view.cursor) if view.text and not under else None
+        key = (tuple(s.id for s in under), code_id, hint)
         if key == getattr(self, "_detail_key", None) and not force:
             return  # cursor moves inside the same codings: nothing to redraw
         self._detail_key = key
@@ -377,6 +534,7 @@ class MainScreen(CodingCommands):
             colours=self.colours,
             coding_memos=self._coding_memos(view.source_id) if under else {},
             code_memos=self.project.memos(target="code", target_id=code.id) if code else [],
+            hint=hint,
         )
 
     def _coding_memos(self, source_id: int | None) -> dict[int, str]:

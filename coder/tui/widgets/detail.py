@@ -9,7 +9,7 @@ from rich.text import Text
 
 from coder.model import PARADIGM_ROLE_ZH, Code, Memo
 from coder.tui.widgets.textline import TextPane
-from coder.tui.widgets.transcript import Span
+from coder.tui.widgets.transcript import Hint, Span
 
 #: The code's fields shown under its name, with their headings.
 CODE_FIELDS = (
@@ -33,6 +33,7 @@ class DetailPane(TextPane):
         colours: Mapping[int, str],
         coding_memos: Mapping[int, str],
         code_memos: Sequence[Memo] = (),
+        hint: Hint | None = None,
     ) -> None:
         """``under``: the codings at the cursor; ``code``: the code highlighted in the tree, with
         its memos ``code_memos`` (the first three shown)."""
@@ -44,8 +45,15 @@ class DetailPane(TextPane):
             text.append(f"[{span.start}–{span.end}) {span.coder}\n", style="dim")
             if coding_memos.get(span.id):
                 text.append(f"  memo: {coding_memos[span.id]}\n", style="italic")
+        if hint is not None:
+            of = codes.get(hint.code_id)
+            text.append(f"{hint.label}? ", style="dim italic")
+            text.append(f"{of.name if of else ''}  suggested 建议 {hint.score:.2f}\n", style="dim")
+            if hint.because:
+                text.append(f"  because: {' '.join(hint.because)}\n", style="dim italic")
+            text.append("  a accept · R reject\n", style="dim")
         if code is not None:
-            if under:
+            if under or hint is not None:
                 text.append("\n")
             self._code(text, code, code_memos)
         self.show(text)

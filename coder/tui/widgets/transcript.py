@@ -30,6 +30,8 @@ _BASE = Style()
 _SPEAKER = Style(bold=True, color="bright_cyan")
 _INTERVIEWER = Style(bold=True, color="bright_black")
 _GUTTER = Style(color="bright_black")
+#: A machine suggestion in the margin: faint, italic and ending in "?", never a coding's look.
+_SUGGESTED = Style(color="bright_black", dim=True, italic=True)
 _SELECTED = Style(reverse=True)
 _CURSOR = Style(reverse=True, bold=True, underline=True)
 _INTERVIEWER_LABELS = {
@@ -67,6 +69,19 @@ def tint(colour: str, amount: float = 0.45, base: tuple[int, int, int] = (30, 30
         r, g, b = (136, 136, 136)
     mix = [int(c * amount + bc * (1 - amount)) for c, bc in zip((r, g, b), base, strict=True)]
     return Color.from_rgb(*mix)
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """A machine suggestion as the transcript shows it: in the margin only, never coloured."""
+
+    start: int
+    end: int
+    code_id: int
+    label: str
+    score: float
+    because: tuple[str, ...]
+    model: str
 
 
 @lru_cache(maxsize=1024)
@@ -173,6 +188,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.analysis: TextAnalysis | None = None
         self.turn_labels: list[tuple[int, int, str]] = []
         self.spans: list[Span] = []
+        self.hints: list[Hint] = []
+        """Suggestions shown faintly in the margin (see set_hints)."""
         self._starts: list[int] = []
         self._longest = 0
         self._layout: Layout | None = None
@@ -196,6 +213,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turn_labels = turns
         if not same:
             self.analysis = None
+            self.hints = []
         self.set_spans(spans)
         self._layout = None
         self._relayout()
@@ -212,6 +230,22 @@ class TranscriptView(ScrollView, can_focus=True):
         self._longest = max((s.end - s.start for s in self.spans), default=0)
         self._cache.clear()
         self.refresh()
+
+    def set_hints(self, hints: list[Hint]) -> None:
+        """The model's suggestions for this source (in text order), shown as ``label?``."""
+        self.hints = sorted(hints, key=lambda h: (h.start, h.end))
+        self._cache.clear()
+        self.refresh()
+
+    def hint_at(self, offset: int) -> Hint | None:
+        """The suggestion whose passage holds ``offset`` (or ends there), if any."""
+        for h in self.hints:
+            if h.start <= offset < h.end or (offset == h.end and h.end > h.start):
+                return h
+        return None
+
+    def hints_between(self, start: int, end: int) -> list[Hint]:
+        return [h for h in self.hints if h.start < end and h.end > start][:3]
 
     def add_span(self, span: Span) -> None:
         """One new coding: inserted in order, only its lines repainted."""
@@ -544,7 +578,17 @@ class TranscriptView(ScrollView, can_focus=True):
         gutter = " ".join(labels)
         if cells_len(gutter) > GUTTER:
             gutter = gutter[: GUTTER - 1] + "…"
-        segments = [Segment(gutter.ljust(GUTTER) + " ", base + _GUTTER)]
+        hints = (
+            ""
+            if labels
+            else " ".join(f"{h.label}?" for h in self.hints_between(line.start, line.end))
+        )
+        if hints:
+            if cells_len(hints) > GUTTER:
+                hints = hints[: GUTTER - 1] + "…"
+            segments = [Segment(hints.ljust(GUTTER) + " ", base + _SUGGESTED)]
+        else:
+            segments = [Segment(gutter.ljust(GUTTER) + " ", base + _GUTTER)]
         # Change points inside the line: spans, selection, cursor, speaker label.
         points = {line.start, line.end}
         for s in spans:
