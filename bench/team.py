@@ -2,7 +2,7 @@
 
 The load is the issue's: 8 coder processes each make 1,000 codings, each coding its own
 transaction and event (as a coder pressing enter in the TUI makes them), all at once on one
-server project over loopback. ``run_load`` is shared with ``tests/test_server.py``, which checks
+server project over loopback. ``run_load`` is shared with ``tests/server/test_server.py``, which checks
 that every coding arrived; here the throughput is reported.
 """
 

@@ -8,7 +8,7 @@ lacks is shown in English. Machine-readable output (``--json``) never goes throu
 
 Catalogs: ``coder/locale/LANG/LC_MESSAGES/coder.po`` (sources, edited by hand) and the compiled
 ``coder.mo`` beside them, committed so that a fresh clone works without a build step;
-``tests/test_i18n.py`` fails when a ``.mo`` is older than its ``.po`` or a message lacks a
+``tests/unit/test_i18n.py`` fails when a ``.mo`` is older than its ``.po`` or a message lacks a
 translation. Re-extract and compile with ``python -m coder.i18n`` (Babel).
 """
 

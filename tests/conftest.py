@@ -1,18 +1,24 @@
-"""Shared fixtures: fresh projects, the demo project, and a snapshot of a project's content."""
+"""Shared fixtures and helpers of every test folder (unit/, tui/, server/): fresh projects, the
+demo project, a snapshot of a project's content, the PostgreSQL server, and the TUI tests'
+Pilot helpers."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import shutil
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from textual.pilot import Pilot
 
 from coder.project import Project
+from coder.tui.app import CoderApp, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -200,3 +206,30 @@ def table_contents(location: Path | str, tables: tuple[str, ...]) -> dict[str, l
             return out
     finally:
         engine.dispose()
+
+
+# -- the TUI tests' helpers: run a Pilot scenario on a project, wait for the loading workers --
+
+SIZE = (120, 40)
+
+
+def run(path: Path, scenario: Callable[[CoderApp, Pilot], Awaitable[None]]) -> None:
+    """Run ``scenario`` against the app on ``path`` at 120×40, without jieba or spaCy."""
+
+    async def main() -> None:
+        app = make_app(path, nlp=False)
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                await scenario(app, pilot)
+        finally:
+            app.project.close()
+
+    asyncio.run(main())
+
+
+async def settle(app: CoderApp, pilot: Pilot) -> None:
+    """Wait until the loading workers have finished and their results are on screen."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

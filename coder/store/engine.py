@@ -6,8 +6,8 @@ A file carries an ``application_id`` so that the program can tell its own projec
 SQLite files; a server database is recognised by its schema version table and settings.
 
 Where the two backends need different SQL, the switch is here or in ``coder.store.journal`` and
-is covered by the suites that run on both (``tests/test_facade.py``, ``tests/test_store.py``,
-``tests/test_server.py``).
+is covered by the suites that run on both (``tests/unit/test_facade.py``, ``tests/unit/test_store.py``,
+``tests/server/test_server.py``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ gives the same boundaries at a fraction of the cost (no jieba, no spaCy Doc):
   right after a sentence end, does the run go to jieba to find where its leading punctuation
   tokens stop (rare: ``。--`` or ``！...``).
 
-``tests/test_sentences.py`` checks the result against the spaCy-over-jieba path on the demo and
+``tests/unit/test_sentences.py`` checks the result against the spaCy-over-jieba path on the demo and
 on random text.
 """
 

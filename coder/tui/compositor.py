@@ -13,7 +13,7 @@ takes a wide character at the edge whole (it is the toast's own, so drawing it i
 
 Textual is pinned exactly (see pyproject.toml), so the two methods replaced here are the ones
 this was written against; ``install`` leaves any other version alone rather than guess, and
-the tests (tests/test_tui_toast.py) say so.
+the tests (tests/tui/test_tui_toast.py) say so.
 """
 
 from __future__ import annotations

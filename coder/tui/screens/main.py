@@ -352,7 +352,7 @@ class MainScreen(CodingCommands):
             self._units_kept = kept
         units = kept[1]
 
-        def hints(model) -> list[Hint]:  # type: ignore[no-untyped-def]
+        def hints(model) -> list[Hint]:
             found = suggestions_for_source(self.project, source_id, model, coder=coder, units=units)
             return [
                 Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
@@ -387,7 +387,7 @@ class MainScreen(CodingCommands):
             self.flash = "suggestions off"
         self._update_status()
 
-    def _hint_here(self):  # type: ignore[no-untyped-def]
+    def _hint_here(self):
         view = self.query_one(TranscriptView)
         hint = view.hint_at(view.cursor)
         if hint is None:
@@ -436,7 +436,7 @@ class MainScreen(CodingCommands):
             self._suggest()
             self._update_status()
 
-    def _drop_hint(self, hint) -> None:  # type: ignore[no-untyped-def]
+    def _drop_hint(self, hint) -> None:
         view = self.query_one(TranscriptView)
         view.set_hints([h for h in view.hints if h != hint])
 

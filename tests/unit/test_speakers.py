@@ -16,7 +16,7 @@ from coder.project import Project
 from coder.text.readers import read_file
 from coder.text.speakers import DEFAULT_RULE, TurnRule
 from coder.text.structure import structure
-from tests.test_cli import Run, json_doc
+from tests.unit.test_cli import Run, json_doc
 
 
 @pytest.fixture(name="cli")
@@ -395,7 +395,7 @@ def test_import_json_lists_speakers(cli, project: Project, project_path: Path, t
 
 # -- the unit of agreement ------------------------------------------------------------------------
 
-AB_INTERVIEW = Path(__file__).parent / "data" / "ab_interview.txt"
+AB_INTERVIEW = Path(__file__).parent.parent / "data" / "ab_interview.txt"
 #: Codes and the words that call for them; the two coders apply them differently.
 KEYWORDS = {
     "资源不足": ("人手", "经费", "钱"),

@@ -36,7 +36,7 @@ from coder.project import Project
 from coder.store.schema import cases as cases_table
 from tests.conftest import snapshot
 
-REFI = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+REFI = Path(__file__).resolve().parents[3] / "shared" / "refi-qda"
 SAMPLES = REFI / "samples"
 requires_shared = pytest.mark.skipif(
     not (REFI / "Project.xsd").is_file() or not SAMPLES.is_dir(),

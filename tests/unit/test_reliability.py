@@ -20,7 +20,7 @@ from coder.project import Project
 from coder.store.backup import KEEP, backups
 from tests.conftest import CORPUS, snapshot
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 # -- backups ----------------------------------------------------------------------------------------

@@ -229,7 +229,7 @@ def test_an_old_project_gains_provenance_on_open(tmp_path: Path) -> None:
     import shutil
 
     path = tmp_path / "v1.coder"
-    shutil.copy(Path(__file__).parent / "data" / "v1.coder", path)
+    shutil.copy(Path(__file__).parent.parent / "data" / "v1.coder", path)
     p = Project.open(path, coder="R1")
     with p.read() as conn:
         assert conn.exec_driver_sql("SELECT origin, model, score FROM codings").all() == [

@@ -17,7 +17,7 @@ from coder.project import Project
 from coder.text.search import search
 from coder.text.sheets import import_sheet
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 BOARD = [
     ["留言编号", "留言主题", "留言详情", "留言时间", "一级标签", "点赞数"],
@@ -405,6 +405,6 @@ def test_a_project_export_carries_its_source_sets(project: Project, tmp_path: Pa
     members = [m.get("targetGUID") for m in element.findall("q:MemberSource", ns)]
     guids = {x.id: x.guid for x in project.sources()}
     assert members == [guids[i] for i in s.sources]
-    xsd = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project.xsd"
+    xsd = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "Project.xsd"
     if xsd.exists():  # the schema lives beside the checkout (see docs/refi-qda.md)
         assert etree.XMLSchema(etree.parse(str(xsd))).validate(root)

@@ -10,7 +10,7 @@ from coder.tui.app import make_app
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.transcript import TranscriptView
-from tests.test_assist import coded  # noqa: F401 -- the hand-made project (a pytest fixture)
+from tests.unit.test_assist import coded  # noqa: F401 -- the hand-made project (a pytest fixture)
 
 
 async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]

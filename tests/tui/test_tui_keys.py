@@ -13,7 +13,7 @@ from coder.tui.screens.dialogs import CodePicker
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.transcript import TranscriptView
-from tests.tui import SIZE, settle
+from tests.conftest import SIZE, settle
 
 
 async def _select(app: CoderApp, pilot, source: str, needle: str, nth: int = 0) -> tuple[int, int]:  # type: ignore[no-untyped-def]

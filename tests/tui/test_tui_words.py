@@ -12,7 +12,7 @@ from coder.tui.screens.codebook import CodebookScreen, Tick
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.stats import StatsScreen
 from coder.tui.words import place, plural
-from tests.tui import SIZE, settle
+from tests.conftest import SIZE, settle
 
 
 def test_plural_and_place_names() -> None:

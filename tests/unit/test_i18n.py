@@ -20,7 +20,7 @@ from coder import i18n
 from coder.cli import main
 from coder.prefs import save_ui_lang
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TUI = ROOT / "coder" / "tui"
 FIELD = re.compile(r"\{\w*\}")
 

@@ -14,7 +14,7 @@ from textual.widgets._toast import Toast
 
 from coder.tui import compositor
 from coder.tui.app import make_app
-from tests.tui import settle
+from tests.conftest import settle
 
 MESSAGES = (
     "new code a26 上报无回应导致信任流失, coded",

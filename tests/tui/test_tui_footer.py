@@ -12,7 +12,7 @@ from textual.widgets._footer import FooterKey, FooterLabel
 
 from coder.tui.app import make_app
 from coder.tui.widgets.footer import FittingFooter
-from tests.tui import settle
+from tests.conftest import settle
 
 
 async def _footer(app, pilot, key: str | None):  # type: ignore[no-untyped-def]

@@ -27,10 +27,9 @@ from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.main import MainScreen
 from coder.tui.screens.review import ReviewScreen
 from coder.tui.widgets.transcript import TranscriptView
-from tests.conftest import snapshot
-from tests.tui import run, settle
+from tests.conftest import run, settle, snapshot
 
-FIXTURES = Path(__file__).resolve().parent.parent / "corpus" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "corpus" / "fixtures"
 #: The sources both demo coders coded (expected.json's agreement scope).
 SCOPE = ("S2-01", "S3-02")
 PAIR = ("R1", "R2")

@@ -11,7 +11,7 @@ from coder.cli import main
 from coder.model import SourceDraft
 from coder.project import Project
 from coder.text.readers import read_file
-from tests.test_cli import Run
+from tests.unit.test_cli import Run
 
 SRT = """1
 00:00:01,000 --> 00:00:04,000

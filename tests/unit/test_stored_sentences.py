@@ -261,7 +261,7 @@ def test_a_reader_on_a_server_computes_what_is_missing_and_stores_nothing(pg_url
     from sqlalchemy import update
     from sqlalchemy.engine import make_url
 
-    from tests.test_server import login
+    from tests.server.test_server import login
 
     url = pg_url()
     owner = Project.create(url, title="server")

@@ -10,7 +10,7 @@ from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.main import MainScreen
 from coder.tui.screens.stats import StatsScreen
 from coder.tui.widgets.transcript import GUTTER, TranscriptView
-from tests.tui import SIZE, settle
+from tests.conftest import SIZE, settle
 
 
 async def _select(app: CoderApp, pilot, source: str, needle: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from coder.tui.app import CoderApp, make_app
 from coder.tui.screens.dialogs import Chooser, Confirm, MemoEditor
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets.transcript import TranscriptView
-from tests.tui import SIZE, settle
+from tests.conftest import SIZE, settle
 
 
 async def _open(app: CoderApp, pilot, source_id: int) -> TranscriptView:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from tests.conftest import CODEBOOK
 #: Written by Taguette 1.5.2's own exporter (taguette.export.codebook_csv, as its web handler
 #: sends it: UTF-8 without BOM, CRLF, minimal quoting) from a project with highlights; see
 #: bench/interop/taguette_check.py, which made it.
-TAGUETTE_CSV = Path(__file__).parent / "data" / "taguette_codebook.csv"
+TAGUETTE_CSV = Path(__file__).parent.parent / "data" / "taguette_codebook.csv"
 
 
 def _codes(project: Project) -> dict[str, object]:

@@ -14,7 +14,7 @@ from coder.project import Project
 from coder.store import engine as store_engine
 from coder.store.schema import metadata
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def test_schema_head_is_alembics_head() -> None:

@@ -22,7 +22,7 @@ from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import TranscriptView
 from coder.tui.workers import SUMMARY_LENGTH, ProjectChanged, one_line
-from tests.tui import SIZE, settle
+from tests.conftest import SIZE, settle
 
 
 def messages(app: CoderApp) -> list[str]:

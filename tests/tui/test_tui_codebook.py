@@ -13,8 +13,7 @@ from coder.project import Project
 from coder.tui.app import CoderApp, make_app
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.widgets.code_tree import CodeTree
-from tests.conftest import snapshot
-from tests.tui import SIZE
+from tests.conftest import SIZE, snapshot
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from coder.tui.screens.dialogs import CodePicker
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets.code_tree import CodeTree
 from coder.tui.widgets.transcript import TranscriptView
-from tests.tui import run, settle
+from tests.conftest import run, settle
 
 
 async def open_compare(app: CoderApp, pilot: Pilot, label: str) -> CompareScreen:

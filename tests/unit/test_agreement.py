@@ -27,7 +27,7 @@ from coder.errors import InvalidInput, NotFound
 from coder.model import SourceDraft, Turn
 from coder.project import Project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = json.loads((ROOT / "corpus" / "fixtures" / "expected.json").read_text(encoding="utf-8"))
 
 
