@@ -651,7 +651,7 @@ def test_demoting_a_co_owner_keeps_the_members_they_added(pg_url, pg_server) -> 
 
 
 def test_locations_never_show_a_password() -> None:
-    from coder.cli import _passwords
+    from coder.cli.main import _passwords
     from coder.store.engine import describe, server_url
 
     for url, secret in (
