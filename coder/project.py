@@ -195,6 +195,16 @@ class Project(
 
     # -- opening and creating ------------------------------------------------------------------
 
+    @staticmethod
+    def is_server_location(location: str | Path) -> bool:
+        """Whether ``location`` names a team server (a PostgreSQL URL) rather than a file."""
+        return store_engine.is_server(location)
+
+    @staticmethod
+    def describe_location(location: str | Path) -> str:
+        """``location`` as it may be shown: a server URL without its password."""
+        return store_engine.describe(location)
+
     @classmethod
     def create(
         cls,

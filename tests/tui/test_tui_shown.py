@@ -8,7 +8,7 @@ from pathlib import Path
 from coder.tui.app import CoderApp, make_app
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.main import MainScreen
-from coder.tui.screens.stats import StatsScreen
+from coder.tui.screens.stats import StatsScreen, bar
 from coder.tui.widgets.transcript import GUTTER, TranscriptView
 from tests.conftest import SIZE, settle
 
@@ -86,7 +86,8 @@ async def test_frequency_bars_share_one_scale(demo_copy: Path) -> None:
         table = screen._frequencies(screen.data["freq"])
         labels = [str(c).strip() for c in table.columns[0]._cells]
         counts = [int(str(c)) for c in table.columns[2]._cells]
-        bars = [str(c) for c in table.columns[4]._cells]
+        # Each bar as drawn in a column of 31 cells (30 for the bar): 240 eighths at the top.
+        bars = [bar(c.value, c.top, 30) for c in table.columns[4]._cells]
 
         def eighths(b: str) -> int:
             return 8 * b.count("█") + sum("▏▎▍▌▋▊▉".index(ch) + 1 for ch in b if ch != "█")

@@ -13,7 +13,10 @@ import coder
 def _domain_modules() -> list[str]:
     names = []
     for info in pkgutil.walk_packages(coder.__path__, "coder."):
+        # __main__ modules run the command when imported.
         if info.name.startswith("coder.tui") or ".migrations" in info.name:
+            continue
+        if info.name.endswith("__main__"):
             continue
         names.append(info.name)
     return names

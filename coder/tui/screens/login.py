@@ -20,7 +20,6 @@ from textual.widgets import Button, Input, Label, Static
 from coder.errors import CoderError
 from coder.i18n import _
 from coder.project import Project
-from coder.store.engine import describe, is_server
 from coder.tui import app as app_module
 from coder.tui.app import CoderApp
 
@@ -48,11 +47,11 @@ class LoginScreen(Screen[Project]):
     def __init__(self, location: str) -> None:
         super().__init__()
         self.location = location
-        self.on_server = is_server(location)
+        self.on_server = Project.is_server_location(location)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"coder · {describe(self.location)}", id="login-title")
+            yield Static(f"coder · {Project.describe_location(self.location)}", id="login-title")
             if self.on_server:
                 yield Label(_("Server login 服务器登录名"))
                 yield Input(id="login-name", placeholder=_("login"))
