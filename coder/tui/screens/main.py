@@ -398,31 +398,28 @@ class MainScreen(CodingCommands):
 
     def action_accept_suggestion(self) -> None:
         """Code the suggested passage as suggested: a coding of provenance ``suggested``."""
-        hint = self._hint_here()
-        if hint is None or self.source_id is None:
-            return
-        ok, _ = self.write(
-            self.project.accept_suggestion,
-            self.source_id,
-            hint.start,
-            hint.end,
-            hint.code_id,
-            model=hint.model,
-            score=hint.score,
-        )
-        if ok:
+        hint = self._judge_hint(self.project.accept_suggestion)
+        if hint is not None:
             self.flash = f"accepted {hint.label} ({hint.score:.2f})"
-            self._drop_hint(hint)
             self._refresh_after_coding()
             self._update_status()
 
     def action_reject_suggestion(self) -> None:
         """Not this code here: kept as negative evidence the model learns from."""
+        hint = self._judge_hint(self.project.reject_suggestion)
+        if hint is not None:
+            self.flash = f"rejected {hint.label} here"
+            self._suggest()
+            self._update_status()
+
+    def _judge_hint(self, judge):
+        """Accept or reject the suggestion at the cursor through ``judge`` (one write, one
+        undo); the suggestion judged, gone from the margin, or None if nothing was written."""
         hint = self._hint_here()
         if hint is None or self.source_id is None:
-            return
+            return None
         ok, _ = self.write(
-            self.project.reject_suggestion,
+            judge,
             self.source_id,
             hint.start,
             hint.end,
@@ -430,11 +427,10 @@ class MainScreen(CodingCommands):
             model=hint.model,
             score=hint.score,
         )
-        if ok:
-            self.flash = f"rejected {hint.label} here"
-            self._drop_hint(hint)
-            self._suggest()
-            self._update_status()
+        if not ok:
+            return None
+        self._drop_hint(hint)
+        return hint
 
     def _drop_hint(self, hint) -> None:
         view = self.query_one(TranscriptView)
