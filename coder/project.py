@@ -4,6 +4,10 @@ A project is opened (or created) from a path, and every method either answers a 
 one change. Each change is one database transaction that also writes its event (the rows it
 touched and how to put them back), so undo and redo work across restarts, and a crash leaves the
 project either before or after the change, never half-way.
+
+Length: the facade's one class; its methods are thin entries into :mod:`coder.facade`
+and the subpackages, and keeping them together is what makes it the one list of what a
+project can do.
 """
 
 from __future__ import annotations

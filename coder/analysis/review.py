@@ -11,6 +11,9 @@ the reliability figures, stay as they were. The decision and the reviewer's reas
 methodological memo on the source, titled ``resolution S2-01 [828,852) R1/R2: accept R1``, which is
 how :func:`resolutions` finds it again. One resolution is one undoable event; resolving a unit
 again replaces the earlier consensus codings and memo at that span.
+
+Length: units, resolutions and the review report are one concept (a resolution is
+found again by its unit), so they stay together.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ Publication habits: vector output (SVG with text kept as text, PDF with the font
 font with Chinese glyphs found reliably (see :func:`coder.graph.export.cjk_font`), black, white
 and greys only with line styles carrying meaning (so a black-and-white print loses nothing),
 17 cm wide (a full journal page; a column is 8 cm), labels in Chinese or English (``lang``).
+
+Length: three figures in one module because they share the page geometry, the box and
+arrow drawing, the font lookup and the text-fit checks (every label inside the page); each
+figure's own code is a short function over those helpers.
 """
 
 from __future__ import annotations

@@ -25,6 +25,10 @@ How the other copy's content is matched to this project's:
 Everything is one change, so one undo takes the whole merge back; nothing is dropped silently:
 the report lists what was added, skipped and why, and every conflict. The other copy is only read
 (opening it brings its schema up to date if it is older, as opening any project does).
+
+Length: one module on purpose. The matching rules above depend on each other (codings
+follow the matched sources and codes, memos and relations follow both), and the whole merge
+must be one change; the rules read best in the order they run.
 """
 
 from __future__ import annotations

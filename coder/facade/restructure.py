@@ -4,6 +4,9 @@ The code tree changes here: move, attach and detach a code; promote (focused cod
 split and delete codes, keeping their lineage; and load a parsed codebook file into the project.
 Adding, editing and reading codes, and the helpers these operations share, are in
 :mod:`coder.facade.codebook`.
+
+Length: the codebook operations that keep lineage share the lineage writer and the
+checks of the tree's levels; splitting them would duplicate those checks.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@ Operations are JSON documents:
 * ``{"op": "insert", "t": TABLE, "cols": [...], "rows": [[...], ...]}``
 * ``{"op": "delete", "t": TABLE, "cols": [PK columns], "keys": [[...], ...]}``
 * ``{"op": "update", "t": TABLE, "key": {...}, "values": {...}}``
+
+Length: one module on purpose. :class:`Change`, the operation encoders and undo/redo apply
+the same row-operation format; split apart, the format would be defined in one file and
+interpreted in another, and a change to one side could silently break replay of old events.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ written. Cells are trimmed; padding rows above the header (a title row) and empt
 skipped and counted. ``.xlsx`` and ``.ods`` are read with python-calamine (Rust), which is many
 times faster than openpyxl (figures in bench/sheets.py); ``.csv``/``.tsv`` are decoded as text
 files are (a GBK file from Excel included) and parsed with :mod:`csv`.
+
+Length: one module on purpose. Reading, column inference, typing of attributes and the
+row-to-source mapping share the parsed sheet and its refusal rules; the import is all or
+nothing, so every check must run before the first write, in one place.
 """
 
 from __future__ import annotations

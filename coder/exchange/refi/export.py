@@ -4,6 +4,10 @@ The XML is streamed (see :class:`~coder.exchange.refi.xmlsafe.XmlWriter`), so a 
 200,000 codings exports in seconds. Every object keeps a stable GUID: codes, sources, memos,
 relations, coders and cases their own; selections, codings, variables, sets and graph elements one
 derived from what they are (so exporting the same content twice gives the same GUIDs).
+
+Length: one streaming writer for the whole REFI project document; the XML's parts
+(users, codes, sources with their selections, notes, sets, links, graphs) must be written in
+schema order into one stream, and they share the GUID derivation.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ when its element ends, and the element is freed. Names are matched without their
 ``urn:QDA-XML:project:1.0``, ``…:1:0``, ``…:0:4`` and files without a namespace all read the same.
 GUIDs are stored lower case without braces; an object whose GUID is not a GUID gets one derived
 from what the file wrote, so references to it still resolve.
+
+Length: one streaming parser for both REFI documents (.qde and .qdc); each part's
+reader is a short function, and they share the namespace-free matching and GUID repair.
 """
 
 from __future__ import annotations
