@@ -8,7 +8,7 @@ from typing import Any
 from coder.analysis.names import AGREEMENT_UNITS as UNITS
 from coder.analysis.names import RELIABILITY_HEADERS
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table, split
+from coder.cli.output import emit, print_table, split
 
 
 def register(add: Add) -> None:
@@ -64,39 +64,39 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         codes=split(args.codes) if args.codes is not None else None,
         sources=split(args.source) or None,
     )
-    if args.json:
-        print_json(result.to_json())
-        return 0
-    what = f"codes {', '.join(result.codes)} (one per unit)" if result.codes else "all codes"
-    noun = "characters" if result.unit == "char" else f"{result.unit}s"
-    print(
-        f"{', '.join(result.coders)}: {what}, {result.units} {noun} in "
-        f"{len(result.sources)} sources ({', '.join(result.sources)})"
-    )
-    print(
-        f"percent {_num(result.percent)}  Holsti K {_num(result.holsti_k)}  "
-        f"composite R {_num(result.composite_r)}  Cohen's κ {_num(result.cohen_kappa)}  "
-        f"Krippendorff's α {_num(result.krippendorff_alpha)}"
-    )
-    if result.unplaced:
-        print(f"{result.unplaced} codings overlap no {result.unit} and take no part")
-    for line in result.suggestion_lines():
-        print(line)
-    print()
-    rows: list[list[Any]] = [
-        [name, m, n1, n2, _num(k), _num(r), _num(kappa)]
-        for name, m, n1, n2, k, r, kappa in reliability_rows(result, summary=True)
-    ]
-    print_table(list(RELIABILITY_HEADERS), rows)
-    print()
-    print_table(
-        ["code", "name", "κ", "percent", f"coded ({'/'.join(result.coders)})"],
-        [
-            [c.code, c.name, _num(c.cohen_kappa), _num(c.percent), "/".join(map(str, c.coded))]
-            for c in result.per_code
-        ],
-    )
-    return 0
+
+    def human() -> None:
+        what = f"codes {', '.join(result.codes)} (one per unit)" if result.codes else "all codes"
+        noun = "characters" if result.unit == "char" else f"{result.unit}s"
+        print(
+            f"{', '.join(result.coders)}: {what}, {result.units} {noun} in "
+            f"{len(result.sources)} sources ({', '.join(result.sources)})"
+        )
+        print(
+            f"percent {_num(result.percent)}  Holsti K {_num(result.holsti_k)}  "
+            f"composite R {_num(result.composite_r)}  Cohen's κ {_num(result.cohen_kappa)}  "
+            f"Krippendorff's α {_num(result.krippendorff_alpha)}"
+        )
+        if result.unplaced:
+            print(f"{result.unplaced} codings overlap no {result.unit} and take no part")
+        for line in result.suggestion_lines():
+            print(line)
+        print()
+        rows: list[list[Any]] = [
+            [name, m, n1, n2, _num(k), _num(r), _num(kappa)]
+            for name, m, n1, n2, k, r, kappa in reliability_rows(result, summary=True)
+        ]
+        print_table(list(RELIABILITY_HEADERS), rows)
+        print()
+        print_table(
+            ["code", "name", "κ", "percent", f"coded ({'/'.join(result.coders)})"],
+            [
+                [c.code, c.name, _num(c.cohen_kappa), _num(c.percent), "/".join(map(str, c.coded))]
+                for c in result.per_code
+            ],
+        )
+
+    return emit(args, result.to_json(), human)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -104,11 +104,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from coder.exchange.merge import merge_project
 
     report = merge_project(open_project(args), args.other)
-    if args.json:
-        print_json(report.to_json())
-    else:
+
+    def human() -> None:
         for line in report.lines():
             print(line)
         if report.event_id is not None:
             print("one step: `coder undo` takes the whole merge back")
-    return 0
+
+    return emit(args, report.to_json(), human)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table
+from coder.cli.output import emit, print_table
 from coder.errors import InvalidInput
 
 KINDS = ("frequencies", "cooccurrence", "saturation", "matrix", "paradigm", "selective")
@@ -129,16 +129,16 @@ def _frequencies(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.frequencies import frequencies
 
     rows = frequencies(project, coder=args.coder_filter, sources=args.sources)
-    if args.json:
-        print_json([r.as_dict() for r in rows])
-        return 0
-    by_id = {r.code_id: r for r in rows}
-    table = [
-        ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
-        for r, depth in _tree(project, by_id)
-    ]
-    print_table(["code", "name", "level", "codings", "sources", "coded directly"], table)
-    return 0
+
+    def human() -> None:
+        by_id = {r.code_id: r for r in rows}
+        table = [
+            ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
+            for r, depth in _tree(project, by_id)
+        ]
+        print_table(["code", "name", "level", "codings", "sources", "coded directly"], table)
+
+    return emit(args, [r.as_dict() for r in rows], human)
 
 
 def _tree(project: Any, by_id: dict[int, Any]) -> list[tuple[Any, int]]:
@@ -162,16 +162,16 @@ def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
 
     unit = args.unit or "turn"
     rows = cooccurrence(project, unit, coder=args.coder_filter, sources=args.sources)
-    if args.json:
-        print_json([r.as_dict() for r in rows])
-        return 0
-    print(f"co-occurrence by {unit}: {len(rows)} pairs")
-    ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
-    print_table(
-        ["a", "name", "b", "name", "count", "jaccard"],
-        [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
-    )
-    return 0
+
+    def human() -> None:
+        print(f"co-occurrence by {unit}: {len(rows)} pairs")
+        ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
+        print_table(
+            ["a", "name", "b", "name", "count", "jaccard"],
+            [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
+        )
+
+    return emit(args, [r.as_dict() for r in rows], human)
 
 
 def _saturation(project: Any, args: argparse.Namespace) -> int:
@@ -187,10 +187,11 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
         threshold=0.05 if args.threshold is None else args.threshold,
     )
     rule = result.stopping
-    if args.json:
+
+    def rows() -> list[dict[str, Any]]:
         ends = {r.sources[-1]: r for r in rule.runs}
         checks = {h.source: h for h in result.held_out}
-        rows = []
+        out = []
         for i, step in enumerate(result.curve):
             row = step.as_dict()
             row["base"] = i < rule.base
@@ -201,36 +202,41 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
             if step.source in checks:
                 row["held_out_new_codes"] = list(checks[step.source].new_codes)
                 row["held_out_new_categories"] = list(checks[step.source].new_categories)
-            rows.append(row)
-        print_json(rows)
-        return 0
-    print_table(
-        ["source", "new codes", "cumulative", "new", "new categories", ""],
-        [
+            out.append(row)
+        return out
+
+    def human() -> None:
+        print_table(
+            ["source", "new codes", "cumulative", "new", "new categories", ""],
             [
-                s.source,
-                s.new_codes,
-                s.cumulative,
-                " ".join(s.new),
-                " ".join(s.new_categories),
-                "held out" if s.held_out else "",
-            ]
-            for s in result.curve
-        ],
-    )
-    reached = (
-        f"reached after {rule.saturated_after} sources (run ending at {rule.saturated_at})"
-        if rule.saturated_at
-        else f"not reached within {len(result.curve)} sources"
-    )
-    print(
-        f"stopping rule (Guest et al. 2020): base {rule.base} sources ({rule.base_codes} codes), "
-        f"runs of {rule.run}, new information ≤ {rule.threshold:.0%} of the base: {reached}"
-    )
-    for h in result.held_out:
-        added = " ".join(h.new_codes + h.new_categories)
-        print(f"held out {h.source}: " + (f"adds {added}" if added else "adds no code or category"))
-    return 0
+                [
+                    s.source,
+                    s.new_codes,
+                    s.cumulative,
+                    " ".join(s.new),
+                    " ".join(s.new_categories),
+                    "held out" if s.held_out else "",
+                ]
+                for s in result.curve
+            ],
+        )
+        reached = (
+            f"reached after {rule.saturated_after} sources (run ending at {rule.saturated_at})"
+            if rule.saturated_at
+            else f"not reached within {len(result.curve)} sources"
+        )
+        print(
+            f"stopping rule (Guest et al. 2020): base {rule.base} sources ({rule.base_codes} codes), "
+            f"runs of {rule.run}, new information ≤ {rule.threshold:.0%} of the base: {reached}"
+        )
+        for h in result.held_out:
+            added = " ".join(h.new_codes + h.new_categories)
+            print(
+                f"held out {h.source}: "
+                + (f"adds {added}" if added else "adds no code or category")
+            )
+
+    return emit(args, rows, human)
 
 
 def _matrix(project: Any, args: argparse.Namespace) -> int:
@@ -244,35 +250,35 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
                 f"{FLAGS[name]} goes with --rows (a matrix of queries); nothing was run"
             )
     result = matrix(project, args.by or "case", coder=args.coder_filter, sources=args.sources)
-    if args.json:
-        print_json(result.as_dict())
-        return 0
-    print(
-        f"codings per code and {result.by} (the share of the code's codings); "
-        "after each column, its number of sources"
-    )
-    headers = [
-        "code",
-        "name",
-        *(f"{c} ({n})" for c, n in zip(result.columns, result.column_sources, strict=True)),
-        "total",
-    ]
-    print_table(
-        headers,
-        [
+
+    def human() -> None:
+        print(
+            f"codings per code and {result.by} (the share of the code's codings); "
+            "after each column, its number of sources"
+        )
+        headers = [
+            "code",
+            "name",
+            *(f"{c} ({n})" for c, n in zip(result.columns, result.column_sources, strict=True)),
+            "total",
+        ]
+        print_table(
+            headers,
             [
-                r.label,
-                r.code,
-                *(
-                    f"{n} ({share:.0%})" if n else ""
-                    for n, share in zip(r.codings, r.shares, strict=True)
-                ),
-                r.total,
-            ]
-            for r in result.rows
-        ],
-    )
-    return 0
+                [
+                    r.label,
+                    r.code,
+                    *(
+                        f"{n} ({share:.0%})" if n else ""
+                        for n, share in zip(r.codings, r.shares, strict=True)
+                    ),
+                    r.total,
+                ]
+                for r in result.rows
+            ],
+        )
+
+    return emit(args, result.as_dict(), human)
 
 
 def _query_matrix(project: Any, args: argparse.Namespace) -> int:
@@ -291,15 +297,15 @@ def _query_matrix(project: Any, args: argparse.Namespace) -> int:
         coder=args.coder_filter,
         unit=args.unit or "segment",
     )
-    if args.json:
-        print_json(m.as_dict())
-        return 0
-    headers, rows, lines = matrix_lines(m, passages=bool(args.passages))
-    print(lines[0])
-    print_table(headers, rows)
-    for line in lines[1:]:
-        print(line)
-    return 0
+
+    def human() -> None:
+        headers, rows, lines = matrix_lines(m, passages=bool(args.passages))
+        print(lines[0])
+        print_table(headers, rows)
+        for line in lines[1:]:
+            print(line)
+
+    return emit(args, m.as_dict(), human)
 
 
 def _paradigm(project: Any, args: argparse.Namespace) -> int:
@@ -316,49 +322,51 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
     if args.code:
         focus = project.code(args.code).label
         support = [s for s in support if focus in (s.source, s.target)]
-    if args.json:
-        print_json(
-            {
-                "categories": [v.as_dict() for v in views],
-                "relations": [s.as_dict() for s in support],
-                "selective": check.as_dict(),
-            }
-        )
-        return 0
-    for n, view in enumerate(views):
-        if n:
-            print()
-        about = " · ".join(x for x in (view.role, view.axis) if x)
-        print(
-            f"{view.label} {view.name}"
-            + (f" · {about}" if about else "")
-            + f" · {view.codings} codings in {view.sources} sources"
-        )
-        rows = [
-            [
-                slot,
-                link.label,
-                link.name,
-                " ".join(link.via),
-                "; ".join(link.relations),
-                link.evidence,
-                link.codings,
-                link.sources,
-            ]
-            for slot in SLOTS
-            for link in view.slots[slot]
-        ]
-        if rows:
-            print_table(
-                ["slot", "code", "name", "via", "relations", "evidence", "codings", "sources"],
-                rows,
+
+    def human() -> None:
+        for n, view in enumerate(views):
+            if n:
+                print()
+            about = " · ".join(x for x in (view.role, view.axis) if x)
+            print(
+                f"{view.label} {view.name}"
+                + (f" · {about}" if about else "")
+                + f" · {view.codings} codings in {view.sources} sources"
             )
-        else:
-            print("  no relations yet")
-    print()
-    _print_support(support, unit)
-    _print_check(check)
-    return 0
+            rows = [
+                [
+                    slot,
+                    link.label,
+                    link.name,
+                    " ".join(link.via),
+                    "; ".join(link.relations),
+                    link.evidence,
+                    link.codings,
+                    link.sources,
+                ]
+                for slot in SLOTS
+                for link in view.slots[slot]
+            ]
+            if rows:
+                print_table(
+                    ["slot", "code", "name", "via", "relations", "evidence", "codings", "sources"],
+                    rows,
+                )
+            else:
+                print("  no relations yet")
+        print()
+        _print_support(support, unit)
+        _print_check(check)
+
+    return emit(
+        args,
+        {
+            "categories": [v.as_dict() for v in views],
+            "relations": [s.as_dict() for s in support],
+            "selective": check.as_dict(),
+        },
+        human,
+    )
 
 
 def _print_support(support: Any, unit: str) -> None:
@@ -392,11 +400,11 @@ def _selective(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.paradigm import selective_check
 
     check = selective_check(project)
-    if args.json:
-        print_json(check.as_dict())
-        return 0
-    _print_check(check)
-    return 0
+
+    def human() -> None:
+        _print_check(check)
+
+    return emit(args, check.as_dict(), human)
 
 
 def _print_check(check: Any) -> None:

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table
+from coder.cli.output import emit, emit_table, print_table
 from coder.errors import InvalidInput
 
 
@@ -139,9 +139,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         return 0
     if args.next is not None:
         rows = service.next_units(project, args.next, unit=args.unit, coder=who)
-        if args.json:
-            print_json(rows)
-        else:
+
+        def human() -> None:
             print_table(
                 ["source", "start", "end", "unsure", "guess", "text"],
                 [
@@ -156,7 +155,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                     for r in rows
                 ],
             )
-        return 0
+
+        return emit(args, rows, human)
     if args.evaluate:
         from coder.assist.evaluate import evaluate
 
@@ -164,12 +164,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         note = record(project, report)
         if note:
             print(note, file=sys.stderr)
-        if args.json:
-            print_json(report.as_dict())
-        else:
+
+        def human() -> None:
             for line in report.lines():
                 print(line)
-        return 0
+
+        return emit(args, report.as_dict(), human)
     if args.apply:
         from coder.assist.confirm import apply_model
 
@@ -181,12 +181,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             min_score=args.min_score,
             dry_run=args.dry_run,
         )
-        if args.json:
-            print_json(result)
-        else:
+
+        def human() -> None:
             verb = "would code" if args.dry_run else "coded"
             print(f"{result['coder']} {verb} {result['codings']} units ({result['model']})")
-        return 0
+
+        return emit(args, result, human)
     if args.confirm is not None or args.refute is not None:
         ident = args.confirm if args.confirm is not None else args.refute
         verdict = "confirmed" if args.confirm is not None else "refuted"
@@ -197,9 +197,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         from coder.assist.confirm import check_report
 
         figures = check_report(project)
-        if args.json:
-            print_json([f.as_dict() for f in figures])
-        else:
+
+        def human() -> None:
             print_table(
                 ["machine coder", "code", "checked", "confirmed", "precision", "95% CI"],
                 [
@@ -214,7 +213,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                     for f in figures
                 ],
             )
-        return 0
+
+        return emit(args, [f.as_dict() for f in figures], human)
     if args.check is not None:
         from coder.assist.confirm import check_sample, run_checks
 
@@ -226,9 +226,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 f"{done['skipped']} skipped (coder suggest --check-report for precision)"
             )
             return 0
-        if args.json:
-            print_json(rows)
-        else:
+
+        def human() -> None:
             print_table(
                 ["coding", "source", "start", "end", "label", "score", "text"],
                 [
@@ -244,7 +243,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                     for r in rows
                 ],
             )
-        return 0
+
+        return emit(args, rows, human)
     found = service.suggest(
         project,
         unit=args.unit,
@@ -254,11 +254,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         limit=args.limit,
         min_score=args.min_score,
     )
-    if args.json:
-        keys = ("source", "start", "end", "text", "code", "label", "score", "because", "model")
-        print_json([{k: s.as_dict()[k] for k in keys} for s in found])
-        return 0
-    print_table(
+    keys = ("source", "start", "end", "text", "code", "label", "score", "because", "model")
+    return emit_table(
+        args,
+        lambda: [{k: s.as_dict()[k] for k in keys} for s in found],
         ["source", "start", "end", "label", "score", "because", "text"],
         [
             [
@@ -273,7 +272,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             for s in found
         ],
     )
-    return 0
 
 
 def record(project: Any, report: Any) -> str:
@@ -308,11 +306,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
     project = open_project(args)
     found = discover(project, unit=args.unit, k=args.k)
-    if args.json:
-        print_json([c.as_dict() for c in found])
-        return 0
-    for n, c in enumerate(found, 1):
-        print(f"{n}. {' '.join(c.terms)}   names: {', '.join(c.names) or '-'}")
-        for ps in c.passages[:3]:
-            print(f"     {ps['source']} {ps['start']}–{ps['end']}  {_short(ps['text'], 60)}")
-    return 0
+
+    def human() -> None:
+        for n, c in enumerate(found, 1):
+            print(f"{n}. {' '.join(c.terms)}   names: {', '.join(c.names) or '-'}")
+            for ps in c.passages[:3]:
+                print(f"     {ps['source']} {ps['start']}–{ps['end']}  {_short(ps['text'], 60)}")
+
+    return emit(args, [c.as_dict() for c in found], human)

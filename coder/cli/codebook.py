@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import one_line, print_json, print_table
+from coder.cli.output import emit, one_line, print_table
 from coder.errors import InvalidInput
 
 
@@ -40,46 +40,46 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     project = open_project(args)
     if args.action == "show":
         rows = _tree_rows(project)
-        if args.json:
-            print_json(rows)
-            return 0
-        by_id = {r["id"]: r for r in rows}
-        kids: dict[int | None, list[dict[str, Any]]] = {}
-        for r in rows:
-            parent = r["parents"][0] if r["parents"] else None
-            kids.setdefault(parent, []).append(r)
-        lines: list[list[Any]] = []
 
-        def walk(parent: int | None, depth: int) -> None:
-            for r in kids.get(parent, []):
-                extra = [
-                    x
-                    for x in (
-                        r["paradigm_role"],
-                        r["axis"],
-                        "core" if r["core"] else None,
-                        "in vivo" if r["in_vivo"] else None,
-                    )
-                    if x
-                ]
-                also = [by_id[p]["label"] for p in r["parents"][1:]]
-                if also:
-                    extra.append("also in " + ", ".join(also))
-                lines.append(
-                    [
-                        "  " * depth + r["label"],
-                        r["name"],
-                        r["level"],
-                        r["codings"],
-                        r["sources"],
-                        " · ".join(extra),
+        def human() -> None:
+            by_id = {r["id"]: r for r in rows}
+            kids: dict[int | None, list[dict[str, Any]]] = {}
+            for r in rows:
+                parent = r["parents"][0] if r["parents"] else None
+                kids.setdefault(parent, []).append(r)
+            lines: list[list[Any]] = []
+
+            def walk(parent: int | None, depth: int) -> None:
+                for r in kids.get(parent, []):
+                    extra = [
+                        x
+                        for x in (
+                            r["paradigm_role"],
+                            r["axis"],
+                            "core" if r["core"] else None,
+                            "in vivo" if r["in_vivo"] else None,
+                        )
+                        if x
                     ]
-                )
-                walk(r["id"], depth + 1)
+                    also = [by_id[p]["label"] for p in r["parents"][1:]]
+                    if also:
+                        extra.append("also in " + ", ".join(also))
+                    lines.append(
+                        [
+                            "  " * depth + r["label"],
+                            r["name"],
+                            r["level"],
+                            r["codings"],
+                            r["sources"],
+                            " · ".join(extra),
+                        ]
+                    )
+                    walk(r["id"], depth + 1)
 
-        walk(None, 0)
-        print_table(["label", "name", "level", "codings", "sources", ""], lines)
-        return 0
+            walk(None, 0)
+            print_table(["label", "name", "level", "codings", "sources", ""], lines)
+
+        return emit(args, rows, human)
     if args.action == "load":
         path = Path(args.file)
         suffix = path.suffix.lower()
@@ -107,11 +107,15 @@ def cmd_codebook(args: argparse.Namespace) -> int:
         return _save_codebook(project, Path(args.file))
     if args.action == "add":
         code = project.add_code(args.name, args.level, parent=args.parent, label=args.label)
-        if args.json:
-            print_json({"id": code.id, "label": code.label, "name": code.name, "level": code.level})
-        else:
+
+        def human() -> None:
             print(f"{code.label} {code.name}")
-        return 0
+
+        return emit(
+            args,
+            {"id": code.id, "label": code.label, "name": code.name, "level": code.level},
+            human,
+        )
     raise AssertionError(args.action)  # pragma: no cover - argparse restricts the choices
 
 

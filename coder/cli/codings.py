@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import clip, print_json, print_table, when
+from coder.cli.output import clip, emit_table, when
 from coder.errors import NotFound
 
 
@@ -34,39 +34,28 @@ def cmd_codings(args: argparse.Namespace) -> int:
     if args.coder_filter is not None and args.coder_filter not in project.coders():
         raise NotFound(f"no coder named {args.coder_filter!r}; nothing was changed")
     segs = project.segments(code=args.code, source=args.source, coder=args.coder_filter)
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "source": s.source,
-                    "start": s.start,
-                    "end": s.end,
-                    "code": s.code,
-                    "label": s.label,
-                    "coder": s.coder,
-                    "text": s.text,
-                    "memo": s.memo,
-                }
-                for s in segs
-            ]
-        )
-        return 0
-    print_table(
+    return emit_table(
+        args,
+        [
+            {
+                "id": s.id,
+                "source": s.source,
+                "start": s.start,
+                "end": s.end,
+                "code": s.code,
+                "label": s.label,
+                "coder": s.coder,
+                "text": s.text,
+                "memo": s.memo,
+            }
+            for s in segs
+        ],
         ["id", "source", "span", "code", "coder", "text"],
         [
-            [
-                s.id,
-                s.source,
-                f"{s.start}–{s.end}",
-                f"{s.label} {s.code}",
-                s.coder,
-                clip(s.text, 40),
-            ]
+            [s.id, s.source, f"{s.start}–{s.end}", f"{s.label} {s.code}", s.coder, clip(s.text, 40)]
             for s in segs
         ],
     )
-    return 0
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
@@ -79,34 +68,34 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     project = open_project(args)
     events = project.log()
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": e.id,
-                    "time": when(e.time),
-                    "coder": e.coder,
-                    "action": e.action,
-                    "summary": e.summary,
-                    "undone": e.undone,
-                    "state": e.state,
-                }
-                for e in events
-            ]
-        )
-        return 0
-    print_table(
+
+    def machine() -> None:
+        from coder.assist.provenance import provenance
+
+        for line in provenance(project).lines("en"):  # what the machine did, if anything
+            print(f"machine assistance 机器辅助: {line}")
+
+    return emit_table(
+        args,
+        [
+            {
+                "id": e.id,
+                "time": when(e.time),
+                "coder": e.coder,
+                "action": e.action,
+                "summary": e.summary,
+                "undone": e.undone,
+                "state": e.state,
+            }
+            for e in events
+        ],
         ["id", "time", "coder", "action", "summary"],
         [
             [e.id, when(e.time), e.coder, e.action, e.summary + ("  (undone)" if e.undone else "")]
             for e in events
         ],
+        after=machine,
     )
-    from coder.assist.provenance import provenance
-
-    for line in provenance(project).lines("en"):  # what the machine did, if anything
-        print(f"machine assistance 机器辅助: {line}")
-    return 0
 
 
 def register(add: Add) -> None:

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table
+from coder.cli.output import emit, print_table
 
 
 def register(add: Add) -> None:
@@ -49,49 +49,56 @@ def cmd_graph(args: argparse.Namespace) -> int:
             print(f"wrote {g.number_of_nodes()} codes and {g.number_of_edges()} ties to {out}")
             return 0
     view = tonghe_view(g)
-    if args.json:
-        print_json(view.as_dict())
-        return 0
-    print(
-        "concept level: the codes as coded; category level: concepts rolled up into their "
-        "categories (a category's units are its concepts' units, counted once)"
-    )
-    for side in ("统", "合"):
-        s = view.sides[side]
+
+    def human() -> None:
         print(
-            f"{side}: {len(s['categories'])} categories ({', '.join(s['categories'])}), "
-            f"{len(s['concepts'])} concepts; density {view.density[side]:.3f} among the concepts, "
-            f"{view.category_density[side]:.3f} among the categories"
+            "concept level: the codes as coded; category level: concepts rolled up into their "
+            "categories (a category's units are its concepts' units, counted once)"
         )
-    print(
-        f"cross-side ties (concept level): {len(view.cross_ties)}; share of ties across the sides "
-        f"{view.cross_share:.1%} (weighted {view.cross_share_weighted:.1%}); at the category "
-        f"level {view.category_cross_share:.1%} (weighted {view.category_cross_share_weighted:.1%})"
-    )
-    if view.bridging:
-        print("bridging concepts (concept level):")
+        for side in ("统", "合"):
+            s = view.sides[side]
+            print(
+                f"{side}: {len(s['categories'])} categories ({', '.join(s['categories'])}), "
+                f"{len(s['concepts'])} concepts; density {view.density[side]:.3f} among the concepts, "
+                f"{view.category_density[side]:.3f} among the categories"
+            )
+        print(
+            f"cross-side ties (concept level): {len(view.cross_ties)}; share of ties across the sides "
+            f"{view.cross_share:.1%} (weighted {view.cross_share_weighted:.1%}); at the category "
+            f"level {view.category_cross_share:.1%} (weighted {view.category_cross_share_weighted:.1%})"
+        )
+        if view.bridging:
+            print("bridging concepts (concept level):")
+            print_table(
+                ["code", "name", "side", "betweenness"],
+                [
+                    [b["code"], b["name"], b["side"], f"{b['betweenness']:.3f}"]
+                    for b in view.bridging[:10]
+                ],
+            )
+        print(f"categories (category level, co-occurrence by {args.unit}):")
         print_table(
-            ["code", "name", "side", "betweenness"],
+            ["code", "name", "axis", "role", "degree", "weighted"],
             [
-                [b["code"], b["name"], b["side"], f"{b['betweenness']:.3f}"]
-                for b in view.bridging[:10]
+                [
+                    c["code"],
+                    c["name"],
+                    c["axis"],
+                    c["paradigm_role"],
+                    c["degree"],
+                    c["weighted_degree"],
+                ]
+                for c in view.categories
             ],
         )
-    print(f"categories (category level, co-occurrence by {args.unit}):")
-    print_table(
-        ["code", "name", "axis", "role", "degree", "weighted"],
-        [
-            [c["code"], c["name"], c["axis"], c["paradigm_role"], c["degree"], c["weighted_degree"]]
-            for c in view.categories
-        ],
-    )
-    if view.communities:
-        print("communities (Louvain, concept level) and the 统/合 sides:")
-        print_table(
-            ["#", "codes", "统", "合", "neither"],
-            [
-                [c["community"], len(c["codes"]), c["统"], c["合"], c["neither"]]
-                for c in view.communities
-            ],
-        )
-    return 0
+        if view.communities:
+            print("communities (Louvain, concept level) and the 统/合 sides:")
+            print_table(
+                ["#", "codes", "统", "合", "neither"],
+                [
+                    [c["community"], len(c["codes"]), c["统"], c["合"], c["neither"]]
+                    for c in view.communities
+                ],
+            )
+
+    return emit(args, view.as_dict(), human)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import one_line, print_json, print_table
+from coder.cli.output import emit, one_line, print_table
 from coder.errors import InvalidInput
 
 
@@ -25,13 +25,13 @@ def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:
             reports.append(import_qdpx(project, path, speakers=_labels(args.speakers)))
         else:
             reports.append(import_qdc(project, path))
-    if args.json:
-        print_json([r.as_dict() for r in reports])
-    else:
+
+    def human() -> None:
         for r in reports:
             for line in r.lines():
                 print(line)
-    return 0
+
+    return emit(args, [r.as_dict() for r in reports], human)
 
 
 def _labels(value: str | None) -> list[str] | None:
@@ -94,21 +94,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(note)
     done, failed = len(report.imported), len(report.failed)
-    if args.json:
-        print_json(
-            {
-                "imported": done,
-                "failed": failed,
-                "sources": [d.name for d in report.imported],
-                "speakers": {d.name: speaker_names(d.turns or ()) for d in report.imported},
-            }
-        )
-    else:
+
+    def human() -> None:
         for d in report.imported:
             print(
                 f"imported {d.name}: {len(d.text)} characters, {len(d.turns or ())} turns "
                 f"({_speakers_line(d.turns or ())}), {d.encoding}"
             )
+
+    emit(
+        args,
+        {
+            "imported": done,
+            "failed": failed,
+            "sources": [d.name for d in report.imported],
+            "speakers": {d.name: speaker_names(d.turns or ()) for d in report.imported},
+        },
+        human,
+    )
     if failed:
         if report.files > 1:  # one file: its own message above is the whole story
             print(
@@ -160,9 +163,8 @@ def _import_sheets(args: argparse.Namespace, project, paths: list[Path]) -> int:
         if not args.json:
             for line in report.lines():
                 print(line)
-    if args.json:
-        print_json([r.as_dict() for r in reports])
-    return 0
+    # the human report was printed per file as each was imported
+    return emit(args, lambda: [r.as_dict() for r in reports], lambda: None)
 
 
 class _SheetBar:
@@ -236,33 +238,34 @@ def cmd_turns(args: argparse.Namespace) -> int:
             else f"recompute the turns of {len(chosen)} sources"
         )
         event = project.set_turns(new, summary=summary)
-    if args.json:
-        print_json(
-            {
-                "sources": [
-                    {"name": n, "turns_before": a, "turns": b, "speakers": sp}
-                    for n, a, b, sp in rows
-                ],
-                "event": event,
-            }
-        )
-        return 0
-    if not new:
+
+    def human() -> None:
+        if not new:
+            print_table(
+                ["source", "turns", "speakers"], [[n, b, ", ".join(sp)] for n, _, b, sp in rows]
+            )
+            return
         print_table(
-            ["source", "turns", "speakers"], [[n, b, ", ".join(sp)] for n, _, b, sp in rows]
+            ["source", "turns before", "turns", "speakers"],
+            [[n, a, b, ", ".join(sp)] for n, a, b, sp in rows],
         )
-        return 0
-    print_table(
-        ["source", "turns before", "turns", "speakers"],
-        [[n, a, b, ", ".join(sp)] for n, a, b, sp in rows],
+        if args.dry_run:
+            print("dry run: nothing was changed")
+        elif event is None:
+            print("the turns are as found already; nothing was changed")
+        else:
+            print(f"turns recomputed as one step (event {event}); `coder undo` puts them back")
+
+    return emit(
+        args,
+        {
+            "sources": [
+                {"name": n, "turns_before": a, "turns": b, "speakers": sp} for n, a, b, sp in rows
+            ],
+            "event": event,
+        },
+        human,
     )
-    if args.dry_run:
-        print("dry run: nothing was changed")
-    elif event is None:
-        print("the turns are as found already; nothing was changed")
-    else:
-        print(f"turns recomputed as one step (event {event}); `coder undo` puts them back")
-    return 0
 
 
 def cmd_media(args: argparse.Namespace) -> int:

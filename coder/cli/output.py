@@ -1,6 +1,8 @@
 """What commands print: one JSON document with ``--json``, otherwise plain lines and tables.
 
-``emit(args, data, human)`` is the one place a command chooses between the two.
+:func:`emit` and :func:`emit_table` are the one place a command chooses between the two: the
+command builds what it has to say once, and says how a person reads it. JSON never goes through
+the interface language; the human form may.
 """
 
 from __future__ import annotations
@@ -19,12 +21,36 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def emit(args: argparse.Namespace, data: Any, human: Callable[[], None]) -> None:
-    """``data`` as JSON when the command was given ``--json``; otherwise ``human()`` prints it."""
+def emit(args: argparse.Namespace, data: Any, human: Callable[[], None]) -> int:
+    """``data`` as JSON when the command was given ``--json``; otherwise ``human()`` prints it.
+
+    ``data`` may be a function of no arguments, called only for ``--json`` (when building the
+    document costs queries the human form does not need). Returns 0, the command's exit code.
+    """
     if getattr(args, "json", False):
-        print_json(data)
+        print_json(data() if callable(data) else data)
     else:
         human()
+    return 0
+
+
+def emit_table(
+    args: argparse.Namespace,
+    data: Any,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]] | Callable[[], Sequence[Sequence[Any]]],
+    *,
+    after: Callable[[], None] | None = None,
+) -> int:
+    """``data`` as JSON with ``--json``; otherwise a table of ``rows`` under ``headers`` (``rows``
+    may be a function, called only then), then ``after()`` for lines below it. Returns 0."""
+
+    def human() -> None:
+        print_table(headers, rows() if callable(rows) else rows)
+        if after is not None:
+            after()
+
+    return emit(args, data, human)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

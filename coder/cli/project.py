@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table
+from coder.cli.output import emit, print_table
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -84,16 +84,18 @@ def cmd_copy(args: argparse.Namespace) -> int:
     report = project.copy_to(args.target, progress)
     if progress is not None:
         print("\r" + " " * 30 + "\r", end="", file=sys.stderr, flush=True)
-    if args.json:
-        print_json({"source": project.location, "target": report.target, "rows": report.rows})
-    else:
+
+    def human() -> None:
         print(report.summary())
         if store_engine.is_server(args.target) and not project.members():
             print(
                 "note: the project has no members, so everyone who can connect to the database "
                 "may change everything; add them with: coder member URL add LOGIN --role coder"
             )
-    return 0
+
+    return emit(
+        args, {"source": project.location, "target": report.target, "rows": report.rows}, human
+    )
 
 
 def cmd_member(args: argparse.Namespace) -> int:
@@ -108,18 +110,22 @@ def cmd_member(args: argparse.Namespace) -> int:
     if args.action != "list":
         print_table(["member", "role"], [[n, r] for n, r in members])
     else:
-        if args.json:
-            print_json(
-                {
-                    "members": [{"name": n, "role": r} for n, r in members],
-                    "you": project.user(),
-                    "your_role": project.role(),
-                }
-            )
-        elif not members:
-            print(f"no members: a personal project, and {project.user()} is its owner")
-        else:
-            print_table(["member", "role"], [[n, r] for n, r in members])
+
+        def human() -> None:
+            if not members:
+                print(f"no members: a personal project, and {project.user()} is its owner")
+            else:
+                print_table(["member", "role"], [[n, r] for n, r in members])
+
+        return emit(
+            args,
+            {
+                "members": [{"name": n, "role": r} for n, r in members],
+                "you": project.user(),
+                "your_role": project.role(),
+            },
+            human,
+        )
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table
+from coder.cli.output import emit, print_table
 from coder.errors import InvalidInput
 
 #: Terminal columns of a passage shown in the table (``--json`` gives it whole).
@@ -81,11 +81,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     project = open_project(args)
     if args.list:
         saved = saved_queries(project)
-        if args.json:
-            print_json([q.as_dict() for q in saved])
-        elif not saved:
-            print("no saved queries (coder query PROJECT --save NAME EXPR saves one)")
-        else:
+
+        def human_list() -> None:
+            if not saved:
+                print("no saved queries (coder query PROJECT --save NAME EXPR saves one)")
+                return
             print_table(
                 ["name", "query", "where", "unit", "coder", "saved by"],
                 [
@@ -93,7 +93,8 @@ def cmd_query(args: argparse.Namespace) -> int:
                     for q in saved
                 ],
             )
-        return 0
+
+        return emit(args, [q.as_dict() for q in saved], human_list)
     if args.delete:
         delete_query(project, args.delete)
         print(f"deleted saved query {args.delete}")
@@ -109,25 +110,25 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.save:
         save_query(project, args.save, expression, where=where or (), unit=unit, coder=coder)
     result = run_query(project, expression, where=where or (), coder=coder, unit=unit or "segment")
-    if args.json:
-        print_json([h.as_dict() for h in result.hits])
-        return 0
-    if args.save:
-        print(f"saved query {args.save}")
-    in_sources = len({h.source for h in result.hits})
-    print(
-        f"{result.query} by {result.unit}: {len(result.hits)} hits in {in_sources} of "
-        f"{result.sources} sources"
-    )
-    if result.hits:
-        print_table(
-            ["source", "case", "start", "end", "codes", "text"],
-            [
-                [h.source, h.case, h.start, h.end, " ".join(h.codes), _short(h.text)]
-                for h in result.hits
-            ],
+
+    def human() -> None:
+        if args.save:
+            print(f"saved query {args.save}")
+        in_sources = len({h.source for h in result.hits})
+        print(
+            f"{result.query} by {result.unit}: {len(result.hits)} hits in {in_sources} of "
+            f"{result.sources} sources"
         )
-    return 0
+        if result.hits:
+            print_table(
+                ["source", "case", "start", "end", "codes", "text"],
+                [
+                    [h.source, h.case, h.start, h.end, " ".join(h.codes), _short(h.text)]
+                    for h in result.hits
+                ],
+            )
+
+    return emit(args, [h.as_dict() for h in result.hits], human)
 
 
 def _short(text: str) -> str:

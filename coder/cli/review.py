@@ -8,7 +8,7 @@ from typing import Any
 
 from coder.analysis.names import CONSENSUS
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table, split
+from coder.cli.output import emit, print_table, split
 
 
 def register(add: Add) -> None:
@@ -68,36 +68,36 @@ def cmd_review(args: argparse.Namespace) -> int:
     a, b = coders
     if args.report:
         rows = report(project, coders, consensus=args.consensus)
-        if args.json:
-            print_json(rows)
-            return 0
-        table: list[list[Any]] = [
-            [r["unit"], r["A"], r["B"], r["decision"], r["memo"], r["who"], r["when"][:10]]
-            for r in rows
-        ]
-        print_table(["unit", a, b, "decision", "memo", "who", "when"], table)
-        print(f"{len(rows)} resolved disagreements of {a} and {b}")
-        return 0
-    found = disagreements(project, coders, sources=split(args.source) or None)
-    if args.json:
-        print_json([d.to_json() for d in found])
-        return 0
-    print_table(
-        ["", "unit", a, b, "decision", "text"],
-        [
-            [
-                "✓" if d.resolved else ("↺" if d.stale else ""),
-                d.unit,
-                ", ".join(c.label for c in d.a) or "—",
-                ", ".join(c.label for c in d.b) or "—",
-                d.resolution.phrase if d.resolution else "",
-                _clip(d.text),
+
+        def human_report() -> None:
+            table: list[list[Any]] = [
+                [r["unit"], r["A"], r["B"], r["decision"], r["memo"], r["who"], r["when"][:10]]
+                for r in rows
             ]
-            for d in found
-        ],
-    )
-    done = sum(d.resolved for d in found)
-    stale = sum(d.stale for d in found)
-    again = f" ({stale} to review again: ↺, a coder changed their codes since)" if stale else ""
-    print(f"{len(found)} disagreements of {a} and {b}, {done} resolved{again}")
-    return 0
+            print_table(["unit", a, b, "decision", "memo", "who", "when"], table)
+            print(f"{len(rows)} resolved disagreements of {a} and {b}")
+
+        return emit(args, rows, human_report)
+    found = disagreements(project, coders, sources=split(args.source) or None)
+
+    def human() -> None:
+        print_table(
+            ["", "unit", a, b, "decision", "text"],
+            [
+                [
+                    "✓" if d.resolved else ("↺" if d.stale else ""),
+                    d.unit,
+                    ", ".join(c.label for c in d.a) or "—",
+                    ", ".join(c.label for c in d.b) or "—",
+                    d.resolution.phrase if d.resolution else "",
+                    _clip(d.text),
+                ]
+                for d in found
+            ],
+        )
+        done = sum(d.resolved for d in found)
+        stale = sum(d.stale for d in found)
+        again = f" ({stale} to review again: ↺, a coder changed their codes since)" if stale else ""
+        print(f"{len(found)} disagreements of {a} and {b}, {done} resolved{again}")
+
+    return emit(args, [d.to_json() for d in found], human)

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import print_json, print_table, when
+from coder.cli.output import emit, emit_table, when
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -16,40 +16,36 @@ def cmd_sources(args: argparse.Namespace) -> int:
     if args.where:
         keep = project.source_ids_where(args.where)
         rows = [s for s in rows if s.id in keep]
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "name": s.name,
-                    "chars": s.chars,
-                    "turns": s.turns,
-                    "attributes": s.attributes,
-                    "case": s.case,
-                    "encoding": s.encoding,
-                    "format": s.format,
-                    "original_name": s.original_name,
-                    "sha256": s.sha256,
-                }
-                for s in rows
-            ]
-        )
-        return 0
-    print_table(
+    return emit_table(
+        args,
+        [
+            {
+                "id": s.id,
+                "name": s.name,
+                "chars": s.chars,
+                "turns": s.turns,
+                "attributes": s.attributes,
+                "case": s.case,
+                "encoding": s.encoding,
+                "format": s.format,
+                "original_name": s.original_name,
+                "sha256": s.sha256,
+            }
+            for s in rows
+        ],
         ["id", "name", "chars", "turns", "case", "encoding", "file"],
         [[s.id, s.name, s.chars, s.turns, s.case or "", s.encoding, s.original_name] for s in rows],
     )
-    return 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     project = open_project(args)
     chosen = project.sample(args.n, by=args.by, seed=args.seed, name=args.name)
-    if args.json:
-        print_json(_set_json(project, chosen))
-        return 0
-    print(f"set {chosen.name}: {chosen.description}")
-    return 0
+    return emit(
+        args,
+        lambda: _set_json(project, chosen),
+        lambda: print(f"set {chosen.name}: {chosen.description}"),
+    )
 
 
 def _set_json(project, s) -> dict[str, Any]:
@@ -67,14 +63,12 @@ def _set_json(project, s) -> dict[str, Any]:
 def cmd_sets(args: argparse.Namespace) -> int:
     project = open_project(args)
     sets = project.sets()
-    if args.json:
-        print_json([_set_json(project, s) for s in sets])
-        return 0
-    print_table(
+    return emit_table(
+        args,
+        lambda: [_set_json(project, s) for s in sets],
         ["set", "sources", "made", "how"],
         [[s.name, len(s.sources), when(s.created), s.description] for s in sets],
     )
-    return 0
 
 
 def cmd_text(args: argparse.Namespace) -> int:

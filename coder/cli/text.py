@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import clip, print_json, print_table
+from coder.cli.output import clip, emit, print_table
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -13,27 +13,29 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     project = open_project(args)
     hits = search(project, args.query, regex=args.regex, context=args.context)
-    if args.json:
-        print_json(
-            [
-                {
-                    "source": h.source,
-                    "start": h.start,
-                    "end": h.end,
-                    "left": h.left,
-                    "match": h.match,
-                    "right": h.right,
-                }
-                for h in hits
-            ]
+
+    def human() -> None:
+        print_table(
+            ["source", "at", "left", "match", "right"],
+            [[h.source, h.start, h.left, h.match, h.right] for h in hits],
         )
-        return 0
-    print_table(
-        ["source", "at", "left", "match", "right"],
-        [[h.source, h.start, h.left, h.match, h.right] for h in hits],
+        print(f"{len(hits)} hits")
+
+    return emit(
+        args,
+        [
+            {
+                "source": h.source,
+                "start": h.start,
+                "end": h.end,
+                "left": h.left,
+                "match": h.match,
+                "right": h.right,
+            }
+            for h in hits
+        ],
+        human,
     )
-    print(f"{len(hits)} hits")
-    return 0
 
 
 def cmd_autocode(args: argparse.Namespace) -> int:
@@ -53,16 +55,18 @@ def cmd_autocode(args: argparse.Namespace) -> int:
     what = ", ".join(args.term) if args.term else (args.regex or f"speaker {args.speaker}")
     if not args.dry_run:
         autocode.run(project, args.code, planned, coder=args.coder, what=what)
-    if args.json:
-        print_json(
-            [{"source": p.source, "start": p.start, "end": p.end, "text": p.text} for p in planned]
-        )
-        return 0
-    verb = "would code" if args.dry_run else "coded"
-    for p in planned:
-        print(f"{p.source}\t{p.start}\t{p.end}\t{clip(p.text, 50)}")
-    print(f"{verb} {len(planned)} passages as {project.code(args.code).label}")
-    return 0
+
+    def human() -> None:
+        verb = "would code" if args.dry_run else "coded"
+        for p in planned:
+            print(f"{p.source}\t{p.start}\t{p.end}\t{clip(p.text, 50)}")
+        print(f"{verb} {len(planned)} passages as {project.code(args.code).label}")
+
+    return emit(
+        args,
+        [{"source": p.source, "start": p.start, "end": p.end, "text": p.text} for p in planned],
+        human,
+    )
 
 
 def cmd_words(args: argparse.Namespace) -> int:
@@ -70,14 +74,16 @@ def cmd_words(args: argparse.Namespace) -> int:
 
     project = open_project(args)
     groups = word_frequencies(project, by=args.by, top=args.top)
-    if args.json:
-        print_json({g: [{"word": w, "count": n} for w, n in rows] for g, rows in groups.items()})
-        return 0
-    for group, rows in groups.items():
-        if args.by != "overall":
-            print(f"[{group}]")
-        print_table(["word", "count"], [[w, n] for w, n in rows])
-    return 0
+
+    def human() -> None:
+        for group, rows in groups.items():
+            if args.by != "overall":
+                print(f"[{group}]")
+            print_table(["word", "count"], [[w, n] for w, n in rows])
+
+    return emit(
+        args, {g: [{"word": w, "count": n} for w, n in rows] for g, rows in groups.items()}, human
+    )
 
 
 def cmd_keywords(args: argparse.Namespace) -> int:
@@ -85,14 +91,17 @@ def cmd_keywords(args: argparse.Namespace) -> int:
 
     project = open_project(args)
     rows = keywords(project, source=args.source, top=args.top)
-    if args.json:
-        print_json([{"word": w, "weight": round(x, 4), "is_code": c} for w, x, c in rows])
-        return 0
-    print_table(
-        ["word", "tf-idf", ""],
-        [[w, f"{x:.3f}", "a code already" if c else "candidate in-vivo code"] for w, x, c in rows],
-    )
-    return 0
+
+    def human() -> None:
+        print_table(
+            ["word", "tf-idf", ""],
+            [
+                [w, f"{x:.3f}", "a code already" if c else "candidate in-vivo code"]
+                for w, x, c in rows
+            ],
+        )
+
+    return emit(args, [{"word": w, "weight": round(x, 4), "is_code": c} for w, x, c in rows], human)
 
 
 def _speaker_labels(project, words: list[str], *, remove: bool) -> int:
