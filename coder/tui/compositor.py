@@ -18,7 +18,7 @@ the tests (tests/tui/test_tui_toast.py) say so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import textual
 from rich.cells import cell_len
@@ -31,12 +31,36 @@ FOR_TEXTUAL = "8.2.8"
 _EMPTY = Strip([], 0)
 
 
+def _renders(
+    self: Compositor, crop: Region, dirty: Sequence[Region]
+) -> Iterator[tuple[Region, Region, list[Strip]]]:
+    """Textual's ``_get_renders`` for a partial update, rendering only the widgets that overlap
+    a dirty region: Textual renders every widget inside the dirty regions' bounding box, so a
+    key that repaints the transcript, the status line and the detail pane redrew the header,
+    the footer and every pane between them (their chops are outside the update anyway)."""
+    for widget, (region, clip) in self.visible_widgets.items():
+        shown = region.intersection(clip)  # clip is the container's, not the widget's own
+        if not crop.overlaps(shown) or not any(shown.overlaps(d) for d in dirty):
+            continue
+        if clip.contains_region(region):
+            yield region, clip, widget.render_lines(Region(0, 0, region.width, region.height))
+        else:
+            x, y, width, height = region.intersection(clip)
+            if width and height:
+                lines = widget.render_lines(Region(x - region.x, y - region.y, width, height))
+                yield region, clip, lines
+
+
 def _render_chops(
-    self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+    self: Compositor,
+    crop: Region,
+    is_rendered_line: Callable[[int], bool],
+    dirty: Sequence[Region] | None = None,
 ) -> Sequence[Mapping[int, Strip]]:
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
-    for region, clip, strips in self._get_renders(crop):
+    renders = self._get_renders(crop) if dirty is None else _renders(self, crop, dirty)
+    for region, clip, strips in renders:
         render_region = region.intersection(clip)
         render_x = render_region.x
         first_cut, last_cut = render_region.column_span
@@ -112,7 +136,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     crop = Region.from_union(update_regions).intersection(screen_region)
     spans = list(self._regions_to_spans(update_regions))
     is_rendered_line = {y for y, _, _ in spans}.__contains__
-    chops = _render_chops(self, crop, is_rendered_line)
+    chops = _render_chops(self, crop, is_rendered_line, list(update_regions))
     # A chop may now run past the next cut (its neighbours hold empty strips): its end is
     # where its strip ends, or a partial update would crop it at the old cut.
     chop_ends = [
