@@ -115,6 +115,7 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
         ],
         check=True,
     )
+    _add_field_headings(pot)
     for lang in FOLDERS.values():
         po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         verb = "update" if po.exists() else "init"
@@ -135,6 +136,22 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
             check=True,
         )
     subprocess.run([*run, "compile", "-D", DOMAIN, "-d", str(LOCALE_DIR)], check=True)
+
+
+def _add_field_headings(pot: Path) -> None:  # pragma: no cover - part of build()
+    """The code fields' headings (coder.model.CODE_FIELDS) are translated where the TUI shows
+    them, ``_(field.heading)``, which no extractor can read: add them to the template."""
+    from babel.messages.pofile import read_po, write_po
+
+    from coder.model import CODE_FIELDS
+
+    with pot.open("rb") as f:
+        catalog = read_po(f)
+    for field in CODE_FIELDS:
+        if field.heading not in catalog:
+            catalog.add(field.heading)
+    with pot.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False, sort_output=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

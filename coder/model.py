@@ -148,7 +148,7 @@ CODE_FIELDS: tuple[CodeField, ...] = (
     CodeField("example", "Example", "典型例句", "text"),
     CodeField("in_vivo", "In vivo", "本土概念", "flag"),
     CodeField("paradigm_role", "Paradigm role", "范式要素", "choice"),
-    CodeField("axis", "统/合 axis", "统合", "choice"),
+    CodeField("axis", "Axis", "统/合", "choice"),
     CodeField("properties", "Properties", "性质", "list"),
 )
 CODE_FIELD_KEYS: tuple[str, ...] = tuple(f.key for f in CODE_FIELDS)

@@ -230,6 +230,7 @@ ROWS: list[tuple[str, str, str]] = [
         "介面語言 {lang}：下次啟動生效",
     ),
     ("highlight a code first", "请先选中一个编码", "請先選取一個編碼"),
+    ("Properties 性质", "性质", "性質"),
 ]
 
 

@@ -2,6 +2,13 @@
 
 The coding commands are in :mod:`coder.tui.screens.coding`, the colours in
 :mod:`coder.tui.colours`, the detail pane in :mod:`coder.tui.widgets.detail`.
+
+Length: this screen is the hub every other screen is opened from and returns to: its key table
+(28 bindings with ids and descriptions), the wiring of the four panes (a source chosen loads the
+transcript, a selection updates the status line and the detail pane, a coding refreshes the tree's
+counts) and the thin actions that open the other screens. What has a seam of its own is out
+already (coding, colours, the detail pane, the source list, export); what stays here is the
+wiring, which reads best in one place, and the margin suggestions' few actions.
 """
 
 from __future__ import annotations

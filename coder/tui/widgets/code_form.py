@@ -12,20 +12,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from coder.i18n import _
-from coder.model import AXES, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
+from coder.model import AXES, CODE_FIELDS, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
 
-#: One-line fields (Input) and several-line fields (TextArea) of the form, with their headings.
-LINE_FIELDS = (
-    ("label", _("Label 编号")),
-    ("name", _("Name 名称")),
-    ("name_en", _("English name 英文名")),
+#: The form's fields, from the one list of code fields (coder.model.CODE_FIELDS): one-line
+#: fields (Input) and several-line fields (TextArea), with their headings (English with the
+#: Chinese method term, translated through the catalogs). The colour, the paradigm role, the
+#: axis and the in-vivo flag have widgets of their own; a code's properties are edited elsewhere.
+FIELDS = {f.key: f for f in CODE_FIELDS}
+LINE_FIELDS = tuple(
+    (f.key, f.heading) for f in CODE_FIELDS if f.kind == "line" and f.key != "colour"
 )
-TEXT_FIELDS = (
-    ("definition", _("Definition 定义")),
-    ("inclusion", _("Inclusion 纳入标准")),
-    ("exclusion", _("Exclusion 排除标准")),
-    ("example", _("Example 典型例句")),
-)
+TEXT_FIELDS = tuple((f.key, f.heading) for f in CODE_FIELDS if f.kind == "text")
+#: What the form holds of a code: every field but the properties.
+FORM_KEYS = tuple(f.key for f in CODE_FIELDS if f.kind != "list")
 ROLE_OPTIONS = [("— none 无", ""), *[(f"{r} {PARADIGM_ROLE_ZH[r]}", r) for r in PARADIGM_ROLES]]
 AXIS_OPTIONS = [("— none 无", ""), *[(a, a) for a in AXES]]
 
@@ -42,16 +41,7 @@ class Tick(Checkbox):
 
 def stored_fields(code: Code) -> dict[str, Any]:
     """The code's values of the form's fields, as stored."""
-    return {
-        "label": code.label,
-        "name": code.name,
-        "name_en": code.name_en,
-        "colour": code.colour,
-        **{field: getattr(code, field) for field, _ in TEXT_FIELDS},
-        "paradigm_role": code.paradigm_role,
-        "axis": code.axis,
-        "in_vivo": code.in_vivo,
-    }
+    return {key: getattr(code, key) for key in FORM_KEYS}
 
 
 def is_colour(value: str) -> bool:
@@ -70,27 +60,27 @@ class CodeForm(VerticalScroll):
         yield Static("", id="cb-title")
         for field, heading in LINE_FIELDS:
             with Horizontal(classes="cb-row"):
-                yield Label(heading, classes="cb-key")
+                yield Label(_(heading), classes="cb-key")
                 yield Input(id=f"cb-{field}", compact=True)
         with Horizontal(classes="cb-row"):
             yield Label(_("Level 层级"), classes="cb-key")
             yield Static("", id="cb-level")
         for field, heading in TEXT_FIELDS:
             with Horizontal(classes="cb-row cb-text"):
-                yield Label(heading, classes="cb-key")
+                yield Label(_(heading), classes="cb-key")
                 yield TextArea(id=f"cb-{field}", soft_wrap=True, compact=True)
         with Horizontal(classes="cb-row cb-gap"):
-            yield Label(_("Colour 颜色"), classes="cb-key")
+            yield Label(_(FIELDS["colour"].heading), classes="cb-key")
             yield Input(id="cb-colour", placeholder="#rrggbb", compact=True)
             yield Static("", id="cb-swatch")
         with Horizontal(classes="cb-row"):
-            yield Label(_("Paradigm role 范式要素"), classes="cb-key")
+            yield Label(_(FIELDS["paradigm_role"].heading), classes="cb-key")
             yield Select(ROLE_OPTIONS, id="cb-role", allow_blank=False, compact=True)
         with Horizontal(classes="cb-row"):
-            yield Label(_("Axis 统/合"), classes="cb-key")
+            yield Label(_(FIELDS["axis"].heading), classes="cb-key")
             yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
         with Horizontal(classes="cb-row"):
-            yield Label(_("In vivo 本土概念"), classes="cb-key")
+            yield Label(_(FIELDS["in_vivo"].heading), classes="cb-key")
             yield Tick("participant's words", id="cb-in_vivo", compact=True)
         with Horizontal(classes="cb-row"):
             yield Label(_("Categories 所属范畴"), classes="cb-key")
@@ -121,7 +111,7 @@ class CodeForm(VerticalScroll):
         """What the fields hold now."""
         values: dict[str, Any] = {
             field: self.query_one(f"#cb-{field}", Input).value.strip()
-            for field in ("label", "name", "name_en", "colour")
+            for field in (*(key for key, _heading in LINE_FIELDS), "colour")
         }
         for field, _heading in TEXT_FIELDS:
             values[field] = self.query_one(f"#cb-{field}", TextArea).text

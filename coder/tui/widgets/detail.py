@@ -7,17 +7,13 @@ from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
-from coder.model import PARADIGM_ROLE_ZH, Code, Memo
+from coder.i18n import _
+from coder.model import CODE_FIELDS, PARADIGM_ROLE_ZH, Code, Memo
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Hint, Span
 
-#: The code's fields shown under its name, with their headings.
-CODE_FIELDS = (
-    ("definition", "定义"),
-    ("inclusion", "纳入"),
-    ("exclusion", "排除"),
-    ("example", "例"),
-)
+#: The code's fields shown under its name: its free-text fields (definition, criteria, example).
+TEXT_FIELDS = tuple(f for f in CODE_FIELDS if f.kind == "text")
 
 
 class DetailPane(TextPane):
@@ -70,10 +66,10 @@ class DetailPane(TextPane):
             text.append(f" · {code.axis}")
         if code.in_vivo:
             text.append(" · in vivo")
-        for field, head in CODE_FIELDS:
-            value = getattr(code, field)
+        for field in TEXT_FIELDS:
+            value = getattr(code, field.key)
             if value:
-                text.append(f"\n{head} ", style="bold dim")
+                text.append(f"\n{_(field.heading)} ", style="bold dim")
                 text.append(value)
         for memo in memos[:3]:
             text.append("\nmemo ", style="bold dim")

@@ -1,6 +1,13 @@
 """The transcript: a source's text with coded spans coloured, their labels in a margin, speakers
 set apart, a cursor and a selection. Rendered line by line (the Line API), so a transcript of
 hundreds of thousands of characters scrolls and edits as fast as a short one.
+
+Length: one widget on purpose. A third of it is the key table (some forty bindings, each with
+its id and description for the help and the palette); the rest is one state — cursor, anchor,
+selection, the wrapped layout and the line cache — that every movement, every mouse event and
+every render reads and invalidates together. Split apart, each piece would reach into the
+others' private state; the pure parts (wrapping: :mod:`coder.tui.widgets.layout`; sentences
+and words: :mod:`coder.text.nlp`) already live elsewhere.
 """
 
 from __future__ import annotations
