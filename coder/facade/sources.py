@@ -16,7 +16,6 @@ from coder.model import Case, Source, SourceDraft, Turn
 from coder.store.core import FacadeCore
 from coder.store.journal import Change
 from coder.store.schema import case_attributes, cases, source_attributes, sources, turns
-from coder.text import nlp
 
 
 def is_normalised(text: str) -> bool:
@@ -59,6 +58,8 @@ def source_row(
     text when none is given; the sentence boundaries inside ``turns``, so that no reader has to
     compute them, or with ``None`` none: the first reader computes and stores them). Shared by
     every import that writes sources."""
+    from coder.text import nlp
+
     return (
         str(uuid.uuid4()),
         name,
@@ -185,6 +186,8 @@ class SourceOps(FacadeCore):
         """Replace the turns of sources (by id) as one undoable event; the text and the codings
         stay as they are. Sources whose turns are already ``new`` are left alone; returns the
         event's id, or None when nothing changed."""
+        from coder.text import nlp
+
         for sid, found in new.items():
             chars = self.source(sid).chars
             for t in found:

@@ -3,13 +3,25 @@ search, word frequency, keywords and autocoding."""
 
 from __future__ import annotations
 
-from coder.store.core import FacadeCore
-from coder.text import nlp
-from coder.text.nlp import AnalysisCache, TextAnalysis
+from functools import cache
+from typing import TYPE_CHECKING
 
-_CACHE = AnalysisCache()
+from coder.store.core import FacadeCore
+
+if TYPE_CHECKING:
+    from coder.text.nlp import AnalysisCache, TextAnalysis
+
 #: Sources per query (within SQLite's variable limit).
 _CHUNK = 500
+
+
+@cache
+def _analyses() -> AnalysisCache:
+    """The process's cache of analyses (made on first use: opening a project for a command that
+    never segments text must not import the text pipeline)."""
+    from coder.text.nlp import AnalysisCache
+
+    return AnalysisCache()
 
 
 class TextOps(FacadeCore):
@@ -25,6 +37,8 @@ class TextOps(FacadeCore):
 
     def user_words(self) -> frozenset[str]:
         """What jieba must keep whole: every code name, and the project's dictionary."""
+        from coder.text import nlp
+
         names = [c.name for c in self.codes()]
         return frozenset(nlp.dictionary_terms(names + self.dictionary()))
 
@@ -41,18 +55,20 @@ class TextOps(FacadeCore):
         self, source: int | str, *, extra_words: frozenset[str] = frozenset()
     ) -> TextAnalysis:
         """Words, sentences and blocks (turns) of a source; cached per source, turns and dictionary."""
+        from coder.text import nlp
+
         src = self.source(source)
         words = self.user_words() | extra_words
         # The turns are part of the key: `coder turns` (and its undo) changes them, not the text.
         found_turns = tuple(self.turns(src.id))
         key = (src.guid, words, found_turns)
-        found = _CACHE.get(key)
+        found = _analyses().get(key)
         if found is None:
             text = self.source_text(src.id)
             language = nlp.src_language(self, src.id, text)
             sentences = self.sentences_of([src.id])[src.id]
             found = nlp.analyse(text, list(found_turns), language, set(words), sentences)
-            _CACHE.put(key, found)
+            _analyses().put(key, found)
         return found
 
     def sentences(self, source: int | str) -> list[tuple[int, int]]:
@@ -69,6 +85,7 @@ class TextOps(FacadeCore):
         from sqlalchemy import select
 
         from coder.store.schema import sources
+        from coder.text import nlp
 
         wanted = sorted(set(source_ids))
         out: dict[int, list[tuple[int, int]]] = {}
@@ -101,6 +118,7 @@ class TextOps(FacadeCore):
 
         from coder.model import Turn
         from coder.store.schema import sources, turns
+        from coder.text import nlp
 
         out: dict[int, tuple[str, str]] = {}
         with self.read() as conn:

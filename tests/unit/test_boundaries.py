@@ -47,8 +47,8 @@ def test_importing_the_facade_loads_no_nlp_or_database() -> None:
 
 def test_a_command_that_only_reads_loads_nothing_heavy(tmp_path) -> None:
     """`coder sources` builds the whole command line, opens the project and prints: numpy,
-    networkx, jieba, spaCy, lxml, Alembic and the PostgreSQL dialect are for the commands that
-    use them (start-up is paid by every command; see bench/startup.py)."""
+    networkx, jieba, spaCy, lxml, Alembic, the PostgreSQL dialect and the text pipeline are for
+    the commands that use them (start-up is paid by every command; see bench/startup.py)."""
     from coder.model import SourceDraft
     from coder.project import Project
 
@@ -62,6 +62,8 @@ def test_a_command_that_only_reads_loads_nothing_heavy(tmp_path) -> None:
         "lxml",
         "alembic",
         "sqlalchemy.dialects.postgresql",
+        "coder.text.nlp",
+        "coder.text.sentences",
     )
     code = (
         "import sys\n"
