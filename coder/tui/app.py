@@ -237,7 +237,7 @@ class CoderApp(WorkHost, App[None]):
             def run(node=node, action=b.action) -> None:
                 self.call_later(self.run_action, action, node)
 
-            yield SystemCommand(b.description, f"{self.get_key_display(b)} · {place(node)}", run)
+            yield SystemCommand(_(b.description), f"{self.get_key_display(b)} · {place(node)}", run)
 
 
 def make_app(path: str | Path, *, coder: str | None = None, nlp: bool = True) -> CoderApp:

@@ -28,6 +28,29 @@ PLACES = {
 }
 
 
+#: The paradigm model's roles (Strauss & Corbin) and the levels of coding, for people: the
+#: English name with the Chinese method term beside it; in Chinese, the term alone.
+ROLES = {
+    "causal": _("causal 因果条件"),
+    "phenomenon": _("phenomenon 现象"),
+    "context": _("context 脉络"),
+    "intervening": _("intervening 中介条件"),
+    "strategy": _("strategy 行动/互动策略"),
+    "consequence": _("consequence 结果"),
+}
+LEVELS = {
+    "open": _("open 初始概念"),
+    "axial": _("axial 范畴"),
+    "selective": _("selective 核心范畴"),
+}
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``n`` in a message that names it: ``count(n, _("{n} coding"), _("{n} codings"))``. Both
+    forms are catalog messages (Chinese has no plural, so they translate alike)."""
+    return (one if n == 1 else many).format(n=f"{n:,}")
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 coding``, ``2 codings``; ``many`` for an irregular plural."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
@@ -44,3 +67,65 @@ def place(node: object) -> str:
     if name in PLACES:
         return PLACES[name]
     return re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Screen")).lower()
+
+
+def textual_messages() -> None:  # pragma: no cover - never called: marks messages for the catalogs
+    """The descriptions of Textual's own key bindings that the help screen and the palette show
+    (they pass every description through ``_``; ours are translated already, a translation of a
+    translation finds nothing and stays as it is)."""
+    for _message in (
+        _("Focus Next"),
+        _("Focus Previous"),
+        _("Quit"),
+        _("Page Up"),
+        _("Page Down"),
+        _("Page Left"),
+        _("Page Right"),
+        _("Scroll Up"),
+        _("Scroll Down"),
+        _("Scroll Left"),
+        _("Scroll Right"),
+        _("Scroll Home"),
+        _("Scroll End"),
+        _("Copy selected text"),
+        _("Cut selected text"),
+        _("Paste text from the clipboard"),
+        _("Select all"),
+        _("Select line start"),
+        _("Select line end"),
+        _("Move cursor left"),
+        _("Move cursor left a word"),
+        _("Cursor left"),
+        _("Cursor right"),
+        _("Cursor up"),
+        _("Cursor down"),
+        _("Cursor Up"),
+        _("Cursor Down"),
+        _("Cursor to parent"),
+        _("Go to start"),
+        _("Go to end"),
+        _("Delete character left"),
+        _("Delete character right"),
+        _("Delete all to the right"),
+        _("Submit"),
+        _("Select"),
+        _("Toggle"),
+        _("Show menu"),
+        _("First"),
+        _("Last"),
+        _("Top"),
+        _("Bottom"),
+        _("Home"),
+        _("End"),
+        _("Up"),
+        _("Down"),
+        _("Next page"),
+        _("Previous page"),
+        _("Page up"),
+        _("Page down"),
+        _("Exit the command palette"),
+        _("Next command"),
+        _("Previous command"),
+        _("select word"),
+    ):
+        pass

@@ -21,7 +21,7 @@ from textual.widgets.tree import TreeNode
 from coder.errors import Conflict
 from coder.facade.codebook import LEVEL_RANK
 from coder.i18n import _
-from coder.model import LEVEL_ZH, Code
+from coder.model import Code
 from coder.tui.colours import code_colours
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser, CodePicker, SplitDialog, TextPrompt
@@ -29,7 +29,7 @@ from coder.tui.widgets.code_form import CodeForm, stored_fields
 from coder.tui.widgets.code_form import Tick as Tick  # where the tests and older code find it
 from coder.tui.widgets.code_tree import CodeRow, CodeTree
 from coder.tui.widgets.footer import FittingFooter
-from coder.tui.words import plural
+from coder.tui.words import LEVELS, count
 
 #: Stands for "out of every category" in the move picker (no code has id 0).
 NO_CATEGORY = Code(id=0, guid="", label="—", name="(no category) 不归入范畴", level="")  # type: ignore[arg-type]
@@ -77,7 +77,7 @@ class CodebookScreen(CoderScreen):
         yield Header(show_clock=False)
         with Horizontal(id="cb-panes"):
             with Vertical(id="cb-left"):
-                yield Static("Codebook 编码表", classes="pane-title")
+                yield Static(_("Codebook 编码表"), classes="pane-title")
                 yield CodeTree(id="cb-tree")
             yield CodeForm(id="cb-form")
         yield FittingFooter(compact=True)
@@ -152,7 +152,7 @@ class CodebookScreen(CoderScreen):
         form = self.form
         form.disabled = code is None
         if code is None:
-            form.show_title("No code highlighted 未选编码")
+            form.show_title(_("No code highlighted 未选编码"))
             return
         axial = code.level == "axial"
         form.load({**stored_fields(code), **self.drafts.get(code.id, {})}, axial=axial)
@@ -160,7 +160,7 @@ class CodebookScreen(CoderScreen):
         n, sources = self.counts.get(code.id, (0, 0))
         title = Text.assemble((f"{code.label} {code.name}", "bold"))
         if code.is_core:
-            title.append("  ★ core 核心范畴", style="bold yellow")
+            title.append(_("  ★ core 核心范畴"), style="bold yellow")
         below = any(code.id in c.parents for c in self.codes.values())
         if below:
             # As the statistics count it: its own codings and those of every code below it.
@@ -170,23 +170,35 @@ class CodebookScreen(CoderScreen):
                 self.rolled = {f.code_id: (f.codings, f.sources) for f in frequencies(self.project)}
             all_n, all_sources = self.rolled.get(code.id, (n, sources))
             title.append(
-                f"\n{plural(all_n, 'coding')} 参考点 · {plural(all_sources, 'source')} 来源 "
-                "with the codes below 含下属"
-                f"\n{plural(n, 'coding')} · {plural(sources, 'source')} coded with "
-                f"{code.label} itself 直接编码",
+                "\n"
+                + _("{codings} 参考点 · {sources} 来源 with the codes below 含下属").format(
+                    codings=count(all_n, _("{n} coding"), _("{n} codings")),
+                    sources=count(all_sources, _("{n} source"), _("{n} sources")),
+                )
+                + "\n"
+                + _("{codings} · {sources} coded with {label} itself 直接编码").format(
+                    codings=count(n, _("{n} coding"), _("{n} codings")),
+                    sources=count(sources, _("{n} source"), _("{n} sources")),
+                    label=code.label,
+                ),
                 "dim",
             )
         else:
             title.append(
-                f"\n{plural(n, 'coding')} 参考点 · {plural(sources, 'source')} 来源", "dim"
+                "\n"
+                + _("{codings} 参考点 · {sources} 来源").format(
+                    codings=count(n, _("{n} coding"), _("{n} codings")),
+                    sources=count(sources, _("{n} source"), _("{n} sources")),
+                ),
+                "dim",
             )
         form.show_title(title)
-        level = Text(f"{code.level} {LEVEL_ZH[code.level]}")
+        level = Text(LEVELS[code.level])
         kids = sum(code.id in c.parents for c in self.codes.values())
         if kids:
-            level.append(f" · {kids} codes below 下属")
+            level.append(_(" · {n} codes below 下属").format(n=kids))
         if not axial:
-            level.append("  (role, axis: axial only)", style="dim")
+            level.append(_("  (role, axis: axial only)"), style="dim")
         self.query_one("#cb-level", Static).update(level)
         parents = Text()
         for i, pid in enumerate(code.parents):
@@ -194,8 +206,8 @@ class CodebookScreen(CoderScreen):
             if p is not None:
                 parents.append("\n" if i else "")
                 parents.append(f"{p.label} {p.name}", style="bold" if i == 0 else "")
-                parents.append("  primary 主" if i == 0 else "", style="dim")
-        form.show_place(level, parents or Text("— none 无", style="dim"))
+                parents.append(_("  primary 主") if i == 0 else "", style="dim")
+        form.show_place(level, parents or Text(_("— none 无"), style="dim"))
         self._update_state()
 
     def _changes(self) -> dict[str, Any]:
@@ -234,7 +246,11 @@ class CodebookScreen(CoderScreen):
         if self.current is not None and self._changes():
             self._keep_draft()
             code = self.codes[self.current]
-            self.notify(f"unsaved edits of {code.label} kept; go back to it and press ctrl+s")
+            self.notify(
+                _("unsaved edits of {label} kept; go back to it and press ctrl+s").format(
+                    label=code.label
+                )
+            )
         self._show(event.code_id)
 
     @on(CodeTree.Chosen)
@@ -249,7 +265,7 @@ class CodebookScreen(CoderScreen):
             return
         changes = self._changes()
         if not changes:
-            self.notify("nothing to save", timeout=2)
+            self.notify(_("nothing to save"), timeout=2)
             return
         # The values the form started from: a colleague's edit of the same field meanwhile makes
         # the save refuse instead of overwriting it.
@@ -262,7 +278,9 @@ class CodebookScreen(CoderScreen):
             except Conflict as exc:
                 # Told once; a second ctrl+s means "mine all the same".
                 self.bases[code.id] = self.project.code(code.id)
-                raise Conflict(f"{exc}. ctrl+s again saves yours over it") from exc
+                raise Conflict(
+                    _("{message}. ctrl+s again saves yours over it").format(message=exc)
+                ) from exc
 
         ok, saved = self.write(save)
         if not ok or saved is None:
@@ -271,7 +289,12 @@ class CodebookScreen(CoderScreen):
         self.codes[code.id] = saved
         self.drafts.pop(code.id, None)
         self.bases.pop(code.id, None)
-        self.notify(f"saved {changes.get('label', code.label)}: {', '.join(changes)}", timeout=2)
+        self.notify(
+            _("saved {label}: {fields}").format(
+                label=changes.get("label", code.label), fields=", ".join(changes)
+            ),
+            timeout=2,
+        )
         self._changed(code.id)
 
     def action_back(self) -> None:
@@ -283,7 +306,9 @@ class CodebookScreen(CoderScreen):
         if self.drafts and not self._leave_warned:
             labels = ", ".join(self.codes[i].label for i in self.drafts)
             self.notify(
-                f"unsaved edits of {labels}: ctrl+s saves, escape again leaves without them",
+                _(
+                    "unsaved edits of {labels}: ctrl+s saves, escape again leaves without them"
+                ).format(labels=labels),
                 severity="warning",
             )
             self._leave_warned = True
@@ -295,7 +320,7 @@ class CodebookScreen(CoderScreen):
     def _code(self) -> Code | None:
         code = self.codes.get(self.current) if self.current is not None else None
         if code is None:
-            self.notify("highlight a code first", severity="warning")
+            self.notify(_("highlight a code first"), severity="warning")
         return code
 
     def _changed(self, highlight: int | None) -> None:
@@ -324,7 +349,7 @@ class CodebookScreen(CoderScreen):
         ]
 
     async def _confirm(self, question: str, yes: str) -> bool:
-        options: list[tuple[str, str | Text]] = [("yes", yes), ("no", "No, keep it as it is")]
+        options: list[tuple[str, str | Text]] = [("yes", yes), ("no", _("No, keep it as it is"))]
         return await self.app.push_screen_wait(Chooser(question, options)) == "yes"
 
     def action_move(self) -> None:
@@ -340,11 +365,17 @@ class CodebookScreen(CoderScreen):
             if not isinstance(result, int):
                 return
             if self.write(self.project.move_code, code.id, result or None)[0]:
-                where = self.codes[result].display if result else "out of every category"
-                self.notify(f"moved {code.label} {'under ' if result else ''}{where}", timeout=2)
+                said = (
+                    _("moved {label} under {code}").format(
+                        label=code.label, code=self.codes[result].display
+                    )
+                    if result
+                    else _("moved {label} out of every category").format(label=code.label)
+                )
+                self.notify(said, timeout=2)
                 self._changed(code.id)
 
-        title = f"Move {code.display} under… 移至范畴"
+        title = _("Move {code} under… 移至范畴").format(code=code.display)
         self.app.push_screen(CodePicker(options, title=title, allow_new=False), picked)
 
     def action_attach(self) -> None:
@@ -354,11 +385,16 @@ class CodebookScreen(CoderScreen):
 
         def picked(result: int | str | None) -> None:
             if isinstance(result, int) and self.write(self.project.attach_code, code.id, result)[0]:
-                self.notify(f"{code.label} is also in {self.codes[result].display}", timeout=2)
+                self.notify(
+                    _("{label} is also in {code}").format(
+                        label=code.label, code=self.codes[result].display
+                    ),
+                    timeout=2,
+                )
                 self._changed(code.id)
 
         options = self._possible_parents(code, exclude=set(code.parents))
-        title = f"Also put {code.display} in… 归入另一范畴"
+        title = _("Also put {code} in… 归入另一范畴").format(code=code.display)
         self.app.push_screen(CodePicker(options, title=title, allow_new=False), picked)
 
     def action_detach(self) -> None:
@@ -366,20 +402,26 @@ class CodebookScreen(CoderScreen):
         if code is None:
             return
         if not code.parents:
-            self.notify(f"{code.label} is in no category", severity="warning")
+            self.notify(_("{label} is in no category").format(label=code.label), severity="warning")
             return
 
         def chosen(key: str | None) -> None:
             if key is not None and self.write(self.project.detach_code, code.id, int(key))[0]:
-                self.notify(f"{code.label} left {self.codes[int(key)].display}", timeout=2)
+                self.notify(
+                    _("{label} left {code}").format(
+                        label=code.label, code=self.codes[int(key)].display
+                    ),
+                    timeout=2,
+                )
                 self._changed(code.id)
 
         options: list[tuple[str, str | Text]] = [
-            (str(p), f"{self.codes[p].display}{'  (primary 主)' if i == 0 else ''}")
+            (str(p), self.codes[p].display + (_("  (primary 主)") if i == 0 else ""))
             for i, p in enumerate(code.parents)
             if p in self.codes
         ]
-        self.app.push_screen(Chooser(f"Take {code.display} out of… 移出范畴", options), chosen)
+        question = _("Take {code} out of… 移出范畴").format(code=code.display)
+        self.app.push_screen(Chooser(question, options), chosen)
 
     def action_promote(self) -> None:
         code = self._code()
@@ -387,13 +429,20 @@ class CodebookScreen(CoderScreen):
             return
         ok, new = self.write(self.project.promote_code, code.id)
         if ok and new is not None:
-            self.notify(f"promoted {code.label} to {new.level} {new.label}", timeout=2)
+            self.notify(
+                _("promoted {label} to {level} {new}").format(
+                    label=code.label, level=LEVELS[new.level], new=new.label
+                ),
+                timeout=2,
+            )
             self._changed(code.id)
 
     def action_core(self) -> None:
         code = self._code()
         if code is not None and self.write(self.project.set_core, code.id)[0]:
-            self.notify(f"{code.display} is the core category 核心范畴", timeout=2)
+            self.notify(
+                _("{code} is the core category 核心范畴").format(code=code.display), timeout=2
+            )
             self._changed(code.id)
 
     @work(group="codebook", description="merge", exit_on_error=False)
@@ -403,18 +452,26 @@ class CodebookScreen(CoderScreen):
             return
         n = self.counts.get(code.id, (0, 0))[0]
         options = [c for c in self.codes.values() if c.id != code.id]
-        title = f"Merge {code.display} into… 合并到"
+        title = _("Merge {code} into… 合并到").format(code=code.display)
         result = await self.app.push_screen_wait(CodePicker(options, title=title, allow_new=False))
         if not isinstance(result, int):
             return
         target = self.codes[result]
         sure = await self._confirm(
-            f"Merge {code.display} into {target.display}? 合并\n"
-            f"{plural(n, 'coding')} move to {target.label}; {code.label} goes (undo restores both).",
-            f"Yes, merge {code.label} into {target.label}",
+            _("Merge {code} into {target}? 合并").format(code=code.display, target=target.display)
+            + "\n"
+            + _("{codings} move to {target}; {label} goes (undo restores both).").format(
+                codings=count(n, _("{n} coding"), _("{n} codings")),
+                target=target.label,
+                label=code.label,
+            ),
+            _("Yes, merge {label} into {target}").format(label=code.label, target=target.label),
         )
         if sure and self.write(self.project.merge_codes, code.id, target.id)[0]:
-            self.notify(f"merged {code.label} into {target.label}", timeout=2)
+            self.notify(
+                _("merged {label} into {target}").format(label=code.label, target=target.label),
+                timeout=2,
+            )
             self._changed(target.id)
 
     @work(group="codebook", description="split", exit_on_error=False)
@@ -424,26 +481,38 @@ class CodebookScreen(CoderScreen):
             return
         segments = self.project.segments(code=code.id)
         if not segments:
-            self.notify(f"{code.label} has no codings to split off", severity="warning")
+            self.notify(
+                _("{label} has no codings to split off").format(label=code.label),
+                severity="warning",
+            )
             return
         rows = []
         for s in segments:
             text = Text.assemble((f"{s.source} ", "bold"), s.text.replace("\n", " "))
             text.append(f"  [{s.start}–{s.end}) {s.coder}", style="dim")
             rows.append((s.id, text))
-        title = f"Split {code.display}: tick the codings for the new code (space) 拆分"
+        title = _("Split {code}: tick the codings for the new code (space) 拆分").format(
+            code=code.display
+        )
         ids = await self.app.push_screen_wait(SplitDialog(title, rows))
         if not ids:
             return
         name = await self.app.push_screen_wait(
             TextPrompt(
-                f"Name of the new code for {plural(len(ids), 'coding')} 新编码名称",
-                placeholder="name",
+                _("Name of the new code for {codings} 新编码名称").format(
+                    codings=count(len(ids), _("{n} coding"), _("{n} codings"))
+                ),
+                placeholder=_("name"),
             )
         )
         if name and self.write(self.project.split_code, code.id, name, ids)[0]:
             self.notify(
-                f"split {plural(len(ids), 'coding')} of {code.label} into {name}", timeout=2
+                _("split {codings} of {label} into {name}").format(
+                    codings=count(len(ids), _("{n} coding"), _("{n} codings")),
+                    label=code.label,
+                    name=name,
+                ),
+                timeout=2,
             )
             self._changed(code.id)
 
@@ -457,7 +526,7 @@ class CodebookScreen(CoderScreen):
             parent = next((c for c in self.codes.values() if c.is_core), here)
         elif here is not None and here.parents:
             parent = self.codes.get(here.parents[0])
-        where = f" under {parent.display}" if parent else ""
+        where = _(" under {code}").format(code=parent.display) if parent else ""
 
         def named(name: str | None) -> None:
             if not name:
@@ -466,11 +535,15 @@ class CodebookScreen(CoderScreen):
                 self.project.add_code, name, level, parent=parent.id if parent else None
             )
             if ok and made is not None:
-                self.notify(f"added {made.display}", timeout=2)
+                self.notify(_("added {code}").format(code=made.display), timeout=2)
                 self._changed(made.id)
 
-        title = f"New {level} code {LEVEL_ZH[level]}{where}"
-        self.app.push_screen(TextPrompt(title, placeholder="name"), named)
+        title = {
+            "open": _("New open code 初始概念"),
+            "axial": _("New axial code 范畴"),
+            "selective": _("New selective code 核心范畴"),
+        }[level] + where
+        self.app.push_screen(TextPrompt(title, placeholder=_("name")), named)
 
     @work(group="codebook", description="delete", exit_on_error=False)
     async def action_delete(self) -> None:
@@ -480,12 +553,21 @@ class CodebookScreen(CoderScreen):
         n = self.counts.get(code.id, (0, 0))[0]
         after = code.parents[0] if code.parents else None
         sure = await self._confirm(
-            f"Delete {code.display}? 删除\n{plural(n, 'coding')} go with it; ctrl+z brings them back.",
-            f"Yes, delete {code.label} and its {plural(n, 'coding')}",
+            _("Delete {code}? 删除").format(code=code.display)
+            + "\n"
+            + _("{codings} go with it; ctrl+z brings them back.").format(
+                codings=count(n, _("{n} coding"), _("{n} codings"))
+            ),
+            _("Yes, delete {label} and its {codings}").format(
+                label=code.label, codings=count(n, _("{n} coding"), _("{n} codings"))
+            ),
         )
         if sure and self.write(self.project.delete_code, code.id)[0]:
             self.drafts.pop(code.id, None)
             self.notify(
-                f"deleted {code.display} and {plural(n, 'coding')} (ctrl+z undoes)", timeout=3
+                _("deleted {code} and {codings} (ctrl+z undoes)").format(
+                    code=code.display, codings=count(n, _("{n} coding"), _("{n} codings"))
+                ),
+                timeout=3,
             )
             self._changed(after)

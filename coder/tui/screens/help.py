@@ -24,7 +24,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         if not b.description:
             continue
         where = place(active.node)
-        item = (b.description, where)
+        description = _(b.description)  # Textual's own bindings: see words.textual_messages
+        item = (description, where)
         display = screen.app.get_key_display(b)
         if item in seen:
             # Another key for the same action: show them together.
@@ -33,7 +34,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
                     rows[i] = (f"{keys} / {display}", desc, w)
             continue
         seen.add(item)
-        rows.append((display, b.description, where))
+        rows.append((display, description, where))
     screens = {p for n, p in PLACES.items() if n.endswith("Screen")}
     rows.sort(
         key=lambda r: (2 if r[2] == PLACES["CoderApp"] else 0 if r[2] in screens else 1, r[2])

@@ -16,22 +16,30 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
 from coder.i18n import _
-from coder.model import PARADIGM_ROLE_ZH
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.footer import FittingFooter
-from coder.tui.words import plural
+from coder.tui.words import ROLES, count
 
 if TYPE_CHECKING:
     from coder.project import Project
 
 SLOT_TITLES = {
-    "causal": "Causal conditions 因果条件",
-    "context": "Context 脉络",
-    "intervening": "Intervening conditions 中介条件",
-    "strategies": "Strategies 行动/互动策略",
-    "consequences": "Consequences 结果",
-    "phenomena": "Phenomena 现象",
-    "other": "Other 其他",
+    "causal": _("Causal conditions 因果条件"),
+    "context": _("Context 脉络"),
+    "intervening": _("Intervening conditions 中介条件"),
+    "strategies": _("Strategies 行动/互动策略"),
+    "consequences": _("Consequences 结果"),
+    "phenomena": _("Phenomena 现象"),
+    "other": _("Other 其他"),
+}
+
+
+#: The co-occurrence units, for people.
+UNIT_NAMES = {
+    "turn": _("turn"),
+    "segment": _("segment"),
+    "source": _("source"),
+    "sentence": _("sentence"),
 }
 
 
@@ -96,17 +104,17 @@ class StatsScreen(CoderScreen):
         yield Header(show_clock=False)
         with TabbedContent(id="stats-tabs"):
             for key, title in (
-                ("freq", "Frequencies 编码频次"),
-                ("sat", "Saturation 理论饱和度"),
-                ("paradigm", "Paradigm 范式模型"),
-                ("cooc", "Co-occurrence 共现"),
+                ("freq", _("Frequencies 编码频次")),
+                ("sat", _("Saturation 理论饱和度")),
+                ("paradigm", _("Paradigm 范式模型")),
+                ("cooc", _("Co-occurrence 共现")),
             ):
                 with TabPane(title, id=f"tab-{key}"), VerticalScroll():
-                    yield Static("computing…", id=f"stats-{key}")
+                    yield Static(_("computing…"), id=f"stats-{key}")
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        self.title = "Statistics 统计"
+        self.title = _("Statistics 统计")
         if self.first_tab:
             self.query_one(TabbedContent).active = f"tab-{self.first_tab}"
         self.reload()
@@ -123,7 +131,10 @@ class StatsScreen(CoderScreen):
         # The tabs say it where the figures would be: "computing…" would wait for ever.
         for key in ("freq", "sat", "paradigm", "cooc"):
             self.query_one(f"#stats-{key}", Static).update(
-                Text(f"could not compute the statistics: {message}", style="red")
+                Text(
+                    _("could not compute the statistics: {message}").format(message=message),
+                    style="red",
+                )
             )
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -137,10 +148,10 @@ class StatsScreen(CoderScreen):
 
     def _frequencies(self, rows: list[Any]) -> Table:
         table = Table(box=None, expand=True, pad_edge=False)
-        table.add_column("code", style="bold", no_wrap=True)
-        table.add_column("name")
-        table.add_column("codings 参考点", justify="right")
-        table.add_column("sources 来源", justify="right")
+        table.add_column(_("code"), style="bold", no_wrap=True)
+        table.add_column(_("name"))
+        table.add_column(_("codings 参考点"), justify="right")
+        table.add_column(_("sources 来源"), justify="right")
         table.add_column("", ratio=1)
         # One scale for every row: a category with 43 codings and a concept with 15 must not
         # both show a full bar.
@@ -162,16 +173,16 @@ class StatsScreen(CoderScreen):
             box=None,
             expand=True,
             pad_edge=False,
-            title="New codes per interview, in order (held-out last)",
+            title=_("New codes per interview, in order (held-out last)"),
         )
-        table.add_column("source", no_wrap=True)
-        table.add_column("new", justify="right")
-        table.add_column("cumulative", justify="right")
-        table.add_column("curve", ratio=1)
-        table.add_column("new codes")
+        table.add_column(_("source"), no_wrap=True)
+        table.add_column(_("new"), justify="right")
+        table.add_column(_("cumulative"), justify="right")
+        table.add_column(_("curve"), ratio=1)
+        table.add_column(_("new codes"))
         top = max((s.cumulative for s in sat.curve), default=0)
         for s in sat.curve:
-            name = s.source + (" (held out)" if s.held_out else "")
+            name = s.source + (_(" (held out)") if s.held_out else "")
             table.add_row(
                 name,
                 str(s.new_codes),
@@ -180,17 +191,19 @@ class StatsScreen(CoderScreen):
                 " ".join(s.new[:8]) + (" …" if len(s.new) > 8 else ""),
             )
         st = sat.stopping
-        caption = (
-            f"Stopping rule (Guest et al. 2020): base {st.base} interviews ({st.base_codes} codes), "
-            f"runs of {st.run}, threshold ≤ {st.threshold:.0%}: "
-        )
+        caption = _(
+            "Stopping rule (Guest et al. 2020): base {base} interviews ({codes} codes), "
+            "runs of {run}, threshold ≤ {threshold}: "
+        ).format(base=st.base, codes=st.base_codes, run=st.run, threshold=f"{st.threshold:.0%}")
         caption += (
-            f"saturated after {st.saturated_after} interviews"
+            _("saturated after {n} interviews").format(n=st.saturated_after)
             if st.saturated_after
-            else "not reached"
+            else _("not reached")
         )
         for h in sat.held_out:
-            caption += f" · held-out {h.source}: {', '.join(h.new_codes) or 'no new codes'}"
+            caption += _(" · held-out {source}: {codes}").format(
+                source=h.source, codes=", ".join(h.new_codes) or _("no new codes")
+            )
         table.caption = caption
         return table
 
@@ -198,23 +211,35 @@ class StatsScreen(CoderScreen):
         out = Text()
         if check.core:
             out.append(
-                f"Core category 核心范畴: {check.core.label} {check.core.name}\n", style="bold"
+                _("Core category 核心范畴: {code}").format(
+                    code=f"{check.core.label} {check.core.name}"
+                )
+                + "\n",
+                style="bold",
             )
         else:
             out.append(
-                "No core category yet (mark one in the codebook, F2 → k)\n", style="bold yellow"
+                _("No core category yet (mark one in the codebook, F2 → k)") + "\n",
+                style="bold yellow",
             )
-        out.append(f"Storyline 故事线: {'written' if check.storyline else 'not written yet'}\n")
+        out.append(
+            (
+                _("Storyline 故事线: written")
+                if check.storyline
+                else _("Storyline 故事线: not written yet")
+            )
+            + "\n"
+        )
         if check.unrelated_categories:
             out.append(
-                "Not yet related to the core: "
+                _("Not yet related to the core: ")
                 + ", ".join(f"{c.label} {c.name}" for c in check.unrelated_categories)
                 + "\n",
                 style="yellow",
             )
         if check.concepts_without_category:
             out.append(
-                "Concepts under no category: "
+                _("Concepts under no category: ")
                 + ", ".join(f"{c.label} {c.name}" for c in check.concepts_without_category)
                 + "\n",
                 style="yellow",
@@ -223,15 +248,14 @@ class StatsScreen(CoderScreen):
             if v.role is None and v.label != (check.core.label if check.core else None):
                 continue
             out.append(f"\n{v.label} {v.name}", style="bold")
-            out.append(
-                f"  {v.role or 'core'} {PARADIGM_ROLE_ZH.get(v.role or '', '')}  {v.axis or ''}  {plural(v.codings, 'coding')}\n",
-                style="dim",
-            )
+            role = ROLES[v.role] if v.role in ROLES else _("core 核心范畴")
+            codings = count(v.codings, _("{n} coding"), _("{n} codings"))
+            out.append(f"  {role}  {v.axis or ''}  {codings}\n", style="dim")
             for slot, links in v.slots.items():
                 if links:
                     items = ", ".join(
                         f"{link.label} {link.name}"
-                        + (f" ({link.evidence} evidence)" if link.evidence else "")
+                        + (_(" ({n} evidence)").format(n=link.evidence) if link.evidence else "")
                         for link in links
                     )
                     out.append(f"  {SLOT_TITLES[slot]}: ", style="cyan")
@@ -243,9 +267,11 @@ class StatsScreen(CoderScreen):
             box=None,
             expand=True,
             pad_edge=False,
-            title=f"Strongest pairs, unit: {self.unit} (u changes it)",
+            title=_("Strongest pairs, unit: {unit} (u changes it)").format(
+                unit=UNIT_NAMES[self.unit]
+            ),
         )
-        for col in ("a", "", "b", "", "count", "jaccard"):
+        for col in ("a", "", "b", "", _("count"), "Jaccard"):
             table.add_column(col)
         for p in sorted(pairs, key=lambda p: (-p.count, p.a, p.b))[:60]:
             table.add_row(p.a, p.a_code, p.b, p.b_code, str(p.count), f"{p.jaccard:.2f}")
@@ -253,5 +279,7 @@ class StatsScreen(CoderScreen):
 
     def action_unit(self) -> None:
         self.unit = self.UNITS[(self.UNITS.index(self.unit) + 1) % len(self.UNITS)]
-        self.query_one("#stats-cooc", Static).update(f"computing co-occurrence by {self.unit}…")
+        self.query_one("#stats-cooc", Static).update(
+            _("computing co-occurrence by {unit}…").format(unit=UNIT_NAMES[self.unit])
+        )
         self._compute(self.unit)

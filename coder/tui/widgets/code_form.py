@@ -12,7 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from coder.i18n import _
-from coder.model import AXES, CODE_FIELDS, PARADIGM_ROLE_ZH, PARADIGM_ROLES, Code
+from coder.model import AXES, CODE_FIELDS, PARADIGM_ROLES, Code
+from coder.tui.words import ROLES
 
 #: The form's fields, from the one list of code fields (coder.model.CODE_FIELDS): one-line
 #: fields (Input) and several-line fields (TextArea), with their headings (English with the
@@ -25,8 +26,8 @@ LINE_FIELDS = tuple(
 TEXT_FIELDS = tuple((f.key, f.heading) for f in CODE_FIELDS if f.kind == "text")
 #: What the form holds of a code: every field but the properties.
 FORM_KEYS = tuple(f.key for f in CODE_FIELDS if f.kind != "list")
-ROLE_OPTIONS = [("— none 无", ""), *[(f"{r} {PARADIGM_ROLE_ZH[r]}", r) for r in PARADIGM_ROLES]]
-AXIS_OPTIONS = [("— none 无", ""), *[(a, a) for a in AXES]]
+ROLE_OPTIONS = [(_("— none 无"), ""), *[(ROLES[r], r) for r in PARADIGM_ROLES]]
+AXIS_OPTIONS = [(_("— none 无"), ""), *[(a, a) for a in AXES]]
 
 
 class Tick(Checkbox):
@@ -81,7 +82,7 @@ class CodeForm(VerticalScroll):
             yield Select(AXIS_OPTIONS, id="cb-axis", allow_blank=False, compact=True)
         with Horizontal(classes="cb-row"):
             yield Label(_(FIELDS["in_vivo"].heading), classes="cb-key")
-            yield Tick("participant's words", id="cb-in_vivo", compact=True)
+            yield Tick(_("participant's words"), id="cb-in_vivo", compact=True)
         with Horizontal(classes="cb-row"):
             yield Label(_("Categories 所属范畴"), classes="cb-key")
             yield Static("", id="cb-parents")
@@ -125,11 +126,16 @@ class CodeForm(VerticalScroll):
         """The line under the fields: the unsaved fields, or the keys; the colour's swatch."""
         state = self.query_one("#cb-state", Static)
         if changes:
+            # the fields by their headings in the form (the colour is in FIELDS too)
+            names = ", ".join(_(FIELDS[k].heading) if k in FIELDS else k for k in changes)
             state.update(
-                Text(f"● unsaved: {', '.join(changes)}  (ctrl+s saves)", style="bold yellow")
+                Text(
+                    _("● unsaved: {fields}  (ctrl+s saves)").format(fields=names),
+                    style="bold yellow",
+                )
             )
         else:
-            state.update(Text("ctrl+s saves · enter on a code edits it · esc back", style="dim"))
+            state.update(Text(_("ctrl+s saves · enter on a code edits it · esc back"), style="dim"))
         colour = self.query_one("#cb-colour", Input).value.strip()
         swatch = self.query_one("#cb-swatch", Static)
         swatch.update(Text("■■■", style=colour) if is_colour(colour) else "")

@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from coder.facade.views import SourceFilter, SourceRow
+from coder.i18n import _
 from coder.tui.widgets.textline import TextPane
 
 
@@ -209,7 +210,7 @@ class SourceList(Vertical):
         self.total = 0
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter 筛选…", id="source-filter")
+        yield Input(placeholder=_("filter 筛选…"), id="source-filter")
         yield TextPane(id="source-count")
         yield SourceLines(id="sources")
 
@@ -233,7 +234,7 @@ class SourceList(Vertical):
         shown = self.filter.apply(self.filter_text)
         lines = self.lines
         lines.show_rows(shown, keep if keep is not None else lines.source_id)
-        count = f"{len(shown):,} of {self.total:,}"
+        count = _("{shown} of {total}").format(shown=f"{len(shown):,}", total=f"{self.total:,}")
         if self.filter.notes:
             count += " · " + "; ".join(self.filter.notes)
         self.query_one("#source-count", TextPane).show(count)
