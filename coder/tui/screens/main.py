@@ -19,7 +19,7 @@ from textual.worker import Worker
 from coder.errors import CoderError
 from coder.i18n import _
 from coder.model import Code
-from coder.prefs import KeySlots
+from coder.prefs import KeySlots, load_suggesting, save_suggesting
 from coder.tui.colours import code_colours, coder_colour
 from coder.tui.screens.coding import CodingCommands
 from coder.tui.screens.dialogs import ExportDialog, ExportRequest, SearchDialog, SearchJump
@@ -58,6 +58,8 @@ class MainScreen(CodingCommands):
         Binding("a", "accept_suggestion", _("Accept suggestion"), show=False, id="main.accept"),
         Binding("R", "reject_suggestion", _("Reject suggestion"), show=False, id="main.reject"),
         Binding("N", "next_passage", _("Next passage to code"), show=False, id="main.next"),
+        Binding("K", "check_machine", _("Check machine codings"), show=False, id="main.check"),
+        Binding("D", "discover", _("Discover concepts"), show=False, id="main.discover"),
         Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
         Binding("u", "next_uncoded", _("Next uncoded source"), show=False, id="main.next_uncoded"),
         Binding("ctrl+c,super+c", "copy_passage", _("Copy passage"), show=False, id="main.copy"),
@@ -94,7 +96,8 @@ class MainScreen(CodingCommands):
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
         self.suggesting = False
-        """Whether the model's suggestions show in the margin (S; off until asked for)."""
+        """Whether the model's suggestions show in the margin (S; off until asked for, then as
+        this user last left it on this project: coder.prefs)."""
         self.query_state = QueryState()
         """The last coding query and its hits, shown again when the query screen opens."""
 
@@ -117,6 +120,7 @@ class MainScreen(CodingCommands):
         if not self.coder_app.nlp_enabled:
             self.nlp_state = _("characters (word list off)")
         self._load_keys()
+        self.suggesting = load_suggesting(self._keys_place(), self.project.coder)
         self.reload()
         self.query_one(TranscriptView).focus()
 
@@ -380,11 +384,15 @@ class MainScreen(CodingCommands):
     def action_toggle_suggestions(self) -> None:
         self.suggesting = not self.suggesting
         if self.suggesting:
-            self.flash = "suggestions on (a accept, R reject, N next passage)"
+            self.flash = _("suggestions on (a accept, R reject, N next passage)")
             self._suggest()
         else:
             self.query_one(TranscriptView).set_hints([])
-            self.flash = "suggestions off"
+            self.flash = _("suggestions off")
+        try:  # this user's habit on this project, kept outside it (not in the undo history)
+            save_suggesting(self._keys_place(), self.project.coder, self.suggesting)
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
         self._update_status()
 
     def _hint_here(self):
@@ -697,6 +705,18 @@ class MainScreen(CodingCommands):
         if worker.group == "export":
             self.flash = _("export failed")
             self._update_status()
+
+    def action_check_machine(self, n: int = 20) -> None:
+        """A random check of the machine coders' codings: confirm or refute each (K)."""
+        from coder.tui.screens.assist import CheckScreen
+
+        self.app.push_screen(CheckScreen(n))
+
+    def action_discover(self) -> None:
+        """Candidate concepts in the uncoded text; one becomes an open code in one step (D)."""
+        from coder.tui.screens.assist import DiscoverScreen
+
+        self.app.push_screen(DiscoverScreen())
 
     def action_review(self) -> None:
         """Disagreement review between the two coders with most codings (c there picks others)."""
