@@ -239,6 +239,7 @@ ROWS: list[tuple[str, str, str]] = [
         "編碼建議已開啟（a 採用，R 拒絕，N 下一段）",
     ),
     ("suggestions off", "编码建议已关闭", "編碼建議已關閉"),
+    ("suggestions shown", "显示编码建议", "顯示編碼建議"),
     (
         "Check 抽检 (K): machine codings, confirm or refute, precision",
         "抽检 (K)：机器编码逐条确认或否定，精确率",

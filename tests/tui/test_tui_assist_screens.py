@@ -165,14 +165,22 @@ async def test_a_project_without_machine_codings_says_so(coded: Project) -> None
     app.project.close()
 
 
-def test_the_context_marks_the_passage_between_its_neighbours() -> None:
-    text = "第一段。\n\n前文说到这里。这是机器编码的句子。后面还有话。\n\n第三段。"
+def test_the_context_marks_the_passage_between_the_lines_around_it() -> None:
+    text = "访谈者：第一问？\n受访者：第一答。\n访谈者：第二问？\n受访者：前文。这是机器编码的句子。后文。\n访谈者：第三问？\n受访者：第三答。"
     start = text.index("这是")
-    end = text.index("后面")
+    end = text.index("后文")
     shown = in_context(text, start, end, width=40)
-    assert shown.plain == "前文说到这里。这是机器编码的句子。后面还有话。"
+    # The question before and the answer's own line; after: the rest of the line and the next.
+    assert (
+        shown.plain
+        == "访谈者：第二问？\n受访者：前文。这是机器编码的句子。后文。\n访谈者：第三问？"
+    )
     marked = [shown.plain[s.start : s.end] for s in shown.spans if "reverse" in str(s.style)]
     assert marked == ["这是机器编码的句子。"]
+    # Far into a long line: cut by characters, with an ellipsis.
+    long = "甲" * 300 + "标记" + "乙" * 300
+    cut = in_context(long, 300, 302, width=10)
+    assert cut.plain == "…" + "甲" * 10 + "标记" + "乙" * 10 + "…"
 
 
 # -- discovery ----------------------------------------------------------------------------------
@@ -303,6 +311,10 @@ async def test_suggestions_on_are_remembered_per_user_and_project(
         screen.jump_to(app.project.source_id("S6"), 0, 0)
         await _settle(app, pilot)
         assert screen.query_one(TranscriptView).hints  # the margin filled without a key
+        from coder.tui.widgets.textline import TextPane
+
+        screen._update_status()
+        assert "suggestions shown" in screen.query_one("#status", TextPane).shown
     app.project.close()
     # Another coder on the same project starts with them off.
     app = make_app(path, coder="R2", nlp=False)

@@ -59,18 +59,21 @@ def interval_words(f: CheckFigures) -> str:
     )
 
 
-def in_context(text: str, start: int, end: int, width: int = CONTEXT) -> Text:
-    """The passage ``[start, end)`` of ``text`` marked, with up to ``width`` characters of the
-    text on each side (cut at a line break when there is one), dim."""
+def in_context(text: str, start: int, end: int, width: int = CONTEXT, lines: int = 2) -> Text:
+    """The passage ``[start, end)`` of ``text`` marked, with the text around it, dim: up to
+    ``width`` characters on each side and no more than ``lines`` line breaks (the question
+    before, the rest of the answer), so that the passage stays in sight on a small screen."""
     left = max(0, start - width)
     before = text[left:start]
-    if "\n\n" in before:
-        before = before[before.rindex("\n\n") + 2 :]
+    parts = before.split("\n")
+    if len(parts) > lines:
+        before = "\n".join(parts[-lines:])
     elif left > 0:
         before = "…" + before
     after = text[end : end + width]
-    if "\n\n" in after:
-        after = after[: after.index("\n\n")]
+    parts = after.split("\n")
+    if len(parts) > lines:
+        after = "\n".join(parts[:lines])
     elif end + width < len(text):
         after += "…"
     return Text.assemble((before, "dim"), (text[start:end], "bold reverse"), (after, "dim"))
@@ -83,12 +86,12 @@ class CheckScreen(CoderScreen):
     CSS_PATH = "../styles/assist.tcss"
     TITLE = "Check machine codings 抽检机器编码"
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="check.back"),
         Binding("y,c", "judge('confirmed')", _("Confirm"), id="check.confirm"),
         Binding("n,r", "judge('refuted')", _("Refute"), id="check.refute"),
         Binding("s", "skip", _("Skip"), id="check.skip"),
         Binding("enter", "jump", _("In context"), priority=True, id="check.jump"),
         Binding("d", "draw", _("Draw again"), id="check.draw"),
+        Binding("escape", "back", _("Back"), id="check.back"),
     ]
 
     def __init__(self, n: int = 20, *, seed: int | None = None) -> None:
@@ -610,8 +613,7 @@ class DiscoverScreen(CoderScreen):
             return
         code_id, codings = made
         code = self.project.code(code_id)
-        self.made[i] = (code_id, code.label)
-        self.ticks[i] = set()
+        self.made[i] = (code_id, code.label)  # the ticks stay: they show what went in
         self.notify(
             _("open code {label} {name}: {n} passages coded (ctrl+z takes both back)").format(
                 label=code.label, name=code.name, n=len(codings)

@@ -513,6 +513,8 @@ class MainScreen(CodingCommands):
         if self.view != "all":
             parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
         parts.append(_("coder {name}").format(name=self.project.coder))
+        if self.suggesting and not self.flash:  # S is kept between sessions: say it is on
+            parts.append(_("suggestions shown"))
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
