@@ -274,7 +274,7 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("skipped", "已跳过", "已略過"),
     ("not judged", "未判断", "未判斷"),
-    ("coding", "编码记录", "編碼紀錄"),
+    ("coding", "编号", "編號"),
     ("span", "位置", "位置"),
     ("code", "编码", "編碼"),
     ("score", "分数", "分數"),

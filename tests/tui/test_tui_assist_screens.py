@@ -346,3 +346,25 @@ def test_an_unreadable_settings_file_means_off_and_is_left_alone(
     assert prefs.load_suggesting("/p.coder", "me") is False
     prefs.save_suggesting("/p.coder", "me", True)
     assert broken.read_text(encoding="utf-8") == "{not json"
+
+
+async def test_discovery_on_too_little_uncoded_text_says_why_in_one_line(tmp_path: Path) -> None:
+    from coder.model import SourceDraft
+
+    p = Project.create(tmp_path / "small.coder")
+    p.add_source(SourceDraft(name="S1", text="受访者：就这么一句话。"))
+    p.close()
+    app = make_app(tmp_path / "small.coder", nlp=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("D")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DiscoverScreen) and screen.candidates == []
+        head = str(screen.query_one("#discover-head").render())
+        assert head.startswith("no candidates: too little uncoded text")
+        assert "Traceback" not in head and len(head.splitlines()) <= 2
+        await pilot.press("ctrl+s")  # nothing to make: nothing happens, no error
+        await pilot.pause()
+        assert app.project.codes() == []
+    app.project.close()

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from coder.assist.provenance import CheckFigures
 
 #: Characters of the text shown on each side of a checked passage.
-CONTEXT = 160
+CONTEXT = 120
 
 
 def unit_word(unit: str) -> str:
