@@ -241,6 +241,19 @@ ROWS: list[tuple[str, str, str]] = [
     ("suggestions off", "编码建议已关闭", "編碼建議已關閉"),
     ("suggestions shown", "显示编码建议", "顯示編碼建議"),
     (
+        "no suggestion at the cursor (S shows them in the margin)",
+        "光标处没有建议（S 在页边显示建议）",
+        "游標處沒有建議（S 在頁邊顯示建議）",
+    ),
+    ("accepted {label} ({score})", "已采纳 {label}（{score}）", "已採用 {label}（{score}）"),
+    ("rejected {label} here", "已拒绝此处的 {label}", "已拒絕此處的 {label}"),
+    ("nothing uncoded left to suggest", "没有未编码的段落可建议", "沒有未編碼的段落可建議"),
+    (
+        "next to code (uncertainty {u})",
+        "下一段待编码（不确定度 {u}）",
+        "下一段待編碼（不確定度 {u}）",
+    ),
+    (
         "Check 抽检 (K): machine codings, confirm or refute, precision",
         "抽检 (K)：机器编码逐条确认或否定，精确率",
         "抽檢 (K)：機器編碼逐條確認或否定，精確率",

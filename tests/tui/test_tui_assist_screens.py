@@ -98,6 +98,7 @@ async def test_check_judgements_are_one_undo_each_and_the_precision_is_the_cli_f
         # 2 of 3: centre 1.3069/2.2805 = 0.57310, half 0.36555 → 0.208 to 0.939.
         assert "precision 0.667 (95% CI 0.208–0.939), 2 of 3 confirmed" in head
         assert screen.verdicts.get(drawn[3]) is None
+        assert screen.table.cursor_row == 3  # on the coding to judge again
         # Skip records nothing and moves on.
         screen.table.move_cursor(row=3)
         await pilot.press("s")

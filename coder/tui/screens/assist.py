@@ -155,12 +155,17 @@ class CheckScreen(CoderScreen):
         from coder.assist.confirm import check_report
 
         me = self.project.coder
+        before = self.verdicts
         self.verdicts = {
             c["coding_id"]: c["verdict"] for c in self.project.checks() if c["coder"] == me
         }
         self.figures = check_report(self.project)
         if self._drawn:
             self._fill()
+            undone = [i for i, r in enumerate(self.rows) if r["coding"] in before]
+            undone = [i for i in undone if self.rows[i]["coding"] not in self.verdicts]
+            if undone:  # a verdict taken back (ctrl+z): the cursor on it, to judge again
+                self.table.move_cursor(row=undone[0], animate=False)
 
     def work_failed(self, worker: Worker, message: str) -> None:
         if worker.group == "check-draw":

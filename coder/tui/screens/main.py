@@ -400,7 +400,7 @@ class MainScreen(CodingCommands):
         hint = view.hint_at(view.cursor)
         if hint is None:
             self.notify(
-                "no suggestion at the cursor (S shows them in the margin)", severity="warning"
+                _("no suggestion at the cursor (S shows them in the margin)"), severity="warning"
             )
         return hint
 
@@ -408,7 +408,9 @@ class MainScreen(CodingCommands):
         """Code the suggested passage as suggested: a coding of provenance ``suggested``."""
         hint = self._judge_hint(self.project.accept_suggestion)
         if hint is not None:
-            self.flash = f"accepted {hint.label} ({hint.score:.2f})"
+            self.flash = _("accepted {label} ({score})").format(
+                label=hint.label, score=f"{hint.score:.2f}"
+            )
             self._refresh_after_coding()
             self._update_status()
 
@@ -416,7 +418,7 @@ class MainScreen(CodingCommands):
         """Not this code here: kept as negative evidence the model learns from."""
         hint = self._judge_hint(self.project.reject_suggestion)
         if hint is not None:
-            self.flash = f"rejected {hint.label} here"
+            self.flash = _("rejected {label} here").format(label=hint.label)
             self._suggest()
             self._update_status()
 
@@ -455,12 +457,12 @@ class MainScreen(CodingCommands):
 
         def go(found: list[dict]) -> None:
             if not found:
-                self.notify("nothing uncoded left to suggest", severity="warning")
+                self.notify(_("nothing uncoded left to suggest"), severity="warning")
                 return
             top = found[0]
             sid = self.project.source_id(top["source"])
             self.jump_to(sid, top["start"], top["end"])
-            self.flash = f"next to code (uncertainty {top['uncertainty']:.2f})"
+            self.flash = _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
             self._update_status()
 
         self.in_thread(queue, group="queue", description="next passage to code", done=go)
