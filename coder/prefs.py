@@ -1,4 +1,5 @@
-"""Per-user preferences kept outside every project: the workbench's number-key slots.
+"""Per-user preferences kept outside every project: the workbench's number-key slots, whether
+the margin suggestions show (per project and coder, like the keys) and the interface language.
 
 Which code sits on which number key is one person's habit, not a change to the project: it is not
 in the undo history (ctrl+z never moves a slot), a reader keeps theirs too, and colleagues on the
@@ -149,4 +150,42 @@ def save_ui_lang(lang: str | None) -> None:
     except OSError as exc:
         raise InvalidInput(
             f"{path}: the interface language could not be saved ({exc}); it lasts for this session"
+        ) from exc
+
+
+# -- margin suggestions on or off: one person's habit on one project, like the number keys ------
+
+
+def load_suggesting(project: str, coder: str) -> bool:
+    """Whether ``coder`` last had the margin suggestions on (``S``) on the project at
+    ``project``; off the first time, and when the file cannot be read."""
+    try:
+        doc = _read(settings_file())
+    except InvalidInput:
+        return False
+    shown = doc.get("suggestions")
+    return isinstance(shown, dict) and shown.get(_entry(project, coder)) is True
+
+
+def save_suggesting(project: str, coder: str, on: bool) -> None:
+    """Keep ``S``'s state for ``coder`` on ``project`` (atomically; other settings are kept)."""
+    path = settings_file()
+    try:
+        doc = _read(path)
+    except InvalidInput:
+        return  # not ours to overwrite: the state lasts for this session
+    shown = doc.get("suggestions")
+    shown = dict(shown) if isinstance(shown, dict) else {}
+    shown[_entry(project, coder)] = bool(on)
+    doc["suggestions"] = shown
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(
+            f"{path}: whether suggestions show could not be saved ({exc}); it lasts for this "
+            "session"
         ) from exc

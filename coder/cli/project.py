@@ -33,16 +33,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    from coder.errors import InvalidInput
     from coder.project import Project
 
+    if args.check is not None and args.check < 1:
+        raise InvalidInput(
+            f"--check needs a number of codings of 1 or more, not {args.check}; nothing was opened"
+        )
     Project.open(args.project).close()  # a clear one-line error before the screen is taken
-    return _run_tui(args.project, args.coder)
+    return _run_tui(args.project, args.coder, check=args.check)
 
 
-def _run_tui(path: str | Path, coder: str | None) -> int:
+def _run_tui(path: str | Path, coder: str | None, *, check: int | None = None) -> int:
     from coder.tui.app import make_app
 
-    app = make_app(path, coder=coder)
+    app = make_app(path, coder=coder, check=check)
     try:
         app.run()
     finally:
@@ -171,6 +176,12 @@ def register(add: Add) -> None:
 
     p = add("open", cmd_open, "open a project in the terminal UI")
     p.add_argument("project")
+    p.add_argument(
+        "--check",
+        type=int,
+        metavar="N",
+        help="open on the check of N machine codings (as coder suggest --check N draws them)",
+    )
 
     p = add("serve", cmd_serve, "the workbench in a browser (textual-serve; see docs/serve.md)")
     p.add_argument("project")

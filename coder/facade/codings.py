@@ -190,6 +190,94 @@ class CodingOps(FacadeCore):
             ) + f"code {src} {start}–{end} as {label} {name}"
         return cid, Coding(ident, sid, cid, coder_id, start, end, "", now)
 
+    def code_new_many(
+        self,
+        name: str,
+        spans: Sequence[tuple[int | str, int, int]],
+        *,
+        level: str = "open",
+        in_vivo: bool = False,
+        coder: str | None = None,
+        memo: str = "",
+    ) -> tuple[int, list[int]]:
+        """Code several passages ``(source, start, end)`` with a code called ``name``, made on
+        the spot if there is none at that level (a discovery candidate becomes an open code this
+        way) — one event, so one undo removes the code and every coding. ``memo``: a code memo
+        on a code made here (where it came from). Returns the code's id and the codings' ids."""
+        import uuid
+
+        from coder.store.schema import memos
+
+        from .codebook import _check_fields
+
+        name = name.strip()
+        if not spans:
+            raise InvalidInput(f"no passages to code as {name!r}; nothing was changed")
+        wanted = [(self.source_id(s), int(a), int(b)) for s, a, b in spans]
+        with self.change("code-new-many", "code") as ch:
+            conn = ch.conn
+            for sid, start, end in wanted:
+                _check_span(conn, sid, start, end)
+            row = conn.execute(
+                select(codes.c.id).where(codes.c.level == level, codes.c.name == name)
+            ).first()
+            made = row is None
+            if made:
+                cid = self._insert_code(
+                    ch, level, _check_fields(level, {"name": name, "in_vivo": in_vivo})
+                )
+            else:
+                assert row is not None
+                cid = int(row[0])
+            coder_id = self.ensure_coder(conn, coder)
+            seen = coding_keys(conn, {sid for sid, _, _ in wanted})
+            now = time.time()
+            idents = []
+            for sid, start, end in sorted(set(wanted)):
+                if (sid, cid, coder_id, start, end) in seen:
+                    continue  # coded so already: nothing to add there
+                idents.append(
+                    ch.insert(
+                        codings,
+                        {
+                            "source_id": sid,
+                            "code_id": cid,
+                            "coder_id": coder_id,
+                            "start": start,
+                            "end": end,
+                            "memo": "",
+                            "created": now,
+                        },
+                    )
+                )
+            if not idents:
+                raise InvalidInput(
+                    f"every passage is already coded {name} by this coder; nothing was changed"
+                )
+            if made and memo.strip():
+                ch.insert(
+                    memos,
+                    {
+                        "guid": str(uuid.uuid4()),
+                        "type": "code",
+                        "target_type": "code",
+                        "target_id": cid,
+                        "title": "",
+                        "text": memo,
+                        "coder_id": coder_id,
+                        "created": now,
+                        "modified": now,
+                        "start": None,
+                        "end": None,
+                    },
+                )
+            label = conn.execute(select(codes.c.label).where(codes.c.id == cid)).scalar_one()
+            kind = "in-vivo code" if in_vivo else "code"
+            ch.summary = (f"new {kind} {label} {name}, " if made else "") + (
+                f"code {len(idents)} passages as {label} {name}"
+            )
+        return cid, idents
+
     def spans(self, source: int | str) -> list[tuple[int, int, int, int, str]]:
         """Codings of a source for display: ``(id, start, end, code_id, coder)``, no text."""
         sid = self.source_id(source)

@@ -42,12 +42,16 @@ class CoderApp(WorkHost, App[None]):
         ),
     ]
 
-    def __init__(self, project: Project | None, *, nlp: bool = True) -> None:
+    def __init__(
+        self, project: Project | None, *, nlp: bool = True, check: int | None = None
+    ) -> None:
         from coder.tui import compositor
 
         compositor.install()  # wide characters under toasts and dialogs (textual#6357)
         super().__init__()
         self.nlp_enabled = nlp
+        self.start_check = check
+        """Open on the check of this many machine codings (coder open --check N)."""
         self.project_changed: Signal[ProjectChanged] = Signal(self, "project_changed")
         """Published after every change of the project; the screens subscribe (CoderScreen)."""
         if project is not None:
@@ -70,6 +74,10 @@ class CoderApp(WorkHost, App[None]):
         from coder.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen())
+        if self.start_check is not None:
+            from coder.tui.screens.assist import CheckScreen
+
+            self.push_screen(CheckScreen(self.start_check))
         if self.project.on_server:
             self.in_thread(self._watch_colleagues, group="watch", description="colleagues' changes")
 
@@ -178,6 +186,8 @@ class CoderApp(WorkHost, App[None]):
         (_("Statistics 统计 (F6): Co-occurrence 共现"), "stats", "cooc"),
         (_("Disagreements 分歧 (F7): review between coders"), "review", None),
         (_("Query 查询 (F8): coding queries, their hits, code or save them"), "query", None),
+        (_("Check 抽检 (K): machine codings, confirm or refute, precision"), "check_machine", None),
+        (_("Discovery 概念发现 (D): candidate concepts become open codes"), "discover", None),
     )
 
     def go_to(self, action: str | None, tab: str | None = None) -> None:
@@ -240,6 +250,9 @@ class CoderApp(WorkHost, App[None]):
             yield SystemCommand(_(b.description), f"{self.get_key_display(b)} · {place(node)}", run)
 
 
-def make_app(path: str | Path, *, coder: str | None = None, nlp: bool = True) -> CoderApp:
-    """The app for a project, a file or a server URL (the CLI and the tests build it here)."""
-    return CoderApp(Project.open(path, coder=coder), nlp=nlp)
+def make_app(
+    path: str | Path, *, coder: str | None = None, nlp: bool = True, check: int | None = None
+) -> CoderApp:
+    """The app for a project, a file or a server URL (the CLI and the tests build it here);
+    ``check``: open on the check of that many machine codings."""
+    return CoderApp(Project.open(path, coder=coder), nlp=nlp, check=check)

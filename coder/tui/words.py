@@ -20,6 +20,8 @@ PLACES = {
     "StatsScreen": _("statistics (F6)"),
     "ReviewScreen": _("disagreements (F7)"),
     "QueryScreen": _("query (F8)"),
+    "CheckScreen": _("check of machine codings (K)"),
+    "DiscoverScreen": _("discovery (D)"),
     "HelpScreen": _("help"),
     "Input": _("text box"),
     "TextArea": _("text box"),

@@ -78,6 +78,9 @@ OPERATIONS: dict[str, Operation] = {
         "S1", 25, 32, "看得见的管不着", parent="A2", in_vivo=True
     ),
     "code with an existing name": lambda p: p.code_new("S1", 4, 10, "条块联动"),
+    "new code on several passages at once": lambda p: p.code_new_many(
+        "条块拧成一股绳", [("S1", 4, 10), ("S1", 25, 32)], in_vivo=True, memo="来自概念发现"
+    ),
     "uncode": lambda p: p.uncode(p.segments(code="a01")[0].id),
     "resize coding": lambda p: p.resize_coding(p.segments(code="a01")[0].id, 16, 24),
     "coding memo": lambda p: p.set_coding_memo(p.segments(code="a01")[0].id, "典型表述"),
@@ -124,6 +127,35 @@ def test_operation_undo_redo_and_reopen(name: str, location: Path | str) -> None
     for _ in range(steps):
         p.redo()
     assert snapshot(path) == after
+    p.close()
+
+
+def test_a_new_code_on_several_passages_is_one_event(project_path: Path) -> None:
+    p = seeded(project_path)
+    events = len(p.log())
+    codes_before = {c.id for c in p.codes()}
+    # The a01 coding at 16–20 stays; 16–20 again is skipped, not an error, when other passages
+    # are new; the memo lands on the new code.
+    cid, made = p.code_new_many("条块联动", [("S1", 4, 10), ("S1", 16, 20)])
+    assert cid == p.code_id("a01") and len(made) == 1  # the code of that name, 4–10 new
+    cid, made = p.code_new_many(
+        "看得见的管不着", [("S1", 0, 3), ("S1", 25, 32), ("S1", 0, 3)], memo="来自概念发现"
+    )
+    assert cid not in codes_before and len(made) == 2
+    assert [(s.start, s.end) for s in p.segments(code=cid)] == [(0, 3), (25, 32)]
+    assert [m.text for m in p.memos(target="code", target_id=cid)] == ["来自概念发现"]
+    assert len(p.log()) == events + 2
+    p.undo()  # one undo: the code, its codings and its memo
+    assert cid not in {c.id for c in p.codes()}
+    assert p.memos(target="code", target_id=cid) == []
+    assert len(p.segments(code="a01")) == 2  # the first call is still there
+    with pytest.raises(InvalidInput, match="already coded"):
+        p.code_new_many("条块联动", [("S1", 4, 10)])
+    with pytest.raises(InvalidInput, match="no passages"):
+        p.code_new_many("空", [])
+    with pytest.raises(InvalidInput, match="run past"):
+        p.code_new_many("越界", [("S1", 0, 99999)])
+    assert "越界" not in {c.name for c in p.codes()}
     p.close()
 
 

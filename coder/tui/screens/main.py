@@ -26,7 +26,7 @@ from textual.worker import Worker
 from coder.errors import CoderError
 from coder.i18n import _
 from coder.model import Code
-from coder.prefs import KeySlots
+from coder.prefs import KeySlots, load_suggesting, save_suggesting
 from coder.tui.colours import code_colours, coder_colour
 from coder.tui.screens.coding import CodingCommands
 from coder.tui.screens.dialogs import ExportDialog, ExportRequest, SearchDialog, SearchJump
@@ -65,6 +65,8 @@ class MainScreen(CodingCommands):
         Binding("a", "accept_suggestion", _("Accept suggestion"), show=False, id="main.accept"),
         Binding("R", "reject_suggestion", _("Reject suggestion"), show=False, id="main.reject"),
         Binding("N", "next_passage", _("Next passage to code"), show=False, id="main.next"),
+        Binding("K", "check_machine", _("Check machine codings"), show=False, id="main.check"),
+        Binding("D", "discover", _("Discover concepts"), show=False, id="main.discover"),
         Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
         Binding("u", "next_uncoded", _("Next uncoded source"), show=False, id="main.next_uncoded"),
         Binding("ctrl+c,super+c", "copy_passage", _("Copy passage"), show=False, id="main.copy"),
@@ -101,7 +103,8 @@ class MainScreen(CodingCommands):
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
         self.suggesting = False
-        """Whether the model's suggestions show in the margin (S; off until asked for)."""
+        """Whether the model's suggestions show in the margin (S; off until asked for, then as
+        this user last left it on this project: coder.prefs)."""
         self.query_state = QueryState()
         """The last coding query and its hits, shown again when the query screen opens."""
 
@@ -124,6 +127,7 @@ class MainScreen(CodingCommands):
         if not self.coder_app.nlp_enabled:
             self.nlp_state = _("characters (word list off)")
         self._load_keys()
+        self.suggesting = load_suggesting(self._keys_place(), self.project.coder)
         self.reload()
         self.query_one(TranscriptView).focus()
 
@@ -387,11 +391,15 @@ class MainScreen(CodingCommands):
     def action_toggle_suggestions(self) -> None:
         self.suggesting = not self.suggesting
         if self.suggesting:
-            self.flash = "suggestions on (a accept, R reject, N next passage)"
+            self.flash = _("suggestions on (a accept, R reject, N next passage)")
             self._suggest()
         else:
             self.query_one(TranscriptView).set_hints([])
-            self.flash = "suggestions off"
+            self.flash = _("suggestions off")
+        try:  # this user's habit on this project, kept outside it (not in the undo history)
+            save_suggesting(self._keys_place(), self.project.coder, self.suggesting)
+        except CoderError as exc:
+            self.notify(str(exc), severity="warning")
         self._update_status()
 
     def _hint_here(self):
@@ -399,7 +407,7 @@ class MainScreen(CodingCommands):
         hint = view.hint_at(view.cursor)
         if hint is None:
             self.notify(
-                "no suggestion at the cursor (S shows them in the margin)", severity="warning"
+                _("no suggestion at the cursor (S shows them in the margin)"), severity="warning"
             )
         return hint
 
@@ -407,7 +415,9 @@ class MainScreen(CodingCommands):
         """Code the suggested passage as suggested: a coding of provenance ``suggested``."""
         hint = self._judge_hint(self.project.accept_suggestion)
         if hint is not None:
-            self.flash = f"accepted {hint.label} ({hint.score:.2f})"
+            self.flash = _("accepted {label} ({score})").format(
+                label=hint.label, score=f"{hint.score:.2f}"
+            )
             self._refresh_after_coding()
             self._update_status()
 
@@ -415,7 +425,7 @@ class MainScreen(CodingCommands):
         """Not this code here: kept as negative evidence the model learns from."""
         hint = self._judge_hint(self.project.reject_suggestion)
         if hint is not None:
-            self.flash = f"rejected {hint.label} here"
+            self.flash = _("rejected {label} here").format(label=hint.label)
             self._suggest()
             self._update_status()
 
@@ -454,12 +464,12 @@ class MainScreen(CodingCommands):
 
         def go(found: list[dict]) -> None:
             if not found:
-                self.notify("nothing uncoded left to suggest", severity="warning")
+                self.notify(_("nothing uncoded left to suggest"), severity="warning")
                 return
             top = found[0]
             sid = self.project.source_id(top["source"])
             self.jump_to(sid, top["start"], top["end"])
-            self.flash = f"next to code (uncertainty {top['uncertainty']:.2f})"
+            self.flash = _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
             self._update_status()
 
         self.in_thread(queue, group="queue", description="next passage to code", done=go)
@@ -512,6 +522,8 @@ class MainScreen(CodingCommands):
         if self.view != "all":
             parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
         parts.append(_("coder {name}").format(name=self.project.coder))
+        if self.suggesting and not self.flash:  # S is kept between sessions: say it is on
+            parts.append(_("suggestions shown"))
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
@@ -704,6 +716,18 @@ class MainScreen(CodingCommands):
         if worker.group == "export":
             self.flash = _("export failed")
             self._update_status()
+
+    def action_check_machine(self, n: int = 20) -> None:
+        """A random check of the machine coders' codings: confirm or refute each (K)."""
+        from coder.tui.screens.assist import CheckScreen
+
+        self.app.push_screen(CheckScreen(n))
+
+    def action_discover(self) -> None:
+        """Candidate concepts in the uncoded text; one becomes an open code in one step (D)."""
+        from coder.tui.screens.assist import DiscoverScreen
+
+        self.app.push_screen(DiscoverScreen())
 
     def action_review(self) -> None:
         """Disagreement review between the two coders with most codings (c there picks others)."""
