@@ -69,9 +69,9 @@ def choose(option: str | None = None) -> str:
 
 
 def activate(lang: str | None = None) -> str:
-    """Use ``lang`` (default: :func:`choose`) from now on; returns it."""
+    """Use ``lang`` (checked; default: :func:`choose`) from now on; returns it."""
     global _translation, _lang
-    _lang = lang or choose()
+    _lang = choose(lang)
     if _lang == "en":
         _translation = gettext.NullTranslations()
     else:
