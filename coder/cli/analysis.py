@@ -14,6 +14,7 @@ from typing import Any
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 KINDS = ("frequencies", "cooccurrence", "saturation", "matrix", "paradigm", "selective")
 #: The options each kind takes; giving another is an error rather than silently ignored.
@@ -120,7 +121,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     for name, flag in FLAGS.items():
         if getattr(args, name) is not None and name not in OPTIONS[args.kind]:
-            raise InvalidInput(f"{flag} does not apply to stats {args.kind}; nothing was changed")
+            raise InvalidInput(
+                _("{flag} does not apply to stats {kind}; nothing was changed").format(
+                    flag=flag, kind=args.kind
+                )
+            )
     project = open_project(args)
     return int(_COMMANDS[args.kind](project, args))
 
@@ -136,7 +141,10 @@ def _frequencies(project: Any, args: argparse.Namespace) -> int:
             ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
             for r, depth in _tree(project, by_id)
         ]
-        print_table(["code", "name", "level", "codings", "sources", "coded directly"], table)
+        print_table(
+            [_("code"), _("name"), _("level"), _("codings"), _("sources"), _("coded directly")],
+            table,
+        )
 
     return emit(args, [r.as_dict() for r in rows], human)
 
@@ -164,10 +172,10 @@ def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
     rows = cooccurrence(project, unit, coder=args.coder_filter, sources=args.sources)
 
     def human() -> None:
-        print(f"co-occurrence by {unit}: {len(rows)} pairs")
+        print(_("co-occurrence by {unit}: {n_rows} pairs").format(unit=unit, n_rows=len(rows)))
         ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
         print_table(
-            ["a", "name", "b", "name", "count", "jaccard"],
+            ["a", _("name"), "b", _("name"), _("count"), _("jaccard")],
             [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
         )
 
@@ -207,7 +215,7 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
 
     def human() -> None:
         print_table(
-            ["source", "new codes", "cumulative", "new", "new categories", ""],
+            [_("source"), _("new codes"), _("cumulative"), _("new"), _("new categories"), ""],
             [
                 [
                     s.source,
@@ -226,8 +234,15 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
             else f"not reached within {len(result.curve)} sources"
         )
         print(
-            f"stopping rule (Guest et al. 2020): base {rule.base} sources ({rule.base_codes} codes), "
-            f"runs of {rule.run}, new information ≤ {rule.threshold:.0%} of the base: {reached}"
+            _(
+                "stopping rule (Guest et al. 2020): base {base} sources ({base_codes} codes), runs of {run}, new information ≤ {threshold:.0%} of the base: {reached}"
+            ).format(
+                base=rule.base,
+                base_codes=rule.base_codes,
+                run=rule.run,
+                threshold=rule.threshold,
+                reached=reached,
+            )
         )
         for h in result.held_out:
             added = " ".join(h.new_codes + h.new_categories)
@@ -247,14 +262,17 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
     for name in ("unit", "passages"):
         if getattr(args, name) is not None:
             raise InvalidInput(
-                f"{FLAGS[name]} goes with --rows (a matrix of queries); nothing was run"
+                _("{flag} goes with --rows (a matrix of queries); nothing was run").format(
+                    flag=FLAGS[name]
+                )
             )
     result = matrix(project, args.by or "case", coder=args.coder_filter, sources=args.sources)
 
     def human() -> None:
         print(
-            f"codings per code and {result.by} (the share of the code's codings); "
-            "after each column, its number of sources"
+            _(
+                "codings per code and {by} (the share of the code's codings); after each column, its number of sources"
+            ).format(by=result.by)
         )
         headers = [
             "code",
@@ -286,9 +304,9 @@ def _query_matrix(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.query_matrix import matrix_lines, query_matrix, split_queries
 
     if not args.rows:
-        raise InvalidInput("--columns needs --rows (the row queries); nothing was run")
+        raise InvalidInput(_("--columns needs --rows (the row queries); nothing was run"))
     if args.sources is not None:
-        raise InvalidInput("--sources does not apply to a matrix of queries; nothing was run")
+        raise InvalidInput(_("--sources does not apply to a matrix of queries; nothing was run"))
     m = query_matrix(
         project,
         split_queries(args.rows),
@@ -349,11 +367,20 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
             ]
             if rows:
                 print_table(
-                    ["slot", "code", "name", "via", "relations", "evidence", "codings", "sources"],
+                    [
+                        _("slot"),
+                        _("code"),
+                        _("name"),
+                        _("via"),
+                        _("relations"),
+                        _("evidence"),
+                        _("codings"),
+                        _("sources"),
+                    ],
                     rows,
                 )
             else:
-                print("  no relations yet")
+                print(_("  no relations yet"))
         print()
         _print_support(support, unit)
         _print_check(check)
@@ -374,11 +401,12 @@ def _print_support(support: Any, unit: str) -> None:
     if not support:
         return
     print(
-        f"relations and their support: {unit}s where both sides occur (rolled up: a category "
-        "occurs where its concepts are coded), codings given as evidence, memos on the relation"
+        _(
+            "relations and their support: {unit}s where both sides occur (rolled up: a category occurs where its concepts are coded), codings given as evidence, memos on the relation"
+        ).format(unit=unit)
     )
     print_table(
-        ["relation", "type", f"{unit}s", "evidence", "memos", ""],
+        [_("relation"), _("type"), f"{unit}s", _("evidence"), _("memos"), ""],
         [
             [
                 f"{s.source} → {s.target}",
@@ -392,7 +420,11 @@ def _print_support(support: Any, unit: str) -> None:
         ],
     )
     flagged = sum(not s.grounded for s in support)
-    print(f"{flagged} of {len(support)} relations asserted, not yet grounded")
+    print(
+        _("{flagged} of {n_support} relations asserted, not yet grounded").format(
+            flagged=flagged, n_support=len(support)
+        )
+    )
     print()
 
 
@@ -414,14 +446,18 @@ def _print_check(check: Any) -> None:
         )
 
     core = f"{check.core.label} {check.core.name}" if check.core else "none marked"
-    print(f"core category: {core}")
+    print(_("core category: {core}").format(core=core))
     if check.storyline:
         for memo in check.storyline:
             print(
-                f"storyline: {memo.title or 'untitled'} ({memo.coder}, {len(memo.text)} characters)"
+                _("storyline: {title} ({coder}, {n_text} characters)").format(
+                    title=memo.title or "untitled",
+                    coder=memo.coder,
+                    n_text=len(memo.text),
+                )
             )
     else:
-        print("storyline: none (write a storyline memo on the core category)")
+        print(_("storyline: none (write a storyline memo on the core category)"))
     print("categories not related to the core: " + (names(check.unrelated_categories) or "none"))
     print("concepts under no category: " + (names(check.concepts_without_category) or "none"))
 

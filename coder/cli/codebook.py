@@ -10,6 +10,7 @@ from typing import Any
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, one_line, print_table
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 
 def _tree_rows(project) -> list[dict[str, Any]]:
@@ -77,14 +78,14 @@ def cmd_codebook(args: argparse.Namespace) -> int:
                     walk(r["id"], depth + 1)
 
             walk(None, 0)
-            print_table(["label", "name", "level", "codings", "sources", ""], lines)
+            print_table([_("label"), _("name"), _("level"), _("codings"), _("sources"), ""], lines)
 
         return emit(args, rows, human)
     if args.action == "load":
         path = Path(args.file)
         suffix = path.suffix.lower()
         if not path.is_file():
-            raise InvalidInput(f"{path}: no such file; nothing was changed")
+            raise InvalidInput(_("{path}: no such file; nothing was changed").format(path=path))
         if suffix in (".yaml", ".yml"):
             stats = load_codebook_file(project, path)
         elif suffix in (".csv", ".xlsx"):
@@ -96,11 +97,20 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             return _load_qdc(project, path)
         else:
             raise InvalidInput(
-                f"{path.name}: a codebook loads from .yaml, .csv, .xlsx or .qdc; nothing was changed"
+                _(
+                    "{name}: a codebook loads from .yaml, .csv, .xlsx or .qdc; nothing was changed"
+                ).format(name=path.name)
             )
         print(
-            f"loaded {path.name}: {stats['added']} codes added, {stats['updated']} updated, "
-            f"{stats['relations']} relations, {stats['memos']} memos"
+            _(
+                "loaded {name}: {added} codes added, {updated} updated, {relations} relations, {memos} memos"
+            ).format(
+                name=path.name,
+                added=stats["added"],
+                updated=stats["updated"],
+                relations=stats["relations"],
+                memos=stats["memos"],
+            )
         )
         return 0
     if args.action == "save":
@@ -123,12 +133,14 @@ def _save_codebook(project, path: Path) -> int:
     """``codebook save``: .csv (Taguette's importer takes it), .yaml, .qdc, by suffix."""
     suffix = path.suffix.lower()
     if not path.parent.is_dir():
-        raise InvalidInput(f"{path.parent}: no such folder; nothing was written")
+        raise InvalidInput(
+            _("{parent}: no such folder; nothing was written").format(parent=path.parent)
+        )
     if suffix == ".csv":
         from coder.exchange.codebook_table import write_csv
 
         for note in write_csv(project, path):
-            print(f"coder: note: {one_line(note)}", file=sys.stderr)
+            print(_("coder: note: {note}").format(note=one_line(note)), file=sys.stderr)
     elif suffix in (".yaml", ".yml"):
         from coder.exchange.codebook_yaml import save_codebook_file
 
@@ -141,9 +153,15 @@ def _save_codebook(project, path: Path) -> int:
         return 0
     else:
         raise InvalidInput(
-            f"{path.name}: a codebook saves as .csv, .yaml or .qdc; nothing was written"
+            _("{name}: a codebook saves as .csv, .yaml or .qdc; nothing was written").format(
+                name=path.name
+            )
         )
-    print(f"wrote the codebook ({len(project.codes())} codes) to {path}")
+    print(
+        _("wrote the codebook ({n_codes} codes) to {path}").format(
+            n_codes=len(project.codes()), path=path
+        )
+    )
     return 0
 
 
