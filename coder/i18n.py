@@ -95,7 +95,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def build() -> None:  # pragma: no cover - a maintainer's tool
-    """Extract the TUI's messages into coder.pot, update each .po, compile each .mo (Babel)."""
+    """Extract the messages of the whole package (TUI, CLI, domain) into coder.pot, update each .po, compile each .mo (Babel)."""
     import subprocess
     import sys
 
@@ -111,7 +111,7 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
             "_",
             "-o",
             str(pot),
-            str(Path(__file__).parent / "tui"),
+            str(Path(__file__).parent),
         ],
         check=True,
     )

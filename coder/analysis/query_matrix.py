@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from coder.analysis.matrix import columns_by
 from coder.analysis.query import Hit, run_query
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.text.query_grammar import parse, show
 
 if TYPE_CHECKING:
@@ -119,11 +120,12 @@ def query_matrix(
 ) -> QueryMatrix:
     """Rows of queries against column queries or the values of ``by`` (exactly one of the two)."""
     if not rows:
-        raise InvalidInput("a matrix query needs at least one row query; nothing was run")
+        raise InvalidInput(_("a matrix query needs at least one row query; nothing was run"))
     if bool(columns) == (by is not None):
         raise InvalidInput(
-            "a matrix query takes either column queries or --by ATTRIBUTE, not both and not "
-            "neither; nothing was run"
+            _(
+                "a matrix query takes either column queries or --by ATTRIBUTE, not both and not neither; nothing was run"
+            )
         )
     read_rows = tuple(show(parse(r)) for r in rows)
     if columns:

@@ -50,8 +50,9 @@ def _speakers_line(turns) -> str:
 
     names = speaker_names(turns)
     if not names:
-        return "no speakers found"
-    return f"{len(names)} speaker{'s' if len(names) != 1 else ''}: {', '.join(names)}"
+        return _("no speakers found")
+    message = _("{n} speaker: {names}") if len(names) == 1 else _("{n} speakers: {names}")
+    return message.format(n=len(names), names=", ".join(names))
 
 
 def cmd_import(args: argparse.Namespace) -> int:

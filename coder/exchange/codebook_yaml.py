@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import AXES, CODE_FIELD_KEYS, CODE_TEXT_FIELDS, LEVELS, MEMO_TYPES, PARADIGM_ROLES
 from coder.text.structure import SAFE_LOADER
 
@@ -179,9 +180,13 @@ def load_codebook_file(project: Project, path: Path) -> dict[str, int]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file; nothing was changed") from None
+        raise InvalidInput(
+            _("{path}: no such file; nothing was changed").format(path=path)
+        ) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not UTF-8 text; nothing was changed") from None
+        raise InvalidInput(
+            _("{path}: not UTF-8 text; nothing was changed").format(path=path)
+        ) from None
     spec = parse_codebook(text, name=path.name)
     return project.import_codebook(spec, summary=f"load codebook {path.name}")
 

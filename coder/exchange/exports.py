@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -61,7 +62,9 @@ def export_by_suffix(
     """
     out = Path(target)
     if not out.parent.is_dir():
-        raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
+        raise InvalidInput(
+            _("{parent}: no such folder; nothing was written").format(parent=out.parent)
+        )
     suffix = out.suffix.lower()
     if format == "maxqda":
         from coder.exchange.maxqda import export_structured
@@ -99,7 +102,7 @@ def export_by_suffix(
         save_codebook_file(project, out)
         return Exported([f"wrote the codebook to {out}"])
     raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: "
-        ".md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); "
-        "nothing was written"
+        _(
+            "{name}: export to {out_suffix_or_no_suf} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); nothing was written"
+        ).format(name=out.name, out_suffix_or_no_suf=out.suffix or "no suffix")
     )

@@ -45,6 +45,7 @@ from sqlalchemy import Table, func, select
 
 from coder.errors import InvalidInput
 from coder.facade.codebook import next_label
+from coder.i18n import _
 from coder.model import CODE_DESCRIPTION
 from coder.store.journal import Change
 from coder.store.schema import (
@@ -177,13 +178,13 @@ def merge_project(project: Project, other: str | Path) -> MergeReport:
     if is_server(other):
         label = describe(other).rsplit("/", 1)[-1].split("?", 1)[0]
         if describe(other) == project.location:
-            raise InvalidInput("a project cannot be merged into itself; nothing was changed")
+            raise InvalidInput(_("a project cannot be merged into itself; nothing was changed"))
         theirs = Project.open(str(other))
     else:
         other = Path(other)
         label = other.name
         if project.path is not None and other.resolve() == Path(project.path).resolve():
-            raise InvalidInput("a project cannot be merged into itself; nothing was changed")
+            raise InvalidInput(_("a project cannot be merged into itself; nothing was changed"))
         theirs = Project.open(other)
     try:
         with theirs.read() as conn:

@@ -16,6 +16,7 @@ from coder.analysis.agreement import agreement, reliability_rows
 from coder.analysis.frequencies import frequencies
 from coder.analysis.saturation import saturation
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import PARADIGM_ROLE_ZH, Code, Segment
 from coder.store.schema import MACHINE_PREFIX
 
@@ -153,7 +154,7 @@ def open_coding(project: Project, opt: Options) -> Table:
     """开放式编码示例: representative quotes per concept (see :func:`representative`), each
     followed by its interviewee id, with the concept and its primary category."""
     if opt.examples < 1:
-        raise InvalidInput("examples per concept must be at least 1; nothing was changed")
+        raise InvalidInput(_("examples per concept must be at least 1; nothing was changed"))
     codes, by_id = _codes(project)
     gold: str | None = (_coders(project, opt) or [None])[0]  # type: ignore[list-item]
     by_code: dict[int, list[Segment]] = {}
@@ -212,7 +213,7 @@ def relations(project: Project, opt: Options) -> Table:
     that it is asserted, not yet grounded (see :mod:`coder.analysis.support`)."""
     from coder.analysis.support import UNGROUNDED, UNGROUNDED_ZH, relation_support
 
-    _, by_id = _codes(project)
+    _x, by_id = _codes(project)
     type_names = {t[0]: t[1] for t in project.relation_types()}
     rels = project.relations()
     support = {s.relation_id: s for s in relation_support(project, "turn")}
@@ -264,7 +265,7 @@ def reliability(project: Project, opt: Options) -> Table:
 def code_frequencies(project: Project, opt: Options) -> Table:
     """编码频次: codings (参考点数) and sources per code, rolled up the hierarchy, in codebook
     order, with the primary parent category."""
-    _, by_id = _codes(project)
+    _x, by_id = _codes(project)
     rows: list[tuple[Cell, ...]] = []
     for f in frequencies(project):
         code = by_id[f.code_id]
@@ -413,8 +414,9 @@ def table_names(tables: str | Sequence[str] | None) -> list[str]:
     unknown = [t for t in asked if t not in BUILDERS]
     if unknown or not asked:
         raise InvalidInput(
-            f"unknown table {unknown[0] if unknown else '(none)'!r}; known: {', '.join(BUILDERS)}"
-            "; nothing was written"
+            _("unknown table {unknown!r}; known: {BUILDERS}; nothing was written").format(
+                unknown=unknown[0] if unknown else "(none)", BUILDERS=", ".join(BUILDERS)
+            )
         )
     return [t for t in BUILDERS if t in asked]
 

@@ -3,6 +3,7 @@ search, word frequency, keywords and autocoding."""
 
 from __future__ import annotations
 
+from coder.i18n import _
 from coder.store.core import FacadeCore
 from coder.text import nlp
 from coder.text.nlp import AnalysisCache, TextAnalysis
@@ -88,7 +89,9 @@ class TextOps(FacadeCore):
         if missing:
             from coder.errors import NotFound
 
-            raise NotFound(f"no source with id {missing[0]}; nothing was changed")
+            raise NotFound(
+                _("no source with id {missing}; nothing was changed").format(missing=missing[0])
+            )
         if stale:
             computed = self._compute_sentences(stale)
             self._store_sentences(computed)

@@ -28,6 +28,7 @@ from typing import Any
 from lxml import etree
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 MAX_ENTRIES = 50_000
 MAX_TOTAL = 2 * 1024**3
@@ -94,7 +95,7 @@ def iter_elements(data: bytes, name: str, tags: Iterable[str]) -> Iterator[Any]:
         **PARSE_OPTIONS,
     )
     try:
-        for _, el in context:
+        for _x, el in context:
             yield el
     except etree.XMLSyntaxError as exc:
         raise refuse(name, f"not well-formed XML ({exc.msg})") from None
@@ -126,7 +127,9 @@ def read_limited(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file; nothing was imported") from None
+        raise InvalidInput(
+            _("{path}: no such file; nothing was imported").format(path=path)
+        ) from None
     if size > limit:
         raise refuse(path.name, f"{size // 1024**2} MB is over the {limit // 1024**2} MB limit")
     return path.read_bytes()
@@ -141,7 +144,7 @@ class Archive:
     def __init__(self, path: Path) -> None:
         self.name = path.name
         if not path.exists():
-            raise InvalidInput(f"{path}: no such file; nothing was imported")
+            raise InvalidInput(_("{path}: no such file; nothing was imported").format(path=path))
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
