@@ -90,6 +90,12 @@ def _(message: str) -> str:
     return _translation.gettext(message) if message else message
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the interface language, where ``context`` tells it apart from the same
+    English elsewhere (the CLI's column "name" of a code, the login's "name" of a person)."""
+    return _translation.pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
@@ -109,6 +115,8 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
             "--sort-output",
             "-k",
             "_",
+            "-k",
+            "pgettext:1c,2",
             "-o",
             str(pot),
             str(Path(__file__).parent),

@@ -255,7 +255,10 @@ class Project(
         """The whole create is one transaction (PostgreSQL's DDL is transactional)."""
         url = store_engine.server_url(location)
         where = store_engine.describe(location)
-        with store_engine.new_server_database(location, "nothing was created") as (engine, tables):
+        with store_engine.new_server_database(location, _("nothing was created")) as (
+            engine,
+            tables,
+        ):
             if "alembic_version" in tables:
                 raise ProjectError(
                     _("{where}: already holds a coder project; nothing was changed").format(
@@ -472,8 +475,8 @@ class Project(
                         raise
         except IntegrityError as exc:
             raise Conflict(
-                _("{action}: {_constraint_reason}; nothing was changed").format(
-                    action=action, _constraint_reason=_constraint_reason(exc)
+                _("{action}: {reason}; nothing was changed").format(
+                    action=action, reason=_constraint_reason(exc)
                 )
             ) from exc
         except RowGone as exc:

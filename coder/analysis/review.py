@@ -168,8 +168,8 @@ def _pair(coders: Sequence[str]) -> tuple[str, str]:
     if len(names) != 2 or not all(names) or names[0] == names[1]:
         raise InvalidInput(
             _(
-                "disagreement review compares two different coders, not {join_names_or_none}; nothing was changed"
-            ).format(join_names_or_none=", ".join(names) or "none")
+                "disagreement review compares two different coders, not {names}; nothing was changed"
+            ).format(names=", ".join(names) or "none")
         )
     return names[0], names[1]
 

@@ -9,7 +9,7 @@ from coder.analysis.names import AGREEMENT_UNITS as UNITS
 from coder.analysis.names import RELIABILITY_HEADERS
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table, split
-from coder.i18n import _
+from coder.i18n import _, pgettext
 
 
 def register(add: Add) -> None:
@@ -108,7 +108,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         print_table(
             [
                 _("code"),
-                _("name"),
+                pgettext("column", "name"),
                 "κ",
                 _("percent"),
                 _("coded ({coders})").format(coders="/".join(result.coders)),

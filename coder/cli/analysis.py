@@ -14,7 +14,7 @@ from typing import Any
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table
 from coder.errors import InvalidInput
-from coder.i18n import _
+from coder.i18n import _, pgettext
 
 KINDS = ("frequencies", "cooccurrence", "saturation", "matrix", "paradigm", "selective")
 #: The options each kind takes; giving another is an error rather than silently ignored.
@@ -142,7 +142,14 @@ def _frequencies(project: Any, args: argparse.Namespace) -> int:
             for r, depth in _tree(project, by_id)
         ]
         print_table(
-            [_("code"), _("name"), _("level"), _("codings"), _("sources"), _("coded directly")],
+            [
+                _("code"),
+                pgettext("column", "name"),
+                _("level"),
+                _("codings"),
+                _("sources"),
+                _("coded directly"),
+            ],
             table,
         )
 
@@ -175,7 +182,14 @@ def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
         print(_("co-occurrence by {unit}: {n_rows} pairs").format(unit=unit, n_rows=len(rows)))
         ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
         print_table(
-            ["a", _("name"), "b", _("name"), _("count"), _("jaccard")],
+            [
+                "a",
+                pgettext("column", "name"),
+                "b",
+                pgettext("column", "name"),
+                _("count"),
+                _("jaccard"),
+            ],
             [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
         )
 
@@ -370,7 +384,7 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
                     [
                         _("slot"),
                         _("code"),
-                        _("name"),
+                        pgettext("column", "name"),
                         _("via"),
                         _("relations"),
                         _("evidence"),

@@ -10,7 +10,7 @@ from typing import Any
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, one_line, print_table
 from coder.errors import InvalidInput
-from coder.i18n import _
+from coder.i18n import _, pgettext
 
 
 def _tree_rows(project) -> list[dict[str, Any]]:
@@ -78,7 +78,17 @@ def cmd_codebook(args: argparse.Namespace) -> int:
                     walk(r["id"], depth + 1)
 
             walk(None, 0)
-            print_table([_("label"), _("name"), _("level"), _("codings"), _("sources"), ""], lines)
+            print_table(
+                [
+                    _("label"),
+                    pgettext("column", "name"),
+                    _("level"),
+                    _("codings"),
+                    _("sources"),
+                    "",
+                ],
+                lines,
+            )
 
         return emit(args, rows, human)
     if args.action == "load":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table
-from coder.i18n import _
+from coder.i18n import _, pgettext
 
 
 def register(add: Add) -> None:
@@ -91,7 +91,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         if view.bridging:
             print(_("bridging concepts (concept level):"))
             print_table(
-                [_("code"), _("name"), _("side"), _("betweenness")],
+                [_("code"), pgettext("column", "name"), _("side"), _("betweenness")],
                 [
                     [b["code"], b["name"], b["side"], f"{b['betweenness']:.3f}"]
                     for b in view.bridging[:10]
@@ -99,7 +99,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
             )
         print(_("categories (category level, co-occurrence by {unit}):").format(unit=args.unit))
         print_table(
-            [_("code"), _("name"), _("axis"), _("role"), _("degree"), _("weighted")],
+            [
+                _("code"),
+                pgettext("column", "name"),
+                _("axis"),
+                _("role"),
+                _("degree"),
+                _("weighted"),
+            ],
             [
                 [
                     c["code"],

@@ -88,7 +88,10 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
         def progress(table: str) -> None:
             print(
-                _("\rcopying {table:<20}").format(table=table), end="", file=sys.stderr, flush=True
+                "\r" + _("copying {table:<20}").format(table=table),
+                end="",
+                file=sys.stderr,
+                flush=True,
             )
 
     report = project.copy_to(args.target, progress)

@@ -11,7 +11,7 @@ import argparse
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table
 from coder.errors import InvalidInput
-from coder.i18n import _
+from coder.i18n import _, pgettext
 
 #: Terminal columns of a passage shown in the table (``--json`` gives it whole).
 SHOWN = 60
@@ -96,7 +96,14 @@ def cmd_query(args: argparse.Namespace) -> int:
                 print(_("no saved queries (coder query PROJECT --save NAME EXPR saves one)"))
                 return
             print_table(
-                [_("name"), _("query"), _("where"), _("unit"), _("coder"), _("saved by")],
+                [
+                    pgettext("column", "name"),
+                    _("query"),
+                    _("where"),
+                    _("unit"),
+                    _("coder"),
+                    _("saved by"),
+                ],
                 [
                     [q.name, q.expression, " ".join(q.where), q.unit, q.coder, q.saved_by]
                     for q in saved

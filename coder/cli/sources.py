@@ -8,7 +8,7 @@ from typing import Any
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, emit_table, when
-from coder.i18n import _
+from coder.i18n import _, pgettext
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -34,7 +34,15 @@ def cmd_sources(args: argparse.Namespace) -> int:
             }
             for s in rows
         ],
-        [_("id"), _("name"), _("chars"), _("turns"), _("case"), _("encoding"), _("file")],
+        [
+            _("id"),
+            pgettext("column", "name"),
+            _("chars"),
+            _("turns"),
+            _("case"),
+            _("encoding"),
+            _("file"),
+        ],
         [[s.id, s.name, s.chars, s.turns, s.case or "", s.encoding, s.original_name] for s in rows],
     )
 

@@ -39,8 +39,9 @@ _COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|)$")
 
 
 def _a(level: str) -> str:
-    """'an open', 'an axial', 'a selective'."""
-    return f"an {level}" if level[0] in "aeiou" else f"a {level}"
+    """'an open', 'an axial', 'a selective' (in the interface language)."""
+    said = {"open": _("an open"), "axial": _("an axial"), "selective": _("a selective")}
+    return said.get(level) or (f"an {level}" if level[0] in "aeiou" else f"a {level}")
 
 
 def _check_fields(level: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -203,9 +204,9 @@ class CodebookOps(FacadeCore):
         ).first()
         if dup:
             raise InvalidInput(
-                _("{_a} code named {name!r} already exists ({dup}); nothing was changed").format(
-                    _a=_a(level), name=name, dup=dup[0]
-                )
+                _(
+                    "{a_level} code named {name!r} already exists ({dup}); nothing was changed"
+                ).format(a_level=_a(level), name=name, dup=dup[0])
             )
         label = clean.pop("label", None) or next_label(conn, level)
         if conn.execute(select(codes.c.id).where(codes.c.label == label)).first():
@@ -270,8 +271,8 @@ class CodebookOps(FacadeCore):
                 if dup:
                     raise InvalidInput(
                         _(
-                            "{_a} code named {name!r} already exists ({dup}); nothing was changed"
-                        ).format(_a=_a(code.level), name=clean["name"], dup=dup[0])
+                            "{a_level} code named {name!r} already exists ({dup}); nothing was changed"
+                        ).format(a_level=_a(code.level), name=clean["name"], dup=dup[0])
                     )
             if "label" in clean and clean["label"] != code.label:
                 if ch.conn.execute(
@@ -322,8 +323,8 @@ class CodebookOps(FacadeCore):
         )
         if LEVEL_RANK[levels[parent]] < LEVEL_RANK[levels[child]]:
             raise InvalidInput(
-                _("{_a} code cannot contain {_a2} code; nothing was changed").format(
-                    _a=_a(levels[parent]), _a2=_a(levels[child])
+                _("{a_level} code cannot contain {a_level2} code; nothing was changed").format(
+                    a_level=_a(levels[parent]), a_level2=_a(levels[child])
                 )
             )
         if child == parent or child in _ancestors(conn, parent):

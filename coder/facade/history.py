@@ -85,6 +85,7 @@ class HistoryOps(FacadeCore):
 
     def _step(self, from_state: str, to_state: str) -> Event:
         word = "undo" if from_state == "done" else "redo"
+        said = _("undo") if word == "undo" else _("redo")
         with self._writing(word) as conn:
             self._authorize(conn, word)
             if self.on_server:
@@ -95,7 +96,7 @@ class HistoryOps(FacadeCore):
             if row is None:
                 raise NothingToUndo(
                     _("nothing to {word} for {coder}; the project is unchanged").format(
-                        word=word, coder=self.coder
+                        word=said, coder=self.coder
                     )
                 )
             forward, inverse = load_payload(row.payload)
@@ -108,7 +109,7 @@ class HistoryOps(FacadeCore):
             if clash:
                 raise Conflict(
                     _("cannot {word} “{summary}”: {clash}; nothing was changed").format(
-                        word=word, summary=row.summary, clash=clash
+                        word=said, summary=row.summary, clash=clash
                     )
                 )
             values: dict[str, Any] = {"state": to_state, "changed": time.time()}
@@ -125,13 +126,13 @@ class HistoryOps(FacadeCore):
                 raise Conflict(
                     _(
                         "cannot {word} “{summary}”: other work now depends on it (a colleague coded with it or changed it); nothing was changed"
-                    ).format(word=word, summary=row.summary)
+                    ).format(word=said, summary=row.summary)
                 ) from exc
             if any(op["t"] == "code_parents" for op in forward) and find_cycle(conn):
                 raise Conflict(
                     _(
                         "cannot {word} “{summary}”: with a colleague's moves since, the code tree would go round in a circle; nothing was changed"
-                    ).format(word=word, summary=row.summary)
+                    ).format(word=said, summary=row.summary)
                 )
             conn.execute(update(events).where(events.c.id == row.id).values(**values))
             if self.on_server:

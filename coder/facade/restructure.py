@@ -141,8 +141,8 @@ class RestructureOps(FacadeCore):
             if dup:
                 raise InvalidInput(
                     _(
-                        "{_a} code named {name!r} already exists ({dup}); nothing was changed"
-                    ).format(_a=_a(level), name=code.name, dup=dup[0])
+                        "{a_level} code named {name!r} already exists ({dup}); nothing was changed"
+                    ).format(a_level=_a(level), name=code.name, dup=dup[0])
                 )
             # Parents below the new level no longer fit; the code keeps the others.
             for pid in code.parents:
@@ -431,13 +431,12 @@ class RestructureOps(FacadeCore):
                         if LEVEL_RANK[levels[pid]] < LEVEL_RANK[levels[cid]]:
                             raise InvalidInput(
                                 _(
-                                    "{_a} code cannot contain {_a2} code ({plabel} above {spec_code_get_label_}); nothing was changed"
+                                    "{a_level} code cannot contain {a_level2} code ({plabel} above {clabel}); nothing was changed"
                                 ).format(
-                                    _a=_a(levels[pid]),
-                                    _a2=_a(levels[cid]),
+                                    a_level=_a(levels[pid]),
+                                    a_level2=_a(levels[cid]),
                                     plabel=plabel,
-                                    spec_code_get_label_=spec_code.get("label")
-                                    or spec_code["name"],
+                                    clabel=spec_code.get("label") or spec_code["name"],
                                 )
                             )
                         fresh_links.append((cid, pid, i == 0))

@@ -239,15 +239,18 @@ def write() -> None:
 
     from babel.messages.pofile import read_po, write_po
 
+    from coder.locale.messages import ROWS as MESSAGE_ROWS
+
     here = Path(__file__).parent
     for column, lang in ((1, "zh_Hans"), (2, "zh_Hant")):
-        table = {row[0]: row[column] for row in ROWS}
+        table = {row[0]: row[column] for row in [*ROWS, *MESSAGE_ROWS]}
         po = here / lang / "LC_MESSAGES" / "coder.po"
         with po.open("rb") as f:
             catalog = read_po(f, locale=lang)
         for message in catalog:
-            if message.id and message.id in table:
-                message.string = table[message.id]
+            key = f"{message.context}\x04{message.id}" if message.context else message.id
+            if message.id and key in table:
+                message.string = table[key]
                 message.flags.discard("fuzzy")
         with po.open("wb") as f:
             write_po(f, catalog, width=100, omit_header=False)

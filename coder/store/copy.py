@@ -159,7 +159,7 @@ def _to_file(src: Engine, path: Path, progress: Callable[[str], None] | None) ->
 def _to_server(src: Engine, location: str, progress: Callable[[str], None] | None) -> CopyReport:
     where = store_engine.describe(location)
     report = CopyReport(where)
-    with store_engine.new_server_database(location, "nothing was copied") as (engine, tables):
+    with store_engine.new_server_database(location, _("nothing was copied")) as (engine, tables):
         if tables:
             raise ProjectError(
                 _(
