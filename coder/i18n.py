@@ -100,6 +100,57 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+# The program's fixed vocabulary (option values kept in the data and the JSON) as people read it.
+
+
+def unit_word(unit: str) -> str:
+    """A unit of analysis (an option's value) as a person reads it in the interface language."""
+    said = {
+        "char": pgettext("unit", "char"),
+        "segment": pgettext("unit", "segment"),
+        "sentence": pgettext("unit", "sentence"),
+        "turn": pgettext("unit", "turn"),
+        "source": pgettext("unit", "source"),
+        "match": pgettext("unit", "match"),
+    }
+    return said.get(unit, unit)
+
+
+def units_word(unit: str) -> str:
+    """The unit's plural in running text ("45 segments"; "characters" for char)."""
+    said = {
+        "char": pgettext("units", "characters"),
+        "segment": pgettext("units", "segments"),
+        "sentence": pgettext("units", "sentences"),
+        "turn": pgettext("units", "turns"),
+        "source": pgettext("units", "sources"),
+    }
+    return said.get(unit, f"{unit}s")
+
+
+def level_word(level: str) -> str:
+    """A code's level (open, axial, selective) in the interface language."""
+    said = {
+        "open": pgettext("level", "open"),
+        "axial": pgettext("level", "axial"),
+        "selective": pgettext("level", "selective"),
+    }
+    return said.get(level, level)
+
+
+def role_word(role: str) -> str:
+    """A category's paradigm role in the interface language."""
+    said = {
+        "causal": pgettext("paradigm", "causal"),
+        "phenomenon": pgettext("paradigm", "phenomenon"),
+        "context": pgettext("paradigm", "context"),
+        "intervening": pgettext("paradigm", "intervening"),
+        "strategy": pgettext("paradigm", "strategy"),
+        "consequence": pgettext("paradigm", "consequence"),
+    }
+    return said.get(role, role)
+
+
 def build() -> None:  # pragma: no cover - a maintainer's tool
     """Extract the messages of the whole package (TUI, CLI, domain) into coder.pot, update each .po, compile each .mo (Babel)."""
     import subprocess

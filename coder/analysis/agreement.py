@@ -137,10 +137,13 @@ class Agreement:
         """What the report says about machine suggestions, per coder (nothing if none used)."""
         counts = self.suggested or (0,) * len(self.coders)
         if not any(counts):
-            return ["machine suggestions 机器建议: in use by no coder"]
+            return [_("machine suggestions 机器建议: in use by no coder")]
         return [
-            f"machine suggestions 机器建议: {c} "
-            + (f"used them ({n} accepted codings)" if n else "did not use them")
+            _("machine suggestions 机器建议: {coder} used them ({n} accepted codings)").format(
+                coder=c, n=n
+            )
+            if n
+            else _("machine suggestions 机器建议: {coder} did not use them").format(coder=c)
             for c, n in zip(self.coders, counts, strict=True)
         ]
 

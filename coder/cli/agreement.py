@@ -8,7 +8,7 @@ from typing import Any
 from coder.analysis.names import AGREEMENT_UNITS as UNITS
 from coder.analysis.names import RELIABILITY_HEADERS
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table, split
+from coder.cli.output import emit, print_table, split, unit_word, units_word
 from coder.i18n import _, pgettext
 
 
@@ -67,8 +67,12 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     )
 
     def human() -> None:
-        what = f"codes {', '.join(result.codes)} (one per unit)" if result.codes else "all codes"
-        noun = "characters" if result.unit == "char" else f"{result.unit}s"
+        what = (
+            _("codes {codes} (one per unit)").format(codes=", ".join(result.codes))
+            if result.codes
+            else _("all codes")
+        )
+        noun = units_word(result.unit)
         print(
             _("{coders}: {what}, {units} {noun} in {n_sources} sources ({sources})").format(
                 coders=", ".join(result.coders),
@@ -93,7 +97,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         if result.unplaced:
             print(
                 _("{unplaced} codings overlap no {unit} and take no part").format(
-                    unplaced=result.unplaced, unit=result.unit
+                    unplaced=result.unplaced, unit=unit_word(result.unit)
                 )
             )
         for line in result.suggestion_lines():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table
+from coder.cli.output import emit, level_word, print_table, unit_word, units_word
 from coder.errors import InvalidInput
 from coder.i18n import _, pgettext
 
@@ -138,7 +138,14 @@ def _frequencies(project: Any, args: argparse.Namespace) -> int:
     def human() -> None:
         by_id = {r.code_id: r for r in rows}
         table = [
-            ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
+            [
+                "  " * depth + r.label,
+                r.code,
+                level_word(r.level),
+                r.codings,
+                r.sources,
+                r.direct_codings,
+            ]
             for r, depth in _tree(project, by_id)
         ]
         print_table(
@@ -179,7 +186,11 @@ def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
     rows = cooccurrence(project, unit, coder=args.coder_filter, sources=args.sources)
 
     def human() -> None:
-        print(_("co-occurrence by {unit}: {n_rows} pairs").format(unit=unit, n_rows=len(rows)))
+        print(
+            _("co-occurrence by {unit}: {n_rows} pairs").format(
+                unit=unit_word(unit), n_rows=len(rows)
+            )
+        )
         ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
         print_table(
             [
@@ -237,15 +248,17 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
                     s.cumulative,
                     " ".join(s.new),
                     " ".join(s.new_categories),
-                    "held out" if s.held_out else "",
+                    _("held out") if s.held_out else "",
                 ]
                 for s in result.curve
             ],
         )
         reached = (
-            f"reached after {rule.saturated_after} sources (run ending at {rule.saturated_at})"
+            _("reached after {n} sources (run ending at {source})").format(
+                n=rule.saturated_after, source=rule.saturated_at
+            )
             if rule.saturated_at
-            else f"not reached within {len(result.curve)} sources"
+            else _("not reached within {n} sources").format(n=len(result.curve))
         )
         print(
             _(
@@ -261,8 +274,9 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
         for h in result.held_out:
             added = " ".join(h.new_codes + h.new_categories)
             print(
-                f"held out {h.source}: "
-                + (f"adds {added}" if added else "adds no code or category")
+                _("held out {source}: adds {added}").format(source=h.source, added=added)
+                if added
+                else _("held out {source}: adds no code or category").format(source=h.source)
             )
 
     return emit(args, rows, human)
@@ -363,7 +377,9 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
             print(
                 f"{view.label} {view.name}"
                 + (f" · {about}" if about else "")
-                + f" · {view.codings} codings in {view.sources} sources"
+                + _(" · {codings} codings in {sources} sources").format(
+                    codings=view.codings, sources=view.sources
+                )
             )
             rows = [
                 [
@@ -416,11 +432,11 @@ def _print_support(support: Any, unit: str) -> None:
         return
     print(
         _(
-            "relations and their support: {unit}s where both sides occur (rolled up: a category occurs where its concepts are coded), codings given as evidence, memos on the relation"
-        ).format(unit=unit)
+            "relations and their support: {units} where both sides occur (rolled up: a category occurs where its concepts are coded), codings given as evidence, memos on the relation"
+        ).format(units=units_word(unit))
     )
     print_table(
-        [_("relation"), _("type"), f"{unit}s", _("evidence"), _("memos"), ""],
+        [_("relation"), _("type"), units_word(unit), _("evidence"), _("memos"), ""],
         [
             [
                 f"{s.source} → {s.target}",
@@ -456,24 +472,34 @@ def _selective(project: Any, args: argparse.Namespace) -> int:
 def _print_check(check: Any) -> None:
     def names(refs: Any) -> str:
         return ", ".join(
-            f"{r.label} {r.name}" + (f" ({r.codings} codings)" if r.codings else "") for r in refs
+            f"{r.label} {r.name}"
+            + (_(" ({codings} codings)").format(codings=r.codings) if r.codings else "")
+            for r in refs
         )
 
-    core = f"{check.core.label} {check.core.name}" if check.core else "none marked"
+    core = f"{check.core.label} {check.core.name}" if check.core else _("none marked")
     print(_("core category: {core}").format(core=core))
     if check.storyline:
         for memo in check.storyline:
             print(
                 _("storyline: {title} ({coder}, {n_text} characters)").format(
-                    title=memo.title or "untitled",
+                    title=memo.title or _("untitled"),
                     coder=memo.coder,
                     n_text=len(memo.text),
                 )
             )
     else:
         print(_("storyline: none (write a storyline memo on the core category)"))
-    print("categories not related to the core: " + (names(check.unrelated_categories) or "none"))
-    print("concepts under no category: " + (names(check.concepts_without_category) or "none"))
+    print(
+        _("categories not related to the core: {names}").format(
+            names=names(check.unrelated_categories) or _("none")
+        )
+    )
+    print(
+        _("concepts under no category: {names}").format(
+            names=names(check.concepts_without_category) or _("none")
+        )
+    )
 
 
 _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {

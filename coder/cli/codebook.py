@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, one_line, print_table
+from coder.cli.output import emit, level_word, one_line, print_table, role_word
 from coder.errors import InvalidInput
 from coder.i18n import _, pgettext
 
@@ -55,21 +55,21 @@ def cmd_codebook(args: argparse.Namespace) -> int:
                     extra = [
                         x
                         for x in (
-                            r["paradigm_role"],
+                            r["paradigm_role"] and role_word(r["paradigm_role"]),
                             r["axis"],
-                            "core" if r["core"] else None,
-                            "in vivo" if r["in_vivo"] else None,
+                            _("core") if r["core"] else None,
+                            _("in vivo") if r["in_vivo"] else None,
                         )
                         if x
                     ]
                     also = [by_id[p]["label"] for p in r["parents"][1:]]
                     if also:
-                        extra.append("also in " + ", ".join(also))
+                        extra.append(_("also in {labels}").format(labels=", ".join(also)))
                     lines.append(
                         [
                             "  " * depth + r["label"],
                             r["name"],
-                            r["level"],
+                            level_word(r["level"]),
                             r["codings"],
                             r["sources"],
                             " · ".join(extra),

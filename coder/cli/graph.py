@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table
+from coder.cli.output import emit, print_table, unit_word
 from coder.i18n import _, pgettext
 
 
@@ -97,7 +97,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
                     for b in view.bridging[:10]
                 ],
             )
-        print(_("categories (category level, co-occurrence by {unit}):").format(unit=args.unit))
+        print(
+            _("categories (category level, co-occurrence by {unit}):").format(
+                unit=unit_word(args.unit)
+            )
+        )
         print_table(
             [
                 _("code"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table
+from coder.cli.output import emit, print_table, unit_word
 from coder.errors import InvalidInput
 from coder.i18n import _, pgettext
 
@@ -134,7 +134,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(
             _("{query} by {unit}: {n_hits} hits in {in_sources} of {sources} sources").format(
                 query=result.query,
-                unit=result.unit,
+                unit=unit_word(result.unit),
                 n_hits=len(result.hits),
                 in_sources=in_sources,
                 sources=result.sources,

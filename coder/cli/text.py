@@ -101,7 +101,7 @@ def cmd_keywords(args: argparse.Namespace) -> int:
         print_table(
             [_("word"), _("tf-idf"), ""],
             [
-                [w, f"{x:.3f}", "a code already" if c else "candidate in-vivo code"]
+                [w, f"{x:.3f}", _("a code already") if c else _("candidate in-vivo code")]
                 for w, x, c in rows
             ],
         )

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 ROWS: list[tuple[str, str, str]] = [
     ("  no relations yet", "  尚无关系", "  尚無關係"),
+    (" ({codings} codings)", "（{codings} 个编码）", "（{codings} 個編碼）"),
     (
         " at character {n} ({near!r})",
         "，位于第 {n} 个字符（{near!r}）",
         "，位於第 {n} 個字元（{near!r}）",
     ),
     (" at its end", "，位于末尾", "，位於末尾"),
+    (
+        " · {codings} codings in {sources} sources",
+        " · {sources} 份资料中的 {codings} 个编码",
+        " · {sources} 份資料中的 {codings} 個編碼",
+    ),
     (
         "--by {by!r}: no source has that attribute; nothing was changed",
         "--by {by!r}：没有资料具有该属性；未作任何更改",
@@ -178,6 +184,7 @@ ROWS: list[tuple[str, str, str]] = [
         "核查结果应为 confirmed 或 refuted，而不是 {verdict!r}；未作任何更改",
         "核查結果應為 confirmed 或 refuted，而不是 {verdict!r}；未做任何變更",
     ),
+    ("a code already", "已是编码", "已是編碼"),
     (
         "a code name is one line; nothing was changed",
         "编码名称只能是一行；未作任何更改",
@@ -280,6 +287,8 @@ ROWS: list[tuple[str, str, str]] = [
         "一致性检验需要两个或更多不同的编码者；未作任何更改",
         "一致性檢驗需要兩個或更多不同的編碼者；未做任何變更",
     ),
+    ("all codes", "全部编码", "全部編碼"),
+    ("also in {labels}", "亦属 {labels}", "亦屬 {labels}"),
     ("an axial", "主轴", "主軸"),
     ("an empty code name", "空的编码名称", "空的編碼名稱"),
     (
@@ -325,6 +334,7 @@ ROWS: list[tuple[str, str, str]] = [
         "盲編碼：建議只來自 {who} 自己的編碼，而 {who} 尚未編碼；未做任何變更",
     ),
     ("bridging concepts (concept level):", "桥接概念（概念层级）：", "橋接概念（概念層級）："),
+    ("candidate in-vivo code", "候选本土概念", "候選本土概念"),
     (
         "cannot merge a code into itself; nothing was changed",
         "不能把编码合并到其自身；未作任何更改",
@@ -350,6 +360,11 @@ ROWS: list[tuple[str, str, str]] = [
         "categories (category level, co-occurrence by {unit}):",
         "范畴（范畴层级，按{unit}计共现）：",
         "範疇（範疇層級，按{unit}計共現）：",
+    ),
+    (
+        "categories not related to the core: {names}",
+        "未与核心范畴关联的范畴：{names}",
+        "未與核心範疇關聯的範疇：{names}",
     ),
     ("chars", "字数", "字數"),
     ("checked", "已核查", "已核查"),
@@ -396,6 +411,7 @@ ROWS: list[tuple[str, str, str]] = [
         "coder：{files} 個檔案中有 {failed} 個未匯入；已匯入的 {done} 個均已保留",
     ),
     ("codes", "编码", "編碼"),
+    ("codes {codes} (one per unit)", "编码 {codes}（每单位一个）", "編碼 {codes}（每單位一個）"),
     ("coding", "编码", "編碼"),
     (
         "coding {coding_id} is already checked ({twin}); nothing was changed",
@@ -439,8 +455,14 @@ ROWS: list[tuple[str, str, str]] = [
         "概念层级：按所编的编码；范畴层级：概念归并到其范畴（范畴的单位即其概念的单位，只计一次）",
         "概念層級：按所編的編碼；範疇層級：概念歸併到其範疇（範疇的單位即其概念的單位，只計一次）",
     ),
+    (
+        "concepts under no category: {names}",
+        "不属于任何范畴的概念：{names}",
+        "不屬於任何範疇的概念：{names}",
+    ),
     ("confirmed", "已确认", "已確認"),
     ("copying {table:<20}", "正在复制 {table:<20}", "正在複製 {table:<20}"),
+    ("core", "核心", "核心"),
     ("core category: {core}", "核心范畴：{core}", "核心範疇：{core}"),
     ("count", "次数", "次數"),
     ("created {location}", "已创建 {location}", "已建立 {location}"),
@@ -453,11 +475,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("decision", "决定", "決定"),
     ("degree", "度", "度"),
     ("deleted saved query {delete}", "已删除保存的查询 {delete}", "已刪除儲存的查詢 {delete}"),
-    (
-        "disagreement review compares two different coders, not {join_names_or_none}; nothing was changed",
-        "分歧复核要比较两个不同的编码者，而不是 {join_names_or_none}；未作任何更改",
-        "分歧複核要比較兩個不同的編碼者，而不是 {join_names_or_none}；未做任何變更",
-    ),
     (
         "disagreement review compares two different coders, not {names}; nothing was changed",
         "分歧复核要比较两个不同的编码者，而不是 {names}；未作任何更改",
@@ -495,6 +512,17 @@ ROWS: list[tuple[str, str, str]] = [
         "表示式只能給一次，放在 --save 之前或其名稱之後",
     ),
     ("guess", "猜测", "猜測"),
+    ("held out", "留出", "留出"),
+    (
+        "held out {source}: adds no code or category",
+        "留出 {source}：未增加编码或范畴",
+        "留出 {source}：未增加編碼或範疇",
+    ),
+    (
+        "held out {source}: adds {added}",
+        "留出 {source}：增加 {added}",
+        "留出 {source}：增加 {added}",
+    ),
     ("how", "方式", "方式"),
     ("id", "编号", "編號"),
     (
@@ -517,6 +545,7 @@ ROWS: list[tuple[str, str, str]] = [
         "已导入 {name}：{n_text} 字，{n_turns} 段发言（{speakers}），{encoding}",
         "已匯入 {name}：{n_text} 字，{n_turns} 段發言（{speakers}），{encoding}",
     ),
+    ("in vivo", "本土概念", "本土概念"),
     ("jaccard", "Jaccard", "Jaccard"),
     ("label", "标签", "標籤"),
     (
@@ -541,6 +570,9 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("left", "左文", "左文"),
     ("level", "层级", "層級"),
+    ("level\x04axial", "主轴", "主軸"),
+    ("level\x04open", "开放式", "開放式"),
+    ("level\x04selective", "选择性", "選擇性"),
     (
         "level {level!r} is not open, axial or selective; nothing was changed",
         "层级 {level!r} 不是 open、axial 或 selective；未作任何更改",
@@ -553,6 +585,21 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("machine assistance 机器辅助: {line}", "机器辅助：{line}", "機器輔助：{line}"),
     ("machine coder", "机器编码者", "機器編碼者"),
+    (
+        "machine suggestions 机器建议: in use by no coder",
+        "机器建议：没有编码者使用",
+        "機器建議：沒有編碼者使用",
+    ),
+    (
+        "machine suggestions 机器建议: {coder} did not use them",
+        "机器建议：{coder} 未使用",
+        "機器建議：{coder} 未使用",
+    ),
+    (
+        "machine suggestions 机器建议: {coder} used them ({n} accepted codings)",
+        "机器建议：{coder} 使用了（采纳的编码 {n} 个）",
+        "機器建議：{coder} 使用了（採納的編碼 {n} 個）",
+    ),
     ("made", "创建时间", "建立時間"),
     ("match", "匹配", "匹配"),
     ("member", "成员", "成員"),
@@ -702,6 +749,8 @@ ROWS: list[tuple[str, str, str]] = [
         "沒有 {target} {target_id}；未做任何變更",
     ),
     ("none", "无", "無"),
+    ("none marked", "未标记", "未標記"),
+    ("not reached within {n} sources", "{n} 份资料内未达到", "{n} 份資料內未達到"),
     ("not speakers: {sorted}", "不是发言人：{sorted}", "不是發言人：{sorted}"),
     (
         "note: the project has no members, so everyone who can connect to the database may change everything; add them with: coder member URL add LOGIN --role coder",
@@ -772,6 +821,12 @@ ROWS: list[tuple[str, str, str]] = [
         "只有主轴范畴才位于 统/合 轴上；未作任何更改",
         "只有主軸範疇才位於 統/合 軸上；未做任何變更",
     ),
+    ("paradigm\x04causal", "因果条件", "因果條件"),
+    ("paradigm\x04consequence", "结果", "結果"),
+    ("paradigm\x04context", "脉络", "脈絡"),
+    ("paradigm\x04intervening", "中介条件", "中介條件"),
+    ("paradigm\x04phenomenon", "现象", "現象"),
+    ("paradigm\x04strategy", "行动/互动策略", "行動/互動策略"),
     (
         "paradigm role {role!r} is not one of {PARADIGM_ROLES}; nothing was changed",
         "典范模型角色 {role!r} 不是 {PARADIGM_ROLES} 之一；未作任何更改",
@@ -781,6 +836,16 @@ ROWS: list[tuple[str, str, str]] = [
         "passage {start}–{end} is not within the source's {chars} characters; nothing was changed",
         "段落 {start}–{end} 不在该资料的 {chars} 字之内；未作任何更改",
         "段落 {start}–{end} 不在該資料的 {chars} 字之內；未做任何變更",
+    ),
+    (
+        "passages of each row query per {by} (unit: {unit}); each cell: passages (sources)",
+        "各行查询按{by}的段落数（单位：{unit}）；每格：段落数（资料数）",
+        "各列查詢按{by}的段落數（單位：{unit}）；每格：段落數（資料數）",
+    ),
+    (
+        "passages per row and column query (unit: {unit}); each cell: passages that row AND column find (sources)",
+        "各行、列查询的段落数（单位：{unit}）；每格：行与列同时找到的段落数（资料数）",
+        "各列、欄查詢的段落數（單位：{unit}）；每格：列與欄同時找到的段落數（資料數）",
     ),
     ("percent", "百分比", "百分比"),
     (
@@ -801,6 +866,11 @@ ROWS: list[tuple[str, str, str]] = [
         "查询 {text!r}：{what}{where}；未运行",
         "查詢 {text!r}：{what}{where}；未執行",
     ),
+    (
+        "reached after {n} sources (run ending at {source})",
+        "在 {n} 份资料后达到（游程止于 {source}）",
+        "在 {n} 份資料後達到（遊程止於 {source}）",
+    ),
     ("redo", "重做", "重做"),
     (
         "rejected: not {code} at {source} {start}–{end} (rejection {ident})",
@@ -820,9 +890,9 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("relations", "关系", "關係"),
     (
-        "relations and their support: {unit}s where both sides occur (rolled up: a category occurs where its concepts are coded), codings given as evidence, memos on the relation",
-        "关系及其支持：两端同时出现的{unit}数（归并后：范畴出现在其概念被编码之处）、作为证据的编码、关系上的备忘录",
-        "關係及其支持：兩端同時出現的{unit}數（歸併後：範疇出現在其概念被編碼之處）、作為證據的編碼、關係上的備忘錄",
+        "relations and their support: {units} where both sides occur (rolled up: a category occurs where its concepts are coded), codings given as evidence, memos on the relation",
+        "关系及其支持：两端同时出现的{units}数（归并后：范畴出现在其概念被编码之处）、作为证据的编码、关系上的备忘录",
+        "關係及其支持：兩端同時出現的{units}數（歸併後：範疇出現在其概念被編碼之處）、作為證據的編碼、關係上的備忘錄",
     ),
     ("removed coding {id}{whose}", "已删除编码 {id}{whose}", "已刪除編碼 {id}{whose}"),
     (
@@ -956,6 +1026,12 @@ ROWS: list[tuple[str, str, str]] = [
     ("type", "类型", "類型"),
     ("undo", "撤销", "復原"),
     ("unit", "单位", "單位"),
+    ("unit\x04char", "字", "字"),
+    ("unit\x04match", "匹配处", "匹配處"),
+    ("unit\x04segment", "编码片段", "編碼片段"),
+    ("unit\x04sentence", "句子", "句子"),
+    ("unit\x04source", "资料", "資料"),
+    ("unit\x04turn", "发言段", "發言段"),
     (
         "unit {unit!r} has no spans; nothing was changed",
         "单位 {unit!r} 没有片段；未作任何更改",
@@ -976,6 +1052,11 @@ ROWS: list[tuple[str, str, str]] = [
         "单位 {unit!r} 不是 {UNITS} 之一；未运行",
         "單位 {unit!r} 不是 {UNITS} 之一；未執行",
     ),
+    ("units\x04characters", "字", "字"),
+    ("units\x04segments", "编码片段", "編碼片段"),
+    ("units\x04sentences", "句子", "句子"),
+    ("units\x04sources", "资料", "資料"),
+    ("units\x04turns", "发言段", "發言段"),
     (
         "unknown code field {sorted!r}; nothing was changed",
         "未知的编码字段 {sorted!r}；未作任何更改",
@@ -1012,6 +1093,7 @@ ROWS: list[tuple[str, str, str]] = [
         "未知的表 {unknown!r}；可用：{BUILDERS}；未寫入任何內容",
     ),
     ("unsure", "不确定", "不確定"),
+    ("untitled", "无标题", "無標題"),
     ("via", "经由", "經由"),
     ("warning: {note}", "警告：{note}", "警告：{note}"),
     ("weighted", "加权", "加權"),
@@ -1627,6 +1709,26 @@ ROWS: list[tuple[str, str, str]] = [
         "{ref_s!r} names several codes: {which}; use the label; nothing was changed",
         "{ref_s!r} 对应多个编码：{which}；请使用标签；未作任何更改",
         "{ref_s!r} 對應多個編碼：{which}；請使用標籤；未做任何變更",
+    ),
+    (
+        "{r} × {c}: {n} passage in {k} source",
+        "{r} × {c}：{k} 份资料中的 {n} 个段落",
+        "{r} × {c}：{k} 份資料中的 {n} 個段落",
+    ),
+    (
+        "{r} × {c}: {n} passage in {k} sources",
+        "{r} × {c}：{k} 份资料中的 {n} 个段落",
+        "{r} × {c}：{k} 份資料中的 {n} 個段落",
+    ),
+    (
+        "{r} × {c}: {n} passages in {k} source",
+        "{r} × {c}：{k} 份资料中的 {n} 个段落",
+        "{r} × {c}：{k} 份資料中的 {n} 個段落",
+    ),
+    (
+        "{r} × {c}: {n} passages in {k} sources",
+        "{r} × {c}：{k} 份资料中的 {n} 个段落",
+        "{r} × {c}：{k} 份資料中的 {n} 個段落",
     ),
     (
         "{side}: {n_categories} categories ({categories}), {n_concepts} concepts; density {density:.3f} among the concepts, {category_density:.3f} among the categories",
