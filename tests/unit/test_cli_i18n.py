@@ -88,7 +88,11 @@ MAIN = [
     # (name, human argv, the --json argv whose values are the data it may show)
     ("sources", ["sources", "{demo}"], ["sources", "{demo}", "--json"]),
     ("codes", ["codebook", "{demo}", "show"], ["codebook", "{demo}", "show", "--json"]),
-    ("frequencies", ["stats", "{demo}", "frequencies"], ["stats", "{demo}", "frequencies", "--json"]),
+    (
+        "frequencies",
+        ["stats", "{demo}", "frequencies"],
+        ["stats", "{demo}", "frequencies", "--json"],
+    ),
     ("query", ["query", "{demo}", "a09 OR a02"], ["query", "{demo}", "a09 OR a02", "--json"]),
 ]
 
@@ -118,8 +122,9 @@ def test_the_import_report_and_errors_are_in_chinese(work: Path, lang: str) -> N
         ("nothing to undo", ["undo", "{copy}"]),
     ]
     done = cli_record.record(work, lang, cases)
-    names = ["S1-01", "S1-02", "README", "S9-99", "zz99", "a09 AND (", "tester", "访谈者", "受访者"]  # the coder: $CODER_USER
-    for name, (rc, out, err) in done.items():
+    # the names and data these show; "tester" is the coder ($CODER_USER)
+    names = ["S1-01", "S1-02", "README", "S9-99", "zz99", "a09 AND (", "tester", "访谈者", "受访者"]
+    for name, (_rc, out, err) in done.items():
         said = out + err
         assert CJK.search(said), (name, said)
         left = english_left(said, names + ["S1-01.txt"], work)
