@@ -48,9 +48,7 @@ def test_every_message_has_a_translation(lang: str) -> None:
     po = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "coder.po"
     with po.open("rb") as f:
         catalog = read_po(f)
-    translated = {
-        (m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy
-    }
+    translated = {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
     wanted = messages()
     assert len(messages(TUI)) > 100 and len(wanted - messages(TUI)) > 400
     missing = sorted(wanted - set(translated), key=str)
