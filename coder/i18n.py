@@ -14,8 +14,10 @@ translation. Re-extract and compile with ``python -m coder.i18n`` (Babel).
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
@@ -79,6 +81,20 @@ def activate(lang: str | None = None) -> str:
             DOMAIN, LOCALE_DIR, languages=[FOLDERS[_lang]], fallback=True
         )
     return _lang
+
+
+@contextlib.contextmanager
+def english() -> Iterator[None]:
+    """Messages made inside are English, whatever the interface language: for the texts a report
+    keeps for ``--json`` (an error's reason in a merge or REFI-QDA report), which must not change
+    with the language."""
+    global _translation
+    saved = _translation
+    _translation = gettext.NullTranslations()
+    try:
+        yield
+    finally:
+        _translation = saved
 
 
 def current() -> str:

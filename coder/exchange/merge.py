@@ -45,7 +45,7 @@ from sqlalchemy import Table, func, select
 
 from coder.errors import InvalidInput
 from coder.facade.codebook import next_label
-from coder.i18n import _
+from coder.i18n import _, english
 from coder.model import CODE_DESCRIPTION
 from coder.store.journal import Change
 from coder.store.schema import (
@@ -440,9 +440,10 @@ class _Merge:
                 continue
             what = f"{self.labels[child]} under {self.labels[parent]}"
             try:
-                self.project.link_parent(
-                    self.ch, child, parent, primary=bool(link["is_primary"]) and not have
-                )
+                with english():  # the reason goes into the report's JSON
+                    self.project.link_parent(
+                        self.ch, child, parent, primary=bool(link["is_primary"]) and not have
+                    )
             except CoderError as exc:
                 self.report.add("parent", "skipped", what, str(exc).split(";")[0])
                 continue

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from coder.errors import InvalidInput
+from coder.i18n import english
 from coder.text.normalise import decode
 from coder.text.readers import MAX_BYTES
 from coder.text.speakers import TurnRule
@@ -138,7 +139,8 @@ def _read_texts(
                 continue
             else:
                 try:
-                    raw, _ = decode(archive.read(info, MAX_BYTES), name=info.filename)
+                    with english():  # the reason goes into the report's JSON
+                        raw, _ = decode(archive.read(info, MAX_BYTES), name=info.filename)
                 except InvalidInput as exc:
                     report.drop(f"{label} ({_counts(src)})", str(exc).split("; nothing")[0])
                     continue
