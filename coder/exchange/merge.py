@@ -104,6 +104,27 @@ class MergeItem:
     count: int = 1
 
 
+def _kinds(kind: str, n: int) -> str:
+    """``n`` things of a kind the merge adds ("3 codes") in the interface language."""
+    said = {
+        "attribute": (_("{n} attribute"), _("{n} attributes")),
+        "case": (_("{n} case"), _("{n} cases")),
+        "source": (_("{n} source"), _("{n} sources")),
+        "code": (_("{n} code"), _("{n} codes")),
+        "parent": (_("{n} parent"), _("{n} parents")),
+        "relation": (_("{n} relation"), _("{n} relations")),
+        "coding": (_("{n} coding"), _("{n} codings")),
+        "evidence": (_("{n} evidence"), _("{n} evidences")),
+        "memo": (_("{n} memo"), _("{n} memos")),
+        "setting": (_("{n} setting"), _("{n} settings")),
+        "lineage": (_("{n} lineage"), _("{n} lineages")),
+    }
+    if kind not in said:
+        return f"{n} {kind}{'s' if n != 1 else ''}"
+    one, many = said[kind]
+    return (one if n == 1 else many).format(n=n)
+
+
 @dataclass
 class MergeReport:
     """What a merge did, item by item; ``event_id`` is the undoable event (None: nothing new)."""
@@ -128,16 +149,31 @@ class MergeReport:
         return [i for i in self.items if i.action == "conflict"]
 
     def summary(self) -> str:
+        """The merge in one line, in English: the event's summary and the JSON's."""
+        with english():
+            return self.head()
+
+    def head(self) -> str:
+        """The merge in one line in the interface language."""
         added = self.totals().get("added", {})
-        parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(added.items())]
-        head = f"merge {self.other}: " + (", ".join(parts) + " added" if parts else "nothing new")
+        parts = [_kinds(kind, n) for kind, n in sorted(added.items())]
+        if parts:
+            head = _("merge {other}: {parts} added").format(
+                other=self.other, parts=", ".join(parts)
+            )
+        else:
+            head = _("merge {other}: nothing new").format(other=self.other)
         if self.conflicts:
             n = len(self.conflicts)
-            head += f"; {n} conflict{'s' if n != 1 else ''}: this project's version kept"
+            head += (
+                _("; {n} conflict: this project's version kept")
+                if n == 1
+                else _("; {n} conflicts: this project's version kept")
+            ).format(n=n)
         return head
 
     def lines(self) -> list[str]:
-        out = [self.summary()]
+        out = [self.head()]
         for item in self.items:
             count = f" ×{item.count}" if item.count != 1 else ""
             why = f" — {item.reason}" if item.reason else ""
