@@ -119,6 +119,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 # The program's fixed vocabulary (option values kept in the data and the JSON) as people read it.
 
 
+def slot_word(slot: str) -> str:
+    """A slot of the paradigm model (the codes around a category) in the interface language."""
+    said = {
+        "causal": pgettext("slot", "causal"),
+        "context": pgettext("slot", "context"),
+        "intervening": pgettext("slot", "intervening"),
+        "strategies": pgettext("slot", "strategies"),
+        "consequences": pgettext("slot", "consequences"),
+        "phenomena": pgettext("slot", "phenomena"),
+        "other": pgettext("slot", "other"),
+    }
+    return said.get(slot, slot)
+
+
 def unit_word(unit: str) -> str:
     """A unit of analysis (an option's value) as a person reads it in the interface language."""
     said = {

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, level_word, print_table, unit_word, units_word
+from coder.cli.output import (
+    emit,
+    level_word,
+    print_table,
+    role_word,
+    slot_word,
+    unit_word,
+    units_word,
+)
 from coder.errors import InvalidInput
 from coder.i18n import _, pgettext
 
@@ -373,7 +381,7 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
         for n, view in enumerate(views):
             if n:
                 print()
-            about = " · ".join(x for x in (view.role, view.axis) if x)
+            about = " · ".join(x for x in (view.role and role_word(view.role), view.axis) if x)
             print(
                 f"{view.label} {view.name}"
                 + (f" · {about}" if about else "")
@@ -383,7 +391,7 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
             )
             rows = [
                 [
-                    slot,
+                    slot_word(slot),
                     link.label,
                     link.name,
                     " ".join(link.via),

@@ -983,6 +983,13 @@ ROWS: list[tuple[str, str, str]] = [
     ("side", "侧", "側"),
     ("skipped ", "已跳过 ", "已跳過 "),
     ("slot", "槽位", "槽位"),
+    ("slot\x04causal", "因果条件", "因果條件"),
+    ("slot\x04consequences", "结果", "結果"),
+    ("slot\x04context", "脉络", "脈絡"),
+    ("slot\x04intervening", "中介条件", "中介條件"),
+    ("slot\x04other", "其他", "其他"),
+    ("slot\x04phenomena", "现象", "現象"),
+    ("slot\x04strategies", "行动/互动策略", "行動/互動策略"),
     ("source", "资料", "資料"),
     (
         "source {sid}: turn {idx} lies outside the text; nothing was changed",
