@@ -74,7 +74,9 @@ def export_by_suffix(
         from coder.exchange.figures import write_figure
 
         notes = write_figure(project, out, figure, lang=lang)
-        return Exported([f"wrote the {figure} figure to {out}"], list(notes))
+        return Exported(
+            [_("wrote the {figure} figure to {out}").format(figure=figure, out=out)], list(notes)
+        )
     if suffix in (".qdpx", ".qdc"):
         from coder.exchange.refi import export_qdc, export_qdpx
 
@@ -95,12 +97,12 @@ def export_by_suffix(
                 held_out=held_out,
                 examples=examples,
             )
-        return Exported([f"wrote {out}"], list(notes))
+        return Exported([_("wrote {out}").format(out=out)], list(notes))
     if suffix in (".yaml", ".yml"):
         from coder.exchange.codebook_yaml import save_codebook_file
 
         save_codebook_file(project, out)
-        return Exported([f"wrote the codebook to {out}"])
+        return Exported([_("wrote the codebook to {out}").format(out=out)])
     raise InvalidInput(
         _(
             "{name}: export to {out_suffix_or_no_suf} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); nothing was written"

@@ -449,8 +449,10 @@ def export_figures(
         rc["font.family"] = [font]
     else:
         warnings.append(
-            "no font with Chinese characters is installed: Chinese labels show as boxes "
-            "(install fonts-noto-cjk)"
+            _(
+                "no font with Chinese characters is installed: Chinese labels show as boxes "
+                "(install fonts-noto-cjk)"
+            )
         )
     en = lang == "en"
     with rc_context(rc), warnings_module.catch_warnings():  # type: ignore[arg-type]

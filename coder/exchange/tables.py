@@ -119,7 +119,9 @@ def participants(project: Project, opt: Options) -> Table:
         rows.append((s.case or s.name, *values, minutes, s.chars))
     if missing:
         opt.warnings.append(
-            f"访谈对象基本信息: some sources have no {', '.join(sorted(missing))}; those cells are empty"
+            _("访谈对象基本信息: some sources have no {names}; those cells are empty").format(
+                names=", ".join(sorted(missing))
+            )
         )
     return Table(
         "访谈对象基本信息",
@@ -249,7 +251,9 @@ def reliability(project: Project, opt: Options) -> Table:
     names = list(opt.coders) if opt.coders else _coders(project, opt)[:2]
     rows: list[tuple[Cell, ...]] = []
     if len(names) < 2:
-        opt.warnings.append("编码信度: the project has fewer than two coders; the table is empty")
+        opt.warnings.append(
+            _("编码信度: the project has fewer than two coders; the table is empty")
+        )
     else:
         rows = list(reliability_rows(agreement(project, names), summary=True))
     return Table(
@@ -363,7 +367,9 @@ def saturation_check(project: Project, opt: Options) -> Table:
     if not held:
         held = [s.name for s in project.sources()[-2:]]
         opt.warnings.append(
-            f"理论饱和度检验: no held-out interviews given; used the last two sources ({', '.join(held)})"
+            _(
+                "理论饱和度检验: no held-out interviews given; used the last two sources ({names})"
+            ).format(names=", ".join(held))
         )
     none = opt.word("无", "none")
     rows: list[tuple[Cell, ...]] = [

@@ -744,6 +744,11 @@ ROWS: list[tuple[str, str, str]] = [
         "沒有編碼 {coding_id}；未做任何變更",
     ),
     (
+        "no font with Chinese characters is installed: Chinese labels show as boxes (install fonts-noto-cjk)",
+        "未安装含中文字符的字体：中文标签会显示为方框（请安装 fonts-noto-cjk）",
+        "未安裝含中文字元的字型：中文標籤會顯示為方框（請安裝 fonts-noto-cjk）",
+    ),
+    (
         "no importable files (.txt .md .docx .srt .vtt .pdf) in {map}; nothing was imported",
         "{map} 中没有可导入的文件（.txt .md .docx .srt .vtt .pdf）；未导入任何内容",
         "{map} 中沒有可匯入的檔案（.txt .md .docx .srt .vtt .pdf）；未匯入任何內容",
@@ -1176,11 +1181,18 @@ ROWS: list[tuple[str, str, str]] = [
         "已将编码本（{n_codes} 个编码）写入 {path}",
         "已將編碼簿（{n_codes} 個編碼）寫入 {path}",
     ),
+    ("wrote the codebook to {out}", "已将编码本写入 {out}", "已將編碼簿寫入 {out}"),
+    (
+        "wrote the {figure} figure to {out}",
+        "已将 {figure} 图写入 {out}",
+        "已將 {figure} 圖寫入 {out}",
+    ),
     (
         "wrote {nodes} codes and {edges} ties to {out}",
         "已将 {nodes} 个编码和 {edges} 条联系写入 {out}",
         "已將 {nodes} 個編碼和 {edges} 條聯繫寫入 {out}",
     ),
+    ("wrote {out}", "已写入 {out}", "已寫入 {out}"),
     (
         "{a_level} code cannot contain {a_level2} code ({plabel} above {clabel}); nothing was changed",
         "{a_level}编码不能包含{a_level2}编码（{plabel} 在 {clabel} 之上）；未作任何更改",
@@ -2028,5 +2040,20 @@ ROWS: list[tuple[str, str, str]] = [
         "{without_text} rows without text",
         "没有文本的 {without_text} 行",
         "沒有文字的 {without_text} 列",
+    ),
+    (
+        "理论饱和度检验: no held-out interviews given; used the last two sources ({names})",
+        "理论饱和度检验：未指定留出的访谈；使用了最后两份资料（{names}）",
+        "理論飽和度檢驗：未指定留出的訪談；使用了最後兩份資料（{names}）",
+    ),
+    (
+        "编码信度: the project has fewer than two coders; the table is empty",
+        "编码信度：项目中的编码者少于两位；表格为空",
+        "編碼信度：專案中的編碼者少於兩位；表格為空",
+    ),
+    (
+        "访谈对象基本信息: some sources have no {names}; those cells are empty",
+        "访谈对象基本信息：部分资料没有 {names}；这些单元格为空",
+        "訪談對象基本資訊：部分資料沒有 {names}；這些儲存格為空",
     ),
 ]
