@@ -435,8 +435,9 @@ class Project(
     def _lost(self, exc: OperationalError) -> ProjectError:
         """The one-line message for a server that cannot be reached or went away."""
         return ProjectError(
-            f"{self.location}: the server did not answer ({store_engine.server_reason(exc)}); "
-            "nothing was changed, try again"
+            _(
+                "{location}: the server did not answer ({reason}); nothing was changed, try again"
+            ).format(location=self.location, reason=store_engine.server_reason(exc))
         )
 
     @contextmanager

@@ -53,6 +53,8 @@ ROWS: list[tuple[str, str, str]] = [
         " · {sources} 份资料中的 {codings} 个编码",
         " · {sources} 份資料中的 {codings} 個編碼",
     ),
+    ("'codes' must be a list", "'codes' 必须是列表", "'codes' 必須是列表"),
+    ("'terms' must be a list of words", "'terms' 必须是词的列表", "'terms' 必須是詞的列表"),
     (", the concept network as a graph", "，概念网络作为图", "，概念網絡作為圖"),
     (
         ", {matched} matched existing codes ({updated} updated)",
@@ -242,6 +244,11 @@ ROWS: list[tuple[str, str, str]] = [
         "編碼需要一個名稱；未做任何變更",
     ),
     (
+        "a codebook is a mapping with a 'codes' list",
+        "编码本是含有 'codes' 列表的映射",
+        "編碼簿是含有 'codes' 列表的對映",
+    ),
+    (
         "a matrix query needs at least one row query; nothing was run",
         "矩阵查询至少需要一个行查询；未运行",
         "矩陣查詢至少需要一個列查詢；未執行",
@@ -356,6 +363,11 @@ ROWS: list[tuple[str, str, str]] = [
     ("an unmatched )", ") 没有配对", ") 沒有配對"),
     ("at", "位置", "位置"),
     (
+        "attached_to {attached_to!r} is not a label in this file",
+        "attached_to {attached_to!r} 不是此文件中的标签",
+        "attached_to {attached_to!r} 不是此檔案中的標籤",
+    ),
+    (
         "autocode needs exactly one of --term, --regex or --speaker; nothing was changed",
         "autocode 需要 --term、--regex、--speaker 三者之一且仅一个；未作任何更改",
         "autocode 需要 --term、--regex、--speaker 三者之一且僅一個；未做任何變更",
@@ -365,6 +377,11 @@ ROWS: list[tuple[str, str, str]] = [
         "axis {axis!r} is not 统 or 合; nothing was changed",
         "轴 {axis!r} 不是 统 或 合；未作任何更改",
         "軸 {axis!r} 不是 統 或 合；未做任何變更",
+    ),
+    (
+        "axis {axis!r} is not 统, 合 or null",
+        "axis {axis!r} 不是 统、合 或 null",
+        "axis {axis!r} 不是 統、合 或 null",
     ),
     ("backed up to {dest}", "已备份到 {dest}", "已備份到 {dest}"),
     (
@@ -527,6 +544,7 @@ ROWS: list[tuple[str, str, str]] = [
         "分歧複核要比較兩個不同的編碼者，而不是 {names}；未做任何變更",
     ),
     ("dry run: nothing was changed", "试运行：未作任何更改", "試執行：未做任何變更"),
+    ("each code is a mapping", "每个编码都是一个映射", "每個編碼都是一個對映"),
     ("encoding", "字符编码", "字元編碼"),
     ("end", "止", "止"),
     (
@@ -552,6 +570,11 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("file", "文件", "檔案"),
     (
+        "format {get!r} is not {FORMAT}",
+        "format {get!r} 不是 {FORMAT}",
+        "format {get!r} 不是 {FORMAT}",
+    ),
+    (
         "give --speakers or --detect, not both; nothing was changed",
         "--speakers 与 --detect 只能给一个；未作任何更改",
         "--speakers 與 --detect 只能給一個；未做任何變更",
@@ -568,6 +591,7 @@ ROWS: list[tuple[str, str, str]] = [
         "表示式只能給一次，放在 --save 之前或其名稱之後",
     ),
     ("guess", "猜测", "猜測"),
+    ("has no name", "没有名称", "沒有名稱"),
     ("held out", "留出", "留出"),
     (
         "held out {source}: adds no code or category",
@@ -614,6 +638,7 @@ ROWS: list[tuple[str, str, str]] = [
         "标签 {label!r} 已被占用；未作任何更改",
         "標籤 {label!r} 已被佔用；未做任何變更",
     ),
+    ("label {label!r} is used twice", "标签 {label!r} 用了两次", "標籤 {label!r} 用了兩次"),
     (
         "label {label!r} must be one word; nothing was changed",
         "标签 {label!r} 必须是一个词；未作任何更改",
@@ -634,6 +659,11 @@ ROWS: list[tuple[str, str, str]] = [
     ("level\x04axial", "主轴", "主軸"),
     ("level\x04open", "开放式", "開放式"),
     ("level\x04selective", "选择性", "選擇性"),
+    (
+        "level {level!r} is not open, axial or selective",
+        "level {level!r} 不是 open、axial 或 selective",
+        "level {level!r} 不是 open、axial 或 selective",
+    ),
     (
         "level {level!r} is not open, axial or selective; nothing was changed",
         "层级 {level!r} 不是 open、axial 或 selective；未作任何更改",
@@ -673,6 +703,16 @@ ROWS: list[tuple[str, str, str]] = [
     ("memos", "备忘录", "備忘錄"),
     ("merge {other}: nothing new", "合并 {other}：没有新内容", "合併 {other}：沒有新內容"),
     ("merge {other}: {parts} added", "合并 {other}：新增 {parts}", "合併 {other}：新增 {parts}"),
+    (
+        "needs from, to and type (and optionally description)",
+        "需要 from、to 和 type（description 可选）",
+        "需要 from、to 和 type（description 可選）",
+    ),
+    (
+        "needs text (and optionally type, attached_to, title)",
+        "需要 text（type、attached_to、title 可选）",
+        "需要 text（type、attached_to、title 可選）",
+    ),
     ("neither", "两者都不是", "兩者都不是"),
     ("new", "新增", "新增"),
     ("new categories", "新范畴", "新範疇"),
@@ -818,8 +858,19 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("none", "无", "無"),
     ("none marked", "未标记", "未標記"),
+    (
+        "not a zip archive, which a .qdpx is ({exc})",
+        "不是 zip 压缩包，而 .qdpx 应当是（{exc}）",
+        "不是 zip 壓縮檔，而 .qdpx 應當是（{exc}）",
+    ),
     ("not reached within {n} sources", "{n} 份资料内未达到", "{n} 份資料內未達到"),
     ("not speakers: {sorted}", "不是发言人：{sorted}", "不是發言人：{sorted}"),
+    (
+        "not valid YAML{at} ({problem})",
+        "不是有效的 YAML{at}（{problem}）",
+        "不是有效的 YAML{at}（{problem}）",
+    ),
+    ("not well-formed XML ({msg})", "不是格式正确的 XML（{msg}）", "不是格式正確的 XML（{msg}）"),
     (
         "note: the project has no members, so everyone who can connect to the database may change everything; add them with: coder member URL add LOGIN --role coder",
         "注意：该项目没有成员，因此任何能连接数据库的人都可以修改一切；添加成员：coder member URL add LOGIN --role coder",
@@ -899,6 +950,26 @@ ROWS: list[tuple[str, str, str]] = [
         "paradigm role {role!r} is not one of {PARADIGM_ROLES}; nothing was changed",
         "典范模型角色 {role!r} 不是 {PARADIGM_ROLES} 之一；未作任何更改",
         "典範模型角色 {role!r} 不是 {PARADIGM_ROLES} 之一；未做任何變更",
+    ),
+    (
+        "paradigm_role {role!r} is not one of {PARADIGM_ROLES}",
+        "paradigm_role {role!r} 不是 {PARADIGM_ROLES} 之一",
+        "paradigm_role {role!r} 不是 {PARADIGM_ROLES} 之一",
+    ),
+    (
+        "parent {p!r} is not a label in this file",
+        "上级 {p!r} 不是此文件中的标签",
+        "上級 {p!r} 不是此檔案中的標籤",
+    ),
+    (
+        "parent {p!r} is the name of two codes without labels",
+        "上级 {p!r} 是两个无标签编码的名称",
+        "上級 {p!r} 是兩個無標籤編碼的名稱",
+    ),
+    (
+        "parents form a cycle ({cycle})",
+        "上级关系形成循环（{cycle}）",
+        "上級關係形成迴圈（{cycle}）",
     ),
     (
         "passage {start}–{end} is not within the source's {chars} characters; nothing was changed",
@@ -1038,6 +1109,23 @@ ROWS: list[tuple[str, str, str]] = [
         "这会把编码放进其自身之内（形成循环）；未作任何更改",
         "這會把編碼放進其自身之內（形成迴圈）；未做任何變更",
     ),
+    ("the XML declares a DOCTYPE", "该 XML 声明了 DOCTYPE", "該 XML 宣告瞭 DOCTYPE"),
+    (
+        "the XML declares a DOCTYPE or entities, which REFI-QDA files never need (refused: entity expansion and external entities are an attack)",
+        "该 XML 声明了 DOCTYPE 或实体，而 REFI-QDA 文件从不需要（已拒绝：实体展开和外部实体是一种攻击）",
+        "該 XML 宣告瞭 DOCTYPE 或實體，而 REFI-QDA 檔案從不需要（已拒絕：實體展開和外部實體是一種攻擊）",
+    ),
+    (
+        "the archive holds no .qde project file",
+        "压缩包中没有 .qde 项目文件",
+        "壓縮檔中沒有 .qde 專案檔案",
+    ),
+    (
+        "the archive holds several .qde files ({names})",
+        "压缩包中有多个 .qde 文件（{names}）",
+        "壓縮檔中有多個 .qde 檔案（{names}）",
+    ),
+    ("the codebook holds no codes", "编码本中没有编码", "編碼簿中沒有編碼"),
     (
         "the consensus coder must be someone other than {pair} and {pair2}, not {consensus!r}; nothing was changed",
         "共识编码者必须是 {pair} 和 {pair2} 以外的人，而不是 {consensus!r}；未作任何更改",
@@ -1049,6 +1137,33 @@ ROWS: list[tuple[str, str, str]] = [
         "未安裝示範語料（找不到 corpus/ 資料夾）；未建立任何內容",
     ),
     (
+        "the entries expand to more than {MAX_TOTAL} GB (a zip bomb?)",
+        "这些条目解压后超过 {MAX_TOTAL} GB（压缩炸弹？）",
+        "這些條目解壓後超過 {MAX_TOTAL} GB（壓縮炸彈？）",
+    ),
+    (
+        "the entry {entry!r} declares {file_size:,} bytes",
+        "条目 {entry!r} 声明了 {file_size:,} 字节",
+        "條目 {entry!r} 宣告瞭 {file_size:,} 位元組",
+    ),
+    (
+        "the entry {entry!r} is a symbolic link",
+        "条目 {entry!r} 是符号链接",
+        "條目 {entry!r} 是符號連結",
+    ),
+    (
+        "the entry {entry!r} is compressed {ratio:,} to 1 (a zip bomb?)",
+        "条目 {entry!r} 的压缩比为 {ratio:,} 比 1（压缩炸弹？）",
+        "條目 {entry!r} 的壓縮比為 {ratio:,} 比 1（壓縮炸彈？）",
+    ),
+    ("the entry {entry!r} is encrypted", "条目 {entry!r} 已加密", "條目 {entry!r} 已加密"),
+    (
+        "the entry {entry!r} points outside the archive",
+        "条目 {entry!r} 指向压缩包之外",
+        "條目 {entry!r} 指向壓縮檔之外",
+    ),
+    ("the file holds no XML", "该文件中没有 XML", "該檔案中沒有 XML"),
+    (
         "the new-information threshold is a share between 0 and 1; nothing was changed",
         "新信息阈值是 0 到 1 之间的比例；未作任何更改",
         "新資訊閾值是 0 到 1 之間的比例；未做任何變更",
@@ -1059,6 +1174,11 @@ ROWS: list[tuple[str, str, str]] = [
         "專案中沒有可抽樣的資料；未做任何變更",
     ),
     ("the query is empty; nothing was run", "查询为空；未运行", "查詢為空；未執行"),
+    (
+        "the root element is <{tag}>, not a REFI-QDA {what}",
+        "根元素是 <{tag}>，不是 REFI-QDA {what}",
+        "根元素是 <{tag}>，不是 REFI-QDA {what}",
+    ),
     (
         "the server has no login {name}; its administrator creates it (CREATE ROLE {name} LOGIN PASSWORD ...); nothing was changed",
         "服务器上没有登录名 {name}；请其管理员创建（CREATE ROLE {name} LOGIN PASSWORD ...）；未作任何更改",
@@ -1099,6 +1219,11 @@ ROWS: list[tuple[str, str, str]] = [
         "一次匯入中有兩份同名資料；未匯入任何內容",
     ),
     ("type", "类型", "類型"),
+    (
+        "type {get!r} is not one of {MEMO_TYPES}",
+        "type {get!r} 不是 {MEMO_TYPES} 之一",
+        "type {get!r} 不是 {MEMO_TYPES} 之一",
+    ),
     ("undo", "撤销", "復原"),
     ("unit", "单位", "單位"),
     ("unit\x04char", "字", "字"),
@@ -1146,6 +1271,12 @@ ROWS: list[tuple[str, str, str]] = [
         "unknown figure {unknown!r}; known: {FIGURE_NAMES}; nothing was written",
         "未知的图 {unknown!r}；可用：{FIGURE_NAMES}；未写入任何内容",
         "未知的圖 {unknown!r}；可用：{FIGURE_NAMES}；未寫入任何內容",
+    ),
+    ("unknown key {sorted!r}", "未知的键 {sorted!r}", "未知的鍵 {sorted!r}"),
+    (
+        "unknown key {sorted!r} at the top level",
+        "顶层有未知的键 {sorted!r}",
+        "頂層有未知的鍵 {sorted!r}",
     ),
     (
         "unknown label scheme {scheme!r}; nothing was created",
@@ -1285,6 +1416,26 @@ ROWS: list[tuple[str, str, str]] = [
         "{dest}：已存在；未寫入備份",
     ),
     ("{empty} empty rows", "{empty} 个空行", "{empty} 個空列"),
+    (
+        "{end} {raw!r} is not a label in this file",
+        "{end} {raw!r} 不是此文件中的标签",
+        "{end} {raw!r} 不是此檔案中的標籤",
+    ),
+    (
+        "{filename} cannot be read ({exc})",
+        "无法读取 {filename}（{exc}）",
+        "無法讀取 {filename}（{exc}）",
+    ),
+    (
+        "{filename} expands beyond its declared size",
+        "{filename} 解压后超出其声明的大小",
+        "{filename} 解壓後超出其宣告的大小",
+    ),
+    (
+        "{filename} holds {file_size:,} bytes, over the limit of {limit:,}",
+        "{filename} 有 {file_size:,} 字节，超过上限 {limit:,}",
+        "{filename} 有 {file_size:,} 位元組，超過上限 {limit:,}",
+    ),
     (
         "{file}: MAXQDA structured text: {n_drafts} sources, {codings} codings by {coder}, {codes_added} codes added, {codes_matched} matched to the codebook{extra}",
         "{file}：MAXQDA 结构化文本：{n_drafts} 份资料，{coder} 的 {codings} 个编码，新增 {codes_added} 个编码，{codes_matched} 个与编码本匹配{extra}",
@@ -1436,6 +1587,11 @@ ROWS: list[tuple[str, str, str]] = [
         "{location}：專案正忙（有人正在寫入相同的列）；未做任何變更，請重試",
     ),
     (
+        "{location}: the server did not answer ({reason}); nothing was changed, try again",
+        "{location}：服务器没有响应（{reason}）；未作任何更改，请重试",
+        "{location}：伺服器沒有響應（{reason}）；未做任何變更，請重試",
+    ),
+    (
         "{n_cores} codes are marked core ({items}); nothing was changed",
         "有 {n_cores} 个编码被标为核心（{items}）；未作任何更改",
         "有 {n_cores} 個編碼被標為核心（{items}）；未做任何變更",
@@ -1446,6 +1602,11 @@ ROWS: list[tuple[str, str, str]] = [
         "{a} 與 {b} 的分歧 {n_found} 處，已解決 {done} 處{again}",
     ),
     ("{n_hits} hits", "{n_hits} 处命中", "{n_hits} 處符合"),
+    (
+        "{n_infos} entries, over the limit of {MAX_ENTRIES}",
+        "{n_infos} 个条目，超过上限 {MAX_ENTRIES}",
+        "{n_infos} 個條目，超過上限 {MAX_ENTRIES}",
+    ),
     (
         "{n_rows} resolved disagreements of {a} and {b}",
         "{a} 与 {b} 已解决的分歧 {n_rows} 处",
@@ -1645,6 +1806,11 @@ ROWS: list[tuple[str, str, str]] = [
         "{name}：專案中沒有資料；未寫入任何內容",
     ),
     (
+        "{name}: the project refused part of it ({exc}); nothing was imported",
+        "{name}：项目拒绝了其中一部分（{exc}）；未导入任何内容",
+        "{name}：專案拒絕了其中一部分（{exc}）；未匯入任何內容",
+    ),
+    (
         "{name}: the same file was imported before; this file was skipped",
         "{name}：同一文件此前已导入过；已跳过此文件",
         "{name}：同一檔案此前已匯入過；已跳過此檔案",
@@ -1698,6 +1864,11 @@ ROWS: list[tuple[str, str, str]] = [
         "{name}: {suffix_or_no_suffix} is not a sheet (supported: .csv .tsv .xlsx .ods); nothing was imported",
         "{name}：{suffix_or_no_suffix} 不是表格（支持：.csv .tsv .xlsx .ods）；未导入任何内容",
         "{name}：{suffix_or_no_suffix} 不是表格（支援：.csv .tsv .xlsx .ods）；未匯入任何內容",
+    ),
+    (
+        "{name}: {what}; nothing was imported",
+        "{name}：{what}；未导入任何内容",
+        "{name}：{what}；未匯入任何內容",
     ),
     ("{n} attribute", "{n} 个属性", "{n} 個屬性"),
     ("{n} attribute value", "{n} 个属性值", "{n} 個屬性值"),
@@ -1857,6 +2028,11 @@ ROWS: list[tuple[str, str, str]] = [
         "{side}：{n_categories} 個範疇（{categories}），{n_concepts} 個概念；概念之間的密度 {density:.3f}，範疇之間的密度 {category_density:.3f}",
     ),
     (
+        "{size} MB is over the {limit} MB limit",
+        "{size} MB 超过了 {limit} MB 的上限",
+        "{size} MB 超過了 {limit} MB 的上限",
+    ),
+    (
         "{start}–{end} is already coded with that code by this coder; nothing was changed",
         "该编码者已用这个编码标注过 {start}–{end}；未作任何更改",
         "該編碼者已用這個編碼標註過 {start}–{end}；未做任何變更",
@@ -1995,6 +2171,11 @@ ROWS: list[tuple[str, str, str]] = [
         "{where}: {url_username_or_this} may not read this project ({server_reason}); its owner adds members with coder member URL add LOGIN; nothing was changed",
         "{where}：{url_username_or_this} 无权读取此项目（{server_reason}）；其所有者可用 coder member URL add LOGIN 添加成员；未作任何更改",
         "{where}：{url_username_or_this} 無權讀取此專案（{server_reason}）；其所有者可用 coder member URL add LOGIN 新增成員；未做任何變更",
+    ),
+    (
+        "{where}: {what}; nothing was changed",
+        "{where}：{what}；未作任何更改",
+        "{where}：{what}；未做任何變更",
     ),
     (
         "{where}UTF-8 with {damaged} damaged byte sequence(s), the first at byte {first_bad} (fix the file, or force an encoding with --encoding); nothing was imported",
