@@ -190,7 +190,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         )
 
         def human() -> None:
-            verb = "would code" if args.dry_run else "coded"
+            verb = _("would code") if args.dry_run else _("coded")
             print(
                 _("{coder} {verb} {codings} units ({model})").format(
                     coder=result["coder"],
@@ -205,7 +205,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         ident = args.confirm if args.confirm is not None else args.refute
         verdict = "confirmed" if args.confirm is not None else "refuted"
         project.check_coding(ident, verdict)
-        print(_("{verdict}: machine coding {ident}").format(verdict=verdict, ident=ident))
+        said = _("confirmed") if verdict == "confirmed" else _("refuted")
+        print(_("{verdict}: machine coding {ident}").format(verdict=said, ident=ident))
         return 0
     if args.check_report:
         from coder.assist.confirm import check_report

@@ -104,7 +104,13 @@ def cmd_review(args: argparse.Namespace) -> int:
         )
         done = sum(d.resolved for d in found)
         stale = sum(d.stale for d in found)
-        again = f" ({stale} to review again: ↺, a coder changed their codes since)" if stale else ""
+        again = (
+            _(" ({stale} to review again: ↺, a coder changed their codes since)").format(
+                stale=stale
+            )
+            if stale
+            else ""
+        )
         print(
             _("{n_found} disagreements of {a} and {b}, {done} resolved{again}").format(
                 n_found=len(found), a=a, b=b, done=done, again=again

@@ -58,7 +58,7 @@ def cmd_autocode(args: argparse.Namespace) -> int:
         autocode.run(project, args.code, planned, coder=args.coder, what=what)
 
     def human() -> None:
-        verb = "would code" if args.dry_run else "coded"
+        verb = _("would code") if args.dry_run else _("coded")
         for p in planned:
             print(f"{p.source}\t{p.start}\t{p.end}\t{clip(p.text, 50)}")
         print(

@@ -43,6 +43,11 @@ ROWS: list[tuple[str, str, str]] = [
     (" ({codings} codings)", "（{codings} 个编码）", "（{codings} 個編碼）"),
     (" ({n} already in the project)", "（{n} 份已在项目中）", "（{n} 份已在專案中）"),
     (
+        " ({stale} to review again: ↺, a coder changed their codes since)",
+        "（{stale} 处需重新复核：↺，有编码者此后改了编码）",
+        "（{stale} 處需重新複核：↺，有編碼者此後改了編碼）",
+    ),
+    (
         " at character {n} ({near!r})",
         "，位于第 {n} 个字符（{near!r}）",
         "，位於第 {n} 個字元（{near!r}）",
@@ -442,6 +447,7 @@ ROWS: list[tuple[str, str, str]] = [
         "按{unit}計的共現：{n_rows} 對",
     ),
     ("code", "编码", "編碼"),
+    ("coded", "已编码", "已編碼"),
     ("coded ({coders})", "已编码（{coders}）", "已編碼（{coders}）"),
     ("coded directly", "直接编码", "直接編碼"),
     (
@@ -1011,6 +1017,7 @@ ROWS: list[tuple[str, str, str]] = [
         "在 {n} 份資料後達到（遊程止於 {source}）",
     ),
     ("redo", "重做", "重做"),
+    ("refuted", "已否定", "已否定"),
     (
         "rejected: not {code} at {source} {start}–{end} (rejection {ident})",
         "已拒绝：{source} {start}–{end} 不是 {code}（拒绝记录 {ident}）",
@@ -1307,6 +1314,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("where", "位置", "位置"),
     ("who", "操作者", "操作者"),
     ("word", "词", "詞"),
+    ("would code", "将编码", "將編碼"),
     (
         "wrote the codebook ({n_codes} codes) to {path}",
         "已将编码本（{n_codes} 个编码）写入 {path}",
