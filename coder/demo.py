@@ -10,8 +10,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from coder.errors import ProjectError
+from coder.errors import NoProject, ProjectError
 from coder.exchange.codebook_yaml import load_codebook_file
+from coder.i18n import _
 from coder.project import Project
 from coder.store.engine import describe
 from coder.text.readers import read_file
@@ -27,7 +28,7 @@ def data_root() -> Path:
         if (root / "corpus").is_dir() and (root / "codebooks").is_dir():
             return root
     raise ProjectError(
-        "the demo corpus is not installed (no corpus/ folder found); nothing was built"
+        _("the demo corpus is not installed (no corpus/ folder found); nothing was built")
     )
 
 
@@ -108,9 +109,7 @@ def open_or_build_demo(path: Path | str) -> tuple[Project, DemoSummary]:
     if is_server(path):
         try:
             project, built = Project.open(str(path)), False
-        except ProjectError as exc:
-            if "no coder project" not in str(exc) and "no such database" not in str(exc):
-                raise
+        except NoProject:
             project, built = build_demo(str(path)), True
     else:
         path = Path(path)

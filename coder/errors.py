@@ -11,6 +11,10 @@ class ProjectError(CoderError):
     """The project file is missing, not a project, or cannot be used."""
 
 
+class NoProject(ProjectError):
+    """The place holds no coder project yet (a database without the tables, or no database)."""
+
+
 class NotFound(CoderError):
     """A source, code, coding or memo that the user named does not exist."""
 

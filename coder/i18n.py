@@ -14,8 +14,10 @@ translation. Re-extract and compile with ``python -m coder.i18n`` (Babel).
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
@@ -69,9 +71,9 @@ def choose(option: str | None = None) -> str:
 
 
 def activate(lang: str | None = None) -> str:
-    """Use ``lang`` (default: :func:`choose`) from now on; returns it."""
+    """Use ``lang`` (checked; default: :func:`choose`) from now on; returns it."""
     global _translation, _lang
-    _lang = lang or choose()
+    _lang = choose(lang)
     if _lang == "en":
         _translation = gettext.NullTranslations()
     else:
@@ -79,6 +81,20 @@ def activate(lang: str | None = None) -> str:
             DOMAIN, LOCALE_DIR, languages=[FOLDERS[_lang]], fallback=True
         )
     return _lang
+
+
+@contextlib.contextmanager
+def english() -> Iterator[None]:
+    """Messages made inside are English, whatever the interface language: for the texts a report
+    keeps for ``--json`` (an error's reason in a merge or REFI-QDA report), which must not change
+    with the language."""
+    global _translation
+    saved = _translation
+    _translation = gettext.NullTranslations()
+    try:
+        yield
+    finally:
+        _translation = saved
 
 
 def current() -> str:
@@ -90,12 +106,83 @@ def _(message: str) -> str:
     return _translation.gettext(message) if message else message
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the interface language, where ``context`` tells it apart from the same
+    English elsewhere (the CLI's column "name" of a code, the login's "name" of a person)."""
+    return _translation.pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+# The program's fixed vocabulary (option values kept in the data and the JSON) as people read it.
+
+
+def slot_word(slot: str) -> str:
+    """A slot of the paradigm model (the codes around a category) in the interface language."""
+    said = {
+        "causal": pgettext("slot", "causal"),
+        "context": pgettext("slot", "context"),
+        "intervening": pgettext("slot", "intervening"),
+        "strategies": pgettext("slot", "strategies"),
+        "consequences": pgettext("slot", "consequences"),
+        "phenomena": pgettext("slot", "phenomena"),
+        "other": pgettext("slot", "other"),
+    }
+    return said.get(slot, slot)
+
+
+def unit_word(unit: str) -> str:
+    """A unit of analysis (an option's value) as a person reads it in the interface language."""
+    said = {
+        "char": pgettext("unit", "char"),
+        "segment": pgettext("unit", "segment"),
+        "sentence": pgettext("unit", "sentence"),
+        "turn": pgettext("unit", "turn"),
+        "source": pgettext("unit", "source"),
+        "match": pgettext("unit", "match"),
+    }
+    return said.get(unit, unit)
+
+
+def units_word(unit: str) -> str:
+    """The unit's plural in running text ("45 segments"; "characters" for char)."""
+    said = {
+        "char": pgettext("units", "characters"),
+        "segment": pgettext("units", "segments"),
+        "sentence": pgettext("units", "sentences"),
+        "turn": pgettext("units", "turns"),
+        "source": pgettext("units", "sources"),
+    }
+    return said.get(unit, f"{unit}s")
+
+
+def level_word(level: str) -> str:
+    """A code's level (open, axial, selective) in the interface language."""
+    said = {
+        "open": pgettext("level", "open"),
+        "axial": pgettext("level", "axial"),
+        "selective": pgettext("level", "selective"),
+    }
+    return said.get(level, level)
+
+
+def role_word(role: str) -> str:
+    """A category's paradigm role in the interface language."""
+    said = {
+        "causal": pgettext("paradigm", "causal"),
+        "phenomenon": pgettext("paradigm", "phenomenon"),
+        "context": pgettext("paradigm", "context"),
+        "intervening": pgettext("paradigm", "intervening"),
+        "strategy": pgettext("paradigm", "strategy"),
+        "consequence": pgettext("paradigm", "consequence"),
+    }
+    return said.get(role, role)
+
+
 def build() -> None:  # pragma: no cover - a maintainer's tool
-    """Extract the TUI's messages into coder.pot, update each .po, compile each .mo (Babel)."""
+    """Extract the messages of the whole package (TUI, CLI, domain) into coder.pot, update each .po, compile each .mo (Babel)."""
     import subprocess
     import sys
 
@@ -109,9 +196,11 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
             "--sort-output",
             "-k",
             "_",
+            "-k",
+            "pgettext:1c,2",
             "-o",
             str(pot),
-            str(Path(__file__).parent / "tui"),
+            str(Path(__file__).parent),
         ],
         check=True,
     )

@@ -31,6 +31,7 @@ from coder.errors import (
     CoderError,
     Conflict,
     Forbidden,
+    NoProject,
     ProjectError,
 )
 from coder.facade.codebook import CodebookOps
@@ -45,6 +46,7 @@ from coder.facade.sources import SourceOps
 from coder.facade.suggestions import SuggestionOps
 from coder.facade.text import TextOps
 from coder.facade.views import ViewOps
+from coder.i18n import _
 from coder.model import RELATION_TYPES
 from coder.store import engine as store_engine
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
@@ -222,18 +224,24 @@ class Project(
         """Create an empty project at ``path``: a file (which must not exist) or a
         ``postgresql://`` URL naming a database that is empty or does not exist yet."""
         if lang not in ("zh", "en"):
-            raise ProjectError(f"language {lang!r} is not zh or en; nothing was created")
+            raise ProjectError(
+                _("language {lang!r} is not zh or en; nothing was created").format(lang=lang)
+            )
         if scheme not in LABEL_SCHEMES:
-            raise ProjectError(f"unknown label scheme {scheme!r}; nothing was created")
+            raise ProjectError(
+                _("unknown label scheme {scheme!r}; nothing was created").format(scheme=scheme)
+            )
         if store_engine.is_server(path):
             return cls._create_on_server(
                 str(path), title=title, lang=lang, coder=coder, scheme=scheme
             )
         path = Path(path)
         if path.exists():
-            raise ProjectError(f"{path}: already exists; nothing was changed")
+            raise ProjectError(_("{path}: already exists; nothing was changed").format(path=path))
         if not path.parent.exists():
-            raise ProjectError(f"{path.parent}: no such folder; nothing was created")
+            raise ProjectError(
+                _("{parent}: no such folder; nothing was created").format(parent=path.parent)
+            )
         with store_engine.new_project_file(path, "creating") as engine:
             store_engine.migrate(engine)
             with engine.begin() as conn:
@@ -247,13 +255,21 @@ class Project(
         """The whole create is one transaction (PostgreSQL's DDL is transactional)."""
         url = store_engine.server_url(location)
         where = store_engine.describe(location)
-        with store_engine.new_server_database(location, "nothing was created") as (engine, tables):
+        with store_engine.new_server_database(location, _("nothing was created")) as (
+            engine,
+            tables,
+        ):
             if "alembic_version" in tables:
-                raise ProjectError(f"{where}: already holds a coder project; nothing was changed")
+                raise ProjectError(
+                    _("{where}: already holds a coder project; nothing was changed").format(
+                        where=where
+                    )
+                )
             if tables:
                 raise ProjectError(
-                    f"{where}: the database already has {len(tables)} tables of something else; "
-                    "use an empty database; nothing was changed"
+                    _(
+                        "{where}: the database already has {n_tables} tables of something else; use an empty database; nothing was changed"
+                    ).format(where=where, n_tables=len(tables))
                 )
             try:
                 with engine.connect().execution_options(coder_write=True) as conn, conn.begin():
@@ -265,9 +281,9 @@ class Project(
                     )
             except ProgrammingError as exc:
                 raise ProjectError(
-                    f"{where}: cannot make the project's tables "
-                    f"({store_engine.server_reason(exc)}); the database's owner or the "
-                    "administrator must let this login create tables; nothing was created"
+                    _(
+                        "{where}: cannot make the project's tables ({server_reason}); the database's owner or the administrator must let this login create tables; nothing was created"
+                    ).format(where=where, server_reason=store_engine.server_reason(exc))
                 ) from exc
         return cls(engine, None, coder or _server_coder(engine), location=where)
 
@@ -284,10 +300,16 @@ class Project(
             revision = store_engine.current_revision(engine)
         except OperationalError as exc:
             engine.dispose()
-            raise ProjectError(f"{path}: cannot be read ({exc.orig}); nothing was changed") from exc
+            raise ProjectError(
+                _("{path}: cannot be read ({orig}); nothing was changed").format(
+                    path=path, orig=exc.orig
+                )
+            ) from exc
         if revision is None:
             engine.dispose()
-            raise ProjectError(f"{path}: not a coder project file; nothing was changed")
+            raise ProjectError(
+                _("{path}: not a coder project file; nothing was changed").format(path=path)
+            )
         if revision != store_engine.SCHEMA_HEAD:
             from coder.store.backup import backup
 
@@ -305,24 +327,34 @@ class Project(
         except ProgrammingError as exc:
             engine.dispose()
             raise ProjectError(
-                f"{where}: {url.username or 'this login'} may not read this project "
-                f"({store_engine.server_reason(exc)}); its owner adds members with "
-                "coder member URL add LOGIN; nothing was changed"
+                _(
+                    "{where}: {url_username_or_this} may not read this project ({server_reason}); its owner adds members with coder member URL add LOGIN; nothing was changed"
+                ).format(
+                    where=where,
+                    url_username_or_this=url.username or "this login",
+                    server_reason=store_engine.server_reason(exc),
+                )
             ) from exc
         except OperationalError as exc:
             engine.dispose()
             reason = store_engine.server_reason(exc)
             if "does not exist" in reason and "database" in reason:
-                raise ProjectError(
-                    f"{where}: no such database on the server, so no coder project (coder new "
-                    "makes one); nothing was changed"
+                raise NoProject(
+                    _(
+                        "{where}: no such database on the server, so no coder project (coder new makes one); nothing was changed"
+                    ).format(where=where)
                 ) from exc
-            raise ProjectError(f"{where}: cannot connect ({reason}); nothing was changed") from exc
+            raise ProjectError(
+                _("{where}: cannot connect ({reason}); nothing was changed").format(
+                    where=where, reason=reason
+                )
+            ) from exc
         if revision is None:
             engine.dispose()
-            raise ProjectError(
-                f"{where}: no coder project in this database (make one with coder new); "
-                "nothing was changed"
+            raise NoProject(
+                _(
+                    "{where}: no coder project in this database (make one with coder new); nothing was changed"
+                ).format(where=where)
             )
         upgraded = False
         if revision != store_engine.SCHEMA_HEAD:
@@ -332,9 +364,9 @@ class Project(
             except ProgrammingError as exc:
                 engine.dispose()
                 raise ProjectError(
-                    f"{where}: the project needs this version's schema upgrade, which only the "
-                    "login that owns its tables (its creator) or an administrator may run; ask "
-                    "them to open it once; nothing was changed"
+                    _(
+                        "{where}: the project needs this version's schema upgrade, which only the login that owns its tables (its creator) or an administrator may run; ask them to open it once; nothing was changed"
+                    ).format(where=where)
                 ) from exc
             upgraded = True
         project = cls(engine, None, coder or _server_coder(engine), location=where)
@@ -357,8 +389,9 @@ class Project(
 
         if self.path is None:
             raise ProjectError(
-                f"{self.location}: a server project is backed up by copying it to a file "
-                "(coder copy URL FILE) or by the server's own backups; nothing was written"
+                _(
+                    "{location}: a server project is backed up by copying it to a file (coder copy URL FILE) or by the server's own backups; nothing was written"
+                ).format(location=self.location)
             )
         return backup(self.path, reason, dest)
 
@@ -369,7 +402,9 @@ class Project(
 
         if not store_engine.is_server(target) and self.path is not None:
             if Path(target).resolve() == Path(self.path).resolve():
-                raise ProjectError(f"{target}: is the project itself; nothing was copied")
+                raise ProjectError(
+                    _("{target}: is the project itself; nothing was copied").format(target=target)
+                )
         return copy_project(self._engine, target, progress)
 
     def close(self) -> None:
@@ -400,8 +435,9 @@ class Project(
     def _lost(self, exc: OperationalError) -> ProjectError:
         """The one-line message for a server that cannot be reached or went away."""
         return ProjectError(
-            f"{self.location}: the server did not answer ({store_engine.server_reason(exc)}); "
-            "nothing was changed, try again"
+            _(
+                "{location}: the server did not answer ({reason}); nothing was changed, try again"
+            ).format(location=self.location, reason=store_engine.server_reason(exc))
         )
 
     @contextmanager
@@ -439,30 +475,40 @@ class Project(
                         self._coder_id = None
                         raise
         except IntegrityError as exc:
-            raise Conflict(f"{action}: {_constraint_reason(exc)}; nothing was changed") from exc
+            raise Conflict(
+                _("{action}: {reason}; nothing was changed").format(
+                    action=action, reason=_constraint_reason(exc)
+                )
+            ) from exc
         except RowGone as exc:
             raise Conflict(
-                f"{action}: what it changes is gone ({exc}), perhaps removed by a colleague just "
-                "now; nothing was changed"
+                _(
+                    "{action}: what it changes is gone ({exc}), perhaps removed by a colleague just now; nothing was changed"
+                ).format(action=action, exc=exc)
             ) from exc
         except ProgrammingError as exc:
             if "permission denied" not in str(exc.orig):
                 raise
             raise Forbidden(
-                f"{action}: the server does not let {self.user()} write this "
-                f"({store_engine.server_reason(exc)}); nothing was changed"
+                _(
+                    "{action}: the server does not let {user} write this ({server_reason}); nothing was changed"
+                ).format(
+                    action=action, user=self.user(), server_reason=store_engine.server_reason(exc)
+                )
             ) from exc
         except OperationalError as exc:
             text_ = str(exc.orig)
             if "locked" in text_ or "busy" in text_ or "lock timeout" in text_:
                 raise Busy(
-                    f"{self.location}: the project is busy (someone else is writing the same "
-                    "rows); nothing was changed, try again"
+                    _(
+                        "{location}: the project is busy (someone else is writing the same rows); nothing was changed, try again"
+                    ).format(location=self.location)
                 ) from exc
             if "could not serialize" in text_ or "deadlock detected" in text_:
                 raise Conflict(
-                    f"{action}: a colleague changed the same rows at the same moment; "
-                    "nothing was changed, try again"
+                    _(
+                        "{action}: a colleague changed the same rows at the same moment; nothing was changed, try again"
+                    ).format(action=action)
                 ) from exc
             if self.on_server:  # the connection went: the server rolled the change back
                 raise self._lost(exc) from exc

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.engine import describe, is_server
 
 #: Environment variables a served app process must not inherit: a password in them would log every
@@ -50,9 +51,9 @@ def check_host(host: str, public: bool) -> str | None:
         return None
     if not public:
         raise InvalidInput(
-            f"--host {host}: not a loopback address, and the page gives whoever reaches it a "
-            "workbench on the project; add --public to serve it anyway (behind a reverse proxy "
-            "with TLS: see docs/serve.md); nothing was started"
+            _(
+                "--host {host}: not a loopback address, and the page gives whoever reaches it a workbench on the project; add --public to serve it anyway (behind a reverse proxy with TLS: see docs/serve.md); nothing was started"
+            ).format(host=host)
         )
     return (
         f"warning: serving on {host}, reachable from other machines, over plain HTTP: logins, "
@@ -65,7 +66,7 @@ def without_credentials(location: str) -> str:
     """A server URL without its user and password (the browser's login supplies them)."""
     if not is_server(location):
         return location
-    scheme, _, rest = location.partition("://")
+    scheme, _x, rest = location.partition("://")
     netloc, slash, tail = rest.partition("/")
     netloc = netloc.rpartition("@")[2]
     return f"{scheme}://{netloc}{slash}{tail}"
@@ -92,7 +93,9 @@ def prepare(project: str | Path, host: str, port: int, public: bool) -> tuple[Se
 
     warning = check_host(host, public)
     if not 0 < port < 65536:
-        raise InvalidInput(f"--port {port}: not a port number (1–65535); nothing was started")
+        raise InvalidInput(
+            _("--port {port}: not a port number (1–65535); nothing was started").format(port=port)
+        )
     location = str(project)
     if is_server(location):
         location = without_credentials(location)

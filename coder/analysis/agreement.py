@@ -67,6 +67,7 @@ from coder.analysis.units import (
     _span_units,
 )
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -136,10 +137,13 @@ class Agreement:
         """What the report says about machine suggestions, per coder (nothing if none used)."""
         counts = self.suggested or (0,) * len(self.coders)
         if not any(counts):
-            return ["machine suggestions 机器建议: in use by no coder"]
+            return [_("machine suggestions 机器建议: in use by no coder")]
         return [
-            f"machine suggestions 机器建议: {c} "
-            + (f"used them ({n} accepted codings)" if n else "did not use them")
+            _("machine suggestions 机器建议: {coder} used them ({n} accepted codings)").format(
+                coder=c, n=n
+            )
+            if n
+            else _("machine suggestions 机器建议: {coder} did not use them").format(coder=c)
             for c, n in zip(self.coders, counts, strict=True)
         ]
 
@@ -232,10 +236,14 @@ def agreement(
     has already computed (the default computes them, which for sentences runs jieba).
     """
     if unit not in UNITS:
-        raise InvalidInput(f"unit {unit!r} is not one of {', '.join(UNITS)}; nothing was changed")
+        raise InvalidInput(
+            _("unit {unit!r} is not one of {UNITS}; nothing was changed").format(
+                unit=unit, UNITS=", ".join(UNITS)
+            )
+        )
     names = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
     if len(names) < 2:
-        raise InvalidInput("agreement needs two or more different coders; nothing was changed")
+        raise InvalidInput(_("agreement needs two or more different coders; nothing was changed"))
     code_set = _code_set(project, codes) if codes is not None else None
     scope = _scope(project, names, sources)
     rows = _load(project, scope)
@@ -243,8 +251,9 @@ def agreement(
         rows = rows[np.isin(rows[:, 1], list(code_set))]
         if not len(rows):
             raise InvalidInput(
-                f"no coding of {', '.join(names)} uses {', '.join(code_set.values())} in the "
-                "sources compared; nothing was changed"
+                _(
+                    "no coding of {names} uses {values} in the sources compared; nothing was changed"
+                ).format(names=", ".join(names), values=", ".join(code_set.values()))
             )
     gstart = scope.lookup(rows[:, 0], scope.base) + rows[:, 3]
     gend = gstart + (rows[:, 4] - rows[:, 3])
@@ -366,8 +375,8 @@ def _per_code(
             CodeAgreement(
                 code.label,
                 code.name,
-                _mean([float(kappa[i]) for kappa, _ in per_pair]),
-                _mean([float(po[i]) for _, po in per_pair]),
+                _mean([float(kappa[i]) for kappa, _x in per_pair]),
+                _mean([float(po[i]) for _x, po in per_pair]),
                 tuple(int(c[i]) for c in counts),
             )
         )

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from coder.analysis.names import UNITS
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Code, Source
 from coder.store.schema import coders, codings, human_only, sources, turns
 
@@ -87,7 +88,7 @@ def source_ids(project: Project, names: str | Sequence[str] | None) -> list[int]
         elif name.isdigit() and int(name) in known.values():
             out.append(int(name))
         else:
-            raise InvalidInput(f"no source named {name!r}; nothing was changed")
+            raise InvalidInput(_("no source named {name!r}; nothing was changed").format(name=name))
     return out
 
 
@@ -98,7 +99,11 @@ def coder_id(project: Project, name: str | None) -> int | None:
         row = conn.execute(select(coders.c.id).where(coders.c.name == name)).first()
     if row is None:
         known = ", ".join(project.coders()) or "none yet"
-        raise InvalidInput(f"no coder named {name!r} (coders: {known}); nothing was changed")
+        raise InvalidInput(
+            _("no coder named {name!r} (coders: {known}); nothing was changed").format(
+                name=name, known=known
+            )
+        )
     return int(row[0])
 
 
@@ -155,7 +160,7 @@ def unit_spans(
             for sid, spans in project.sentences_of(wanted).items()
         }
     if unit != "turn":
-        raise InvalidInput(f"unit {unit!r} has no spans; nothing was changed")
+        raise InvalidInput(_("unit {unit!r} has no spans; nothing was changed").format(unit=unit))
     from coder.text.nlp import blocks_of
 
     out: dict[int, list[tuple[int, int]]] = {sid: [] for sid in wanted}
@@ -175,7 +180,11 @@ def unit_spans(
 
 def check_unit(unit: str) -> str:
     if unit not in UNITS:
-        raise InvalidInput(f"unit {unit!r} is not one of {', '.join(UNITS)}; nothing was changed")
+        raise InvalidInput(
+            _("unit {unit!r} is not one of {UNITS}; nothing was changed").format(
+                unit=unit, UNITS=", ".join(UNITS)
+            )
+        )
     return unit
 
 

@@ -25,6 +25,7 @@ from coder.analysis.data import (
 )
 from coder.analysis.frequencies import rolled
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -112,7 +113,12 @@ def columns_by(
         names = known_attributes(project)
         if by not in names:
             known = ", ".join(["case", "source", *names])
-            raise InvalidInput(f"no attribute named {by!r} (known: {known}); nothing was {nothing}")
+            message = (
+                _("no attribute named {by!r} (known: {known}); nothing was run")
+                if nothing == "run"
+                else _("no attribute named {by!r} (known: {known}); nothing was changed")
+            )
+            raise InvalidInput(message.format(by=by, known=known))
     empty = NO_CASE if by == "case" else MISSING
     column_of = {sid: v or empty for sid, v in columns_of(project, by, scope).items()}
     columns = list(dict.fromkeys(v for v in column_of.values() if v not in (MISSING, NO_CASE)))

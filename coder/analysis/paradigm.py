@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from coder.analysis.data import Hierarchy, coding_ids, is_category, load_rows
 from coder.analysis.frequencies import rolled_counts
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Code, Relation
 
 if TYPE_CHECKING:
@@ -289,7 +290,9 @@ def selective_check(project: Project) -> SelectiveCheck:
     cores = [c for c in hierarchy.codes if c.is_core]
     if len(cores) > 1:  # the facade keeps one; say so rather than pick one silently
         raise InvalidInput(
-            f"{len(cores)} codes are marked core ({', '.join(c.label for c in cores)}); nothing was changed"
+            _("{n_cores} codes are marked core ({items}); nothing was changed").format(
+                n_cores=len(cores), items=", ".join(c.label for c in cores)
+            )
         )
     core = cores[0] if cores else None
     counts = project.code_counts()

@@ -47,6 +47,7 @@ from sqlalchemy import select
 
 from coder.analysis.data import UNITS, Hierarchy, attribute_of, coder_id, unit_spans
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.schema import codings, human_only, sources
 from coder.text.query_grammar import Code, Node, Op, Term, operands, parse, show
 
@@ -107,8 +108,9 @@ def code_sets(node: Node, hierarchy: Hierarchy) -> dict[Code, frozenset[int]]:
         found_id = by_label.get(operand.ref, by_name.get(operand.ref))
         if found_id is None:
             raise InvalidInput(
-                f"no code with the label or name {operand.ref!r} in the query (a name with "
-                "spaces or symbols goes in braces: {like this}); nothing was run"
+                _(
+                    "no code with the label or name {ref!r} in the query (a name with spaces or symbols goes in braces: {{like this}}); nothing was run"
+                ).format(ref=operand.ref)
             )
         out[operand] = frozenset({found_id} if operand.exact else {found_id} | below[found_id])
     return out
@@ -194,8 +196,8 @@ def _intersect(a: list[Span], b: list[Span]) -> list[Span]:
 
 def _pairwise(node: Op, a: list[Span], b: list[Span]) -> list[Span]:
     """NEAR, FOLLOWED_BY and IN at the segment unit: the spans they find, before merging."""
-    starts = [s for s, _ in b]
-    ends = [e for _, e in b]
+    starts = [s for s, _x in b]
+    ends = [e for _x, e in b]
     out: list[Span] = []
     for s, e in a:
         if node.op == "IN":
@@ -221,8 +223,8 @@ def _units(node: Node, corpus: Corpus, sets: Mapping[Code, frozenset[int]]) -> U
         out: UnitSet = {}
         for sid, spans in _operand_spans(node, corpus, sets).items():
             units = corpus.units.get(sid, ())
-            ends = [e for _, e in units]
-            starts = [s for s, _ in units]
+            ends = [e for _x, e in units]
+            starts = [s for s, _x in units]
             held: set[int] = set()
             for s, e in spans:
                 held.update(range(bisect.bisect_right(ends, s), bisect.bisect_left(starts, e)))
@@ -249,8 +251,8 @@ def _units(node: Node, corpus: Corpus, sets: Mapping[Code, frozenset[int]]) -> U
 
 def _unit_pairs(node: Op, a: list[int], b: list[int], units: Sequence[Span]) -> list[int]:
     """NEAR and FOLLOWED_BY over units: the units of each pair found and those between."""
-    starts = [s for s, _ in units]
-    ends = [e for _, e in units]
+    starts = [s for s, _x in units]
+    ends = [e for _x, e in units]
     found: set[int] = set()
     for i in a:
         if node.op == "NEAR":
@@ -296,8 +298,9 @@ class Condition:
         m = _CONDITION.match(text)
         if m is None:
             raise InvalidInput(
-                f"--where {text!r} is not ATTRIBUTE=VALUE (or !=, >=, <=, >, <), e.g. role=科长 "
-                "or date>=2019-01-01; nothing was run"
+                _(
+                    "--where {text!r} is not ATTRIBUTE=VALUE (or !=, >=, <=, >, <), e.g. role=科长 or date>=2019-01-01; nothing was run"
+                ).format(text=text)
             )
         return cls(m.group("name"), m.group("op"), m.group("value"))
 
@@ -339,8 +342,9 @@ def chosen_sources(project: Project, where: Sequence[str]) -> list[Any]:
         if c.name not in known and c.name not in ("source", "case"):
             have = ", ".join(sorted(known)) or "none"
             raise InvalidInput(
-                f"--where: no source or case has an attribute {c.name!r} (attributes: {have}); "
-                "nothing was run"
+                _(
+                    "--where: no source or case has an attribute {name!r} (attributes: {have}); nothing was run"
+                ).format(name=c.name, have=have)
             )
 
     def value(source: Any, name: str) -> str | None:
@@ -401,7 +405,11 @@ def run_query(
 ) -> Result:
     """Run a query on a project (see the module for what it finds)."""
     if unit not in UNITS:
-        raise InvalidInput(f"unit {unit!r} is not one of {', '.join(UNITS)}; nothing was run")
+        raise InvalidInput(
+            _("unit {unit!r} is not one of {UNITS}; nothing was run").format(
+                unit=unit, UNITS=", ".join(UNITS)
+            )
+        )
     node = parse(text)
     hierarchy = Hierarchy.of(project)
     sets = code_sets(node, hierarchy)
@@ -426,7 +434,7 @@ def run_query(
         texts = _texts(conn, list(info) if terms else [])
     corpus = Corpus(found, texts)
     if unit != "segment":
-        present = {sid for rows in found.values() for sid, _, _ in rows}
+        present = {sid for rows in found.values() for sid, _x, _x in rows}
         if terms:
             for o in operands(node):
                 if isinstance(o, Term):
@@ -476,7 +484,7 @@ def _hits(
     out = []
     for sid in sorted(spans, key=lambda i: info[i].position):
         coded = sorted(by_source.get(sid, []))
-        starts = [s for s, _, _ in coded]
+        starts = [s for s, _x, _x in coded]
         for s, e in spans[sid]:
             here = {c for cs, ce, c in coded[: bisect.bisect_left(starts, e)] if ce > s}
             labels = tuple(hierarchy.label(c) for c in sorted(here, key=rank.__getitem__))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from coder.analysis.matrix import columns_by
 from coder.analysis.query import Hit, run_query
 from coder.errors import InvalidInput
+from coder.i18n import _, unit_word
 from coder.text.query_grammar import parse, show
 
 if TYPE_CHECKING:
@@ -119,11 +120,12 @@ def query_matrix(
 ) -> QueryMatrix:
     """Rows of queries against column queries or the values of ``by`` (exactly one of the two)."""
     if not rows:
-        raise InvalidInput("a matrix query needs at least one row query; nothing was run")
+        raise InvalidInput(_("a matrix query needs at least one row query; nothing was run"))
     if bool(columns) == (by is not None):
         raise InvalidInput(
-            "a matrix query takes either column queries or --by ATTRIBUTE, not both and not "
-            "neither; nothing was run"
+            _(
+                "a matrix query takes either column queries or --by ATTRIBUTE, not both and not neither; nothing was run"
+            )
         )
     read_rows = tuple(show(parse(r)) for r in rows)
     if columns:
@@ -150,7 +152,7 @@ def query_matrix(
 
 def matrix_table(m: QueryMatrix) -> tuple[list[str], list[list[Any]]]:
     """Headers and rows for a printed table: each cell as ``passages (sources)``."""
-    headers = ["query", *m.columns]
+    headers = [_("query"), *m.columns]
     lines = [
         [r, *(f"{c.passages} ({c.sources})" for c in line)]
         for r, line in zip(m.rows, m.cells, strict=True)
@@ -167,14 +169,14 @@ def matrix_lines(
     from rich.cells import cell_len
 
     if m.by is None:
-        title = (
-            f"passages per row and column query (unit: {m.unit}); each cell: passages that "
+        title = _(
+            "passages per row and column query (unit: {unit}); each cell: passages that "
             "row AND column find (sources)"
-        )
+        ).format(unit=unit_word(m.unit))
     else:
-        title = (
-            f"passages of each row query per {m.by} (unit: {m.unit}); each cell: passages (sources)"
-        )
+        title = _(
+            "passages of each row query per {by} (unit: {unit}); each cell: passages (sources)"
+        ).format(by=m.by, unit=unit_word(m.unit))
     headers, rows = matrix_table(m)
     lines = [title]
     if passages:
@@ -184,9 +186,16 @@ def matrix_lines(
                     continue
                 lines.append("")
                 n, k = cell.passages, cell.sources
-                lines.append(
-                    f"{r} × {c}: {n} passage{'s' * (n != 1)} in {k} source{'s' * (k != 1)}"
+                said = (
+                    _("{r} × {c}: {n} passage in {k} source")
+                    if (n, k) == (1, 1)
+                    else _("{r} × {c}: {n} passage in {k} sources")
+                    if n == 1
+                    else _("{r} × {c}: {n} passages in {k} source")
+                    if k == 1
+                    else _("{r} × {c}: {n} passages in {k} sources")
                 )
+                lines.append(said.format(r=r, c=c, n=n, k=k))
                 for h in cell.hits:
                     flat = " ".join(h.text.split())
                     if cell_len(flat) > shown:

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, func, select
 from coder.analysis.agreement import _scope
 from coder.analysis.names import CONSENSUS
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.schema import coders as coders_table
 from coder.store.schema import codes, codings, memos, relation_evidence, sources
 
@@ -145,7 +146,9 @@ def decision_phrase(choice: str, coders: tuple[str, str]) -> str:
     neither``."""
     if choice not in CHOICES:
         raise InvalidInput(
-            f"choice {choice!r} is not one of {', '.join(CHOICES)}; nothing was changed"
+            _("choice {choice!r} is not one of {CHOICES}; nothing was changed").format(
+                choice=choice, CHOICES=", ".join(CHOICES)
+            )
         )
     who = {"a": coders[0], "b": coders[1]}.get(choice, choice)
     return f"accept {who}"
@@ -164,8 +167,9 @@ def _pair(coders: Sequence[str]) -> tuple[str, str]:
     names = tuple(c.strip() for c in coders)
     if len(names) != 2 or not all(names) or names[0] == names[1]:
         raise InvalidInput(
-            f"disagreement review compares two different coders, not {', '.join(names) or 'none'}; "
-            "nothing was changed"
+            _(
+                "disagreement review compares two different coders, not {names}; nothing was changed"
+            ).format(names=", ".join(names) or "none")
         )
     return names[0], names[1]
 
@@ -329,7 +333,7 @@ def _resolutions(conn: Connection, pair: tuple[str, str]) -> list[Resolution]:
             res = Resolution(mid, source, sid, start, end, pair, decision, text, who, when)
             latest[res.key] = (pos, res)
             break
-    return [r for _, r in sorted(latest.values(), key=lambda pr: (pr[0], pr[1].start, pr[1].end))]
+    return [r for _x, r in sorted(latest.values(), key=lambda pr: (pr[0], pr[1].start, pr[1].end))]
 
 
 # -- resolving ------------------------------------------------------------------------------------
@@ -353,8 +357,9 @@ def resolve(
     consensus = consensus.strip()
     if not consensus or consensus in pair:
         raise InvalidInput(
-            f"the consensus coder must be someone other than {pair[0]} and {pair[1]}, "
-            f"not {consensus!r}; nothing was changed"
+            _(
+                "the consensus coder must be someone other than {pair} and {pair2}, not {consensus!r}; nothing was changed"
+            ).format(pair=pair[0], pair2=pair[1], consensus=consensus)
         )
     sid, start, end = d.key
     title = resolution_title(d.source, start, end, pair, choice)
@@ -378,7 +383,9 @@ def resolve(
         a, b = codes_of(ids.get(pair[0])), codes_of(ids.get(pair[1]))
         if a == b:
             raise InvalidInput(
-                f"{pair[0]} and {pair[1]} agree at {d.unit} now; nothing was changed"
+                _("{pair} and {pair2} agree at {unit} now; nothing was changed").format(
+                    pair=pair[0], pair2=pair[1], unit=d.unit
+                )
             )
         wanted = {"a": a, "b": b, "both": a | b, "neither": set()}[choice]
         consensus_id = project.ensure_coder(conn, consensus)
@@ -501,5 +508,5 @@ def coders_by_codings(project: Project, *, consensus: str = CONSENSUS) -> list[t
 def busiest_pair(project: Project, *, consensus: str = CONSENSUS) -> tuple[str, str] | None:
     """The two coders (other than the consensus coder) with the most codings, most first; None
     when fewer than two have coded anything."""
-    names = [name for name, _ in coders_by_codings(project, consensus=consensus)]
+    names = [name for name, _x in coders_by_codings(project, consensus=consensus)]
     return (names[0], names[1]) if len(names) >= 2 else None

@@ -34,6 +34,7 @@ from coder.analysis.data import (
     split_list,
 )
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Source
 from coder.store.schema import codings, human_only
 
@@ -145,10 +146,12 @@ def source_order(project: Project, order: str | Sequence[str] | None = None) -> 
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise InvalidInput(
-            f"--order: {unknown[0]!r} is not a source (nor 'import' or an attribute); nothing was changed"
+            _(
+                "--order: {unknown!r} is not a source (nor 'import' or an attribute); nothing was changed"
+            ).format(unknown=unknown[0])
         )
     if len(set(names)) != len(names):
-        raise InvalidInput("--order names a source twice; nothing was changed")
+        raise InvalidInput(_("--order names a source twice; nothing was changed"))
     listed = [by_name[n] for n in names]
     return listed + [s for s in sources if s.name not in set(names)]
 
@@ -157,14 +160,18 @@ def _by_attribute(project: Project, sources: list[Source], name: str) -> list[So
     if name not in known_attributes(project):
         known = ", ".join(["import", *known_attributes(project)])
         raise InvalidInput(
-            f"--order: {name!r} is neither a source nor an attribute (known: {known}); nothing was changed"
+            _(
+                "--order: {name!r} is neither a source nor an attribute (known: {known}); nothing was changed"
+            ).format(name=name, known=known)
         )
     cases = {c.name: c.attributes for c in project.cases()}
     values = {s.id: attribute_of(s, cases, name) for s in sources}
     missing = [s.name for s in sources if values[s.id] is None]
     if missing:
         raise InvalidInput(
-            f"--order {name}: {len(missing)} source(s) have no {name} ({', '.join(missing[:5])}); nothing was changed"
+            _(
+                "--order {name}: {n_missing} source(s) have no {name} ({missing}); nothing was changed"
+            ).format(name=name, n_missing=len(missing), missing=", ".join(missing[:5]))
         )
     return sorted(sources, key=lambda s: str(values[s.id]))  # stable: ties keep import order
 
@@ -181,20 +188,22 @@ def saturation(
 ) -> Saturation:
     """The saturation curve, the held-out check and the stopping-rule figures (see the module)."""
     if base < 1 or run < 1:
-        raise InvalidInput("base size and run length must be at least 1; nothing was changed")
+        raise InvalidInput(_("base size and run length must be at least 1; nothing was changed"))
     if not 0 <= threshold <= 1:
         raise InvalidInput(
-            "the new-information threshold is a share between 0 and 1; nothing was changed"
+            _("the new-information threshold is a share between 0 and 1; nothing was changed")
         )
     ordered = source_order(project, order)
     by_name = {s.name: s for s in ordered}
     held = split_list(held_out)
     for name in held:
         if name not in by_name:
-            raise InvalidInput(f"--held-out: no source named {name!r}; nothing was changed")
+            raise InvalidInput(
+                _("--held-out: no source named {name!r}; nothing was changed").format(name=name)
+            )
     held_set = set(held)
     if len(held_set) != len(held):
-        raise InvalidInput("--held-out names a source twice; nothing was changed")
+        raise InvalidInput(_("--held-out names a source twice; nothing was changed"))
     sequence = [s for s in ordered if s.name not in held_set] + [by_name[n] for n in held]
 
     hierarchy = Hierarchy.of(project)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from coder.analysis.coefficients import _distinct, _sorted_distinct
 from coder.errors import InvalidInput, NotFound
+from coder.i18n import _
 from coder.store.schema import coders as coders_table
 from coder.store.schema import codings, sources
 
@@ -60,11 +61,13 @@ def _code_set(project: Project, refs: Sequence[str]) -> dict[int, str]:
     for ref in [r.strip() for r in refs if r.strip()]:
         code = project.code(ref)
         if code.id in out:
-            raise InvalidInput(f"{code.label} is named twice in --codes; nothing was changed")
+            raise InvalidInput(
+                _("{label} is named twice in --codes; nothing was changed").format(label=code.label)
+            )
         out[code.id] = code.label
     if len(out) < 2:
         raise InvalidInput(
-            "--codes needs two or more mutually exclusive codes; nothing was changed"
+            _("--codes needs two or more mutually exclusive codes; nothing was changed")
         )
     return out
 
@@ -75,7 +78,11 @@ def _scope(project: Project, names: list[str], wanted: Sequence[int | str] | Non
         missing = [n for n in names if n not in known]
         if missing:
             have = ", ".join(sorted(known)) or "none yet"
-            raise NotFound(f"no coder named {missing[0]!r} (coders: {have}); nothing was changed")
+            raise NotFound(
+                _("no coder named {missing!r} (coders: {have}); nothing was changed").format(
+                    missing=missing[0], have=have
+                )
+            )
         ids = sorted(known[n] for n in names)
         coded: dict[int, set[int]] = {}
         for sid, cid in conn.execute(
@@ -94,13 +101,16 @@ def _scope(project: Project, names: list[str], wanted: Sequence[int | str] | Non
             if r.id in chosen and coded.get(r.id, set()) < set(ids):
                 absent = [n for n in names if known[n] not in coded.get(r.id, set())]
                 raise InvalidInput(
-                    f"{absent[0]} has not coded {r.name}; agreement compares sources every "
-                    "coder coded; nothing was changed"
+                    _(
+                        "{absent} has not coded {name}; agreement compares sources every coder coded; nothing was changed"
+                    ).format(absent=absent[0], name=r.name)
                 )
         common = [r for r in common if r.id in chosen]
     if not common:
         raise InvalidInput(
-            f"{', '.join(names)} have coded no source in common; nothing was changed"
+            _("{names} have coded no source in common; nothing was changed").format(
+                names=", ".join(names)
+            )
         )
     base, pos = {}, 0
     for r in common:
@@ -209,9 +219,14 @@ def _exclusive_values(
         codes = ", ".join(labels[c] for c in dec_code[at : at + lengths[first]])
         more = f" and {len(clash) - 1} more" if len(clash) > 1 else ""
         raise InvalidInput(
-            f"{names[dec_coder[at]]} applied more than one code of --codes ({codes}) to "
-            f"{_describe(scope, units, int(dec_unit[at]))}{more}; each unit takes one code of a "
-            "mutually exclusive set; nothing was changed"
+            _(
+                "{names} applied more than one code of --codes ({codes}) to {_describe}{more}; each unit takes one code of a mutually exclusive set; nothing was changed"
+            ).format(
+                names=names[dec_coder[at]],
+                codes=codes,
+                _describe=_describe(scope, units, int(dec_unit[at])),
+                more=more,
+            )
         )
     values = np.full((len(names), len(units.start)), -1, dtype=np.int64)
     values[dec_coder, dec_unit] = dec_code

@@ -18,6 +18,7 @@ from coder.analysis.data import split_list
 from coder.assist import service
 from coder.assist.provenance import CheckFigures, check_report, precision_interval
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.schema import coders, codes, codings, sources
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def apply_model(
     wanted = {project.code(c).id for c in split_list(codes)} or None
     model = service.model_for(project, unit, coder)
     units = service.project_units(project, unit)
-    _, is_coded = service.training_set(project, units, service.training_coders(project, coder))
+    _x, is_coded = service.training_set(project, units, service.training_coders(project, coder))
     rows = np.flatnonzero(~is_coded)
     scores = model.scores([units.features[i] for i in rows]) if len(rows) else np.zeros((0, 0))
     out = []
@@ -77,7 +78,9 @@ def check_sample(project: Project, n: int, *, seed: int | None = None) -> list[d
     yet, for a person to confirm or refute."""
     if n < 1:
         raise InvalidInput(
-            f"--check needs a number of codings of 1 or more, not {n}; nothing was changed"
+            _(
+                "--check needs a number of codings of 1 or more, not {n}; nothing was changed"
+            ).format(n=n)
         )
     mine = {c["coding_id"] for c in project.checks() if c["coder"] == project.coder}
     query = (

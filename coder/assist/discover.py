@@ -14,6 +14,7 @@ import numpy as np
 
 from coder.assist import service
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -44,7 +45,7 @@ def discover(
     from coder.text.frequency import countable
 
     units = service.project_units(project, unit)
-    _, coded = service.training_set(project, units, service.training_coders(project, None))
+    _x, coded = service.training_set(project, units, service.training_coders(project, None))
     rows = np.flatnonzero(~coded)
     stop = frozenset(project.stopwords())
     docs = [
@@ -54,7 +55,9 @@ def discover(
     keep = [j for j, d in enumerate(docs) if d]
     if len(keep) < max(k, 2):
         raise InvalidInput(
-            f"too little uncoded text ({len(keep)} {unit}s with words) to find {k} candidates; nothing was changed"
+            _(
+                "too little uncoded text ({n_keep} {unit}s with words) to find {k} candidates; nothing was changed"
+            ).format(n_keep=len(keep), unit=unit, k=k)
         )
     vec = TfidfVectorizer(
         analyzer=lambda x: x, sublinear_tf=True, min_df=2 if len(keep) > 50 else 1, max_df=0.5

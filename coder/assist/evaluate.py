@@ -17,6 +17,7 @@ from coder.analysis.data import source_ids as named_sources
 from coder.assist import service
 from coder.assist.model import Suggester
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -114,7 +115,7 @@ def figures(truth: np.ndarray, pred: np.ndarray) -> tuple[float, float, float, f
     0 where undefined)."""
     from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-    p, r, f, _ = precision_recall_fscore_support(truth, pred, average="binary", zero_division=0.0)
+    p, r, f, _x = precision_recall_fscore_support(truth, pred, average="binary", zero_division=0.0)
     if len(set(truth.tolist()) | set(pred.tolist())) < 2:
         kappa = 1.0 if np.array_equal(truth, pred) else 0.0
     else:
@@ -136,8 +137,9 @@ def evaluate(
     coded_sources = sorted({int(s) for s in units.source_ids[coded]})
     if len(coded_sources) < 2:
         raise InvalidInput(
-            "evaluation holds out coded sources and trains on the rest: code at least two "
-            "sources first; nothing was changed"
+            _(
+                "evaluation holds out coded sources and trains on the rest: code at least two sources first; nothing was changed"
+            )
         )
     test = named_sources(project, held_out)
     if test is None:
@@ -147,12 +149,12 @@ def evaluate(
     in_test = np.isin(units.source_ids, test)
     train_units = units.take(np.flatnonzero(~in_test))
     test_units = units.take(np.flatnonzero(in_test))
-    training, _ = service.training_set(project, train_units, coder_ids)
+    training, _x = service.training_set(project, train_units, coder_ids)
     truth_set, test_coded = service.training_set(project, test_units, coder_ids)
     if not len(training.units):
-        raise InvalidInput("nothing is coded outside the held-out sources; nothing was changed")
+        raise InvalidInput(_("nothing is coded outside the held-out sources; nothing was changed"))
     if not len(truth_set.units):
-        raise InvalidInput("nothing is coded in the held-out sources; nothing was changed")
+        raise InvalidInput(_("nothing is coded in the held-out sources; nothing was changed"))
     space = service.Space.fit(units.features)
     model = Suggester.train(training, space)
     scores = model.scores(truth_set.units.features)
@@ -208,7 +210,7 @@ def _curve(training: Any, space: Any, truth_set: Any, seed: int) -> list[dict[st
                 if cid in model.codes
                 else np.zeros(len(truth), dtype=int)
             )
-            _, _, f, kappa = figures(truth, pred)
+            _x, _x, f, kappa = figures(truth, pred)
             fs.append(f)
             ks.append(kappa)
         out.append(

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from coder.analysis.data import unit_spans
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.schema import sources as sources_table
 from coder.text import nlp
 
@@ -38,7 +39,9 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 def check_unit(unit: str) -> str:
     if unit not in UNITS:
         raise InvalidInput(
-            f"unit {unit!r} is not one of {', '.join(UNITS)} for suggestions; nothing was changed"
+            _("unit {unit!r} is not one of {UNITS} for suggestions; nothing was changed").format(
+                unit=unit, UNITS=", ".join(UNITS)
+            )
         )
     return unit
 
@@ -168,7 +171,7 @@ def load_units(project: Project, unit: str, source_ids: Iterable[int] | None = N
         else:
             words = source_words(r.guid, r.text, r.language, user_words)
             units = spans.get(r.id, []) if unit == "turn" else [(0, len(r.text))]
-        word_starts = [s for s, _ in words]
+        word_starts = [s for s, _x in words]
         import bisect
 
         for s, e in units:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from coder.assist.features import UnitTable, check_unit, digest, load_units
 from coder.assist.model import REJECTION_WEIGHT, Space, Suggester, Training
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.schema import MACHINE_PREFIX, coders, codes, codings, rejections
 
 if TYPE_CHECKING:
@@ -67,7 +68,11 @@ def training_coders(project: Project, coder: str | None) -> list[int]:
     if coder is not None:
         if coder not in known:
             have = ", ".join(sorted(known)) or "none yet"
-            raise InvalidInput(f"no coder named {coder!r} (coders: {have}); nothing was changed")
+            raise InvalidInput(
+                _("no coder named {coder!r} (coders: {have}); nothing was changed").format(
+                    coder=coder, have=have
+                )
+            )
         return [known[coder]]
     return [cid for name, cid in known.items() if not is_machine(name)]
 
@@ -81,8 +86,9 @@ def suggestion_coder(project: Project, coder: str | None, *, blind: bool = False
         who = coder or project.coder
         if who not in project.coders():
             raise InvalidInput(
-                f"blind coding: suggestions come only from {who}'s own codings, and {who} has "
-                "coded nothing yet; nothing was changed"
+                _(
+                    "blind coding: suggestions come only from {who}'s own codings, and {who} has coded nothing yet; nothing was changed"
+                ).format(who=who)
             )
         return who
     return coder
@@ -188,12 +194,13 @@ def model_for(project: Project, unit: str = "sentence", coder: str | None = None
     """The model trained from the current codings (retrained only when they changed)."""
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
-    training, _ = training_set(project, units, coder_ids)
+    training, _x = training_set(project, units, coder_ids)
     if not len(training.units):
         who = coder or "any human coder"
         raise InvalidInput(
-            f"{who} has coded nothing yet at the {unit} unit: a model learns from codings; "
-            "nothing was changed"
+            _(
+                "{who} has coded nothing yet at the {unit} unit: a model learns from codings; nothing was changed"
+            ).format(who=who, unit=unit)
         )
     where = str(project.location)
     corpus = _corpus_key(project)
@@ -243,7 +250,9 @@ def _suggestions(
     scores = np.where(allowed, scores, -1.0)
     best = np.argsort(-scores, axis=1)[:, :per_unit]
     wanted = [(r, int(k)) for r in range(len(rows)) for k in best[r] if scores[r, k] >= min_score]
-    terms = model.because_many([units.features[rows[r]] for r, _ in wanted], [k for _, k in wanted])
+    terms = model.because_many(
+        [units.features[rows[r]] for r, _x in wanted], [k for _x, k in wanted]
+    )
     because: dict[int, dict[int, list[str]]] = {}
     for (r, k), t in zip(wanted, terms, strict=True):
         because.setdefault(r, {})[k] = t
@@ -294,7 +303,7 @@ def suggest(
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
-    _, is_coded = training_set(project, units, coder_ids)
+    _x, is_coded = training_set(project, units, coder_ids)
     skip = is_coded.copy()
     if source is not None:
         skip |= units.source_ids != project.source_id(source)
@@ -335,7 +344,7 @@ def suggestions_for_source(
         units = source_units(project, sid, unit)
     coder_ids = training_coders(project, coder)
     skip = np.zeros(len(units), dtype=bool)
-    for s, a, b, _ in _rows(project, codings, coder_ids, sid) if len(units) else []:
+    for s, a, b, _x in _rows(project, codings, coder_ids, sid) if len(units) else []:
         skip[_overlaps(units, s, a, b)] = True
     rejected = set(_rows(project, rejections, coder_ids, sid))
     return _suggestions(
@@ -363,7 +372,7 @@ def next_units(
     """The uncoded units the model is least sure about (active learning), most useful first."""
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
-    _, is_coded = training_set(project, units, training_coders(project, coder))
+    _x, is_coded = training_set(project, units, training_coders(project, coder))
     rows = np.flatnonzero(~is_coded)
     if not len(rows):
         return []
@@ -428,5 +437,5 @@ def uncertainty(scores: np.ndarray) -> np.ndarray:
 def coded_units(project: Project, unit: str, coder: str | None) -> Sequence[int]:
     """Rows of :func:`project_units` a training coder has coded."""
     units = project_units(project, unit)
-    _, is_coded = training_set(project, units, training_coders(project, coder))
+    _x, is_coded = training_set(project, units, training_coders(project, coder))
     return np.flatnonzero(is_coded).tolist()

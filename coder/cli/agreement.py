@@ -8,7 +8,8 @@ from typing import Any
 from coder.analysis.names import AGREEMENT_UNITS as UNITS
 from coder.analysis.names import RELIABILITY_HEADERS
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table, split
+from coder.cli.output import emit, print_table, split, unit_word, units_word
+from coder.i18n import _, pgettext
 
 
 def register(add: Add) -> None:
@@ -66,19 +67,39 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     )
 
     def human() -> None:
-        what = f"codes {', '.join(result.codes)} (one per unit)" if result.codes else "all codes"
-        noun = "characters" if result.unit == "char" else f"{result.unit}s"
+        what = (
+            _("codes {codes} (one per unit)").format(codes=", ".join(result.codes))
+            if result.codes
+            else _("all codes")
+        )
+        noun = units_word(result.unit)
         print(
-            f"{', '.join(result.coders)}: {what}, {result.units} {noun} in "
-            f"{len(result.sources)} sources ({', '.join(result.sources)})"
+            _("{coders}: {what}, {units} {noun} in {n_sources} sources ({sources})").format(
+                coders=", ".join(result.coders),
+                what=what,
+                units=result.units,
+                noun=noun,
+                n_sources=len(result.sources),
+                sources=", ".join(result.sources),
+            )
         )
         print(
-            f"percent {_num(result.percent)}  Holsti K {_num(result.holsti_k)}  "
-            f"composite R {_num(result.composite_r)}  Cohen's κ {_num(result.cohen_kappa)}  "
-            f"Krippendorff's α {_num(result.krippendorff_alpha)}"
+            _(
+                "percent {percent}  Holsti K {holsti_k}  composite R {composite_r}  Cohen's κ {kappa}  Krippendorff's α {alpha}"
+            ).format(
+                percent=_num(result.percent),
+                holsti_k=_num(result.holsti_k),
+                composite_r=_num(result.composite_r),
+                kappa=_num(result.cohen_kappa),
+                alpha=_num(result.krippendorff_alpha),
+            )
         )
         if result.unplaced:
-            print(f"{result.unplaced} codings overlap no {result.unit} and take no part")
+            print(
+                _("{unplaced} codings overlap no {unit} and take no part").format(
+                    unplaced=result.unplaced, unit=unit_word(result.unit)
+                )
+            )
         for line in result.suggestion_lines():
             print(line)
         print()
@@ -89,7 +110,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         print_table(list(RELIABILITY_HEADERS), rows)
         print()
         print_table(
-            ["code", "name", "κ", "percent", f"coded ({'/'.join(result.coders)})"],
+            [
+                _("code"),
+                pgettext("column", "name"),
+                "κ",
+                _("percent"),
+                _("coded ({coders})").format(coders="/".join(result.coders)),
+            ],
             [
                 [c.code, c.name, _num(c.cohen_kappa), _num(c.percent), "/".join(map(str, c.coded))]
                 for c in result.per_code
@@ -109,6 +136,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for line in report.lines():
             print(line)
         if report.event_id is not None:
-            print("one step: `coder undo` takes the whole merge back")
+            print(_("one step: `coder undo` takes the whole merge back"))
 
     return emit(args, report.to_json(), human)

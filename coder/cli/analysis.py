@@ -12,8 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table
+from coder.cli.output import (
+    emit,
+    level_word,
+    print_table,
+    role_word,
+    slot_word,
+    unit_word,
+    units_word,
+)
 from coder.errors import InvalidInput
+from coder.i18n import _, pgettext
 
 KINDS = ("frequencies", "cooccurrence", "saturation", "matrix", "paradigm", "selective")
 #: The options each kind takes; giving another is an error rather than silently ignored.
@@ -120,7 +129,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     for name, flag in FLAGS.items():
         if getattr(args, name) is not None and name not in OPTIONS[args.kind]:
-            raise InvalidInput(f"{flag} does not apply to stats {args.kind}; nothing was changed")
+            raise InvalidInput(
+                _("{flag} does not apply to stats {kind}; nothing was changed").format(
+                    flag=flag, kind=args.kind
+                )
+            )
     project = open_project(args)
     return int(_COMMANDS[args.kind](project, args))
 
@@ -133,10 +146,27 @@ def _frequencies(project: Any, args: argparse.Namespace) -> int:
     def human() -> None:
         by_id = {r.code_id: r for r in rows}
         table = [
-            ["  " * depth + r.label, r.code, r.level, r.codings, r.sources, r.direct_codings]
+            [
+                "  " * depth + r.label,
+                r.code,
+                level_word(r.level),
+                r.codings,
+                r.sources,
+                r.direct_codings,
+            ]
             for r, depth in _tree(project, by_id)
         ]
-        print_table(["code", "name", "level", "codings", "sources", "coded directly"], table)
+        print_table(
+            [
+                _("code"),
+                pgettext("column", "name"),
+                _("level"),
+                _("codings"),
+                _("sources"),
+                _("coded directly"),
+            ],
+            table,
+        )
 
     return emit(args, [r.as_dict() for r in rows], human)
 
@@ -164,10 +194,21 @@ def _cooccurrence(project: Any, args: argparse.Namespace) -> int:
     rows = cooccurrence(project, unit, coder=args.coder_filter, sources=args.sources)
 
     def human() -> None:
-        print(f"co-occurrence by {unit}: {len(rows)} pairs")
+        print(
+            _("co-occurrence by {unit}: {n_rows} pairs").format(
+                unit=unit_word(unit), n_rows=len(rows)
+            )
+        )
         ranked = sorted(rows, key=lambda r: -r.count)  # stable: ties stay in codebook order
         print_table(
-            ["a", "name", "b", "name", "count", "jaccard"],
+            [
+                "a",
+                pgettext("column", "name"),
+                "b",
+                pgettext("column", "name"),
+                _("count"),
+                _("jaccard"),
+            ],
             [[r.a, r.a_code, r.b, r.b_code, r.count, f"{r.jaccard:.3f}"] for r in ranked],
         )
 
@@ -207,7 +248,7 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
 
     def human() -> None:
         print_table(
-            ["source", "new codes", "cumulative", "new", "new categories", ""],
+            [_("source"), _("new codes"), _("cumulative"), _("new"), _("new categories"), ""],
             [
                 [
                     s.source,
@@ -215,25 +256,35 @@ def _saturation(project: Any, args: argparse.Namespace) -> int:
                     s.cumulative,
                     " ".join(s.new),
                     " ".join(s.new_categories),
-                    "held out" if s.held_out else "",
+                    _("held out") if s.held_out else "",
                 ]
                 for s in result.curve
             ],
         )
         reached = (
-            f"reached after {rule.saturated_after} sources (run ending at {rule.saturated_at})"
+            _("reached after {n} sources (run ending at {source})").format(
+                n=rule.saturated_after, source=rule.saturated_at
+            )
             if rule.saturated_at
-            else f"not reached within {len(result.curve)} sources"
+            else _("not reached within {n} sources").format(n=len(result.curve))
         )
         print(
-            f"stopping rule (Guest et al. 2020): base {rule.base} sources ({rule.base_codes} codes), "
-            f"runs of {rule.run}, new information ≤ {rule.threshold:.0%} of the base: {reached}"
+            _(
+                "stopping rule (Guest et al. 2020): base {base} sources ({base_codes} codes), runs of {run}, new information ≤ {threshold:.0%} of the base: {reached}"
+            ).format(
+                base=rule.base,
+                base_codes=rule.base_codes,
+                run=rule.run,
+                threshold=rule.threshold,
+                reached=reached,
+            )
         )
         for h in result.held_out:
             added = " ".join(h.new_codes + h.new_categories)
             print(
-                f"held out {h.source}: "
-                + (f"adds {added}" if added else "adds no code or category")
+                _("held out {source}: adds {added}").format(source=h.source, added=added)
+                if added
+                else _("held out {source}: adds no code or category").format(source=h.source)
             )
 
     return emit(args, rows, human)
@@ -247,14 +298,17 @@ def _matrix(project: Any, args: argparse.Namespace) -> int:
     for name in ("unit", "passages"):
         if getattr(args, name) is not None:
             raise InvalidInput(
-                f"{FLAGS[name]} goes with --rows (a matrix of queries); nothing was run"
+                _("{flag} goes with --rows (a matrix of queries); nothing was run").format(
+                    flag=FLAGS[name]
+                )
             )
     result = matrix(project, args.by or "case", coder=args.coder_filter, sources=args.sources)
 
     def human() -> None:
         print(
-            f"codings per code and {result.by} (the share of the code's codings); "
-            "after each column, its number of sources"
+            _(
+                "codings per code and {by} (the share of the code's codings); after each column, its number of sources"
+            ).format(by=result.by)
         )
         headers = [
             "code",
@@ -286,9 +340,9 @@ def _query_matrix(project: Any, args: argparse.Namespace) -> int:
     from coder.analysis.query_matrix import matrix_lines, query_matrix, split_queries
 
     if not args.rows:
-        raise InvalidInput("--columns needs --rows (the row queries); nothing was run")
+        raise InvalidInput(_("--columns needs --rows (the row queries); nothing was run"))
     if args.sources is not None:
-        raise InvalidInput("--sources does not apply to a matrix of queries; nothing was run")
+        raise InvalidInput(_("--sources does not apply to a matrix of queries; nothing was run"))
     m = query_matrix(
         project,
         split_queries(args.rows),
@@ -327,15 +381,17 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
         for n, view in enumerate(views):
             if n:
                 print()
-            about = " · ".join(x for x in (view.role, view.axis) if x)
+            about = " · ".join(x for x in (view.role and role_word(view.role), view.axis) if x)
             print(
                 f"{view.label} {view.name}"
                 + (f" · {about}" if about else "")
-                + f" · {view.codings} codings in {view.sources} sources"
+                + _(" · {codings} codings in {sources} sources").format(
+                    codings=view.codings, sources=view.sources
+                )
             )
             rows = [
                 [
-                    slot,
+                    slot_word(slot),
                     link.label,
                     link.name,
                     " ".join(link.via),
@@ -349,11 +405,20 @@ def _paradigm(project: Any, args: argparse.Namespace) -> int:
             ]
             if rows:
                 print_table(
-                    ["slot", "code", "name", "via", "relations", "evidence", "codings", "sources"],
+                    [
+                        _("slot"),
+                        _("code"),
+                        pgettext("column", "name"),
+                        _("via"),
+                        _("relations"),
+                        _("evidence"),
+                        _("codings"),
+                        _("sources"),
+                    ],
                     rows,
                 )
             else:
-                print("  no relations yet")
+                print(_("  no relations yet"))
         print()
         _print_support(support, unit)
         _print_check(check)
@@ -374,11 +439,12 @@ def _print_support(support: Any, unit: str) -> None:
     if not support:
         return
     print(
-        f"relations and their support: {unit}s where both sides occur (rolled up: a category "
-        "occurs where its concepts are coded), codings given as evidence, memos on the relation"
+        _(
+            "relations and their support: {units} where both sides occur (rolled up: a category occurs where its concepts are coded), codings given as evidence, memos on the relation"
+        ).format(units=units_word(unit))
     )
     print_table(
-        ["relation", "type", f"{unit}s", "evidence", "memos", ""],
+        [_("relation"), _("type"), units_word(unit), _("evidence"), _("memos"), ""],
         [
             [
                 f"{s.source} → {s.target}",
@@ -392,7 +458,11 @@ def _print_support(support: Any, unit: str) -> None:
         ],
     )
     flagged = sum(not s.grounded for s in support)
-    print(f"{flagged} of {len(support)} relations asserted, not yet grounded")
+    print(
+        _("{flagged} of {n_support} relations asserted, not yet grounded").format(
+            flagged=flagged, n_support=len(support)
+        )
+    )
     print()
 
 
@@ -410,20 +480,34 @@ def _selective(project: Any, args: argparse.Namespace) -> int:
 def _print_check(check: Any) -> None:
     def names(refs: Any) -> str:
         return ", ".join(
-            f"{r.label} {r.name}" + (f" ({r.codings} codings)" if r.codings else "") for r in refs
+            f"{r.label} {r.name}"
+            + (_(" ({codings} codings)").format(codings=r.codings) if r.codings else "")
+            for r in refs
         )
 
-    core = f"{check.core.label} {check.core.name}" if check.core else "none marked"
-    print(f"core category: {core}")
+    core = f"{check.core.label} {check.core.name}" if check.core else _("none marked")
+    print(_("core category: {core}").format(core=core))
     if check.storyline:
         for memo in check.storyline:
             print(
-                f"storyline: {memo.title or 'untitled'} ({memo.coder}, {len(memo.text)} characters)"
+                _("storyline: {title} ({coder}, {n_text} characters)").format(
+                    title=memo.title or _("untitled"),
+                    coder=memo.coder,
+                    n_text=len(memo.text),
+                )
             )
     else:
-        print("storyline: none (write a storyline memo on the core category)")
-    print("categories not related to the core: " + (names(check.unrelated_categories) or "none"))
-    print("concepts under no category: " + (names(check.concepts_without_category) or "none"))
+        print(_("storyline: none (write a storyline memo on the core category)"))
+    print(
+        _("categories not related to the core: {names}").format(
+            names=names(check.unrelated_categories) or _("none")
+        )
+    )
+    print(
+        _("concepts under no category: {names}").format(
+            names=names(check.concepts_without_category) or _("none")
+        )
+    )
 
 
 _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {

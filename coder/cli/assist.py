@@ -14,6 +14,7 @@ from typing import Any
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, emit_table, print_table
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 
 def register(add: Add) -> None:
@@ -106,7 +107,9 @@ def _span(project: Any, values: list[str]) -> tuple[str, int, int, str]:
         return source, int(start), int(end), code
     except ValueError:
         raise InvalidInput(
-            f"START and END must be offsets, not {start!r} {end!r}; nothing was changed"
+            _("START and END must be offsets, not {start!r} {end!r}; nothing was changed").format(
+                start=start, end=end
+            )
         ) from None
 
 
@@ -130,19 +133,23 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             c = project.accept_suggestion(
                 sid, start, end, cid, model=model.version, score=score, coder=who
             )
-            print(f"accepted: coding {c.id} ({model.version})")
+            print(_("accepted: coding {id} ({version})").format(id=c.id, version=model.version))
         else:
             ident = project.reject_suggestion(
                 sid, start, end, cid, model=model.version, score=score, coder=who
             )
-            print(f"rejected: not {code} at {source} {start}–{end} (rejection {ident})")
+            print(
+                _("rejected: not {code} at {source} {start}–{end} (rejection {ident})").format(
+                    code=code, source=source, start=start, end=end, ident=ident
+                )
+            )
         return 0
     if args.next is not None:
         rows = service.next_units(project, args.next, unit=args.unit, coder=who)
 
         def human() -> None:
             print_table(
-                ["source", "start", "end", "unsure", "guess", "text"],
+                [_("source"), _("start"), _("end"), _("unsure"), _("guess"), _("text")],
                 [
                     [
                         r["source"],
@@ -183,15 +190,23 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         )
 
         def human() -> None:
-            verb = "would code" if args.dry_run else "coded"
-            print(f"{result['coder']} {verb} {result['codings']} units ({result['model']})")
+            verb = _("would code") if args.dry_run else _("coded")
+            print(
+                _("{coder} {verb} {codings} units ({model})").format(
+                    coder=result["coder"],
+                    verb=verb,
+                    codings=result["codings"],
+                    model=result["model"],
+                )
+            )
 
         return emit(args, result, human)
     if args.confirm is not None or args.refute is not None:
         ident = args.confirm if args.confirm is not None else args.refute
         verdict = "confirmed" if args.confirm is not None else "refuted"
         project.check_coding(ident, verdict)
-        print(f"{verdict}: machine coding {ident}")
+        said = _("confirmed") if verdict == "confirmed" else _("refuted")
+        print(_("{verdict}: machine coding {ident}").format(verdict=said, ident=ident))
         return 0
     if args.check_report:
         from coder.assist.confirm import check_report
@@ -200,7 +215,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
         def human() -> None:
             print_table(
-                ["machine coder", "code", "checked", "confirmed", "precision", "95% CI"],
+                [
+                    _("machine coder"),
+                    _("code"),
+                    _("checked"),
+                    _("confirmed"),
+                    _("precision"),
+                    _("95% CI"),
+                ],
                 [
                     [
                         f.machine,
@@ -222,14 +244,17 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         if not args.json and rows and sys.stdin.isatty():
             done = run_checks(project, rows, _ask)
             print(
-                f"{done['confirmed']} confirmed, {done['refuted']} refuted, "
-                f"{done['skipped']} skipped (coder suggest --check-report for precision)"
+                _(
+                    "{confirmed} confirmed, {refuted} refuted, {skipped} skipped (coder suggest --check-report for precision)"
+                ).format(
+                    confirmed=done["confirmed"], refuted=done["refuted"], skipped=done["skipped"]
+                )
             )
             return 0
 
         def human() -> None:
             print_table(
-                ["coding", "source", "start", "end", "label", "score", "text"],
+                [_("coding"), _("source"), _("start"), _("end"), _("label"), _("score"), _("text")],
                 [
                     [
                         r["coding"],
@@ -258,7 +283,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return emit_table(
         args,
         lambda: [{k: s.as_dict()[k] for k in keys} for s in found],
-        ["source", "start", "end", "label", "score", "because", "text"],
+        [_("source"), _("start"), _("end"), _("label"), _("score"), _("because"), _("text")],
         [
             [
                 s.source,
@@ -309,7 +334,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
     def human() -> None:
         for n, c in enumerate(found, 1):
-            print(f"{n}. {' '.join(c.terms)}   names: {', '.join(c.names) or '-'}")
+            print(
+                _("{n}. {terms}   names: {names}").format(
+                    n=n, terms=" ".join(c.terms), names=", ".join(c.names) or "-"
+                )
+            )
             for ps in c.passages[:3]:
                 print(f"     {ps['source']} {ps['start']}–{ps['end']}  {_short(ps['text'], 60)}")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from coder.cli.base import Add, open_project
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -16,14 +17,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.list:
         if project.path is None:
             raise InvalidInput(
-                f"{project.location}: a server project has no backup folder; its backups are "
-                "copies (coder copy URL FILE) or the server's own"
+                _(
+                    "{location}: a server project has no backup folder; its backups are copies (coder copy URL FILE) or the server's own"
+                ).format(location=project.location)
             )
         for b in backups(project.path):
             print(b)
         return 0
     dest = project.backup("manual", Path(args.output) if args.output else None)
-    print(f"backed up to {dest}")
+    print(_("backed up to {dest}").format(dest=dest))
     return 0
 
 
@@ -33,11 +35,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     if is_server(args.project):
         raise InvalidInput(
-            "a server project is restored by copying a backup file to a new database "
-            "(coder copy FILE URL); nothing was changed"
+            _(
+                "a server project is restored by copying a backup file to a new database (coder copy FILE URL); nothing was changed"
+            )
         )
     safety = restore(Path(args.project), Path(args.backup))
-    print(f"restored {args.project} from {args.backup}; the state before is kept in {safety}")
+    print(
+        _("restored {project} from {backup}; the state before is kept in {safety}").format(
+            project=args.project, backup=args.backup, safety=safety
+        )
+    )
     return 0
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, one_line, print_table
+from coder.cli.output import emit, level_word, one_line, print_table, role_word
 from coder.errors import InvalidInput
+from coder.i18n import _, pgettext
 
 
 def _tree_rows(project) -> list[dict[str, Any]]:
@@ -54,21 +55,21 @@ def cmd_codebook(args: argparse.Namespace) -> int:
                     extra = [
                         x
                         for x in (
-                            r["paradigm_role"],
+                            r["paradigm_role"] and role_word(r["paradigm_role"]),
                             r["axis"],
-                            "core" if r["core"] else None,
-                            "in vivo" if r["in_vivo"] else None,
+                            _("core") if r["core"] else None,
+                            _("in vivo") if r["in_vivo"] else None,
                         )
                         if x
                     ]
                     also = [by_id[p]["label"] for p in r["parents"][1:]]
                     if also:
-                        extra.append("also in " + ", ".join(also))
+                        extra.append(_("also in {labels}").format(labels=", ".join(also)))
                     lines.append(
                         [
                             "  " * depth + r["label"],
                             r["name"],
-                            r["level"],
+                            level_word(r["level"]),
                             r["codings"],
                             r["sources"],
                             " · ".join(extra),
@@ -77,14 +78,24 @@ def cmd_codebook(args: argparse.Namespace) -> int:
                     walk(r["id"], depth + 1)
 
             walk(None, 0)
-            print_table(["label", "name", "level", "codings", "sources", ""], lines)
+            print_table(
+                [
+                    _("label"),
+                    pgettext("column", "name"),
+                    _("level"),
+                    _("codings"),
+                    _("sources"),
+                    "",
+                ],
+                lines,
+            )
 
         return emit(args, rows, human)
     if args.action == "load":
         path = Path(args.file)
         suffix = path.suffix.lower()
         if not path.is_file():
-            raise InvalidInput(f"{path}: no such file; nothing was changed")
+            raise InvalidInput(_("{path}: no such file; nothing was changed").format(path=path))
         if suffix in (".yaml", ".yml"):
             stats = load_codebook_file(project, path)
         elif suffix in (".csv", ".xlsx"):
@@ -96,11 +107,20 @@ def cmd_codebook(args: argparse.Namespace) -> int:
             return _load_qdc(project, path)
         else:
             raise InvalidInput(
-                f"{path.name}: a codebook loads from .yaml, .csv, .xlsx or .qdc; nothing was changed"
+                _(
+                    "{name}: a codebook loads from .yaml, .csv, .xlsx or .qdc; nothing was changed"
+                ).format(name=path.name)
             )
         print(
-            f"loaded {path.name}: {stats['added']} codes added, {stats['updated']} updated, "
-            f"{stats['relations']} relations, {stats['memos']} memos"
+            _(
+                "loaded {name}: {added} codes added, {updated} updated, {relations} relations, {memos} memos"
+            ).format(
+                name=path.name,
+                added=stats["added"],
+                updated=stats["updated"],
+                relations=stats["relations"],
+                memos=stats["memos"],
+            )
         )
         return 0
     if args.action == "save":
@@ -123,12 +143,14 @@ def _save_codebook(project, path: Path) -> int:
     """``codebook save``: .csv (Taguette's importer takes it), .yaml, .qdc, by suffix."""
     suffix = path.suffix.lower()
     if not path.parent.is_dir():
-        raise InvalidInput(f"{path.parent}: no such folder; nothing was written")
+        raise InvalidInput(
+            _("{parent}: no such folder; nothing was written").format(parent=path.parent)
+        )
     if suffix == ".csv":
         from coder.exchange.codebook_table import write_csv
 
         for note in write_csv(project, path):
-            print(f"coder: note: {one_line(note)}", file=sys.stderr)
+            print(_("coder: note: {note}").format(note=one_line(note)), file=sys.stderr)
     elif suffix in (".yaml", ".yml"):
         from coder.exchange.codebook_yaml import save_codebook_file
 
@@ -141,9 +163,15 @@ def _save_codebook(project, path: Path) -> int:
         return 0
     else:
         raise InvalidInput(
-            f"{path.name}: a codebook saves as .csv, .yaml or .qdc; nothing was written"
+            _("{name}: a codebook saves as .csv, .yaml or .qdc; nothing was written").format(
+                name=path.name
+            )
         )
-    print(f"wrote the codebook ({len(project.codes())} codes) to {path}")
+    print(
+        _("wrote the codebook ({n_codes} codes) to {path}").format(
+            n_codes=len(project.codes()), path=path
+        )
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ import argparse
 from coder.cli.base import Add, open_project
 from coder.cli.output import clip, emit_table, when
 from coder.errors import NotFound
+from coder.i18n import _
 
 
 def cmd_code(args: argparse.Namespace) -> int:
@@ -25,14 +26,18 @@ def cmd_uncode(args: argparse.Namespace) -> int:
     whose = ""
     if seg is not None and seg.coder != project.coder:
         whose = f" ({seg.coder}'s {seg.label} {seg.code})"
-    print(f"removed coding {old.id}{whose}")
+    print(_("removed coding {id}{whose}").format(id=old.id, whose=whose))
     return 0
 
 
 def cmd_codings(args: argparse.Namespace) -> int:
     project = open_project(args)
     if args.coder_filter is not None and args.coder_filter not in project.coders():
-        raise NotFound(f"no coder named {args.coder_filter!r}; nothing was changed")
+        raise NotFound(
+            _("no coder named {coder_filter!r}; nothing was changed").format(
+                coder_filter=args.coder_filter
+            )
+        )
     segs = project.segments(code=args.code, source=args.source, coder=args.coder_filter)
     return emit_table(
         args,
@@ -50,7 +55,7 @@ def cmd_codings(args: argparse.Namespace) -> int:
             }
             for s in segs
         ],
-        ["id", "source", "span", "code", "coder", "text"],
+        [_("id"), _("source"), _("span"), _("code"), _("coder"), _("text")],
         [
             [s.id, s.source, f"{s.start}–{s.end}", f"{s.label} {s.code}", s.coder, clip(s.text, 40)]
             for s in segs
@@ -73,7 +78,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         from coder.assist.provenance import provenance
 
         for line in provenance(project).lines("en"):  # what the machine did, if anything
-            print(f"machine assistance 机器辅助: {line}")
+            print(_("machine assistance 机器辅助: {line}").format(line=line))
 
     return emit_table(
         args,
@@ -89,7 +94,7 @@ def cmd_log(args: argparse.Namespace) -> int:
             }
             for e in events
         ],
-        ["id", "time", "coder", "action", "summary"],
+        [_("id"), _("time"), _("coder"), _("action"), _("summary")],
         [
             [e.id, when(e.time), e.coder, e.action, e.summary + ("  (undone)" if e.undone else "")]
             for e in events

@@ -6,6 +6,7 @@ import argparse
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import one_line, split, warn
+from coder.i18n import _
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         examples=args.examples,
     )
     for note in exported.warnings:
-        warn(f"warning: {one_line(note)}")
+        warn(_("warning: {note}").format(note=one_line(note)))
     for line in exported.lines:
         print(line)
     return 0

@@ -7,7 +7,8 @@ import argparse
 from pathlib import Path
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table
+from coder.cli.output import emit, print_table, unit_word
+from coder.i18n import _, pgettext
 
 
 def register(add: Add) -> None:
@@ -44,41 +45,72 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
         for note in write(g, out):
-            print(f"coder: warning: {note}", file=sys.stderr)
+            print(_("coder: warning: {note}").format(note=note), file=sys.stderr)
         if not args.json:
-            print(f"wrote {g.number_of_nodes()} codes and {g.number_of_edges()} ties to {out}")
+            print(
+                _("wrote {nodes} codes and {edges} ties to {out}").format(
+                    nodes=g.number_of_nodes(),
+                    edges=g.number_of_edges(),
+                    out=out,
+                )
+            )
             return 0
     view = tonghe_view(g)
 
     def human() -> None:
         print(
-            "concept level: the codes as coded; category level: concepts rolled up into their "
-            "categories (a category's units are its concepts' units, counted once)"
+            _(
+                "concept level: the codes as coded; category level: concepts rolled up into their categories (a category's units are its concepts' units, counted once)"
+            )
         )
         for side in ("统", "合"):
             s = view.sides[side]
             print(
-                f"{side}: {len(s['categories'])} categories ({', '.join(s['categories'])}), "
-                f"{len(s['concepts'])} concepts; density {view.density[side]:.3f} among the concepts, "
-                f"{view.category_density[side]:.3f} among the categories"
+                _(
+                    "{side}: {n_categories} categories ({categories}), {n_concepts} concepts; density {density:.3f} among the concepts, {category_density:.3f} among the categories"
+                ).format(
+                    side=side,
+                    n_categories=len(s["categories"]),
+                    categories=", ".join(s["categories"]),
+                    n_concepts=len(s["concepts"]),
+                    density=view.density[side],
+                    category_density=view.category_density[side],
+                )
             )
         print(
-            f"cross-side ties (concept level): {len(view.cross_ties)}; share of ties across the sides "
-            f"{view.cross_share:.1%} (weighted {view.cross_share_weighted:.1%}); at the category "
-            f"level {view.category_cross_share:.1%} (weighted {view.category_cross_share_weighted:.1%})"
+            _(
+                "cross-side ties (concept level): {n_cross_ties}; share of ties across the sides {cross_share:.1%} (weighted {cross_share_weighted:.1%}); at the category level {category_cross_share:.1%} (weighted {category_cross_share_weighted:.1%})"
+            ).format(
+                n_cross_ties=len(view.cross_ties),
+                cross_share=view.cross_share,
+                cross_share_weighted=view.cross_share_weighted,
+                category_cross_share=view.category_cross_share,
+                category_cross_share_weighted=view.category_cross_share_weighted,
+            )
         )
         if view.bridging:
-            print("bridging concepts (concept level):")
+            print(_("bridging concepts (concept level):"))
             print_table(
-                ["code", "name", "side", "betweenness"],
+                [_("code"), pgettext("column", "name"), _("side"), _("betweenness")],
                 [
                     [b["code"], b["name"], b["side"], f"{b['betweenness']:.3f}"]
                     for b in view.bridging[:10]
                 ],
             )
-        print(f"categories (category level, co-occurrence by {args.unit}):")
+        print(
+            _("categories (category level, co-occurrence by {unit}):").format(
+                unit=unit_word(args.unit)
+            )
+        )
         print_table(
-            ["code", "name", "axis", "role", "degree", "weighted"],
+            [
+                _("code"),
+                pgettext("column", "name"),
+                _("axis"),
+                _("role"),
+                _("degree"),
+                _("weighted"),
+            ],
             [
                 [
                     c["code"],
@@ -92,9 +124,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
             ],
         )
         if view.communities:
-            print("communities (Louvain, concept level) and the 统/合 sides:")
+            print(_("communities (Louvain, concept level) and the 统/合 sides:"))
             print_table(
-                ["#", "codes", "统", "合", "neither"],
+                ["#", _("codes"), "统", "合", _("neither")],
                 [
                     [c["community"], len(c["codes"]), c["统"], c["合"], c["neither"]]
                     for c in view.communities

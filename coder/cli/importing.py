@@ -10,6 +10,7 @@ from typing import Any
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, one_line, print_table
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 
 def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:
@@ -19,7 +20,7 @@ def _import_refi(args: argparse.Namespace, project, paths: list[Path]) -> int:
     reports = []
     for path in paths:
         if not path.is_file():
-            raise InvalidInput(f"{path}: no such file; nothing was imported")
+            raise InvalidInput(_("{path}: no such file; nothing was imported").format(path=path))
         reader = import_qdpx if path.suffix.lower() == ".qdpx" else import_qdc
         if reader is import_qdpx:
             reports.append(import_qdpx(project, path, speakers=_labels(args.speakers)))
@@ -40,7 +41,7 @@ def _labels(value: str | None) -> list[str] | None:
         return None
     labels = [s.strip() for s in value.replace("，", ",").split(",") if s.strip()]
     if not labels:
-        raise InvalidInput("--speakers needs labels such as A,B; nothing was changed")
+        raise InvalidInput(_("--speakers needs labels such as A,B; nothing was changed"))
     return labels
 
 
@@ -49,8 +50,9 @@ def _speakers_line(turns) -> str:
 
     names = speaker_names(turns)
     if not names:
-        return "no speakers found"
-    return f"{len(names)} speaker{'s' if len(names) != 1 else ''}: {', '.join(names)}"
+        return _("no speakers found")
+    message = _("{n} speaker: {names}") if len(names) == 1 else _("{n} speakers: {names}")
+    return message.format(n=len(names), names=", ".join(names))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -64,7 +66,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if refi:
         if len(refi) != len(paths):
             raise InvalidInput(
-                "import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts; nothing was imported"
+                _(
+                    "import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts; nothing was imported"
+                )
             )
         return _import_refi(args, project, refi)
     if any(p.suffix.lower() in _SHEETS for p in paths):
@@ -90,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         progress(0, close=True)
     for warning in report.warnings:
-        print(f"coder: warning: {one_line(warning)}", file=sys.stderr)
+        print(_("coder: warning: {warning}").format(warning=one_line(warning)), file=sys.stderr)
     for note in report.notes:
         print(note)
     done, failed = len(report.imported), len(report.failed)
@@ -98,8 +102,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     def human() -> None:
         for d in report.imported:
             print(
-                f"imported {d.name}: {len(d.text)} characters, {len(d.turns or ())} turns "
-                f"({_speakers_line(d.turns or ())}), {d.encoding}"
+                _(
+                    "imported {name}: {n_text} characters, {n_turns} turns ({speakers}), {encoding}"
+                ).format(
+                    name=d.name,
+                    n_text=len(d.text),
+                    n_turns=len(d.turns or ()),
+                    speakers=_speakers_line(d.turns or ()),
+                    encoding=d.encoding,
+                )
             )
 
     emit(
@@ -115,7 +126,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if failed:
         if report.files > 1:  # one file: its own message above is the whole story
             print(
-                f"coder: {failed} of {report.files} files not imported; {done} imported and kept",
+                _("coder: {failed} of {files} files not imported; {done} imported and kept").format(
+                    failed=failed, files=report.files, done=done
+                ),
                 file=sys.stderr,
             )
         return 1
@@ -131,7 +144,9 @@ def _import_sheets(args: argparse.Namespace, project, paths: list[Path]) -> int:
 
     if any(p.suffix.lower() not in _SHEETS for p in paths):
         raise InvalidInput(
-            "import sheets (.csv .tsv .xlsx .ods) on their own, not with transcripts; nothing was imported"
+            _(
+                "import sheets (.csv .tsv .xlsx .ods) on their own, not with transcripts; nothing was imported"
+            )
         )
 
     def cols(value: str | None) -> list[str] | None:
@@ -158,7 +173,7 @@ def _import_sheets(args: argparse.Namespace, project, paths: list[Path]) -> int:
         finally:
             bar.close()
         for warning in report.warnings():
-            print(f"coder: warning: {one_line(warning)}", file=sys.stderr)
+            print(_("coder: warning: {warning}").format(warning=one_line(warning)), file=sys.stderr)
         reports.append(report)
         if not args.json:
             for line in report.lines():
@@ -216,7 +231,7 @@ def cmd_turns(args: argparse.Namespace) -> int:
     chosen = [project.source(ref) for ref in args.sources] or project.sources()
     labels = _labels(args.speakers)
     if labels is not None and args.detect:
-        raise InvalidInput("give --speakers or --detect, not both; nothing was changed")
+        raise InvalidInput(_("give --speakers or --detect, not both; nothing was changed"))
     rows = []
     new: dict[int, list] = {}
     if labels is None and not args.detect:
@@ -242,19 +257,24 @@ def cmd_turns(args: argparse.Namespace) -> int:
     def human() -> None:
         if not new:
             print_table(
-                ["source", "turns", "speakers"], [[n, b, ", ".join(sp)] for n, _, b, sp in rows]
+                [_("source"), _("turns"), _("speakers")],
+                [[n, b, ", ".join(sp)] for n, _old, b, sp in rows],
             )
             return
         print_table(
-            ["source", "turns before", "turns", "speakers"],
+            [_("source"), _("turns before"), _("turns"), _("speakers")],
             [[n, a, b, ", ".join(sp)] for n, a, b, sp in rows],
         )
         if args.dry_run:
-            print("dry run: nothing was changed")
+            print(_("dry run: nothing was changed"))
         elif event is None:
-            print("the turns are as found already; nothing was changed")
+            print(_("the turns are as found already; nothing was changed"))
         else:
-            print(f"turns recomputed as one step (event {event}); `coder undo` puts them back")
+            print(
+                _(
+                    "turns recomputed as one step (event {event}); `coder undo` puts them back"
+                ).format(event=event)
+            )
 
     return emit(
         args,
@@ -276,13 +296,17 @@ def cmd_media(args: argparse.Namespace) -> int:
         src = project.source(args.source)
         linked = src.attributes.get(MEDIA, "")
         if not linked:
-            print(f"{src.name}: no recording linked")
+            print(_("{name}: no recording linked").format(name=src.name))
         else:
             there = "" if Path(linked).is_file() else " (not there: moved?)"
             print(f"{src.name}: {linked}{there}")
         return 0
     path = link(project, args.source, args.file)
-    print(f"{project.source(args.source).name}: recording {path} (referenced, not copied)")
+    print(
+        _("{name}: recording {path} (referenced, not copied)").format(
+            name=project.source(args.source).name, path=path
+        )
+    )
     return 0
 
 
@@ -298,7 +322,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(" ".join(command) if command else f"{play.path} {play.at:g}")
         return 0
     start(play)
-    print(f"playing {play.path} from {play.stamp or '0:00'}")
+    print(_("playing {path} from {stamp}").format(path=play.path, stamp=play.stamp or "0:00"))
     return 0
 
 

@@ -32,6 +32,7 @@ from coder.cli import (
 from coder.cli.base import Add, common_options, debug_only_options, opened
 from coder.cli.output import one_line
 from coder.errors import CoderError
+from coder.i18n import _
 
 #: The command groups, in the order ``coder --help`` lists their commands.
 GROUPS = [
@@ -82,7 +83,7 @@ def _passwords(argv: list[str]) -> list[str]:
         if "://" not in arg:
             continue
         rest = arg.partition("://")[2]
-        netloc, _, tail = rest.partition("/")
+        netloc, _sep, tail = rest.partition("/")
         userinfo = netloc.rpartition("@")[0]
         if ":" in userinfo:
             found.append(userinfo.partition(":")[2])
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coder: {_scrub(one_line(str(exc)), secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("coder: interrupted; changes made before the interrupt are kept", file=sys.stderr)
+        print(_("coder: interrupted; changes made before the interrupt are kept"), file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
@@ -155,13 +156,17 @@ def main(argv: list[str] | None = None) -> int:
 
             reason = _scrub(one_line(server_reason(exc)), secrets)
             print(
-                f"coder: the database failed ({reason}); the change in progress was not kept",
+                _(
+                    "coder: the database failed ({reason}); the change in progress was not kept"
+                ).format(reason=reason),
                 file=sys.stderr,
             )
             return 1
         print(
-            f"coder: internal error ({type(exc).__name__}: {_scrub(one_line(str(exc)), secrets)}); "
-            "nothing was changed by the failed step; run with --debug for details",
+            _(
+                "coder: internal error ({kind}: {message}); nothing was changed by the failed "
+                "step; run with --debug for details"
+            ).format(kind=type(exc).__name__, message=_scrub(one_line(str(exc)), secrets)),
             file=sys.stderr,
         )
         return 1

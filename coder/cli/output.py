@@ -14,6 +14,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from coder.i18n import level_word, role_word, slot_word, unit_word, units_word
+
+__all__ = ["level_word", "role_word", "slot_word", "unit_word", "units_word"]
+
 
 def print_json(data: Any) -> None:
     """One JSON document on stdout (Chinese kept as it is)."""

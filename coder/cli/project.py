@@ -8,6 +8,7 @@ from pathlib import Path
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table
+from coder.i18n import _
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -17,7 +18,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.project, title=args.title or "", lang=args.lang, coder=args.coder, scheme=args.labels
     )
     project.close()
-    print(f"created {project.location}")
+    print(_("created {location}").format(location=project.location))
     return 0
 
 
@@ -27,7 +28,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     served, warning = serve.prepare(args.project, args.host, args.port, args.public)
     if warning:
         print(warning, file=sys.stderr)
-    print(f"serving {served.location} on {served.url} (ctrl+c stops)", flush=True)
+    print(
+        _("serving {location} on {url} (ctrl+c stops)").format(
+            location=served.location, url=served.url
+        ),
+        flush=True,
+    )
     serve.serve(served)
     return 0
 
@@ -71,7 +77,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _run_tui(path, args.coder)
     where = describe(path)
     print(
-        f"Try:  coder codebook {where} show   ·   coder codings {where} --code a25   (in .venv: . .venv/bin/activate)"
+        _(
+            "Try:  coder codebook {where} show   ·   coder codings {where} --code a25   (in .venv: . .venv/bin/activate)"
+        ).format(where=where)
     )
     return 0
 
@@ -84,7 +92,12 @@ def cmd_copy(args: argparse.Namespace) -> int:
     if sys.stderr.isatty() and not args.json:
 
         def progress(table: str) -> None:
-            print(f"\rcopying {table:<20}", end="", file=sys.stderr, flush=True)
+            print(
+                "\r" + _("copying {table:<20}").format(table=table),
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
 
     report = project.copy_to(args.target, progress)
     if progress is not None:
@@ -94,8 +107,9 @@ def cmd_copy(args: argparse.Namespace) -> int:
         print(report.summary())
         if store_engine.is_server(args.target) and not project.members():
             print(
-                "note: the project has no members, so everyone who can connect to the database "
-                "may change everything; add them with: coder member URL add LOGIN --role coder"
+                _(
+                    "note: the project has no members, so everyone who can connect to the database may change everything; add them with: coder member URL add LOGIN --role coder"
+                )
             )
 
     return emit(
@@ -107,20 +121,24 @@ def cmd_member(args: argparse.Namespace) -> int:
     project = open_project(args)
     if args.action == "add":
         project.set_member(args.name, args.role)
-        print(f"{args.name} is {args.role}")
+        print(_("{name} is {role}").format(name=args.name, role=args.role))
     elif args.action == "remove":
         project.remove_member(args.name)
-        print(f"{args.name} is no longer a member")
+        print(_("{name} is no longer a member").format(name=args.name))
     members = project.members()
     if args.action != "list":
-        print_table(["member", "role"], [[n, r] for n, r in members])
+        print_table([_("member"), _("role")], [[n, r] for n, r in members])
     else:
 
         def human() -> None:
             if not members:
-                print(f"no members: a personal project, and {project.user()} is its owner")
+                print(
+                    _("no members: a personal project, and {user} is its owner").format(
+                        user=project.user()
+                    )
+                )
             else:
-                print_table(["member", "role"], [[n, r] for n, r in members])
+                print_table([_("member"), _("role")], [[n, r] for n, r in members])
 
         return emit(
             args,

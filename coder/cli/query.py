@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 
 from coder.cli.base import Add, open_project
-from coder.cli.output import emit, print_table
+from coder.cli.output import emit, print_table, unit_word
 from coder.errors import InvalidInput
+from coder.i18n import _, pgettext
 
 #: Terminal columns of a passage shown in the table (``--json`` gives it whole).
 SHOWN = 60
@@ -61,22 +62,30 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     chosen = [x for x in ("save", "run", "list", "delete") if getattr(args, x)]
     if len(chosen) > 1:
-        raise InvalidInput(f"--{chosen[0]} and --{chosen[1]} go separately; nothing was changed")
+        raise InvalidInput(
+            _("--{chosen} and --{chosen2} go separately; nothing was changed").format(
+                chosen=chosen[0], chosen2=chosen[1]
+            )
+        )
     if args.save:
         name, *rest = args.save
         if rest and args.expression:
-            raise InvalidInput("give the expression once, before --save or after its name")
+            raise InvalidInput(_("give the expression once, before --save or after its name"))
         if len(rest) > 1:
             raise InvalidInput(
-                "--save takes a name and one expression (quote it: 'a25 AND a08'); nothing was saved"
+                _(
+                    "--save takes a name and one expression (quote it: 'a25 AND a08'); nothing was saved"
+                )
             )
         args.save, args.expression = name, args.expression or (rest[0] if rest else None)
     needs_expression = not (args.run or args.list or args.delete)
     if needs_expression and not args.expression:
-        raise InvalidInput("give a query expression (or --run NAME, --list); nothing was run")
+        raise InvalidInput(_("give a query expression (or --run NAME, --list); nothing was run"))
     if not needs_expression and args.expression:
         raise InvalidInput(
-            f"--{chosen[0]} takes no expression (it was {args.expression!r}); nothing was run"
+            _("--{chosen} takes no expression (it was {expression!r}); nothing was run").format(
+                chosen=chosen[0], expression=args.expression
+            )
         )
     project = open_project(args)
     if args.list:
@@ -84,10 +93,17 @@ def cmd_query(args: argparse.Namespace) -> int:
 
         def human_list() -> None:
             if not saved:
-                print("no saved queries (coder query PROJECT --save NAME EXPR saves one)")
+                print(_("no saved queries (coder query PROJECT --save NAME EXPR saves one)"))
                 return
             print_table(
-                ["name", "query", "where", "unit", "coder", "saved by"],
+                [
+                    pgettext("column", "name"),
+                    _("query"),
+                    _("where"),
+                    _("unit"),
+                    _("coder"),
+                    _("saved by"),
+                ],
                 [
                     [q.name, q.expression, " ".join(q.where), q.unit, q.coder, q.saved_by]
                     for q in saved
@@ -97,7 +113,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return emit(args, [q.as_dict() for q in saved], human_list)
     if args.delete:
         delete_query(project, args.delete)
-        print(f"deleted saved query {args.delete}")
+        print(_("deleted saved query {delete}").format(delete=args.delete))
         return 0
     expression, where, unit, coder = args.expression, args.where, args.unit, args.coder_filter
     if args.run:
@@ -113,15 +129,20 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     def human() -> None:
         if args.save:
-            print(f"saved query {args.save}")
+            print(_("saved query {save}").format(save=args.save))
         in_sources = len({h.source for h in result.hits})
         print(
-            f"{result.query} by {result.unit}: {len(result.hits)} hits in {in_sources} of "
-            f"{result.sources} sources"
+            _("{query} by {unit}: {n_hits} hits in {in_sources} of {sources} sources").format(
+                query=result.query,
+                unit=unit_word(result.unit),
+                n_hits=len(result.hits),
+                in_sources=in_sources,
+                sources=result.sources,
+            )
         )
         if result.hits:
             print_table(
-                ["source", "case", "start", "end", "codes", "text"],
+                [_("source"), _("case"), _("start"), _("end"), _("codes"), _("text")],
                 [
                     [h.source, h.case, h.start, h.end, " ".join(h.codes), _short(h.text)]
                     for h in result.hits

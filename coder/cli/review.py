@@ -9,6 +9,7 @@ from typing import Any
 from coder.analysis.names import CONSENSUS
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, print_table, split
+from coder.i18n import _
 
 
 def register(add: Add) -> None:
@@ -63,7 +64,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     coders = split(args.coders)
     if len(coders) != 2:
         raise InvalidInput(
-            f"--coders takes two coder names (A,B), not {args.coders!r}; nothing was changed"
+            _("--coders takes two coder names (A,B), not {coders!r}; nothing was changed").format(
+                coders=args.coders
+            )
         )
     a, b = coders
     if args.report:
@@ -74,15 +77,19 @@ def cmd_review(args: argparse.Namespace) -> int:
                 [r["unit"], r["A"], r["B"], r["decision"], r["memo"], r["who"], r["when"][:10]]
                 for r in rows
             ]
-            print_table(["unit", a, b, "decision", "memo", "who", "when"], table)
-            print(f"{len(rows)} resolved disagreements of {a} and {b}")
+            print_table([_("unit"), a, b, _("decision"), _("memo"), _("who"), _("when")], table)
+            print(
+                _("{n_rows} resolved disagreements of {a} and {b}").format(
+                    n_rows=len(rows), a=a, b=b
+                )
+            )
 
         return emit(args, rows, human_report)
     found = disagreements(project, coders, sources=split(args.source) or None)
 
     def human() -> None:
         print_table(
-            ["", "unit", a, b, "decision", "text"],
+            ["", _("unit"), a, b, _("decision"), _("text")],
             [
                 [
                     "✓" if d.resolved else ("↺" if d.stale else ""),
@@ -97,7 +104,17 @@ def cmd_review(args: argparse.Namespace) -> int:
         )
         done = sum(d.resolved for d in found)
         stale = sum(d.stale for d in found)
-        again = f" ({stale} to review again: ↺, a coder changed their codes since)" if stale else ""
-        print(f"{len(found)} disagreements of {a} and {b}, {done} resolved{again}")
+        again = (
+            _(" ({stale} to review again: ↺, a coder changed their codes since)").format(
+                stale=stale
+            )
+            if stale
+            else ""
+        )
+        print(
+            _("{n_found} disagreements of {a} and {b}, {done} resolved{again}").format(
+                n_found=len(found), a=a, b=b, done=done, again=again
+            )
+        )
 
     return emit(args, [d.to_json() for d in found], human)

@@ -8,6 +8,7 @@ from typing import Any
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import emit, emit_table, when
+from coder.i18n import _, pgettext
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -33,7 +34,15 @@ def cmd_sources(args: argparse.Namespace) -> int:
             }
             for s in rows
         ],
-        ["id", "name", "chars", "turns", "case", "encoding", "file"],
+        [
+            _("id"),
+            pgettext("column", "name"),
+            _("chars"),
+            _("turns"),
+            _("case"),
+            _("encoding"),
+            _("file"),
+        ],
         [[s.id, s.name, s.chars, s.turns, s.case or "", s.encoding, s.original_name] for s in rows],
     )
 
@@ -44,7 +53,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return emit(
         args,
         lambda: _set_json(project, chosen),
-        lambda: print(f"set {chosen.name}: {chosen.description}"),
+        lambda: print(
+            _("set {name}: {description}").format(name=chosen.name, description=chosen.description)
+        ),
     )
 
 
@@ -66,7 +77,7 @@ def cmd_sets(args: argparse.Namespace) -> int:
     return emit_table(
         args,
         lambda: [_set_json(project, s) for s in sets],
-        ["set", "sources", "made", "how"],
+        [_("set"), _("sources"), _("made"), _("how")],
         [[s.name, len(s.sources), when(s.created), s.description] for s in sets],
     )
 

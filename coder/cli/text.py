@@ -6,6 +6,7 @@ import argparse
 
 from coder.cli.base import Add, open_project
 from coder.cli.output import clip, emit, print_table
+from coder.i18n import _
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -16,10 +17,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     def human() -> None:
         print_table(
-            ["source", "at", "left", "match", "right"],
+            [_("source"), _("at"), _("left"), _("match"), _("right")],
             [[h.source, h.start, h.left, h.match, h.right] for h in hits],
         )
-        print(f"{len(hits)} hits")
+        print(_("{n_hits} hits").format(n_hits=len(hits)))
 
     return emit(
         args,
@@ -57,10 +58,14 @@ def cmd_autocode(args: argparse.Namespace) -> int:
         autocode.run(project, args.code, planned, coder=args.coder, what=what)
 
     def human() -> None:
-        verb = "would code" if args.dry_run else "coded"
+        verb = _("would code") if args.dry_run else _("coded")
         for p in planned:
             print(f"{p.source}\t{p.start}\t{p.end}\t{clip(p.text, 50)}")
-        print(f"{verb} {len(planned)} passages as {project.code(args.code).label}")
+        print(
+            _("{verb} {n_planned} passages as {label}").format(
+                verb=verb, n_planned=len(planned), label=project.code(args.code).label
+            )
+        )
 
     return emit(
         args,
@@ -79,7 +84,7 @@ def cmd_words(args: argparse.Namespace) -> int:
         for group, rows in groups.items():
             if args.by != "overall":
                 print(f"[{group}]")
-            print_table(["word", "count"], [[w, n] for w, n in rows])
+            print_table([_("word"), _("count")], [[w, n] for w, n in rows])
 
     return emit(
         args, {g: [{"word": w, "count": n} for w, n in rows] for g, rows in groups.items()}, human
@@ -94,9 +99,9 @@ def cmd_keywords(args: argparse.Namespace) -> int:
 
     def human() -> None:
         print_table(
-            ["word", "tf-idf", ""],
+            [_("word"), _("tf-idf"), ""],
             [
-                [w, f"{x:.3f}", "a code already" if c else "candidate in-vivo code"]
+                [w, f"{x:.3f}", _("a code already") if c else _("candidate in-vivo code")]
                 for w, x, c in rows
             ],
         )
@@ -122,7 +127,7 @@ def _speaker_labels(project, words: list[str], *, remove: bool) -> int:
     rule = TurnRule.for_project(project)
     print(" ".join(rule.labels))
     if rule.blocked:
-        print(f"not speakers: {' '.join(sorted(rule.blocked))}")
+        print(_("not speakers: {sorted}").format(sorted=" ".join(sorted(rule.blocked))))
     return 0
 
 

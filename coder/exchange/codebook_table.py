@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from coder.errors import InvalidInput
 from coder.exchange.codebook_yaml import check_codebook
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -94,23 +95,30 @@ def _columns(header: list[str], name: str) -> dict[int, str]:
             continue
         key = lookup.get(text)
         if key is None and text:
-            raise InvalidInput(f"{name}: unknown column {str(cell).strip()!r}; nothing was changed")
+            raise InvalidInput(
+                _("{name}: unknown column {strip!r}; nothing was changed").format(
+                    name=name, strip=str(cell).strip()
+                )
+            )
         if key:
             out[i] = key
     if len(set(out.values())) != len(out):
         dup = next(k for k in out.values() if list(out.values()).count(k) > 1)
-        raise InvalidInput(f"{name}: two columns mean {dup!r}; nothing was changed")
+        raise InvalidInput(
+            _("{name}: two columns mean {dup!r}; nothing was changed").format(name=name, dup=dup)
+        )
     if "name" not in out.values() and "tag" not in out.values():
         raise InvalidInput(
-            f"{name}: the first row must name the columns, with a 'name' column (or Taguette's "
-            "'tag'); nothing was changed"
+            _(
+                "{name}: the first row must name the columns, with a 'name' column (or Taguette's 'tag'); nothing was changed"
+            ).format(name=name)
         )
     return out
 
 
 def rows_to_codebook(rows: list[list[Any]], name: str) -> dict[str, Any]:
     if not rows:
-        raise InvalidInput(f"{name}: the table is empty; nothing was changed")
+        raise InvalidInput(_("{name}: the table is empty; nothing was changed").format(name=name))
     columns = _columns([str(c) if c is not None else "" for c in rows[0]], name)
     codes = []
     tags: list[tuple[str, ...] | None] = []
@@ -153,7 +161,9 @@ def _properties(text: str, where: str) -> list[dict[str, str]]:
         value = None
     if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
         raise InvalidInput(
-            f"{where}: properties must be a JSON list of {{name, dimension}}; nothing was changed"
+            _(
+                "{where}: properties must be a JSON list of {{name, dimension}}; nothing was changed"
+            ).format(where=where)
         )
     return [{str(k): str(v) for k, v in p.items()} for p in value]
 
@@ -175,7 +185,11 @@ def split_tag(tag: str, where: str) -> tuple[str, ...]:
         i += 1
     parts.append("".join(part).strip())
     if not all(parts):
-        raise InvalidInput(f"{where}: tag {tag!r} has an empty part; nothing was changed")
+        raise InvalidInput(
+            _("{where}: tag {tag!r} has an empty part; nothing was changed").format(
+                where=where, tag=tag
+            )
+        )
     return tuple(parts)
 
 
@@ -193,10 +207,12 @@ def _from_paths(
     out: list[dict[str, Any]] = []
     for code, path in zip(codes, tags, strict=True):
         if path is None:
-            raise InvalidInput(f"{name}: a row has no tag; nothing was changed")
+            raise InvalidInput(_("{name}: a row has no tag; nothing was changed").format(name=name))
         if path in by_path:
             raise InvalidInput(
-                f"{name}: tag {join_tag(list(path))!r} is listed twice; nothing was changed"
+                _("{name}: tag {join_tag!r} is listed twice; nothing was changed").format(
+                    name=name, join_tag=join_tag(list(path))
+                )
             )
         for k in range(1, len(path)):
             if path[:k] not in by_path:
@@ -213,10 +229,14 @@ def _from_paths(
         if not code.get("label"):
             if code["name"] in seen:
                 raise InvalidInput(
-                    f"{name}: tags {join_tag(list(seen[code['name']]))!r} and "
-                    f"{join_tag(list(path))!r} both make a code named {code['name']!r}; codes "
-                    "without labels must differ by name (rename one, or add a label column); "
-                    "nothing was changed"
+                    _(
+                        "{name}: tags {join_tag!r} and {join_tag2!r} both make a code named {name2!r}; codes without labels must differ by name (rename one, or add a label column); nothing was changed"
+                    ).format(
+                        name=name,
+                        join_tag=join_tag(list(seen[code["name"]])),
+                        join_tag2=join_tag(list(path)),
+                        name2=code["name"],
+                    )
                 )
             seen[code["name"]] = path
         if len(path) > 1 and not code.get("parents"):
@@ -230,13 +250,17 @@ def read_csv(path: Path) -> dict[str, Any]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(
-            f"{path.name}: not UTF-8 text (save the CSV as UTF-8); nothing was changed"
+            _("{name}: not UTF-8 text (save the CSV as UTF-8); nothing was changed").format(
+                name=path.name
+            )
         ) from None
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
         raise InvalidInput(
-            f"{path.name}: not a readable CSV table ({exc}); nothing was changed"
+            _("{name}: not a readable CSV table ({exc}); nothing was changed").format(
+                name=path.name, exc=exc
+            )
         ) from None
     return rows_to_codebook(rows, path.name)
 
@@ -250,7 +274,9 @@ def read_xlsx(path: Path) -> dict[str, Any]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InvalidInput(
-            f"{path.name}: not a readable .xlsx file ({exc}); nothing was changed"
+            _("{name}: not a readable .xlsx file ({exc}); nothing was changed").format(
+                name=path.name, exc=exc
+            )
         ) from None
     try:
         sheet = book.worksheets[0]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import AXES, CODE_FIELD_KEYS, CODE_TEXT_FIELDS, LEVELS, MEMO_TYPES, PARADIGM_ROLES
 from coder.text.structure import SAFE_LOADER
 
@@ -28,7 +29,7 @@ MEMO_KEYS = {"type", "attached_to", "title", "text"}
 
 
 def _fail(where: str, what: str) -> InvalidInput:
-    return InvalidInput(f"{where}: {what}; nothing was changed")
+    return InvalidInput(_("{where}: {what}; nothing was changed").format(where=where, what=what))
 
 
 def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
@@ -39,7 +40,10 @@ def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark else ""
         raise _fail(
-            name, f"not valid YAML{at} ({getattr(exc, 'problem', None) or 'syntax error'})"
+            name,
+            _("not valid YAML{at} ({problem})").format(
+                at=at, problem=getattr(exc, "problem", None) or "syntax error"
+            ),
         ) from None
     return check_codebook(doc, name=name)
 
@@ -47,31 +51,41 @@ def parse_codebook(text: str, *, name: str = "codebook") -> dict[str, Any]:
 def check_codebook(doc: Any, *, name: str = "codebook") -> dict[str, Any]:
     """Check a codebook document (from YAML, or a table turned into the same shape)."""
     if not isinstance(doc, dict):
-        raise _fail(name, "a codebook is a mapping with a 'codes' list")
+        raise _fail(name, _("a codebook is a mapping with a 'codes' list"))
     unknown = set(doc) - TOP_KEYS
     if unknown:
-        raise _fail(name, f"unknown key {sorted(map(str, unknown))[0]!r} at the top level")
+        raise _fail(
+            name,
+            _("unknown key {sorted!r} at the top level").format(
+                sorted=sorted(map(str, unknown))[0]
+            ),
+        )
     if doc.get("format", FORMAT) != FORMAT:
-        raise _fail(name, f"format {doc.get('format')!r} is not {FORMAT}")
+        raise _fail(
+            name, _("format {get!r} is not {FORMAT}").format(get=doc.get("format"), FORMAT=FORMAT)
+        )
     raw_codes = doc.get("codes") or []
     if not isinstance(raw_codes, list):
-        raise _fail(name, "'codes' must be a list")
+        raise _fail(name, _("'codes' must be a list"))
     codes: list[dict[str, Any]] = []
     labels: dict[str, dict[str, Any]] = {}
     for i, raw in enumerate(raw_codes, 1):
         where = f"{name}: code {i}"
         if not isinstance(raw, dict):
-            raise _fail(where, "each code is a mapping")
+            raise _fail(where, _("each code is a mapping"))
         bad = set(raw) - CODE_KEYS
         if bad:
-            raise _fail(where, f"unknown key {sorted(map(str, bad))[0]!r}")
+            raise _fail(where, _("unknown key {sorted!r}").format(sorted=sorted(map(str, bad))[0]))
         code = dict(raw)
         code["name"] = str(code.get("name") or "").strip()
         if not code["name"]:
-            raise _fail(where, "has no name")
+            raise _fail(where, _("has no name"))
         code["level"] = code.get("level") or "open"
         if code["level"] not in LEVELS:
-            raise _fail(where, f"level {code['level']!r} is not open, axial or selective")
+            raise _fail(
+                where,
+                _("level {level!r} is not open, axial or selective").format(level=code["level"]),
+            )
         code["label"] = str(code["label"]).strip() if code.get("label") not in (None, "") else None
         parents = code.get("parents") or []
         if isinstance(parents, str):
@@ -79,12 +93,17 @@ def check_codebook(doc: Any, *, name: str = "codebook") -> dict[str, Any]:
         code["parents"] = [str(p) for p in parents]
         role, axis = code.get("paradigm_role"), code.get("axis")
         if role is not None and role not in PARADIGM_ROLES:
-            raise _fail(where, f"paradigm_role {role!r} is not one of {', '.join(PARADIGM_ROLES)}")
+            raise _fail(
+                where,
+                _("paradigm_role {role!r} is not one of {PARADIGM_ROLES}").format(
+                    role=role, PARADIGM_ROLES=", ".join(PARADIGM_ROLES)
+                ),
+            )
         if axis is not None and axis not in AXES:
-            raise _fail(where, f"axis {axis!r} is not 统, 合 or null")
+            raise _fail(where, _("axis {axis!r} is not 统, 合 or null").format(axis=axis))
         if code["label"]:
             if code["label"] in labels:
-                raise _fail(where, f"label {code['label']!r} is used twice")
+                raise _fail(where, _("label {label!r} is used twice").format(label=code["label"]))
             labels[code["label"]] = code
         codes.append(code)
     # A parent is named by its label, or, for a code without one, by its name (a table from
@@ -101,12 +120,12 @@ def check_codebook(doc: Any, *, name: str = "codebook") -> dict[str, Any]:
             if p not in keys:
                 raise _fail(
                     f"{name}: code {code['label'] or code['name']}",
-                    f"parent {p!r} is not a label in this file",
+                    _("parent {p!r} is not a label in this file").format(p=p),
                 )
             if p in shared:
                 raise _fail(
                     f"{name}: code {code['label'] or code['name']}",
-                    f"parent {p!r} is the name of two codes without labels",
+                    _("parent {p!r} is the name of two codes without labels").format(p=p),
                 )
     _check_cycles(codes, keys, name)
     relations = []
@@ -117,32 +136,39 @@ def check_codebook(doc: Any, *, name: str = "codebook") -> dict[str, Any]:
             or not {"from", "to", "type"} <= set(raw)
         ):
             raise _fail(
-                f"{name}: relation {i}", "needs from, to and type (and optionally description)"
+                f"{name}: relation {i}", _("needs from, to and type (and optionally description)")
             )
         for end in ("from", "to"):
             if str(raw[end]) not in labels:
                 raise _fail(
-                    f"{name}: relation {i}", f"{end} {raw[end]!r} is not a label in this file"
+                    f"{name}: relation {i}",
+                    _("{end} {raw!r} is not a label in this file").format(end=end, raw=raw[end]),
                 )
         relations.append({k: str(v) for k, v in raw.items()})
     memos = []
     for i, raw in enumerate(doc.get("memos") or [], 1):
         if not isinstance(raw, dict) or set(raw) - MEMO_KEYS or "text" not in raw:
-            raise _fail(f"{name}: memo {i}", "needs text (and optionally type, attached_to, title)")
+            raise _fail(
+                f"{name}: memo {i}", _("needs text (and optionally type, attached_to, title)")
+            )
         if raw.get("type", "theoretical") not in MEMO_TYPES:
             raise _fail(
                 f"{name}: memo {i}",
-                f"type {raw.get('type')!r} is not one of {', '.join(MEMO_TYPES)}",
+                _("type {get!r} is not one of {MEMO_TYPES}").format(
+                    get=raw.get("type"), MEMO_TYPES=", ".join(MEMO_TYPES)
+                ),
             )
         if raw.get("attached_to") is not None and str(raw["attached_to"]) not in labels:
             raise _fail(
                 f"{name}: memo {i}",
-                f"attached_to {raw['attached_to']!r} is not a label in this file",
+                _("attached_to {attached_to!r} is not a label in this file").format(
+                    attached_to=raw["attached_to"]
+                ),
             )
         memos.append(raw)
     terms = doc.get("terms") or []
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-        raise _fail(name, "'terms' must be a list of words")
+        raise _fail(name, _("'terms' must be a list of words"))
     return {
         "terms": [t.strip() for t in terms if t.strip()],
         "title": doc.get("title", ""),
@@ -164,7 +190,7 @@ def _check_cycles(
             return
         if state.get(label) == 1:
             cycle = " → ".join([*path[path.index(label) :], label])
-            raise _fail(name, f"parents form a cycle ({cycle})")
+            raise _fail(name, _("parents form a cycle ({cycle})").format(cycle=cycle))
         state[label] = 1
         for p in labels[label]["parents"]:
             visit(p, [*path, label])
@@ -179,9 +205,13 @@ def load_codebook_file(project: Project, path: Path) -> dict[str, int]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file; nothing was changed") from None
+        raise InvalidInput(
+            _("{path}: no such file; nothing was changed").format(path=path)
+        ) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not UTF-8 text; nothing was changed") from None
+        raise InvalidInput(
+            _("{path}: not UTF-8 text; nothing was changed").format(path=path)
+        ) from None
     spec = parse_codebook(text, name=path.name)
     return project.import_codebook(spec, summary=f"load codebook {path.name}")
 

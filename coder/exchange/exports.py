@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -61,7 +62,9 @@ def export_by_suffix(
     """
     out = Path(target)
     if not out.parent.is_dir():
-        raise InvalidInput(f"{out.parent}: no such folder; nothing was written")
+        raise InvalidInput(
+            _("{parent}: no such folder; nothing was written").format(parent=out.parent)
+        )
     suffix = out.suffix.lower()
     if format == "maxqda":
         from coder.exchange.maxqda import export_structured
@@ -71,7 +74,9 @@ def export_by_suffix(
         from coder.exchange.figures import write_figure
 
         notes = write_figure(project, out, figure, lang=lang)
-        return Exported([f"wrote the {figure} figure to {out}"], list(notes))
+        return Exported(
+            [_("wrote the {figure} figure to {out}").format(figure=figure, out=out)], list(notes)
+        )
     if suffix in (".qdpx", ".qdc"):
         from coder.exchange.refi import export_qdc, export_qdpx
 
@@ -92,14 +97,14 @@ def export_by_suffix(
                 held_out=held_out,
                 examples=examples,
             )
-        return Exported([f"wrote {out}"], list(notes))
+        return Exported([_("wrote {out}").format(out=out)], list(notes))
     if suffix in (".yaml", ".yml"):
         from coder.exchange.codebook_yaml import save_codebook_file
 
         save_codebook_file(project, out)
-        return Exported([f"wrote the codebook to {out}"])
+        return Exported([_("wrote the codebook to {out}").format(out=out)])
     raise InvalidInput(
-        f"{out.name}: export to {out.suffix or 'no suffix'} is not available yet (supported: "
-        ".md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); "
-        "nothing was written"
+        _(
+            "{name}: export to {out_suffix_or_no_suf} is not available yet (supported: .md .tex .docx .xlsx .csv .svg .png .qdpx .qdc .yaml, or --format maxqda); nothing was written"
+        ).format(name=out.name, out_suffix_or_no_suf=out.suffix or "no suffix")
     )

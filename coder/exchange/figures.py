@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -90,14 +91,20 @@ def write_figure(
     path = Path(path)
     if figure not in FIGURES:
         raise InvalidInput(
-            f"unknown figure {figure!r}; known: {', '.join(FIGURES)}; nothing was written"
+            _("unknown figure {figure!r}; known: {FIGURES}; nothing was written").format(
+                figure=figure, FIGURES=", ".join(FIGURES)
+            )
         )
     if path.suffix.lower() not in SUFFIXES:
         raise InvalidInput(
-            f"{path.name}: a figure is written as {', '.join(SUFFIXES)}; nothing was written"
+            _("{name}: a figure is written as {SUFFIXES}; nothing was written").format(
+                name=path.name, SUFFIXES=", ".join(SUFFIXES)
+            )
         )
     if lang not in ("zh", "en"):
-        raise InvalidInput(f"--lang {lang!r} is not zh or en; nothing was written")
+        raise InvalidInput(
+            _("--lang {lang!r} is not zh or en; nothing was written").format(lang=lang)
+        )
     import matplotlib
 
     matplotlib.use("Agg")
@@ -342,7 +349,7 @@ def _paradigm(ax: Any, data: _Data, height: float) -> None:
             grounded[(a, b)] |= s.grounded
     for pair in FLOW:
         if pair not in links:
-            p, q, _, _ = _route(pair, size)
+            p, q, _rad, _label = _route(pair, size)
             _arrow(ax, p, q, width=0.5, style=":")
     for pair, types in links.items():
         p, q, rad, (lx, ly, ha, va) = _route(pair, size)
@@ -469,7 +476,7 @@ def _tonghe(ax: Any, data: _Data, height: float) -> None:
             kind = "cross" if (a in on_left) != (b in on_left) else "same"
             lines.append((kind, a, b, rels))
     ends: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    for i, (kind, a, b, _) in enumerate(lines):
+    for i, (kind, a, b, _x) in enumerate(lines):
         for me, other in ((a, b), (b, a)):
             inner = kind != "same"
             facing = "in" if inner else "out"
@@ -480,10 +487,10 @@ def _tonghe(ax: Any, data: _Data, height: float) -> None:
         toward_right = (me in on_left) == (facing == "in")
         ex = x + box_w / 2 if toward_right else x - box_w / 2
         items.sort(reverse=True)
-        for k, (_, i) in enumerate(items):
+        for k, (_x, i) in enumerate(items):
             dy = (0.5 - (k + 1) / (len(items) + 1)) * (box_h - 0.1)
             anchor[(i, me)] = (ex, y + dy)
-    top_weight = max((n for kind, _, _, n in lines if kind == "tie"), default=1)
+    top_weight = max((n for kind, _x, _x, n in lines if kind == "tie"), default=1)
     for i, (kind, a, b, item) in enumerate(lines):
         p, q = anchor[(i, a)], anchor[(i, b)]
         if kind == "tie":
@@ -608,7 +615,7 @@ def _network(ax: Any, data: _Data, height: float) -> None:
             dx, dy = q[0] - p[0], q[1] - p[1]
             lx, ly = (p[0] + q[0]) / 2 + rad / 2 * dy, (p[1] + q[1]) / 2 - rad / 2 * dx
             norm = (dx * dx + dy * dy) ** 0.5 or 1.0
-            for _ in range(8):
+            for _x in range(8):
                 if free(lx, ly):
                     break
                 lx, ly = lx + 0.15 * dy / norm, ly - 0.15 * dx / norm

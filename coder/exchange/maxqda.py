@@ -53,6 +53,7 @@ from coder.errors import InvalidInput
 from coder.facade.codebook import LEVEL_RANK
 from coder.facade.codings import coding_keys
 from coder.facade.sources import check_drafts
+from coder.i18n import _
 from coder.model import SourceDraft
 from coder.store.schema import code_parents, codes, codings, sources
 from coder.text.importer import StructuredFormat
@@ -108,7 +109,9 @@ def parse(text: str, name: str) -> list[Document]:
         lines.pop()  # a final line break ends the last line; it does not start an empty one
     heads = [i for i, line in enumerate(lines) if line.startswith(TEXT_MARK)]
     if not heads or any(line.strip() for line in lines[: heads[0]]):
-        raise InvalidInput(f"{name}: does not start with #TEXT; nothing was imported")
+        raise InvalidInput(
+            _("{name}: does not start with #TEXT; nothing was imported").format(name=name)
+        )
     docs = []
     stem = Path(name).stem
     for n, (a, b) in enumerate(zip(heads, [*heads[1:], len(lines)], strict=True), 1):
@@ -137,8 +140,9 @@ def _parse_body(title: str, body: str, first_line: int, name: str) -> Document:
         if m.group() == CODE_OPEN:
             if open_at is not None:
                 raise InvalidInput(
-                    f"{where(start)}: #CODE inside a passage that is still open "
-                    "(the format does not nest passages); nothing was imported"
+                    _(
+                        "{where}: #CODE inside a passage that is still open (the format does not nest passages); nothing was imported"
+                    ).format(where=where(start))
                 )
             line_end = body.find("\n", end)
             line_end = len(body) if line_end < 0 else line_end
@@ -147,7 +151,9 @@ def _parse_body(title: str, body: str, first_line: int, name: str) -> Document:
                 spec, after = body[end:line_end], min(line_end + 1, len(body))
                 if not alone:
                     raise InvalidInput(
-                        f"{where(start)}: #CODE needs '#' after its codes; nothing was imported"
+                        _("{where}: #CODE needs '#' after its codes; nothing was imported").format(
+                            where=where(start)
+                        )
                     )
                 cut_from = line_start
             else:
@@ -160,7 +166,9 @@ def _parse_body(title: str, body: str, first_line: int, name: str) -> Document:
         else:
             if open_at is None:
                 raise InvalidInput(
-                    f"{where(start)}: #ENDCODE without a #CODE before it; nothing was imported"
+                    _("{where}: #ENDCODE without a #CODE before it; nothing was imported").format(
+                        where=where(start)
+                    )
                 )
             line_end = body.find("\n", end)
             line_end = len(body) if line_end < 0 else line_end
@@ -184,8 +192,9 @@ def _parse_body(title: str, body: str, first_line: int, name: str) -> Document:
             open_at, pos = None, after
     if open_at is not None:
         raise InvalidInput(
-            f"{name}: document {title!r} ends inside a #CODE passage (no #ENDCODE); "
-            "nothing was imported"
+            _(
+                "{name}: document {title!r} ends inside a #CODE passage (no #ENDCODE); nothing was imported"
+            ).format(name=name, title=title)
         )
     out.append(body[pos:])
     return Document(title, "".join(out), passages)
@@ -197,7 +206,9 @@ def _code_paths(spec: str, where: str) -> list[tuple[str, ...]]:
         parts = tuple(" ".join(p.split()) for p in item.split("\\"))
         if not item.strip() or not all(parts):
             raise InvalidInput(
-                f"{where}: a code in {spec.strip()!r} is empty; nothing was imported"
+                _("{where}: a code in {strip!r} is empty; nothing was imported").format(
+                    where=where, strip=spec.strip()
+                )
             )
         paths.append(parts)
     return paths
@@ -217,14 +228,22 @@ class StructuredImport:
 
     def line(self) -> str:
         extra = (
-            f"; {self.empty} empty passages (no text between #CODE and #ENDCODE) were skipped"
+            _("; {empty} empty passages (no text between #CODE and #ENDCODE) were skipped").format(
+                empty=self.empty
+            )
             if self.empty
             else ""
         )
-        return (
-            f"{self.file}: MAXQDA structured text: {len(self.drafts)} sources, "
-            f"{self.codings} codings by {self.coder}, {self.codes_added} codes added, "
-            f"{self.codes_matched} matched to the codebook{extra}"
+        return _(
+            "{file}: MAXQDA structured text: {n_drafts} sources, {codings} codings by {coder}, {codes_added} codes added, {codes_matched} matched to the codebook{extra}"
+        ).format(
+            file=self.file,
+            n_drafts=len(self.drafts),
+            codings=self.codings,
+            coder=self.coder,
+            codes_added=self.codes_added,
+            codes_matched=self.codes_matched,
+            extra=extra,
         )
 
 
@@ -246,12 +265,15 @@ def import_structured(
     for doc in docs:
         if not doc.text.strip():
             raise InvalidInput(
-                f"{path.name}: document {doc.name!r} has no text; nothing was imported"
+                _("{name}: document {name2!r} has no text; nothing was imported").format(
+                    name=path.name, name2=doc.name
+                )
             )
         if normalise(doc.text) != doc.text:
             raise InvalidInput(
-                f"{path.name}: document {doc.name!r} is not in Unicode NFC once its markers are "
-                "taken out; nothing was imported"
+                _(
+                    "{name}: document {name2!r} is not in Unicode NFC once its markers are taken out; nothing was imported"
+                ).format(name=path.name, name2=doc.name)
             )
         drafts.append(
             SourceDraft(
@@ -273,11 +295,12 @@ def import_structured(
         for d in drafts:
             if d.sha256 in known:
                 raise InvalidInput(
-                    f"{path.name}: the text of {d.name!r} is in the project already; "
-                    "nothing was imported"
+                    _(
+                        "{name}: the text of {name2!r} is in the project already; nothing was imported"
+                    ).format(name=path.name, name2=d.name)
                 )
         ids = project._insert_sources(ch, drafts)
-        paths = {p for doc in docs for _, _, ps in doc.passages for p in ps}
+        paths = {p for doc in docs for _x, _x, ps in doc.passages for p in ps}
         resolve = _CodeResolver(project, ch, result, paths)
         rows = []
         seen = coding_keys(ch.conn, ids)
@@ -452,7 +475,7 @@ def _choose(groups: list[tuple[int, int, int]]) -> set[int]:
     best = [0] * (len(order) + 1)
     take = [False] * len(order)
     for k, i in enumerate(order):
-        start, _, weight = groups[i]
+        start, _x, weight = groups[i]
         j = bisect.bisect_right(ends, start, 0, k)  # groups ending at or before this start
         with_it = best[j] + weight
         take[k] = with_it > best[k]
@@ -506,7 +529,9 @@ def export_structured(project: Project, path: Path) -> StructuredExport:
     parts: list[str] = []
     srcs = project.sources()
     if not srcs:
-        raise InvalidInput(f"{path.name}: the project has no sources; nothing was written")
+        raise InvalidInput(
+            _("{name}: the project has no sources; nothing was written").format(name=path.name)
+        )
     for src in srcs:
         text = project.source_text(src.id)
         segs = project.segments(source=src.id)
@@ -538,7 +563,9 @@ def export_structured(project: Project, path: Path) -> StructuredExport:
         report.sources += 1
     if not report.sources:
         raise InvalidInput(
-            f"{path.name}: no source can be written in this format; nothing was written"
+            _("{name}: no source can be written in this format; nothing was written").format(
+                name=path.name
+            )
         )
     report.left_out = {k: v for k, v in drop.items() if v}
     tmp = path.with_name(f".{path.name}.tmp")

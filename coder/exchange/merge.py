@@ -45,6 +45,7 @@ from sqlalchemy import Table, func, select
 
 from coder.errors import InvalidInput
 from coder.facade.codebook import next_label
+from coder.i18n import _, english
 from coder.model import CODE_DESCRIPTION
 from coder.store.journal import Change
 from coder.store.schema import (
@@ -103,6 +104,27 @@ class MergeItem:
     count: int = 1
 
 
+def _kinds(kind: str, n: int) -> str:
+    """``n`` things of a kind the merge adds ("3 codes") in the interface language."""
+    said = {
+        "attribute": (_("{n} attribute"), _("{n} attributes")),
+        "case": (_("{n} case"), _("{n} cases")),
+        "source": (_("{n} source"), _("{n} sources")),
+        "code": (_("{n} code"), _("{n} codes")),
+        "parent": (_("{n} parent"), _("{n} parents")),
+        "relation": (_("{n} relation"), _("{n} relations")),
+        "coding": (_("{n} coding"), _("{n} codings")),
+        "evidence": (_("{n} evidence"), _("{n} evidences")),
+        "memo": (_("{n} memo"), _("{n} memos")),
+        "setting": (_("{n} setting"), _("{n} settings")),
+        "lineage": (_("{n} lineage"), _("{n} lineages")),
+    }
+    if kind not in said:
+        return f"{n} {kind}{'s' if n != 1 else ''}"
+    one, many = said[kind]
+    return (one if n == 1 else many).format(n=n)
+
+
 @dataclass
 class MergeReport:
     """What a merge did, item by item; ``event_id`` is the undoable event (None: nothing new)."""
@@ -127,16 +149,31 @@ class MergeReport:
         return [i for i in self.items if i.action == "conflict"]
 
     def summary(self) -> str:
+        """The merge in one line, in English: the event's summary and the JSON's."""
+        with english():
+            return self.head()
+
+    def head(self) -> str:
+        """The merge in one line in the interface language."""
         added = self.totals().get("added", {})
-        parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(added.items())]
-        head = f"merge {self.other}: " + (", ".join(parts) + " added" if parts else "nothing new")
+        parts = [_kinds(kind, n) for kind, n in sorted(added.items())]
+        if parts:
+            head = _("merge {other}: {parts} added").format(
+                other=self.other, parts=", ".join(parts)
+            )
+        else:
+            head = _("merge {other}: nothing new").format(other=self.other)
         if self.conflicts:
             n = len(self.conflicts)
-            head += f"; {n} conflict{'s' if n != 1 else ''}: this project's version kept"
+            head += (
+                _("; {n} conflict: this project's version kept")
+                if n == 1
+                else _("; {n} conflicts: this project's version kept")
+            ).format(n=n)
         return head
 
     def lines(self) -> list[str]:
-        out = [self.summary()]
+        out = [self.head()]
         for item in self.items:
             count = f" ×{item.count}" if item.count != 1 else ""
             why = f" — {item.reason}" if item.reason else ""
@@ -177,13 +214,13 @@ def merge_project(project: Project, other: str | Path) -> MergeReport:
     if is_server(other):
         label = describe(other).rsplit("/", 1)[-1].split("?", 1)[0]
         if describe(other) == project.location:
-            raise InvalidInput("a project cannot be merged into itself; nothing was changed")
+            raise InvalidInput(_("a project cannot be merged into itself; nothing was changed"))
         theirs = Project.open(str(other))
     else:
         other = Path(other)
         label = other.name
         if project.path is not None and other.resolve() == Path(project.path).resolve():
-            raise InvalidInput("a project cannot be merged into itself; nothing was changed")
+            raise InvalidInput(_("a project cannot be merged into itself; nothing was changed"))
         theirs = Project.open(other)
     try:
         with theirs.read() as conn:
@@ -439,9 +476,10 @@ class _Merge:
                 continue
             what = f"{self.labels[child]} under {self.labels[parent]}"
             try:
-                self.project.link_parent(
-                    self.ch, child, parent, primary=bool(link["is_primary"]) and not have
-                )
+                with english():  # the reason goes into the report's JSON
+                    self.project.link_parent(
+                        self.ch, child, parent, primary=bool(link["is_primary"]) and not have
+                    )
             except CoderError as exc:
                 self.report.add("parent", "skipped", what, str(exc).split(";")[0])
                 continue

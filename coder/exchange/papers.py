@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from coder.analysis.frequencies import frequencies
 from coder.errors import InvalidInput
 from coder.exchange.tables import TABLE_NAMES, Cell, Options, Table, build_tables
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -53,10 +54,14 @@ def export_tables(
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise InvalidInput(
-            f"{path.name}: unknown format {path.suffix!r} (use {', '.join(SUFFIXES)}); nothing was written"
+            _("{name}: unknown format {suffix!r} (use {SUFFIXES}); nothing was written").format(
+                name=path.name, suffix=path.suffix, SUFFIXES=", ".join(SUFFIXES)
+            )
         )
     if lang not in ("zh", "en"):
-        raise InvalidInput(f"language {lang!r} is not zh or en; nothing was written")
+        raise InvalidInput(
+            _("language {lang!r} is not zh or en; nothing was written").format(lang=lang)
+        )
     opt = Options(lang=lang, coders=coders, held_out=held_out, examples=examples)
     built = build_tables(project, tables, opt)
     write_tables(built, path, lang=lang, single=tables is not None and len(built) == 1)
@@ -425,11 +430,17 @@ def export_figures(
 
     path = Path(path)
     if path.suffix.lower() not in (".svg", ".png"):
-        raise InvalidInput(f"{path.name}: figures are written as .svg or .png; nothing was written")
+        raise InvalidInput(
+            _("{name}: figures are written as .svg or .png; nothing was written").format(
+                name=path.name
+            )
+        )
     unknown = [f for f in figures if f not in FIGURE_NAMES]
     if unknown:
         raise InvalidInput(
-            f"unknown figure {unknown[0]!r}; known: {', '.join(FIGURE_NAMES)}; nothing was written"
+            _("unknown figure {unknown!r}; known: {FIGURE_NAMES}; nothing was written").format(
+                unknown=unknown[0], FIGURE_NAMES=", ".join(FIGURE_NAMES)
+            )
         )
     warnings: list[str] = []
     font = cjk_font()
@@ -438,8 +449,10 @@ def export_figures(
         rc["font.family"] = [font]
     else:
         warnings.append(
-            "no font with Chinese characters is installed: Chinese labels show as boxes "
-            "(install fonts-noto-cjk)"
+            _(
+                "no font with Chinese characters is installed: Chinese labels show as boxes "
+                "(install fonts-noto-cjk)"
+            )
         )
     en = lang == "en"
     with rc_context(rc), warnings_module.catch_warnings():  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from coder.analysis.agreement import agreement, reliability_rows
 from coder.analysis.frequencies import frequencies
 from coder.analysis.saturation import saturation
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import PARADIGM_ROLE_ZH, Code, Segment
 from coder.store.schema import MACHINE_PREFIX
 
@@ -118,7 +119,9 @@ def participants(project: Project, opt: Options) -> Table:
         rows.append((s.case or s.name, *values, minutes, s.chars))
     if missing:
         opt.warnings.append(
-            f"访谈对象基本信息: some sources have no {', '.join(sorted(missing))}; those cells are empty"
+            _("访谈对象基本信息: some sources have no {names}; those cells are empty").format(
+                names=", ".join(sorted(missing))
+            )
         )
     return Table(
         "访谈对象基本信息",
@@ -153,7 +156,7 @@ def open_coding(project: Project, opt: Options) -> Table:
     """开放式编码示例: representative quotes per concept (see :func:`representative`), each
     followed by its interviewee id, with the concept and its primary category."""
     if opt.examples < 1:
-        raise InvalidInput("examples per concept must be at least 1; nothing was changed")
+        raise InvalidInput(_("examples per concept must be at least 1; nothing was changed"))
     codes, by_id = _codes(project)
     gold: str | None = (_coders(project, opt) or [None])[0]  # type: ignore[list-item]
     by_code: dict[int, list[Segment]] = {}
@@ -212,7 +215,7 @@ def relations(project: Project, opt: Options) -> Table:
     that it is asserted, not yet grounded (see :mod:`coder.analysis.support`)."""
     from coder.analysis.support import UNGROUNDED, UNGROUNDED_ZH, relation_support
 
-    _, by_id = _codes(project)
+    _x, by_id = _codes(project)
     type_names = {t[0]: t[1] for t in project.relation_types()}
     rels = project.relations()
     support = {s.relation_id: s for s in relation_support(project, "turn")}
@@ -248,7 +251,9 @@ def reliability(project: Project, opt: Options) -> Table:
     names = list(opt.coders) if opt.coders else _coders(project, opt)[:2]
     rows: list[tuple[Cell, ...]] = []
     if len(names) < 2:
-        opt.warnings.append("编码信度: the project has fewer than two coders; the table is empty")
+        opt.warnings.append(
+            _("编码信度: the project has fewer than two coders; the table is empty")
+        )
     else:
         rows = list(reliability_rows(agreement(project, names), summary=True))
     return Table(
@@ -264,7 +269,7 @@ def reliability(project: Project, opt: Options) -> Table:
 def code_frequencies(project: Project, opt: Options) -> Table:
     """编码频次: codings (参考点数) and sources per code, rolled up the hierarchy, in codebook
     order, with the primary parent category."""
-    _, by_id = _codes(project)
+    _x, by_id = _codes(project)
     rows: list[tuple[Cell, ...]] = []
     for f in frequencies(project):
         code = by_id[f.code_id]
@@ -362,7 +367,9 @@ def saturation_check(project: Project, opt: Options) -> Table:
     if not held:
         held = [s.name for s in project.sources()[-2:]]
         opt.warnings.append(
-            f"理论饱和度检验: no held-out interviews given; used the last two sources ({', '.join(held)})"
+            _(
+                "理论饱和度检验: no held-out interviews given; used the last two sources ({names})"
+            ).format(names=", ".join(held))
         )
     none = opt.word("无", "none")
     rows: list[tuple[Cell, ...]] = [
@@ -413,8 +420,9 @@ def table_names(tables: str | Sequence[str] | None) -> list[str]:
     unknown = [t for t in asked if t not in BUILDERS]
     if unknown or not asked:
         raise InvalidInput(
-            f"unknown table {unknown[0] if unknown else '(none)'!r}; known: {', '.join(BUILDERS)}"
-            "; nothing was written"
+            _("unknown table {unknown!r}; known: {BUILDERS}; nothing was written").format(
+                unknown=unknown[0] if unknown else "(none)", BUILDERS=", ".join(BUILDERS)
+            )
         )
     return [t for t in BUILDERS if t in asked]
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 
 from coder.errors import Conflict, InvalidInput, NotFound
+from coder.i18n import _
 from coder.model import AXES, CODE_FIELD_KEYS, CODE_TEXT_FIELDS, LEVELS, PARADIGM_ROLES, Code
 from coder.store.core import FacadeCore
 from coder.store.journal import Change
@@ -38,8 +39,9 @@ _COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|)$")
 
 
 def _a(level: str) -> str:
-    """'an open', 'an axial', 'a selective'."""
-    return f"an {level}" if level[0] in "aeiou" else f"a {level}"
+    """'an open', 'an axial', 'a selective' (in the interface language)."""
+    said = {"open": _("an open"), "axial": _("an axial"), "selective": _("a selective")}
+    return said.get(level) or (f"an {level}" if level[0] in "aeiou" else f"a {level}")
 
 
 def _check_fields(level: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -48,38 +50,54 @@ def _check_fields(level: str, fields: dict[str, Any]) -> dict[str, Any]:
     if "name" in out:
         out["name"] = str(out["name"]).strip()
         if not out["name"]:
-            raise InvalidInput("a code needs a name; nothing was changed")
+            raise InvalidInput(_("a code needs a name; nothing was changed"))
         if "\n" in out["name"]:
-            raise InvalidInput("a code name is one line; nothing was changed")
+            raise InvalidInput(_("a code name is one line; nothing was changed"))
     if "label" in out:
         out["label"] = str(out["label"]).strip()
         if not out["label"] or any(ch.isspace() for ch in out["label"]):
-            raise InvalidInput(f"label {out['label']!r} must be one word; nothing was changed")
+            raise InvalidInput(
+                _("label {label!r} must be one word; nothing was changed").format(
+                    label=out["label"]
+                )
+            )
     role = out.get("paradigm_role")
     if role is not None:
         if role not in PARADIGM_ROLES:
             raise InvalidInput(
-                f"paradigm role {role!r} is not one of {', '.join(PARADIGM_ROLES)}; nothing was changed"
+                _(
+                    "paradigm role {role!r} is not one of {PARADIGM_ROLES}; nothing was changed"
+                ).format(role=role, PARADIGM_ROLES=", ".join(PARADIGM_ROLES))
             )
         if level != "axial":
-            raise InvalidInput("only axial categories carry a paradigm role; nothing was changed")
+            raise InvalidInput(
+                _("only axial categories carry a paradigm role; nothing was changed")
+            )
     axis = out.get("axis")
     if axis is not None:
         if axis not in AXES:
-            raise InvalidInput(f"axis {axis!r} is not 统 or 合; nothing was changed")
+            raise InvalidInput(
+                _("axis {axis!r} is not 统 or 合; nothing was changed").format(axis=axis)
+            )
         if level != "axial":
-            raise InvalidInput("only axial categories sit on the 统/合 axis; nothing was changed")
+            raise InvalidInput(
+                _("only axial categories sit on the 统/合 axis; nothing was changed")
+            )
     if "colour" in out:
         out["colour"] = str(out["colour"] or "")
         if not _COLOUR.match(out["colour"]):
-            raise InvalidInput(f"colour {out['colour']!r} is not #rrggbb; nothing was changed")
+            raise InvalidInput(
+                _("colour {colour!r} is not #rrggbb; nothing was changed").format(
+                    colour=out["colour"]
+                )
+            )
     if "in_vivo" in out:
         out["in_vivo"] = bool(out["in_vivo"])
     if "properties" in out:
         props = out["properties"] or []
         if not isinstance(props, list | tuple) or not all(isinstance(p, dict) for p in props):
             raise InvalidInput(
-                "properties must be a list of {name, dimension}; nothing was changed"
+                _("properties must be a list of {name, dimension}; nothing was changed")
             )
         out["properties"] = json.dumps([dict(p) for p in props], ensure_ascii=False)
     for key in (*CODE_TEXT_FIELDS, "name_en"):
@@ -154,11 +172,17 @@ class CodebookOps(FacadeCore):
         """Add a code; its label comes from the project's prefix scheme unless given."""
         if level not in LEVELS:
             raise InvalidInput(
-                f"level {level!r} is not open, axial or selective; nothing was changed"
+                _("level {level!r} is not open, axial or selective; nothing was changed").format(
+                    level=level
+                )
             )
         unknown = set(fields) - set(EDITABLE)
         if unknown:
-            raise InvalidInput(f"unknown code field {sorted(unknown)[0]!r}; nothing was changed")
+            raise InvalidInput(
+                _("unknown code field {sorted!r}; nothing was changed").format(
+                    sorted=sorted(unknown)[0]
+                )
+            )
         clean = _check_fields(
             level, {"name": name, **fields, **({"label": label} if label else {})}
         )
@@ -180,15 +204,19 @@ class CodebookOps(FacadeCore):
         ).first()
         if dup:
             raise InvalidInput(
-                f"{_a(level)} code named {name!r} already exists ({dup[0]}); nothing was changed"
+                _(
+                    "{a_level} code named {name!r} already exists ({dup}); nothing was changed"
+                ).format(a_level=_a(level), name=name, dup=dup[0])
             )
         label = clean.pop("label", None) or next_label(conn, level)
         if conn.execute(select(codes.c.id).where(codes.c.label == label)).first():
-            raise InvalidInput(f"label {label!r} is already taken; nothing was changed")
+            raise InvalidInput(
+                _("label {label!r} is already taken; nothing was changed").format(label=label)
+            )
         if is_core:
             if level != "selective":
                 raise InvalidInput(
-                    "only a selective code can be the core category; nothing was changed"
+                    _("only a selective code can be the core category; nothing was changed")
                 )
             for (other,) in conn.execute(select(codes.c.id).where(codes.c.is_core.is_(True))):
                 ch.update(codes, {"id": other}, {"is_core": False})
@@ -216,15 +244,20 @@ class CodebookOps(FacadeCore):
         """
         unknown = set(fields) - set(EDITABLE)
         if unknown:
-            raise InvalidInput(f"unknown code field {sorted(unknown)[0]!r}; nothing was changed")
+            raise InvalidInput(
+                _("unknown code field {sorted!r}; nothing was changed").format(
+                    sorted=sorted(unknown)[0]
+                )
+            )
         with self.change("edit-code", "edit code") as ch:
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             moved = sorted(k for k, v in (expect or {}).items() if getattr(code, k) != v)
             if moved:
                 raise Conflict(
-                    f"{code.label} {code.name} was changed by someone else since you opened it "
-                    f"({', '.join(moved)}); your edit was not saved; reload (F5) to see theirs"
+                    _(
+                        "{label} {name} was changed by someone else since you opened it ({moved}); your edit was not saved; reload (F5) to see theirs"
+                    ).format(label=code.label, name=code.name, moved=", ".join(moved))
                 )
             clean = _check_fields(code.level, fields)
             if "name" in clean and clean["name"] != code.name:
@@ -237,14 +270,18 @@ class CodebookOps(FacadeCore):
                 ).first()
                 if dup:
                     raise InvalidInput(
-                        f"{_a(code.level)} code named {clean['name']!r} already exists ({dup[0]}); nothing was changed"
+                        _(
+                            "{a_level} code named {name!r} already exists ({dup}); nothing was changed"
+                        ).format(a_level=_a(code.level), name=clean["name"], dup=dup[0])
                     )
             if "label" in clean and clean["label"] != code.label:
                 if ch.conn.execute(
                     select(codes.c.id).where(codes.c.label == clean["label"])
                 ).first():
                     raise InvalidInput(
-                        f"label {clean['label']!r} is already taken; nothing was changed"
+                        _("label {label!r} is already taken; nothing was changed").format(
+                            label=clean["label"]
+                        )
                     )
             ch.update(codes, {"id": cid}, clean)
             what = ", ".join(sorted(fields))
@@ -261,7 +298,9 @@ class CodebookOps(FacadeCore):
             code = _load_codes(ch.conn, cid)[0]
             if code.level != "selective":
                 raise InvalidInput(
-                    f"{code.label} {code.name} is {code.level}; only a selective code can be the core category; nothing was changed"
+                    _(
+                        "{label} {name} is {level}; only a selective code can be the core category; nothing was changed"
+                    ).format(label=code.label, name=code.name, level=code.level)
                 )
             for (other,) in ch.conn.execute(
                 select(codes.c.id).where(codes.c.is_core.is_(True), codes.c.id != cid)
@@ -284,10 +323,14 @@ class CodebookOps(FacadeCore):
         )
         if LEVEL_RANK[levels[parent]] < LEVEL_RANK[levels[child]]:
             raise InvalidInput(
-                f"{_a(levels[parent])} code cannot contain {_a(levels[child])} code; nothing was changed"
+                _("{a_level} code cannot contain {a_level2} code; nothing was changed").format(
+                    a_level=_a(levels[parent]), a_level2=_a(levels[child])
+                )
             )
         if child == parent or child in _ancestors(conn, parent):
-            raise InvalidInput("that would put a code inside itself (a cycle); nothing was changed")
+            raise InvalidInput(
+                _("that would put a code inside itself (a cycle); nothing was changed")
+            )
         if primary:
             for (other,) in conn.execute(
                 select(code_parents.c.parent_id).where(
@@ -321,13 +364,17 @@ def _resolve_code(conn: Connection, ref: int | str) -> int:
     if len(rows) > 1:
         which = ", ".join(f"{r.label} ({r.level})" for r in rows)
         raise InvalidInput(
-            f"{ref_s!r} names several codes: {which}; use the label; nothing was changed"
+            _("{ref_s!r} names several codes: {which}; use the label; nothing was changed").format(
+                ref_s=ref_s, which=which
+            )
         )
     if isinstance(ref, int) or ref_s.isdigit():
         row = conn.execute(select(codes.c.id).where(codes.c.id == int(ref_s))).first()
         if row:
             return int(row[0])
-    raise NotFound(f"no code {ref_s!r} (by label or name); nothing was changed")
+    raise NotFound(
+        _("no code {ref_s!r} (by label or name); nothing was changed").format(ref_s=ref_s)
+    )
 
 
 _ANCESTORS = text(
@@ -356,7 +403,7 @@ def _load_codes(conn: Connection, only: int | None = None) -> list[Code]:
         query = query.where(codes.c.id == only)
     out = []
     for r in conn.execute(query).mappings():
-        ps = tuple(p for _, p in sorted(parents.get(r["id"], [])))
+        ps = tuple(p for _x, p in sorted(parents.get(r["id"], [])))
         out.append(
             Code(
                 id=r["id"],
@@ -379,7 +426,7 @@ def _load_codes(conn: Connection, only: int | None = None) -> list[Code]:
             )
         )
     if only is not None and not out:
-        raise NotFound(f"no code with id {only}")
+        raise NotFound(_("no code with id {only}").format(only=only))
     out.sort(key=lambda c: (rank[c.level], _label_key(c.label)))
     return out
 

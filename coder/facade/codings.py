@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, func, select
 
 from coder.errors import Forbidden, InvalidInput, NotFound
+from coder.i18n import _
 from coder.model import Coding, Segment
 from coder.store.core import FacadeCore
 from coder.store.schema import coders, codes, codings, relation_evidence, sources
@@ -43,17 +44,27 @@ def _check_span(conn: Connection, source_id: int, start: int, end: int) -> str:
         select(sources.c.chars, sources.c.name).where(sources.c.id == source_id)
     ).first()
     if row is None:
-        raise NotFound(f"no source with id {source_id}; nothing was changed")
+        raise NotFound(
+            _("no source with id {source_id}; nothing was changed").format(source_id=source_id)
+        )
     chars, name = row
     if start < 0 or end < 0:
-        raise InvalidInput(f"offsets {start}–{end} are negative; nothing was changed")
+        raise InvalidInput(
+            _("offsets {start}–{end} are negative; nothing was changed").format(
+                start=start, end=end
+            )
+        )
     if start >= end:
         raise InvalidInput(
-            f"offsets {start}–{end}: the start must come before the end; nothing was changed"
+            _(
+                "offsets {start}–{end}: the start must come before the end; nothing was changed"
+            ).format(start=start, end=end)
         )
     if end > chars:
         raise InvalidInput(
-            f"offsets {start}–{end} run past the end of the text ({chars} characters); nothing was changed"
+            _(
+                "offsets {start}–{end} run past the end of the text ({chars} characters); nothing was changed"
+            ).format(start=start, end=end, chars=chars)
         )
     return str(name)
 
@@ -102,11 +113,13 @@ class CodingOps(FacadeCore):
                 select(codes.c.label, codes.c.name, twin_id).where(codes.c.id == cid)
             ).first()
             if found is None:
-                raise NotFound(f"no code with id {cid}; nothing was changed")
+                raise NotFound(_("no code with id {cid}; nothing was changed").format(cid=cid))
             label, name, twin = found
             if twin:
                 raise InvalidInput(
-                    f"{start}–{end} is already coded {label} by this coder (coding {twin}); nothing was changed"
+                    _(
+                        "{start}–{end} is already coded {label} by this coder (coding {twin}); nothing was changed"
+                    ).format(start=start, end=end, label=label, twin=twin)
                 )
             row = {
                 "source_id": sid,
@@ -167,7 +180,9 @@ class CodingOps(FacadeCore):
             ).first()
             if twin:
                 raise InvalidInput(
-                    f"{start}–{end} is already coded {name} by this coder; nothing was changed"
+                    _(
+                        "{start}–{end} is already coded {name} by this coder; nothing was changed"
+                    ).format(start=start, end=end, name=name)
                 )
             now = time.time()
             ident = ch.insert(
@@ -314,12 +329,16 @@ class CodingOps(FacadeCore):
             batch = []
             for sid, cid, start, end, coder in rows:
                 if sid not in chars:
-                    raise NotFound(f"no source with id {sid}; nothing was changed")
+                    raise NotFound(
+                        _("no source with id {sid}; nothing was changed").format(sid=sid)
+                    )
                 if cid not in code_ids:
-                    raise NotFound(f"no code with id {cid}; nothing was changed")
+                    raise NotFound(_("no code with id {cid}; nothing was changed").format(cid=cid))
                 if not 0 <= start < end <= chars[sid]:
                     raise InvalidInput(
-                        f"offsets {start}–{end} do not fit source {sid}; nothing was changed"
+                        _(
+                            "offsets {start}–{end} do not fit source {sid}; nothing was changed"
+                        ).format(start=start, end=end, sid=sid)
                     )
                 key = (sid, cid, coder_ids[coder], start, end)
                 if key in seen:
@@ -372,13 +391,15 @@ class CodingOps(FacadeCore):
         what = f"coding {old.id} ({label} {name} at {old.start}–{old.end}) is {whose}'s"
         if self.on_server and self._role(conn) == "coder":
             raise Forbidden(
-                f"{what}; a coder on this server may not {words} another coder's codings; "
-                "nothing was changed"
+                _(
+                    "{what}; a coder on this server may not {words} another coder's codings; nothing was changed"
+                ).format(what=what, words=words)
             )
         if not force:
             raise Forbidden(
-                f"{what}, not {self.coder}'s; {words} it only when asked to (--force); "
-                "nothing was changed"
+                _(
+                    "{what}, not {coder}'s; {words} it only when asked to (--force); nothing was changed"
+                ).format(what=what, coder=self.coder, words=words)
             )
         return f"{whose}'s {label} {name}"
 
@@ -421,7 +442,9 @@ class CodingOps(FacadeCore):
             if coder is not None:
                 cid = conn.execute(select(coders.c.id).where(coders.c.name == coder)).first()
                 if cid is None:
-                    raise NotFound(f"no coder named {coder!r}; nothing was changed")
+                    raise NotFound(
+                        _("no coder named {coder!r}; nothing was changed").format(coder=coder)
+                    )
                 query = query.where(codings.c.coder_id == cid[0])
             if ids is not None:
                 query = query.where(codings.c.id.in_(list(ids)))
@@ -466,5 +489,5 @@ def _coding(conn: Connection, coding_id: int) -> Coding:
         ).where(codings.c.id == coding_id)
     ).first()
     if row is None:
-        raise NotFound(f"no coding {coding_id}; nothing was changed")
+        raise NotFound(_("no coding {coding_id}; nothing was changed").format(coding_id=coding_id))
     return Coding(*row)

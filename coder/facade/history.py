@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from coder.errors import Conflict, NothingToUndo
+from coder.i18n import _
 from coder.model import Event
 from coder.store.core import FacadeCore
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
@@ -66,7 +67,7 @@ class HistoryOps(FacadeCore):
             ).first()
         if row is None:
             return
-        forward, _ = load_payload(row[0])
+        forward, _x = load_payload(row[0])
         removed = 0
         for op in forward:
             if op["op"] == "insert" and op["t"] == "codings":
@@ -84,6 +85,7 @@ class HistoryOps(FacadeCore):
 
     def _step(self, from_state: str, to_state: str) -> Event:
         word = "undo" if from_state == "done" else "redo"
+        said = _("undo") if word == "undo" else _("redo")
         with self._writing(word) as conn:
             self._authorize(conn, word)
             if self.on_server:
@@ -92,7 +94,11 @@ class HistoryOps(FacadeCore):
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CODEBOOK_LOCK})")
             row = conn.execute(self._my_events(conn, from_state).with_for_update()).first()
             if row is None:
-                raise NothingToUndo(f"nothing to {word} for {self.coder}; the project is unchanged")
+                raise NothingToUndo(
+                    _("nothing to {word} for {coder}; the project is unchanged").format(
+                        word=said, coder=self.coder
+                    )
+                )
             forward, inverse = load_payload(row.payload)
             # The rows must still be as this change left them (undo) or as undo left them
             # (redo), and no colleague may have built on them since: the step refuses rather
@@ -101,7 +107,11 @@ class HistoryOps(FacadeCore):
             if not clash and word == "undo":
                 clash = later_overlap(conn, row.id, self.ensure_coder(conn), forward)
             if clash:
-                raise Conflict(f"cannot {word} “{row.summary}”: {clash}; nothing was changed")
+                raise Conflict(
+                    _("cannot {word} “{summary}”: {clash}; nothing was changed").format(
+                        word=said, summary=row.summary, clash=clash
+                    )
+                )
             values: dict[str, Any] = {"state": to_state, "changed": time.time()}
             try:
                 with conn.begin_nested():
@@ -114,13 +124,15 @@ class HistoryOps(FacadeCore):
                         apply_ops(conn, forward)
             except IntegrityError as exc:
                 raise Conflict(
-                    f"cannot {word} “{row.summary}”: other work now depends on it "
-                    "(a colleague coded with it or changed it); nothing was changed"
+                    _(
+                        "cannot {word} “{summary}”: other work now depends on it (a colleague coded with it or changed it); nothing was changed"
+                    ).format(word=said, summary=row.summary)
                 ) from exc
             if any(op["t"] == "code_parents" for op in forward) and find_cycle(conn):
                 raise Conflict(
-                    f"cannot {word} “{row.summary}”: with a colleague's moves since, the code "
-                    "tree would go round in a circle; nothing was changed"
+                    _(
+                        "cannot {word} “{summary}”: with a colleague's moves since, the code tree would go round in a circle; nothing was changed"
+                    ).format(word=said, summary=row.summary)
                 )
             conn.execute(update(events).where(events.c.id == row.id).values(**values))
             if self.on_server:

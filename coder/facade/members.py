@@ -14,6 +14,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from coder.errors import Forbidden, InvalidInput, NotFound
+from coder.i18n import _
 from coder.store import engine as store_engine
 from coder.store.core import FacadeCore
 from coder.store.engine import CODEBOOK_LOCK, NOTIFY_CHANNEL
@@ -110,18 +111,27 @@ class MemberOps(FacadeCore):
         words = ACTION_WORDS.get(action, action.replace("-", " "))
         if role is None:
             raise Forbidden(
-                f"{user} is not a member of this project, so cannot {words}; the owner adds "
-                f"members with: coder member PROJECT add {user} --role coder; nothing was changed"
+                _(
+                    "{user} is not a member of this project, so cannot {words}; the owner adds members with: coder member PROJECT add {user} --role coder; nothing was changed"
+                ).format(user=user, words=words)
             )
         if role == "reader":
-            raise Forbidden(f"{user} is a reader here and cannot {words}; nothing was changed")
+            raise Forbidden(
+                _("{user} is a reader here and cannot {words}; nothing was changed").format(
+                    user=user, words=words
+                )
+            )
         if role == "coder" and action in OWNER_ACTIONS:
             raise Forbidden(
-                f"{user} is a coder here; only an owner may {words}; nothing was changed"
+                _("{user} is a coder here; only an owner may {words}; nothing was changed").format(
+                    user=user, words=words
+                )
             )
         if role == "coder" and self.on_server and self.coder != user:
             raise Forbidden(
-                f"{user} codes as {user} on this server, not as {self.coder}; nothing was changed"
+                _(
+                    "{user} codes as {user} on this server, not as {coder}; nothing was changed"
+                ).format(user=user, coder=self.coder)
             )
 
     def set_member(self, name: str, role: str) -> None:
@@ -130,10 +140,12 @@ class MemberOps(FacadeCore):
         name = name.strip()
         if role not in ROLES:
             raise InvalidInput(
-                f"role {role!r} is not one of {', '.join(ROLES)}; nothing was changed"
+                _("role {role!r} is not one of {ROLES}; nothing was changed").format(
+                    role=role, ROLES=", ".join(ROLES)
+                )
             )
         if not name:
-            raise InvalidInput("a member needs a name; nothing was changed")
+            raise InvalidInput(_("a member needs a name; nothing was changed"))
         with self._writing("change members") as conn:
             current = self._members_locked(conn)
             if current:
@@ -148,7 +160,9 @@ class MemberOps(FacadeCore):
             owners = [n for n, r in current.items() if r == "owner"]
             if current.get(name) == "owner" and role != "owner" and owners == [name]:
                 raise InvalidInput(
-                    f"{name} is the only owner; make someone else owner first; nothing was changed"
+                    _(
+                        "{name} is the only owner; make someone else owner first; nothing was changed"
+                    ).format(name=name)
                 )
             self._grant(conn, name, role)
             if current.get(name) == "owner" and role != "owner":
@@ -164,13 +178,15 @@ class MemberOps(FacadeCore):
         with self._writing("change members") as conn:
             current = self._members_locked(conn)
             if name not in current:
-                raise NotFound(f"{name} is not a member; nothing was changed")
+                raise NotFound(_("{name} is not a member; nothing was changed").format(name=name))
             self._authorize(conn, "change members")
             if current[name] == "owner" and [r for r in current.values() if r == "owner"] == [
                 "owner"
             ]:
                 raise InvalidInput(
-                    f"{name} is the only owner; make someone else owner first; nothing was changed"
+                    _(
+                        "{name} is the only owner; make someone else owner first; nothing was changed"
+                    ).format(name=name)
                 )
             self._grant(conn, name, None)
             if current[name] == "owner":
@@ -204,8 +220,9 @@ class MemberOps(FacadeCore):
             "SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}
         ).first():
             raise NotFound(
-                f"the server has no login {name}; its administrator creates it "
-                f"(CREATE ROLE {name} LOGIN PASSWORD ...); nothing was changed"
+                _(
+                    "the server has no login {name}; its administrator creates it (CREATE ROLE {name} LOGIN PASSWORD ...); nothing was changed"
+                ).format(name=name)
             )
         who = conn.dialect.identifier_preparer.quote(name)
         db = conn.dialect.identifier_preparer.quote(str(conn.engine.url.database))
@@ -245,13 +262,15 @@ class MemberOps(FacadeCore):
                 ).scalar()
                 if not superuser and bool(can_write) != (role in ("owner", "coder")):
                     raise Forbidden(
-                        f"the server kept {name}'s privileges as another owner granted them; the "
-                        "project's creator or the administrator can change them; nothing was changed"
+                        _(
+                            "the server kept {name}'s privileges as another owner granted them; the project's creator or the administrator can change them; nothing was changed"
+                        ).format(name=name)
                     )
         except DBAPIError as exc:
             raise Forbidden(
-                f"the server refused to change {name}'s privileges "
-                f"({store_engine.server_reason(exc)}); nothing was changed"
+                _(
+                    "the server refused to change {name}'s privileges ({server_reason}); nothing was changed"
+                ).format(name=name, server_reason=store_engine.server_reason(exc))
             ) from exc
 
     def _note(self, conn: Connection, action: str, summary: str) -> None:

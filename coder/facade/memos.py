@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, select
 
 from coder.errors import InvalidInput, NotFound
+from coder.i18n import _
 from coder.model import MEMO_TARGETS, MEMO_TYPES, Memo, Relation
 from coder.store.core import FacadeCore
 from coder.store.schema import (
@@ -54,10 +55,16 @@ class MemoOps(FacadeCore):
         ``span`` (start, end), about that passage of a source (an annotation)."""
         if type not in MEMO_TYPES:
             raise InvalidInput(
-                f"memo type {type!r} is not one of {', '.join(MEMO_TYPES)}; nothing was changed"
+                _("memo type {type!r} is not one of {MEMO_TYPES}; nothing was changed").format(
+                    type=type, MEMO_TYPES=", ".join(MEMO_TYPES)
+                )
             )
         if target not in MEMO_TARGETS:
-            raise InvalidInput(f"a memo cannot be attached to {target!r}; nothing was changed")
+            raise InvalidInput(
+                _("a memo cannot be attached to {target!r}; nothing was changed").format(
+                    target=target
+                )
+            )
         with self.change("add-memo", f"{type} memo") as ch:
             _check_target(ch.conn, target, target_id)
             if span is not None:
@@ -100,7 +107,9 @@ class MemoOps(FacadeCore):
         if type is not None:
             if type not in MEMO_TYPES:
                 raise InvalidInput(
-                    f"memo type {type!r} is not one of {', '.join(MEMO_TYPES)}; nothing was changed"
+                    _("memo type {type!r} is not one of {MEMO_TYPES}; nothing was changed").format(
+                        type=type, MEMO_TYPES=", ".join(MEMO_TYPES)
+                    )
                 )
             values["type"] = type
         with self.change("edit-memo", f"edit memo {memo_id}") as ch:
@@ -157,12 +166,18 @@ class MemoOps(FacadeCore):
     ) -> None:
         """Extend the project's list of relation types (Glaser's coding families are editable)."""
         if not name.strip() or any(ch.isspace() for ch in name.strip()):
-            raise InvalidInput(f"relation type {name!r} must be one word; nothing was changed")
+            raise InvalidInput(
+                _("relation type {name!r} must be one word; nothing was changed").format(name=name)
+            )
         with self.change("add-relation-type", f"relation type {name}") as ch:
             if ch.conn.execute(
                 select(relation_types.c.name).where(relation_types.c.name == name)
             ).first():
-                raise InvalidInput(f"relation type {name!r} exists already; nothing was changed")
+                raise InvalidInput(
+                    _("relation type {name!r} exists already; nothing was changed").format(
+                        name=name
+                    )
+                )
             ch.insert(
                 relation_types,
                 {"name": name, "label_zh": label_zh, "family": family, "description": description},
@@ -183,20 +198,22 @@ class MemoOps(FacadeCore):
             conn = ch.conn
             a, b = _resolve_code(conn, source), _resolve_code(conn, target)
             if a == b:
-                raise InvalidInput("a relation links two different codes; nothing was changed")
+                raise InvalidInput(_("a relation links two different codes; nothing was changed"))
             if not conn.execute(
                 select(relation_types.c.name).where(relation_types.c.name == type)
             ).first():
                 known = ", ".join(r[0] for r in conn.execute(select(relation_types.c.name)))
                 raise InvalidInput(
-                    f"unknown relation type {type!r} (known: {known}); nothing was changed"
+                    _(
+                        "unknown relation type {type!r} (known: {known}); nothing was changed"
+                    ).format(type=type, known=known)
                 )
             if conn.execute(
                 select(relations.c.id).where(
                     relations.c.from_id == a, relations.c.to_id == b, relations.c.type == type
                 )
             ).first():
-                raise InvalidInput("that relation exists already; nothing was changed")
+                raise InvalidInput(_("that relation exists already; nothing was changed"))
             rid = ch.insert(
                 relations,
                 {
@@ -232,7 +249,7 @@ class MemoOps(FacadeCore):
         }
         for cid in coding_ids:
             if not ch.conn.execute(select(codings.c.id).where(codings.c.id == cid)).first():
-                raise NotFound(f"no coding {cid}; nothing was changed")
+                raise NotFound(_("no coding {cid}; nothing was changed").format(cid=cid))
             if cid not in have:
                 ch.insert(relation_evidence, {"relation_id": relation_id, "coding_id": cid})
                 have.add(cid)
@@ -277,10 +294,18 @@ def _check_target(conn: Connection, target: str, target_id: int | None) -> None:
     if target == "project":
         return
     if target_id is None:
-        raise InvalidInput(f"a memo on a {target} needs the {target}'s id; nothing was changed")
+        raise InvalidInput(
+            _("a memo on a {target} needs the {target}'s id; nothing was changed").format(
+                target=target
+            )
+        )
     table = _TARGET_TABLES[target]
     if not conn.execute(select(table.c.id).where(table.c.id == target_id)).first():
-        raise NotFound(f"no {target} {target_id}; nothing was changed")
+        raise NotFound(
+            _("no {target} {target_id}; nothing was changed").format(
+                target=target, target_id=target_id
+            )
+        )
 
 
 def _check_span(
@@ -289,12 +314,14 @@ def _check_span(
     start, end = span
     if target != "source":
         raise InvalidInput(
-            "only a memo on a source can be anchored to a passage; nothing was changed"
+            _("only a memo on a source can be anchored to a passage; nothing was changed")
         )
     chars = conn.execute(select(sources.c.chars).where(sources.c.id == target_id)).scalar_one()
     if not 0 <= start < end <= chars:
         raise InvalidInput(
-            f"passage {start}–{end} is not within the source's {chars} characters; nothing was changed"
+            _(
+                "passage {start}–{end} is not within the source's {chars} characters; nothing was changed"
+            ).format(start=start, end=end, chars=chars)
         )
 
 
@@ -317,7 +344,7 @@ def _memo(conn: Connection, memo_id: int) -> Memo:
         .where(memos.c.id == memo_id)
     ).first()
     if row is None:
-        raise NotFound(f"no memo {memo_id}; nothing was changed")
+        raise NotFound(_("no memo {memo_id}; nothing was changed").format(memo_id=memo_id))
     return Memo(*row)
 
 
@@ -332,7 +359,9 @@ def _relation(conn: Connection, relation_id: int) -> Relation:
         ).where(relations.c.id == relation_id)
     ).first()
     if row is None:
-        raise NotFound(f"no relation {relation_id}; nothing was changed")
+        raise NotFound(
+            _("no relation {relation_id}; nothing was changed").format(relation_id=relation_id)
+        )
     ev = tuple(
         r[0]
         for r in conn.execute(

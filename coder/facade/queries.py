@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from coder.errors import InvalidInput, NotFound
+from coder.i18n import _
 from coder.store.schema import coders, queries
 from coder.text.query_grammar import parse
 
@@ -63,11 +64,13 @@ def save_query(
     """Save (or replace) the query ``name``."""
     name = name.strip()
     if not name or len(name) > 200:
-        raise InvalidInput("a saved query needs a name of 1 to 200 characters; nothing was saved")
+        raise InvalidInput(
+            _("a saved query needs a name of 1 to 200 characters; nothing was saved")
+        )
     try:
         parse(expression)
     except InvalidInput as exc:
-        raise InvalidInput(str(exc).replace("nothing was run", "nothing was saved")) from None
+        raise InvalidInput(str(exc).replace(_("nothing was run"), _("nothing was saved"))) from None
     options = json.dumps(
         {"where": list(where), "unit": unit, "coder": coder}, ensure_ascii=False, sort_keys=True
     )
@@ -125,4 +128,8 @@ def saved_query(project: Project, name: str) -> SavedQuery:
         if q.name == name:
             return q
     have = ", ".join(q.name for q in saved_queries(project)) or "none yet"
-    raise NotFound(f"no saved query named {name!r} (saved: {have}); nothing was run")
+    raise NotFound(
+        _("no saved query named {name!r} (saved: {have}); nothing was run").format(
+            name=name, have=have
+        )
+    )

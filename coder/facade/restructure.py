@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import CODE_DESCRIPTION, LEVELS, Code
 from coder.store.core import FacadeCore
 from coder.store.journal import Change
@@ -85,7 +86,9 @@ class RestructureOps(FacadeCore):
             code, target = _load_codes(ch.conn, cid)[0], _load_codes(ch.conn, pid)[0]
             if pid in code.parents:
                 raise InvalidInput(
-                    f"{code.label} is already under {target.label}; nothing was changed"
+                    _("{label} is already under {label2}; nothing was changed").format(
+                        label=code.label, label2=target.label
+                    )
                 )
             self.link_parent(ch, cid, pid, primary=primary or not code.parents)
             ch.summary = f"attach {code.label} {code.name} to {target.label} {target.name}"
@@ -98,7 +101,11 @@ class RestructureOps(FacadeCore):
             pid = _resolve_code(ch.conn, parent)
             code = _load_codes(ch.conn, cid)[0]
             if pid not in code.parents:
-                raise InvalidInput(f"{code.label} is not under code {parent}; nothing was changed")
+                raise InvalidInput(
+                    _("{label} is not under code {parent}; nothing was changed").format(
+                        label=code.label, parent=parent
+                    )
+                )
             ch.delete(code_parents, {"child_id": cid, "parent_id": pid})
             rest = [p for p in code.parents if p != pid]
             if code.parents[0] == pid and rest:
@@ -124,14 +131,18 @@ class RestructureOps(FacadeCore):
             cid = _resolve_code(ch.conn, ref)
             code = _load_codes(ch.conn, cid)[0]
             if code.level == "selective":
-                raise InvalidInput(f"{code.label} is already selective; nothing was changed")
+                raise InvalidInput(
+                    _("{label} is already selective; nothing was changed").format(label=code.label)
+                )
             level = LEVELS[LEVEL_RANK[code.level] + 1]
             dup = ch.conn.execute(
                 select(codes.c.label).where(codes.c.level == level, codes.c.name == code.name)
             ).first()
             if dup:
                 raise InvalidInput(
-                    f"{_a(level)} code named {code.name!r} already exists ({dup[0]}); nothing was changed"
+                    _(
+                        "{a_level} code named {name!r} already exists ({dup}); nothing was changed"
+                    ).format(a_level=_a(level), name=code.name, dup=dup[0])
                 )
             # Parents below the new level no longer fit; the code keeps the others.
             for pid in code.parents:
@@ -150,11 +161,13 @@ class RestructureOps(FacadeCore):
             conn = ch.conn
             sid, tid = _resolve_code(conn, source), _resolve_code(conn, target)
             if sid == tid:
-                raise InvalidInput("cannot merge a code into itself; nothing was changed")
+                raise InvalidInput(_("cannot merge a code into itself; nothing was changed"))
             src, dst = _load_codes(conn, sid)[0], _load_codes(conn, tid)[0]
             if sid in _ancestors(conn, tid):
                 raise InvalidInput(
-                    f"{dst.label} lies inside {src.label}; move it out before merging; nothing was changed"
+                    _(
+                        "{label} lies inside {label2}; move it out before merging; nothing was changed"
+                    ).format(label=dst.label, label2=src.label)
                 )
             moved = self._move_codings(ch, sid, tid)
             # Categories of the source become categories of the target.
@@ -295,7 +308,9 @@ class RestructureOps(FacadeCore):
             stray = [i for i in ids if i not in mine]
             if stray:
                 raise InvalidInput(
-                    f"coding {stray[0]} is not a coding of {code.label}; nothing was changed"
+                    _("coding {stray} is not a coding of {label}; nothing was changed").format(
+                        stray=stray[0], label=code.label
+                    )
                 )
             fields: dict[str, Any] = {"name": new_name}
             if label:
@@ -415,8 +430,14 @@ class RestructureOps(FacadeCore):
                         pid = ids[plabel]
                         if LEVEL_RANK[levels[pid]] < LEVEL_RANK[levels[cid]]:
                             raise InvalidInput(
-                                f"{_a(levels[pid])} code cannot contain {_a(levels[cid])} code "
-                                f"({plabel} above {spec_code.get('label') or spec_code['name']}); nothing was changed"
+                                _(
+                                    "{a_level} code cannot contain {a_level2} code ({plabel} above {clabel}); nothing was changed"
+                                ).format(
+                                    a_level=_a(levels[pid]),
+                                    a_level2=_a(levels[cid]),
+                                    plabel=plabel,
+                                    clabel=spec_code.get("label") or spec_code["name"],
+                                )
                             )
                         fresh_links.append((cid, pid, i == 0))
                     continue
@@ -438,7 +459,9 @@ class RestructureOps(FacadeCore):
                     select(relation_types.c.name).where(relation_types.c.name == rel["type"])
                 ).first():
                     raise InvalidInput(
-                        f"unknown relation type {rel['type']!r}; nothing was changed"
+                        _("unknown relation type {type!r}; nothing was changed").format(
+                            type=rel["type"]
+                        )
                     )
                 if conn.execute(
                     select(relations.c.id).where(

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from coder.errors import InvalidInput, NotFound
+from coder.i18n import _
 from coder.store.core import FacadeCore
 from coder.store.schema import settings, source_attributes, sources
 
@@ -70,7 +71,7 @@ class SetOps(FacadeCore):
         """A random sample of ``n`` sources (stratified by attribute ``by``: each value's share of
         the sample is its share of the sources) saved as the set ``name``."""
         if n < 1:
-            raise InvalidInput("a sample needs at least one source; nothing was changed")
+            raise InvalidInput(_("a sample needs at least one source; nothing was changed"))
         seed = random.SystemRandom().randrange(1, 10**6) if seed is None else seed
         name = (name or f"sample {n}" + (f" by {by}" if by else "")).strip()
         with self.read() as conn:
@@ -88,10 +89,12 @@ class SetOps(FacadeCore):
                 )
                 if not values:
                     raise InvalidInput(
-                        f"--by {by!r}: no source has that attribute; nothing was changed"
+                        _("--by {by!r}: no source has that attribute; nothing was changed").format(
+                            by=by
+                        )
                     )
         if not rows:
-            raise InvalidInput("the project has no sources to sample; nothing was changed")
+            raise InvalidInput(_("the project has no sources to sample; nothing was changed"))
         rng = random.Random(seed)
         ids = [r[0] for r in rows]
         if by:
@@ -121,7 +124,9 @@ class SetOps(FacadeCore):
         with self.change("sample", f"sample set {name}: {how}") as ch:
             if ch.conn.execute(select(settings.c.key).where(settings.c.key == key)).first():
                 raise InvalidInput(
-                    f"a set named {name!r} exists already (give another --name); nothing was changed"
+                    _(
+                        "a set named {name!r} exists already (give another --name); nothing was changed"
+                    ).format(name=name)
                 )
             ch.insert(settings, {"key": key, "value": json.dumps(body, ensure_ascii=False)})
         return SourceSet(name, body["guid"], tuple(chosen), how, seed, by, body["created"])
@@ -131,19 +136,23 @@ class SetOps(FacadeCore):
         ``name`` (the hits of a query, a hand-picked list)."""
         name = name.strip()
         if not name or len(name) > 200:
-            raise InvalidInput("a set needs a name of 1 to 200 characters; nothing was changed")
+            raise InvalidInput(_("a set needs a name of 1 to 200 characters; nothing was changed"))
         chosen = list(dict.fromkeys(members))
         if not chosen:
-            raise InvalidInput("a set needs at least one source; nothing was changed")
+            raise InvalidInput(_("a set needs at least one source; nothing was changed"))
         key = SET_PREFIX + name
         with self.change("make-set", f"set {name}: {len(chosen)} sources") as ch:
             guid_of = dict(ch.conn.execute(select(sources.c.id, sources.c.guid)).all())
             unknown = [s for s in chosen if s not in guid_of]
             if unknown:
-                raise NotFound(f"no source with id {unknown[0]}; nothing was changed")
+                raise NotFound(
+                    _("no source with id {unknown}; nothing was changed").format(unknown=unknown[0])
+                )
             if ch.conn.execute(select(settings.c.key).where(settings.c.key == key)).first():
                 raise InvalidInput(
-                    f"a set named {name!r} exists already (give another name); nothing was changed"
+                    _(
+                        "a set named {name!r} exists already (give another name); nothing was changed"
+                    ).format(name=name)
                 )
             body: dict[str, Any] = {
                 "guid": str(uuid.uuid4()),
@@ -188,7 +197,7 @@ class SetOps(FacadeCore):
         for s in self.sets():
             if s.name == name:
                 return s
-        raise NotFound(f"no source set named {name!r}")
+        raise NotFound(_("no source set named {name!r}").format(name=name))
 
     def next_uncoded(self, name: str, after: int | None = None) -> int | None:
         """The first source of the set (after source ``after``) that nobody has coded yet."""

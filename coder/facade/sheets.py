@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from coder.errors import InvalidInput
 from coder.facade.sources import SOURCE_COLUMNS, source_row
+from coder.i18n import _
 from coder.store.core import FacadeCore
 from coder.store.schema import (
     case_attributes,
@@ -72,7 +73,9 @@ class SheetOps(FacadeCore):
             seen = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
             if seen is not None:
                 raise InvalidInput(
-                    f"{sheet.file}: the same file was imported before (as {json.loads(seen)}); nothing was imported"
+                    _(
+                        "{file}: the same file was imported before (as {loads}); nothing was imported"
+                    ).format(file=sheet.file, loads=json.loads(seen))
                 )
             names = [d.name for d in drafts]
             taken: list[str] = []
@@ -82,7 +85,9 @@ class SheetOps(FacadeCore):
                 ).scalars()
             if taken:
                 raise InvalidInput(
-                    f"{sheet.file}: a source named {sorted(taken)[0]!r} exists already ({len(taken)} names taken; name the rows with --id or --title); nothing was imported"
+                    _(
+                        "{file}: a source named {sorted!r} exists already ({n_taken} names taken; name the rows with --id or --title); nothing was imported"
+                    ).format(file=sheet.file, sorted=sorted(taken)[0], n_taken=len(taken))
                 )
             case_ids = self._sheet_cases(ch, drafts)
             position = conn.execute(
@@ -280,7 +285,9 @@ def parse_where(condition: str) -> tuple[str, str, str]:
         if sep and name.strip():
             return name.strip(), op, value.strip()
     raise InvalidInput(
-        f"--where {condition!r}: write ATTR=VALUE, ATTR>=VALUE or ATTR<=VALUE (numbers and dates compare as such)"
+        _(
+            "--where {condition!r}: write ATTR=VALUE, ATTR>=VALUE or ATTR<=VALUE (numbers and dates compare as such)"
+        ).format(condition=condition)
     )
 
 
@@ -291,14 +298,16 @@ def _compare(kind: str, value: str, op: str, wanted: str) -> bool:
     right: object = wanted
     if kind == "number" and op not in ("=", "!="):
         if as_number(wanted) is None:
-            raise InvalidInput(f"--where: {wanted!r} is not a number")
+            raise InvalidInput(_("--where: {wanted!r} is not a number").format(wanted=wanted))
         left, right = float(value), float(as_number(wanted) or 0)
     elif kind == "number":
         left, right = as_number(value) or value, as_number(wanted) or wanted
     elif kind == "date":
         day = as_date(wanted)
         if day is None:
-            raise InvalidInput(f"--where: {wanted!r} is not a date (write 2024-03-05)")
+            raise InvalidInput(
+                _("--where: {wanted!r} is not a date (write 2024-03-05)").format(wanted=wanted)
+            )
         if op in ("=", "!="):
             # A day matches every time of that day.
             same = value == day or (len(day) == 10 and value[:10] == day)
@@ -345,9 +354,11 @@ class AttributeOps(FacadeCore):
                     ).where(source_attributes.c.name == name)
                 ).all()
                 if not rows:
-                    raise InvalidInput(f"--where: no source has an attribute {name!r}")
+                    raise InvalidInput(
+                        _("--where: no source has an attribute {name!r}").format(name=name)
+                    )
                 kinds = {r[2] for r in rows}
                 kind = kinds.pop() if len(kinds) == 1 else "text"
-                ids = {sid for sid, value, _ in rows if _compare(kind, value, op, wanted)}
+                ids = {sid for sid, value, _x in rows if _compare(kind, value, op, wanted)}
                 found = ids if found is None else found & ids
         return found or set()

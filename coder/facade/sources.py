@@ -12,6 +12,7 @@ from dataclasses import replace
 from sqlalchemy import func, select
 
 from coder.errors import InvalidInput, NotFound
+from coder.i18n import _
 from coder.model import Case, Source, SourceDraft, Turn
 from coder.store.core import FacadeCore
 from coder.store.journal import Change
@@ -83,16 +84,20 @@ def check_drafts(drafts: Sequence[SourceDraft]) -> None:
     names = [d.name for d in drafts]
     for d in drafts:
         if not d.name.strip():
-            raise InvalidInput("a source needs a name; nothing was imported")
+            raise InvalidInput(_("a source needs a name; nothing was imported"))
         if not is_normalised(d.text):
-            raise InvalidInput(f"{d.name}: text is not normalised; nothing was imported")
+            raise InvalidInput(
+                _("{name}: text is not normalised; nothing was imported").format(name=d.name)
+            )
         for t in d.turns or ():
             if not 0 <= t.start <= t.end <= len(d.text):
                 raise InvalidInput(
-                    f"{d.name}: turn {t.idx} lies outside the text; nothing was imported"
+                    _("{name}: turn {idx} lies outside the text; nothing was imported").format(
+                        name=d.name, idx=t.idx
+                    )
                 )
     if len(set(names)) != len(names):
-        raise InvalidInput("two sources with the same name in one import; nothing was imported")
+        raise InvalidInput(_("two sources with the same name in one import; nothing was imported"))
 
 
 class SourceOps(FacadeCore):
@@ -130,7 +135,9 @@ class SourceOps(FacadeCore):
         )
         if taken:
             raise InvalidInput(
-                f"a source named {sorted(taken)[0]!r} already exists; nothing was imported"
+                _("a source named {sorted!r} already exists; nothing was imported").format(
+                    sorted=sorted(taken)[0]
+                )
             )
         position = ch.conn.execute(
             select(func.coalesce(func.max(sources.c.position), 0))
@@ -193,7 +200,9 @@ class SourceOps(FacadeCore):
             for t in found:
                 if not 0 <= t.start <= t.end <= chars:
                     raise InvalidInput(
-                        f"source {sid}: turn {t.idx} lies outside the text; nothing was changed"
+                        _(
+                            "source {sid}: turn {idx} lies outside the text; nothing was changed"
+                        ).format(sid=sid, idx=t.idx)
                     )
         changed = {sid: list(found) for sid, found in new.items() if self.turns(sid) != list(found)}
         if not changed:
@@ -293,7 +302,7 @@ class SourceOps(FacadeCore):
         """A source by id or name."""
         found = self.sources(only=self.source_id(ref))
         if not found:  # pragma: no cover - source_id checked it
-            raise NotFound(f"no source {ref!r}")
+            raise NotFound(_("no source {ref!r}").format(ref=ref))
         return found[0]
 
     def source_id(self, ref: int | str) -> int:
@@ -307,7 +316,7 @@ class SourceOps(FacadeCore):
             if row is None and str(ref).isdigit():
                 row = conn.execute(select(sources.c.id).where(sources.c.id == int(ref))).first()
         if row is None:
-            raise NotFound(f"no source named {ref!r}; nothing was changed")
+            raise NotFound(_("no source named {ref!r}; nothing was changed").format(ref=ref))
         return int(row[0])
 
     def source_text(self, ref: int | str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Coding
 from coder.store.core import FacadeCore
 from coder.store.schema import (
@@ -55,7 +56,9 @@ class SuggestionOps(FacadeCore):
             src = _check_span(conn, sid, start, end)
             if (sid, cid, coder_id, start, end) in coding_keys(conn, [sid]):
                 raise InvalidInput(
-                    f"{start}–{end} is already coded with that code by this coder; nothing was changed"
+                    _(
+                        "{start}–{end} is already coded with that code by this coder; nothing was changed"
+                    ).format(start=start, end=end)
                 )
             label = conn.execute(select(codes.c.label).where(codes.c.id == cid)).scalar_one()
             row = {
@@ -103,7 +106,9 @@ class SuggestionOps(FacadeCore):
             ).first()
             if twin:
                 raise InvalidInput(
-                    f"that suggestion at {start}–{end} is already rejected; nothing was changed"
+                    _(
+                        "that suggestion at {start}–{end} is already rejected; nothing was changed"
+                    ).format(start=start, end=end)
                 )
             label = conn.execute(select(codes.c.label).where(codes.c.id == cid)).scalar_one()
             ident = ch.insert(
@@ -181,7 +186,9 @@ class SuggestionOps(FacadeCore):
         code is right there) or ``refuted``. One change with its event; returns the check's id."""
         if verdict not in ("confirmed", "refuted"):
             raise InvalidInput(
-                f"a check is confirmed or refuted, not {verdict!r}; nothing was changed"
+                _("a check is confirmed or refuted, not {verdict!r}; nothing was changed").format(
+                    verdict=verdict
+                )
             )
         with self.change("check-coding", f"check machine coding {coding_id}") as ch:
             conn = ch.conn
@@ -203,11 +210,14 @@ class SuggestionOps(FacadeCore):
                 .where(codings.c.id == coding_id)
             ).first()
             if row is None:
-                raise InvalidInput(f"no coding {coding_id}; nothing was changed")
+                raise InvalidInput(
+                    _("no coding {coding_id}; nothing was changed").format(coding_id=coding_id)
+                )
             if not row.name.startswith(MACHINE_PREFIX):
                 raise InvalidInput(
-                    f"coding {coding_id} is {row.name}'s, not a machine coder's: only a model's "
-                    "codings are checked; nothing was changed"
+                    _(
+                        "coding {coding_id} is {name}'s, not a machine coder's: only a model's codings are checked; nothing was changed"
+                    ).format(coding_id=coding_id, name=row.name)
                 )
             coder_id = self.ensure_coder(conn, coder)
             twin = conn.execute(
@@ -217,7 +227,9 @@ class SuggestionOps(FacadeCore):
             ).scalar()
             if twin is not None:
                 raise InvalidInput(
-                    f"coding {coding_id} is already checked ({twin}); nothing was changed"
+                    _("coding {coding_id} is already checked ({twin}); nothing was changed").format(
+                        coding_id=coding_id, twin=twin
+                    )
                 )
             ident = ch.insert(
                 checks,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from coder.i18n import _
 from coder.store.core import FacadeCore
 
 if TYPE_CHECKING:
@@ -105,7 +106,9 @@ class TextOps(FacadeCore):
         if missing:
             from coder.errors import NotFound
 
-            raise NotFound(f"no source with id {missing[0]}; nothing was changed")
+            raise NotFound(
+                _("no source with id {missing}; nothing was changed").format(missing=missing[0])
+            )
         if stale:
             computed = self._compute_sentences(stale)
             self._store_sentences(computed)

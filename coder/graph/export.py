@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 FORMATS = (".graphml", ".gexf", ".dot", ".mmd", ".json", ".svg")
 #: DOT shapes by paradigm role (categories without one are boxes; concepts ellipses).
@@ -29,10 +30,14 @@ def write(g: nx.MultiDiGraph, path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InvalidInput(
-            f"{path.name}: a network is written as {', '.join(FORMATS)}; nothing was written"
+            _("{name}: a network is written as {FORMATS}; nothing was written").format(
+                name=path.name, FORMATS=", ".join(FORMATS)
+            )
         )
     if not path.parent.exists():
-        raise InvalidInput(f"{path.parent}: no such folder; nothing was written")
+        raise InvalidInput(
+            _("{parent}: no such folder; nothing was written").format(parent=path.parent)
+        )
     if suffix == ".graphml":
         nx.write_graphml(_plain(g), path, encoding="utf-8")
     elif suffix == ".gexf":
@@ -247,7 +252,7 @@ def write_svg(g: nx.MultiDiGraph, path: Path) -> list[str]:
     fig, ax = plt.subplots(figsize=(11, 7.5))
     colours = [h.nodes[n]["colour"] or "#999999" for n in h.nodes]
     sizes = [400 + 12 * h.nodes[n]["codings"] for n in h.nodes]
-    widths = [0.5 + min(d["weight"], 20) / 5 for _, _, d in h.edges(data=True)]
+    widths = [0.5 + min(d["weight"], 20) / 5 for _x, _x, d in h.edges(data=True)]
     nx.draw_networkx_edges(h, pos, ax=ax, width=widths, edge_color="#bbbbbb")
     nx.draw_networkx_nodes(h, pos, ax=ax, node_color=colours, node_size=sizes, alpha=0.9)
     for n, (x, y) in pos.items():

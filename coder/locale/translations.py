@@ -368,7 +368,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("added {code}", "已添加 {code}", "已新增 {code}"),
     ("axial 范畴", "范畴", "範疇"),
     ("causal 因果条件", "因果条件", "因果條件"),
-    ("code", "编号", "編號"),
     ("codings 参考点", "参考点", "參考點"),
     ("computing co-occurrence by {unit}…", "正在按{unit}计算共现…", "正在依{unit}計算共現…"),
     ("computing…", "计算中…", "計算中…"),
@@ -379,13 +378,11 @@ ROWS: list[tuple[str, str, str]] = [
         "无法计算统计：{message}",
         "無法計算統計：{message}",
     ),
-    ("count", "次数", "次數"),
     (
         "ctrl+s saves · enter on a code edits it · esc back",
         "ctrl+s 保存 · 在编码上按 enter 编辑 · esc 返回",
         "ctrl+s 儲存 · 在編碼上按 enter 編輯 · esc 返回",
     ),
-    ("cumulative", "累计", "累計"),
     ("curve", "曲线", "曲線"),
     (
         "deleted {code} and {codings} (ctrl+z undoes)",
@@ -405,8 +402,6 @@ ROWS: list[tuple[str, str, str]] = [
         "已將 {label} 移出所有範疇",
     ),
     ("moved {label} under {code}", "已将 {label} 移至 {code}", "已將 {label} 移至 {code}"),
-    ("new", "新增", "新增"),
-    ("new codes", "新编码", "新編碼"),
     ("no new codes", "无新编码", "無新編碼"),
     ("not reached", "未达到", "未達到"),
     ("nothing to save", "没有需要保存的修改", "沒有需要儲存的修改"),
@@ -424,7 +419,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("select word", "选择词语", "選取詞語"),
     ("selective 核心范畴", "核心范畴", "核心範疇"),
     ("sentence", "句子", "句子"),
-    ("source", "资料", "資料來源"),
     ("sources 来源", "资料", "資料來源"),
     (
         "split {codings} of {label} into {name}",
@@ -474,10 +468,6 @@ ROWS: list[tuple[str, str, str]] = [
         "{message}。再按 ctrl+s 以您的版本覆盖",
         "{message}。再按 ctrl+s 以您的版本覆蓋",
     ),
-    ("{n} coding", "{n} 个参考点", "{n} 個參考點"),
-    ("{n} codings", "{n} 个参考点", "{n} 個參考點"),
-    ("{n} source", "{n} 份资料", "{n} 份資料"),
-    ("{n} sources", "{n} 份资料", "{n} 份資料"),
     ("{shown} of {total}", "{shown} / {total}", "{shown} / {total}"),
     ("— none 无", "— 无", "— 無"),
     (
@@ -520,8 +510,6 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("check of machine codings (K)", "机器编码抽检 (K)", "機器編碼抽檢 (K)"),
     ("discovery (D)", "概念发现 (D)", "概念發現 (D)"),
-    ("confirmed", "已确认", "已確認"),
-    ("refuted", "已否定", "已否定"),
     (
         "precision {p} (95% CI {low}–{high}), {confirmed} of {checked} confirmed",
         "精确率 {p}（95% 置信区间 {low}–{high}），{checked} 条中确认 {confirmed} 条",
@@ -539,9 +527,6 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("skipped", "已跳过", "已略過"),
     ("not judged", "未判断", "未判斷"),
-    ("coding", "编号", "編號"),
-    ("span", "位置", "位置"),
-    ("score", "分数", "分數"),
     ("verdict", "判断", "判斷"),
     ("passage", "段落", "段落"),
     (
@@ -588,7 +573,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("no candidates: {message}", "没有候选概念：{message}", "沒有候選概念：{message}"),
     ("names", "名称", "名稱"),
     ("top terms", "主要词语", "主要詞語"),
-    ("made", "已建立", "已建立"),
     (
         "{n} candidate concepts in the uncoded {unit}s",
         "未编码的{unit}中有 {n} 个候选概念",
@@ -630,15 +614,18 @@ def write() -> None:
 
     from babel.messages.pofile import read_po, write_po
 
+    from coder.locale.messages import ROWS as MESSAGE_ROWS
+
     here = Path(__file__).parent
     for column, lang in ((1, "zh_Hans"), (2, "zh_Hant")):
-        table = {row[0]: row[column] for row in ROWS}
+        table = {row[0]: row[column] for row in [*ROWS, *MESSAGE_ROWS]}
         po = here / lang / "LC_MESSAGES" / "coder.po"
         with po.open("rb") as f:
             catalog = read_po(f, locale=lang)
         for message in catalog:
-            if message.id and message.id in table:
-                message.string = table[message.id]
+            key = f"{message.context}\x04{message.id}" if message.context else message.id
+            if message.id and key in table:
+                message.string = table[key]
                 message.flags.discard("fuzzy")
         with po.open("wb") as f:
             write_po(f, catalog, width=100, omit_header=False)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from coder.errors import ProjectError
+from coder.i18n import _
 
 #: How many automatic backups are kept per project.
 KEEP = 10
@@ -33,7 +34,7 @@ def backup(project_path: Path, reason: str = "manual", dest: Path | None = None)
             / f"{project_path.stem}-{stamp}-{int(time.time() * 1000) % 1000:03d}-{reason}.coder"
         )
     if dest.exists():
-        raise ProjectError(f"{dest}: exists already; no backup was written")
+        raise ProjectError(_("{dest}: exists already; no backup was written").format(dest=dest))
     src = sqlite3.connect(project_path)
     try:
         out = sqlite3.connect(dest)

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from coder.errors import ProjectError
+from coder.i18n import _
 from coder.store import engine as store_engine
 from coder.store.journal import bulk_insert
 from coder.store.schema import id_sequences, members, metadata
@@ -141,9 +142,11 @@ def copy_project(
 
 def _to_file(src: Engine, path: Path, progress: Callable[[str], None] | None) -> CopyReport:
     if path.exists():
-        raise ProjectError(f"{path}: already exists; nothing was copied")
+        raise ProjectError(_("{path}: already exists; nothing was copied").format(path=path))
     if not path.parent.exists():
-        raise ProjectError(f"{path.parent}: no such folder; nothing was copied")
+        raise ProjectError(
+            _("{parent}: no such folder; nothing was copied").format(parent=path.parent)
+        )
     report = CopyReport(str(path))
     with store_engine.new_project_file(path, "copying") as engine:
         with _snapshot(src) as s, engine.connect().execution_options(coder_write=True) as d:
@@ -156,11 +159,12 @@ def _to_file(src: Engine, path: Path, progress: Callable[[str], None] | None) ->
 def _to_server(src: Engine, location: str, progress: Callable[[str], None] | None) -> CopyReport:
     where = store_engine.describe(location)
     report = CopyReport(where)
-    with store_engine.new_server_database(location, "nothing was copied") as (engine, tables):
+    with store_engine.new_server_database(location, _("nothing was copied")) as (engine, tables):
         if tables:
             raise ProjectError(
-                f"{where}: the database is not empty ({len(tables)} tables); copy into a new or "
-                "empty database; nothing was copied"
+                _(
+                    "{where}: the database is not empty ({n_tables} tables); copy into a new or empty database; nothing was copied"
+                ).format(where=where, n_tables=len(tables))
             )
         with _snapshot(src) as s, engine.connect() as d, d.begin():
             store_engine.migrate_on(d)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 
 from coder.errors import ProjectError
+from coder.i18n import _
 
 #: ``PRAGMA application_id`` of a coder project: the bytes "QDAc".
 APPLICATION_ID = 0x51444163
@@ -95,19 +96,23 @@ def server_url(location: str) -> URL:
     netloc = location.partition("://")[2].partition("/")[0]
     if netloc.count("@") > 1:
         raise ProjectError(
-            f"{describe(location)}: the password in the URL holds an '@'; write it as %40, or "
-            "better keep it in ~/.pgpass or PGPASSWORD; nothing was changed"
+            _(
+                "{describe}: the password in the URL holds an '@'; write it as %40, or better keep it in ~/.pgpass or PGPASSWORD; nothing was changed"
+            ).format(describe=describe(location))
         )
     try:
         url = make_url(location)
     except ArgumentError as exc:
         raise ProjectError(
-            f"{describe(location)}: not a valid server URL; nothing was changed"
+            _("{describe}: not a valid server URL; nothing was changed").format(
+                describe=describe(location)
+            )
         ) from exc
     if not url.database:
         raise ProjectError(
-            f"{describe(location)}: the URL names no database (postgresql://USER@HOST/DATABASE); "
-            "nothing was changed"
+            _(
+                "{describe}: the URL names no database (postgresql://USER@HOST/DATABASE); nothing was changed"
+            ).format(describe=describe(location))
         )
     return url.set(drivername="postgresql+psycopg")
 
@@ -121,7 +126,7 @@ def describe(location: str | Path) -> str:
     user part nor as a ``?password=`` parameter."""
     if not is_server(location):
         return str(location)
-    scheme, _, rest = str(location).partition("://")
+    scheme, _x, rest = str(location).partition("://")
     netloc, slash, tail = rest.partition("/")
     userinfo, at, hostport = netloc.rpartition("@")
     if at:
@@ -198,8 +203,10 @@ def create_server_database(url: URL) -> bool:
     except OperationalError as exc:
         if "does not exist" not in str(exc.orig):
             raise ProjectError(
-                f"{describe(url.render_as_string(hide_password=False))}: "
-                f"cannot connect ({server_reason(exc)}); nothing was created"
+                _("{describe}: cannot connect ({server_reason}); nothing was created").format(
+                    describe=describe(url.render_as_string(hide_password=False)),
+                    server_reason=server_reason(exc),
+                )
             ) from exc
     finally:
         probe.dispose()
@@ -214,9 +221,12 @@ def create_server_database(url: URL) -> bool:
             conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     except (OperationalError, ProgrammingError) as exc:
         raise ProjectError(
-            f"{describe(url.render_as_string(hide_password=False))}: the database does not exist "
-            f"and cannot be created ({server_reason(exc)}); ask the server's administrator to "
-            "create it; nothing was created"
+            _(
+                "{describe}: the database does not exist and cannot be created ({server_reason}); ask the server's administrator to create it; nothing was created"
+            ).format(
+                describe=describe(url.render_as_string(hide_password=False)),
+                server_reason=server_reason(exc),
+            )
         ) from exc
     finally:
         admin.dispose()
@@ -282,7 +292,9 @@ def new_server_database(location: str, nothing: str) -> Iterator[tuple[Engine, l
             tables = table_names(engine)
         except OperationalError as exc:
             raise ProjectError(
-                f"{describe(location)}: cannot connect ({server_reason(exc)}); {nothing}"
+                _("{describe}: cannot connect ({server_reason}); {nothing}").format(
+                    describe=describe(location), server_reason=server_reason(exc), nothing=nothing
+                )
             ) from exc
         yield engine, tables
     except BaseException:
@@ -295,17 +307,23 @@ def new_server_database(location: str, nothing: str) -> Iterator[tuple[Engine, l
 def check_project_file(path: Path) -> None:
     """Raise ProjectError unless ``path`` is an existing coder project file."""
     if not path.exists():
-        raise ProjectError(f"{path}: no such project file; nothing was changed")
+        raise ProjectError(_("{path}: no such project file; nothing was changed").format(path=path))
     if path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a project file; nothing was changed")
+        raise ProjectError(
+            _("{path}: is a folder, not a project file; nothing was changed").format(path=path)
+        )
     with path.open("rb") as fh:
         header = fh.read(100)
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise ProjectError(f"{path}: not a coder project file; nothing was changed")
+        raise ProjectError(
+            _("{path}: not a coder project file; nothing was changed").format(path=path)
+        )
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
         raise ProjectError(
-            f"{path}: an SQLite database but not a coder project file; nothing was changed"
+            _(
+                "{path}: an SQLite database but not a coder project file; nothing was changed"
+            ).format(path=path)
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.text import nlp
 from coder.text.search import compile_query
 from coder.text.variants import fold
@@ -49,10 +50,14 @@ def plan(
     chosen = [x for x in (terms, regex, speaker) if x]
     if len(chosen) != 1:
         raise InvalidInput(
-            "autocode needs exactly one of --term, --regex or --speaker; nothing was changed"
+            _("autocode needs exactly one of --term, --regex or --speaker; nothing was changed")
         )
     if unit not in UNITS:
-        raise InvalidInput(f"unit {unit!r} is not one of {', '.join(UNITS)}; nothing was changed")
+        raise InvalidInput(
+            _("unit {unit!r} is not one of {UNITS}; nothing was changed").format(
+                unit=unit, UNITS=", ".join(UNITS)
+            )
+        )
     code_id = project.code_id(code)
     coder = coder or project.coder
     existing = {
@@ -61,7 +66,7 @@ def plan(
     pattern = compile_query(regex, regex=True) if regex else None
     term_list = [t.strip() for t in (terms or []) if t.strip()]
     if terms is not None and not term_list:
-        raise InvalidInput("--term needs a word; nothing was changed")
+        raise InvalidInput(_("--term needs a word; nothing was changed"))
     out: list[PlannedCoding] = []
     seen: set[tuple[int, int, int]] = set()
     extra = frozenset(nlp.dictionary_terms(term_list)) if term_list else frozenset()
@@ -142,7 +147,7 @@ def _token_matches(
                 Doc(pipe.vocab, words=[term[s:e] for s, e in spans], spaces=[False] * len(spans))
             )
     matcher.add("TERMS", patterns)
-    return [(tokens[i][0], tokens[j - 1][1]) for _, i, j in matcher(doc)]
+    return [(tokens[i][0], tokens[j - 1][1]) for _x, i, j in matcher(doc)]
 
 
 def _widen(analysis: nlp.TextAnalysis, start: int, end: int, unit: str) -> tuple[int, int]:

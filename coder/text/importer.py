@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coder.errors import CoderError, InvalidInput
+from coder.i18n import _
 from coder.model import SourceDraft
 from coder.text.readers import collect, read_file
 from coder.text.speakers import TurnRule
@@ -73,7 +74,9 @@ def import_paths(
     report = ImportReport(files=len(files))
     if not files:
         raise InvalidInput(
-            f"no importable files (.txt .md .docx .srt .vtt .pdf) in {', '.join(map(str, paths))}; nothing was imported"
+            _(
+                "no importable files (.txt .md .docx .srt .vtt .pdf) in {map}; nothing was imported"
+            ).format(map=", ".join(map(str, paths)))
         )
     rule = TurnRule.for_project(project, explicit=speakers)
     known = project.sources()
@@ -117,11 +120,15 @@ def import_paths(
             draft = read_file(path, encoding=encoding, rule=rule)
             if draft.name in names:
                 raise InvalidInput(
-                    f"{path.name}: a source named {draft.name!r} exists already; this file was skipped"
+                    _(
+                        "{name}: a source named {name2!r} exists already; this file was skipped"
+                    ).format(name=path.name, name2=draft.name)
                 )
             if draft.sha256 in hashes:
                 raise InvalidInput(
-                    f"{path.name}: the same file was imported before; this file was skipped"
+                    _("{name}: the same file was imported before; this file was skipped").format(
+                        name=path.name
+                    )
                 )
         except CoderError as exc:
             report.failed.append((path, str(exc)))

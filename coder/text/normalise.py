@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -72,13 +73,17 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
             codecs.lookup(encoding)
         except LookupError:
             raise InvalidInput(
-                f"{where}unknown encoding {encoding!r}; nothing was imported"
+                _("{where}unknown encoding {encoding!r}; nothing was imported").format(
+                    where=where, encoding=encoding
+                )
             ) from None
         try:
             return data.decode(encoding), codecs.lookup(encoding).name
         except UnicodeDecodeError as exc:
             raise InvalidInput(
-                f"{where}not valid {encoding} at byte {exc.start}; nothing was imported"
+                _("{where}not valid {encoding} at byte {start}; nothing was imported").format(
+                    where=where, encoding=encoding, start=exc.start
+                )
             ) from None
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -86,14 +91,18 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
                 raise InvalidInput(
-                    f"{where}has a {enc} byte-order mark but invalid {enc} at byte {exc.start}; nothing was imported"
+                    _(
+                        "{where}has a {enc} byte-order mark but invalid {enc} at byte {start}; nothing was imported"
+                    ).format(where=where, enc=enc, start=exc.start)
                 ) from None
             return (text[1:] if text.startswith("\ufeff") else text), (
                 "utf-8" if enc == "utf-8-sig" else enc
             ) + " (BOM)"
     if _is_binary(data):
         raise InvalidInput(
-            f"{where}looks like a binary file (NUL bytes), not text; nothing was imported"
+            _("{where}looks like a binary file (NUL bytes), not text; nothing was imported").format(
+                where=where
+            )
         )
     try:
         return data.decode("utf-8"), "utf-8"
@@ -107,8 +116,9 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
         # Almost all of it is UTF-8: a few damaged bytes, not another encoding. Guessing one would
         # turn the whole text into nonsense.
         raise InvalidInput(
-            f"{where}UTF-8 with {damaged} damaged byte sequence(s), the first at byte {first_bad} "
-            "(fix the file, or force an encoding with --encoding); nothing was imported"
+            _(
+                "{where}UTF-8 with {damaged} damaged byte sequence(s), the first at byte {first_bad} (fix the file, or force an encoding with --encoding); nothing was imported"
+            ).format(where=where, damaged=damaged, first_bad=first_bad)
         )
     candidates: dict[str, str] = {}
     for enc in _CHINESE:
@@ -128,14 +138,18 @@ def decode(data: bytes, encoding: str | None = None, *, name: str = "") -> tuple
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise InvalidInput(
-            f"{where}the bytes decode in no known encoding (try --encoding); nothing was imported"
+            _(
+                "{where}the bytes decode in no known encoding (try --encoding); nothing was imported"
+            ).format(where=where)
         )
     text = str(best)
     if _cjk_share(text) == 0 and sum(ch.isprintable() or ch in "\n\t" for ch in text) < 0.95 * len(
         text
     ):
         raise InvalidInput(
-            f"{where}the bytes decode in no known encoding (try --encoding); nothing was imported"
+            _(
+                "{where}the bytes decode in no known encoding (try --encoding); nothing was imported"
+            ).format(where=where)
         )
     return text, best.encoding
 

@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 #: Binary operators and how tightly they bind (higher binds tighter).
 PRECEDENCE = {"OR": 1, "AND": 2, "NOT": 3, "NEAR": 3, "FOLLOWED_BY": 3, "IN": 3}
@@ -96,7 +97,9 @@ def _tokens(text: str) -> list[_Token]:
         at = pos
         m = _TOKEN.match(text, pos)
         if m is None:
-            what = "an unclosed {" if text[pos] == "{" else "an unclosed quote or a stray brace"
+            what = (
+                _("an unclosed {") if text[pos] == "{" else _("an unclosed quote or a stray brace")
+            )
             raise _error(text, at, what)
         if m.group("open"):
             out.append(_Token("(", at))
@@ -113,36 +116,42 @@ def _tokens(text: str) -> list[_Token]:
             exact = bool(m.group("exact"))
             if m.group("quote") is not None:
                 if exact:
-                    raise _error(text, at, "= goes before a code, not a search term")
+                    raise _error(text, at, _("= goes before a code, not a search term"))
                 term = unicodedata.normalize("NFC", m.group("term"))
                 if not term:
-                    raise _error(text, at, "an empty search term")
+                    raise _error(text, at, _("an empty search term"))
                 out.append(_Token("operand", at, node=Term(term)))
             else:
                 ref = m.group("braced") if m.group("braced") is not None else m.group("bare")
                 ref = unicodedata.normalize("NFC", ref.strip())
                 if not ref:
-                    raise _error(text, at, "an empty code name")
+                    raise _error(text, at, _("an empty code name"))
                 out.append(_Token("operand", at, node=Code(ref, exact)))
         pos = m.end()
 
 
 def _error(text: str, at: int, what: str) -> InvalidInput:
     near = text[at : at + 12]
-    where = f" at character {at + 1} ({near!r})" if near else " at its end"
-    return InvalidInput(f"query {text!r}: {what}{where}; nothing was run")
+    where = (
+        _(" at character {n} ({near!r})").format(n=at + 1, near=near) if near else _(" at its end")
+    )
+    return InvalidInput(
+        _("query {text!r}: {what}{where}; nothing was run").format(
+            text=text, what=what, where=where
+        )
+    )
 
 
 def parse(text: str) -> Node:
     """The query as a tree; a malformed query is an :class:`InvalidInput` saying where."""
     tokens = _tokens(text)
     if not tokens:
-        raise InvalidInput("the query is empty; nothing was run")
+        raise InvalidInput(_("the query is empty; nothing was run"))
     parser = _Parser(text, tokens)
     node = parser.expression(1)
     if parser.pos < len(tokens):
         tok = tokens[parser.pos]
-        what = "an unmatched )" if tok.kind == ")" else "an operator (AND, OR, ...) expected"
+        what = _("an unmatched )") if tok.kind == ")" else _("an operator (AND, OR, ...) expected")
         raise _error(text, tok.at, what)
     return node
 
@@ -169,7 +178,7 @@ class _Parser:
             nxt = self.peek()
             if op == "NEAR" and nxt is not None and nxt.kind == "op" and nxt.op == "FOLLOWED_BY":
                 if nxt.n is not None:
-                    raise _error(self.text, nxt.at, "give the distance once")
+                    raise _error(self.text, nxt.at, _("give the distance once"))
                 self.pos += 1
                 op = "FOLLOWED_BY"
             right = self.expression(PRECEDENCE[tok.op] + 1)
@@ -178,7 +187,7 @@ class _Parser:
     def atom(self) -> Node:
         tok = self.peek()
         if tok is None:
-            raise _error(self.text, len(self.text), "an operand expected")
+            raise _error(self.text, len(self.text), _("an operand expected"))
         if tok.kind == "operand":
             self.pos += 1
             assert tok.node is not None
@@ -188,10 +197,14 @@ class _Parser:
             node = self.expression(1)
             close = self.peek()
             if close is None or close.kind != ")":
-                raise _error(self.text, tok.at, "this ( is never closed")
+                raise _error(self.text, tok.at, _("this ( is never closed"))
             self.pos += 1
             return node
-        what = "an unmatched )" if tok.kind == ")" else f"an operand expected before {tok.op}"
+        what = (
+            _("an unmatched )")
+            if tok.kind == ")"
+            else _("an operand expected before {op}").format(op=tok.op)
+        )
         raise _error(self.text, tok.at, what)
 
 

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import SourceDraft, Turn
 from coder.text.nlp import detect_language
 from coder.text.normalise import decode, normalise
@@ -36,11 +37,17 @@ def _read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InvalidInput(
-            f"{path.name}: {size // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit for one source (split it into interviews); nothing was imported"
+            _(
+                "{name}: {size} MB is over the {MAX_BYTES} MB limit for one source (split it into interviews); nothing was imported"
+            ).format(
+                name=path.name, size=size // (1024 * 1024), MAX_BYTES=MAX_BYTES // (1024 * 1024)
+            )
         )
     data = path.read_bytes()
     if not data.strip():
-        raise InvalidInput(f"{path.name}: the file is empty; nothing was imported")
+        raise InvalidInput(
+            _("{name}: the file is empty; nothing was imported").format(name=path.name)
+        )
     return data
 
 
@@ -55,7 +62,9 @@ def _draft(
     """Normalise, find structure, and wrap up as a draft."""
     parts = structure(normalise(text), name=path.name, rule=rule)
     if not parts.body.strip():
-        raise InvalidInput(f"{path.name}: no text in the file; nothing was imported")
+        raise InvalidInput(
+            _("{name}: no text in the file; nothing was imported").format(name=path.name)
+        )
     media = parts.attributes.get("media", "").strip()
     if media and not Path(media).expanduser().is_absolute():
         # A recording named in the front matter lies beside the transcript.
@@ -88,15 +97,18 @@ def read_docx(path: Path, *, rule: TurnRule = DEFAULT_RULE) -> SourceDraft:
     data = _read_bytes(path)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InvalidInput(
-            f"{path.name}: not a Word .docx file (it is not a zip archive); nothing was imported"
+            _(
+                "{name}: not a Word .docx file (it is not a zip archive); nothing was imported"
+            ).format(name=path.name)
         )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         unpacked = sum(i.file_size for i in infos)
     if len(infos) > DOCX_MAX_ENTRIES or unpacked > DOCX_MAX_UNPACKED:
         raise InvalidInput(
-            f"{path.name}: the .docx would unpack to {unpacked // (1024 * 1024)} MB in {len(infos)} parts "
-            "(a zip bomb?); nothing was imported"
+            _(
+                "{name}: the .docx would unpack to {unpacked} MB in {n_infos} parts (a zip bomb?); nothing was imported"
+            ).format(name=path.name, unpacked=unpacked // (1024 * 1024), n_infos=len(infos))
         )
     try:
         document = docx.Document(io.BytesIO(data))
@@ -121,7 +133,9 @@ def read_docx(path: Path, *, rule: TurnRule = DEFAULT_RULE) -> SourceDraft:
         # A broken package or broken XML inside it (lxml refuses over-deep nesting too).
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidInput(
-            f"{path.name}: not a readable .docx file ({reason}); nothing was imported"
+            _("{name}: not a readable .docx file ({reason}); nothing was imported").format(
+                name=path.name, reason=reason
+            )
         ) from None
     return _draft(path, data, "\n".join(lines) + "\n", "docx", rule=rule)
 
@@ -143,10 +157,14 @@ def read_subtitles(
         captions = webvtt.from_buffer(io.StringIO(text), format=fmt).captions
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise InvalidInput(
-            f"{path.name}: not a valid {fmt} subtitle file ({exc}); nothing was imported"
+            _("{name}: not a valid {fmt} subtitle file ({exc}); nothing was imported").format(
+                name=path.name, fmt=fmt, exc=exc
+            )
         ) from None
     if not captions:
-        raise InvalidInput(f"{path.name}: no subtitle cues in the file; nothing was imported")
+        raise InvalidInput(
+            _("{name}: no subtitle cues in the file; nothing was imported").format(name=path.name)
+        )
     lines = [cue.text.strip().replace("\n", " ") for cue in captions]
     # Which labels name speakers is decided over all the cues, as for any transcript.
     speakers = rule.speakers("\n".join(lines))
@@ -158,7 +176,7 @@ def read_subtitles(
         start = pos
         found = None if speaker else rule.label(line, speakers)
         if found:
-            speaker, words, _ = found
+            speaker, words, _x = found
             start = pos + words
         elif speaker:
             line = f"{speaker}：{line}"
@@ -191,11 +209,15 @@ def read_pdf(path: Path, *, rule: TurnRule = DEFAULT_RULE) -> SourceDraft:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise InvalidInput(
-            f"{path.name}: not a readable PDF ({exc}); nothing was imported"
+            _("{name}: not a readable PDF ({exc}); nothing was imported").format(
+                name=path.name, exc=exc
+            )
         ) from None
     if not any(p.strip() for p in pages):
         raise InvalidInput(
-            f"{path.name}: the PDF has no text layer (a scan?); nothing was imported"
+            _("{name}: the PDF has no text layer (a scan?); nothing was imported").format(
+                name=path.name
+            )
         )
     warning = f"{path.name}: PDF text imported; layout (columns, headers, tables) is lost — check the text"
     return _draft(path, data, "\n".join(pages), "pdf", [warning], rule=rule)
@@ -206,9 +228,9 @@ def read_file(
 ) -> SourceDraft:
     """Read any supported source file by its suffix; ``rule`` finds its speaker turns."""
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file; nothing was imported")
+        raise InvalidInput(_("{path}: no such file; nothing was imported").format(path=path))
     if path.is_dir():
-        raise InvalidInput(f"{path}: is a folder; nothing was imported")
+        raise InvalidInput(_("{path}: is a folder; nothing was imported").format(path=path))
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return read_text_file(path, encoding=encoding, rule=rule)
@@ -219,7 +241,13 @@ def read_file(
     if suffix == ".pdf":
         return read_pdf(path, rule=rule)
     raise InvalidInput(
-        f"{path.name}: {suffix or 'no suffix'} files cannot be imported (supported: {', '.join(sorted(SUFFIXES))}); nothing was imported"
+        _(
+            "{name}: {suffix_or_no_suffix} files cannot be imported (supported: {sorted}); nothing was imported"
+        ).format(
+            name=path.name,
+            suffix_or_no_suffix=suffix or "no suffix",
+            sorted=", ".join(sorted(SUFFIXES)),
+        )
     )
 
 

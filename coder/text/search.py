@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.store.schema import sources
 from coder.text import index
 from coder.text.variants import fold
@@ -38,12 +39,14 @@ class Hit:
 
 def compile_query(query: str, *, regex: bool = False, ignore_case: bool = True) -> re.Pattern[str]:
     if not query:
-        raise InvalidInput("an empty search finds everything; give a word or a pattern")
+        raise InvalidInput(_("an empty search finds everything; give a word or a pattern"))
     flags = re.IGNORECASE if ignore_case else 0
     try:
         return re.compile(query if regex else re.escape(query), flags)
     except re.error as exc:
-        raise InvalidInput(f"{query!r} is not a valid regular expression ({exc})") from None
+        raise InvalidInput(
+            _("{query!r} is not a valid regular expression ({exc})").format(query=query, exc=exc)
+        ) from None
 
 
 def search(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Turn
 from coder.text.normalise import decode, normalise
 
@@ -78,20 +79,30 @@ class Sheet:
 def read_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Sheet:
     """Read a spreadsheet or CSV/TSV file into a :class:`Sheet` (or refuse it)."""
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such file; nothing was imported")
+        raise InvalidInput(_("{path}: no such file; nothing was imported").format(path=path))
     size = path.stat().st_size
     if size > MAX_SHEET_BYTES:
         raise InvalidInput(
-            f"{path.name}: {size // (1024 * 1024)} MB is over the {MAX_SHEET_BYTES // (1024 * 1024)} MB limit for a sheet; nothing was imported"
+            _(
+                "{name}: {size} MB is over the {MAX_SHEET_BYTES} MB limit for a sheet; nothing was imported"
+            ).format(
+                name=path.name,
+                size=size // (1024 * 1024),
+                MAX_SHEET_BYTES=MAX_SHEET_BYTES // (1024 * 1024),
+            )
         )
     data = path.read_bytes()
     if not data.strip():
-        raise InvalidInput(f"{path.name}: the file is empty; nothing was imported")
+        raise InvalidInput(
+            _("{name}: the file is empty; nothing was imported").format(name=path.name)
+        )
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         if sheet:
             raise InvalidInput(
-                f"{path.name}: --sheet is for workbooks (.xlsx, .ods), a {suffix} file has one table; nothing was imported"
+                _(
+                    "{name}: --sheet is for workbooks (.xlsx, .ods), a {suffix} file has one table; nothing was imported"
+                ).format(name=path.name, suffix=suffix)
             )
         raw, used = decode(data, encoding, name=path.name)
         grid = _parse_delimited(normalise(raw), path.name, "\t" if suffix == ".tsv" else None)
@@ -101,7 +112,9 @@ def read_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = N
         used = suffix.lstrip(".")
     else:
         raise InvalidInput(
-            f"{path.name}: {suffix or 'no suffix'} is not a sheet (supported: .csv .tsv .xlsx .ods); nothing was imported"
+            _(
+                "{name}: {suffix_or_no_suffix} is not a sheet (supported: .csv .tsv .xlsx .ods); nothing was imported"
+            ).format(name=path.name, suffix_or_no_suffix=suffix or "no suffix")
         )
     return _tabulate(grid, path.name, used, hashlib.sha256(data).hexdigest(), name)
 
@@ -109,7 +122,9 @@ def read_sheet(path: Path, *, sheet: str | None = None, encoding: str | None = N
 def _parse_delimited(text: str, file: str, delimiter: str | None) -> list[list[Cell]]:
     if "\x00" in text:
         raise InvalidInput(
-            f"{file}: the file has NUL bytes (not a text table?); nothing was imported"
+            _("{file}: the file has NUL bytes (not a text table?); nothing was imported").format(
+                file=file
+            )
         )
     if delimiter is None:
         head = text[:20000]
@@ -122,7 +137,9 @@ def _parse_delimited(text: str, file: str, delimiter: str | None) -> list[list[C
         return [list(r) for r in reader]
     except csv.Error as exc:
         raise InvalidInput(
-            f"{file}: not a well-formed table at line {reader.line_num} ({exc}); nothing was imported"
+            _(
+                "{file}: not a well-formed table at line {line_num} ({exc}); nothing was imported"
+            ).format(file=file, line_num=reader.line_num, exc=exc)
         ) from None
 
 
@@ -133,7 +150,9 @@ def _read_workbook(data: bytes, file: str, sheet: str | None) -> tuple[list[list
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
         if not names:
-            raise InvalidInput(f"{file}: the workbook has no sheets; nothing was imported")
+            raise InvalidInput(
+                _("{file}: the workbook has no sheets; nothing was imported").format(file=file)
+            )
         if sheet is None:
             chosen = names[0]
         elif sheet in names:
@@ -142,7 +161,9 @@ def _read_workbook(data: bytes, file: str, sheet: str | None) -> tuple[list[list
             chosen = names[int(sheet) - 1]
         else:
             raise InvalidInput(
-                f"{file}: no sheet {sheet!r} (sheets: {', '.join(names)}); nothing was imported"
+                _("{file}: no sheet {sheet!r} (sheets: {names}); nothing was imported").format(
+                    file=file, sheet=sheet, names=", ".join(names)
+                )
             )
         rows: list[list[Cell]] = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)  # type: ignore[assignment]
     except InvalidInput:
@@ -150,7 +171,9 @@ def _read_workbook(data: bytes, file: str, sheet: str | None) -> tuple[list[list
     except Exception as exc:  # calamine's errors are its own classes, ValueError and others
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InvalidInput(
-            f"{file}: not a readable workbook ({reason}); nothing was imported"
+            _("{file}: not a readable workbook ({reason}); nothing was imported").format(
+                file=file, reason=reason
+            )
         ) from None
     return rows, chosen
 
@@ -175,7 +198,9 @@ def _tabulate(grid: list[list[Cell]], file: str, encoding: str, sha: str, name: 
     widths = [_filled(r) for r in cleaned[:200]]
     filled = [w for w in widths if w]
     if not filled:
-        raise InvalidInput(f"{file}: the sheet has no cells; nothing was imported")
+        raise InvalidInput(
+            _("{file}: the sheet has no cells; nothing was imported").format(file=file)
+        )
     # The header is the first row that fills most of a typical row (the commonest width, the
     # widest on a tie): rows above it are padding (a title such as "2023年留言汇总", a note).
     typical = max(set(filled), key=lambda w: (filled.count(w), w))
@@ -189,7 +214,9 @@ def _tabulate(grid: list[list[Cell]], file: str, encoding: str, sha: str, name: 
     for i, h in enumerate(header):
         if h in seen:
             raise InvalidInput(
-                f"{file}: two columns are named {h!r} (columns {seen[h] + 1} and {i + 1}); rename one; nothing was imported"
+                _(
+                    "{file}: two columns are named {h!r} (columns {seen} and {i}); rename one; nothing was imported"
+                ).format(file=file, h=h, seen=seen[h] + 1, i=i + 1)
             )
         seen[h] = i
     padding = sum(1 for w in widths[:at] if w)
@@ -203,13 +230,17 @@ def _tabulate(grid: list[list[Cell]], file: str, encoding: str, sha: str, name: 
             continue
         if len(row) > width and _filled(row[width:]):
             raise InvalidInput(
-                f"{file}: row {i} has {len(row)} cells but the header has {width} (a broken line or a stray delimiter?); nothing was imported"
+                _(
+                    "{file}: row {i} has {n_row} cells but the header has {width} (a broken line or a stray delimiter?); nothing was imported"
+                ).format(file=file, i=i, n_row=len(row), width=width)
             )
         row = row[:width] + [None] * (width - len(row))
         rows.append(row)
         numbers.append(i)
     if not rows:
-        raise InvalidInput(f"{file}: the sheet has a header but no rows; nothing was imported")
+        raise InvalidInput(
+            _("{file}: the sheet has a header but no rows; nothing was imported").format(file=file)
+        )
     return Sheet(file, header, rows, numbers, encoding, sha, name, padding, empty)
 
 
@@ -357,13 +388,17 @@ def plan_columns(
 ) -> Plan:
     """Check the named columns and infer the missing ones."""
     if each not in ("row", "respondent"):
-        raise InvalidInput(f"--each is row or respondent, not {each!r}; nothing was imported")
+        raise InvalidInput(
+            _("--each is row or respondent, not {each!r}; nothing was imported").format(each=each)
+        )
     header = sheet.header
     named = [*(text or []), title, id, case, code_column, *(attributes or [])]
     for col in named:
         if col is not None and col not in header:
             raise InvalidInput(
-                f"{sheet.file}: no column {col!r} (columns: {', '.join(header)}); nothing was imported"
+                _("{file}: no column {col!r} (columns: {header}); nothing was imported").format(
+                    file=sheet.file, col=col, header=", ".join(header)
+                )
             )
     columns = {h: [r[i] for r in sheet.rows] for i, h in enumerate(header)}
     chosen: list[str] = []
@@ -393,7 +428,9 @@ def plan_columns(
             text = [best] if best else []
         if not text:
             raise InvalidInput(
-                f"{sheet.file}: no text column found (name it with --text); nothing was imported"
+                _(
+                    "{file}: no text column found (name it with --text); nothing was imported"
+                ).format(file=sheet.file)
             )
         chosen.append(("questions " if each == "respondent" else "text ") + ",".join(text))
     if attributes is None:
@@ -490,7 +527,9 @@ def sheet_rows(sheet: Sheet, plan: Plan) -> SheetRows:
         drafts.append(RowDraft(name, body, turns, attrs, case, case_attrs, code or None, line))
     if not drafts:
         raise InvalidInput(
-            f"{sheet.file}: no row has text in {', '.join(plan.text)}; nothing was imported"
+            _("{file}: no row has text in {text}; nothing was imported").format(
+                file=sheet.file, text=", ".join(plan.text)
+            )
         )
     return SheetRows(drafts, plan, types, skipped, duplicates)
 
@@ -518,29 +557,47 @@ class SheetReport:
     encoding: str
 
     def lines(self) -> list[str]:
-        attrs = ", ".join(f"{k} ({v})" for k, v in self.attributes.items()) or "none"
+        attrs = ", ".join(f"{k} ({v})" for k, v in self.attributes.items()) or _("none")
         out = [
-            f"imported {self.file}: {self.sources} sources, {self.turns} turns, {self.encoding}; attributes: {attrs}"
+            _(
+                "imported {file}: {sources} sources, {turns} turns, {encoding}; attributes: {attrs}"
+            ).format(
+                file=self.file,
+                sources=self.sources,
+                turns=self.turns,
+                encoding=self.encoding,
+                attrs=attrs,
+            )
         ]
         if self.chosen:
             out.append(
-                f"columns inferred: {'; '.join(self.chosen)} (name them with --text, --id, --title to choose)"
+                _(
+                    "columns inferred: {chosen} (name them with --text, --id, --title to choose)"
+                ).format(chosen="; ".join(self.chosen))
             )
         if self.cases:
-            out.append(f"{self.cases} cases")
+            out.append(_("{cases} cases").format(cases=self.cases))
         if self.codes_created or self.codes_matched:
             out.append(
-                f"coded {self.codings} rows: {len(self.codes_created)} new codes, {len(self.codes_matched)} matched to existing codes by name"
+                _(
+                    "coded {codings} rows: {n_codes_created} new codes, {n_codes_matched} matched to existing codes by name"
+                ).format(
+                    codings=self.codings,
+                    n_codes_created=len(self.codes_created),
+                    n_codes_matched=len(self.codes_matched),
+                )
             )
         skipped = []
         if self.padding:
-            skipped.append(f"{self.padding} rows above the header")
+            skipped.append(_("{padding} rows above the header").format(padding=self.padding))
         if self.empty:
-            skipped.append(f"{self.empty} empty rows")
+            skipped.append(_("{empty} empty rows").format(empty=self.empty))
         if self.without_text:
-            skipped.append(f"{self.without_text} rows without text")
+            skipped.append(
+                _("{without_text} rows without text").format(without_text=self.without_text)
+            )
         if skipped:
-            out.append("skipped " + ", ".join(skipped))
+            out.append(_("skipped ") + ", ".join(skipped))
         return out
 
     def warnings(self) -> list[str]:
@@ -548,7 +605,9 @@ class SheetReport:
             return []
         shown = ", ".join(sorted(set(self.duplicate_ids))[:5])
         return [
-            f"{self.file}: {len(self.duplicate_ids)} rows repeat an id ({shown}); they were kept, named with their row number"
+            _(
+                "{file}: {n_duplicate_ids} rows repeat an id ({shown}); they were kept, named with their row number"
+            ).format(file=self.file, n_duplicate_ids=len(self.duplicate_ids), shown=shown)
         ]
 
     def as_dict(self) -> dict[str, object]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Turn
 from coder.text.speakers import DEFAULT_RULE, DEFAULT_SPEAKERS, TurnRule
 
@@ -69,11 +70,15 @@ def split_front_matter(text: str, *, name: str = "") -> tuple[dict[str, object],
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 2}" if mark else ""
         raise InvalidInput(
-            f"{where}the front matter is not valid YAML{line}; nothing was imported"
+            _("{where}the front matter is not valid YAML{line}; nothing was imported").format(
+                where=where, line=line
+            )
         ) from None
     if not isinstance(meta, dict):
         raise InvalidInput(
-            f"{name}: the front matter is not a list of key: value lines; nothing was imported"
+            _(
+                "{name}: the front matter is not a list of key: value lines; nothing was imported"
+            ).format(name=name)
         )
     return meta, body
 

@@ -1,4 +1,4 @@
-"""The interface language: catalogs complete for every TUI message (extracted afresh, compared),
+"""The interface language: catalogs complete for every message (TUI, CLI, domain errors) (extracted afresh, compared),
 compiled catalogs up to date, English for a message a catalog lacks, the order of the choices,
 `--json` unchanged by the language, and the 80-column main screen in Chinese."""
 
@@ -23,34 +23,51 @@ from coder.prefs import save_ui_lang
 
 ROOT = Path(__file__).resolve().parents[2]
 TUI = ROOT / "coder" / "tui"
-FIELD = re.compile(r"\{\w*\}")
+FIELD = re.compile(r"\{(\w*)(?:![rsa])?(?::[^{}]*)?\}")
 
 
-def tui_messages() -> set[str]:
-    """Every message wrapped in _() in coder/tui, extracted by Babel now (not from coder.pot)."""
-    found = extract_from_dir(str(TUI), keywords={"_": None})
+def fields(message: str) -> set[str]:
+    """The format fields of a message ({{ and }} are literal braces)."""
+    return set(FIELD.findall(message.replace("{{", "").replace("}}", "")))
+
+
+KEYWORDS = {"_": None, "pgettext": ((1, "c"), 2)}
+
+
+def messages(folder: Path = ROOT / "coder") -> set[tuple[str | None, str]]:
+    """Every (context, message) wrapped in _() or pgettext() in the package (the TUI, the CLI and
+    the domain's errors), extracted by Babel now (not from coder.pot)."""
+    found = {
+        (m[4], m[2])
+        for m in extract_from_dir(str(folder), keywords=KEYWORDS)
+        if isinstance(m[2], str)
+    }
     # the code fields' headings are shown as _(field.heading), which Babel cannot read
-    return {m[2] for m in found if isinstance(m[2], str)} | {f.heading for f in CODE_FIELDS}
+    return found | {(None, f.heading) for f in CODE_FIELDS}
 
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant"])
-def test_every_tui_message_has_a_translation(lang: str) -> None:
+def test_every_message_has_a_translation(lang: str) -> None:
     po = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "coder.po"
     with po.open("rb") as f:
         catalog = read_po(f)
-    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-    wanted = tui_messages()
-    assert len(wanted) > 100
-    missing = sorted(wanted - set(translated))
+    translated = {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    wanted = messages()
+    assert len(messages(TUI)) > 100 and len(wanted - messages(TUI)) > 400
+    missing = sorted(wanted - set(translated), key=str)
     assert not missing, (
         f"{lang}: no translation for {missing} (python -m coder.i18n, then translate)"
     )
-    fields = [m for m in wanted if set(FIELD.findall(m)) != set(FIELD.findall(translated[m]))]
-    assert not fields, f"{lang}: the {{fields}} differ from the English in {fields}"
+    differ = [m for m in wanted if fields(m[1]) != fields(translated[m])]
+    assert not differ, f"{lang}: the {{fields}} differ from the English in {differ}"
     # the compiled catalog says the same as the .po (committed .mo files are not stale)
     with (po.with_suffix(".mo")).open("rb") as f:
         compiled = gettext.GNUTranslations(f)
-    stale = [m for m in wanted if compiled.gettext(m) != translated[m]]
+
+    def said(ctx: str | None, message: str) -> str:
+        return compiled.pgettext(ctx, message) if ctx else compiled.gettext(message)
+
+    stale = [m for m in wanted if said(*m) != translated[m]]
     assert not stale, f"{lang}: coder.mo is older than coder.po for {stale[:5]}"
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from coder import __version__
 from coder.errors import InvalidInput
+from coder.i18n import _
 from coder.model import Code
 from coder.store.schema import (
     case_attributes,
@@ -70,7 +71,9 @@ _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Write beside ``path`` and move into place, so a failed export leaves no half file."""
     if not path.parent.is_dir():
-        raise InvalidInput(f"{path.parent}: no such folder; nothing was written")
+        raise InvalidInput(
+            _("{parent}: no such folder; nothing was written").format(parent=path.parent)
+        )
     tmp = path.with_name(f".{path.name}.{os.getpid()}.writing")
     try:
         write(tmp)
@@ -155,7 +158,11 @@ def export_qdc(project: Project, path: str | Path) -> ExportReport:
             report.counts["dropped_characters"] = out.dropped
 
     if not codes:  # the schema needs at least one code
-        raise InvalidInput(f"{path.name}: the project has no codes to export; nothing was written")
+        raise InvalidInput(
+            _("{name}: the project has no codes to export; nothing was written").format(
+                name=path.name
+            )
+        )
     _atomic(path, write)
     report.counts["codes"] = len(codes)
     n_rel, n_memo = len(project.relations()), len(project.memos())
@@ -273,7 +280,7 @@ def _provenance_note(
     if said.empty():
         return None
     text = "\n".join(said.lines("en") + [""] + said.lines("zh"))
-    mine = next((cid for cid, (_, name) in known.items() if name == project.coder), None)
+    mine = next((cid for cid, (_x, name) in known.items() if name == project.coder), None)
     author = mine if mine is not None else first
     if author is None:  # nobody has written anything: no note has an author to name
         return None
@@ -475,8 +482,8 @@ def _write_project(
 
     # Variables: one per attribute name, of cases and sources alike.
     names = sorted(
-        {n for attrs in data.case_attrs.values() for n, _ in attrs}
-        | {n for attrs in data.source_attrs.values() for n, _ in attrs}
+        {n for attrs in data.case_attrs.values() for n, _x in attrs}
+        | {n for attrs in data.source_attrs.values() for n, _x in attrs}
     )
     variable = {n: derived_guid("variable", n) for n in names}
     if names:
@@ -513,7 +520,7 @@ def _write_project(
     report.counts["cases"] = len(data.cases)
 
     by_source = {sid: list(rows) for sid, rows in groupby(data.codings, key=lambda r: r[0])}
-    coder_guid = {cid: g for cid, (g, _) in data.coders.items()}
+    coder_guid = {cid: g for cid, (g, _x) in data.coders.items()}
     n_sel = 0
     if data.sources:
         out.raw("<Sources>")
@@ -643,7 +650,7 @@ def _write_source(
     out.element("Description", "\n".join(f"[GT] {k}: {escape(v)}" for k, v in meta if v))
     src = s.guid
     code_guid = data.code_guid
-    for _, start, end, memo, code_id, coder_id, created, coding_id in rows:
+    for _x, start, end, memo, code_id, coder_id, created, coding_id in rows:
         cg, ug = code_guid[code_id], coder_guid[coder_id]
         where = (src, str(start), str(end), cg, ug)
         guid = derived_guid("coding", *where)

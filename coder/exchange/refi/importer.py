@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from coder.errors import InvalidInput
+from coder.i18n import _, english
 from coder.text.normalise import decode
 from coder.text.readers import MAX_BYTES
 from coder.text.speakers import TurnRule
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
 
 
 def _guarded(name: str, exc: Exception) -> InvalidInput:
-    return InvalidInput(f"{name}: the project refused part of it ({exc}); nothing was imported")
+    return InvalidInput(
+        _("{name}: the project refused part of it ({exc}); nothing was imported").format(
+            name=name, exc=exc
+        )
+    )
 
 
 def _namespace_note(qf: QdaFile, kind: str, report: ImportReport) -> None:
@@ -46,7 +51,7 @@ def import_qdc(project: Project, path: str | Path) -> ImportReport:
     report = ImportReport(path.name, "qdc", qf.origin)
     _namespace_note(qf, "codebook", report)
     if not qf.codes:
-        raise refuse(path.name, "the codebook holds no codes")
+        raise refuse(path.name, _("the codebook holds no codes"))
     try:
         with project.change("load-codebook", f"load codebook {path.name}") as ch:
             CodeMerger(ch, report).run(qf.codes, qf.sets)
@@ -138,7 +143,8 @@ def _read_texts(
                 continue
             else:
                 try:
-                    raw, _ = decode(archive.read(info, MAX_BYTES), name=info.filename)
+                    with english():  # the reason goes into the report's JSON
+                        raw, _enc = decode(archive.read(info, MAX_BYTES), name=info.filename)
                 except InvalidInput as exc:
                     report.drop(f"{label} ({_counts(src)})", str(exc).split("; nothing")[0])
                     continue

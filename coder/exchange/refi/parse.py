@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from coder.i18n import _
+
 from .convention import derived_guid, norm_guid
 from .xmlsafe import iter_elements, local, namespace, refuse
 
@@ -241,7 +243,7 @@ def _parse(data: bytes, name: str, expect: str) -> QdaFile:
             _source(el, local(el.tag), qf)
             _free(el)
     if qf is None:  # pragma: no cover - iterparse raises on an empty document
-        raise refuse(name, "the file holds no XML")
+        raise refuse(name, _("the file holds no XML"))
     return qf
 
 
@@ -272,7 +274,9 @@ def _root(el: Any, name: str, expect: str) -> QdaFile:
     ns = namespace(el.tag)
     if tag != expect:
         what = "project (.qde)" if expect == "Project" else "codebook (.qdc)"
-        raise refuse(name, f"the root element is <{tag}>, not a REFI-QDA {what}")
+        raise refuse(
+            name, _("the root element is <{tag}>, not a REFI-QDA {what}").format(tag=tag, what=what)
+        )
     qf = QdaFile(root=tag, namespace=ns)
     qf.name = el.get("name") or ""
     qf.origin = el.get("origin") or ""

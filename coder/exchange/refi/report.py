@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from coder.i18n import _
+
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
@@ -54,9 +56,15 @@ class Report:
         }
 
     def _tail(self) -> list[str]:
-        out = [f"  not kept: {d.what} — {d.why}" for d in self.dropped]
-        out += [f"  note: {n}" for n in self.notes]
+        # what was dropped and why stay as the report keeps them (--json prints the same)
+        out = [_("  not kept: {what} — {why}").format(what=d.what, why=d.why) for d in self.dropped]
+        out += [_("  note: {note}").format(note=n) for n in self.notes]
         return out
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """``one`` or ``many`` (translated messages with a ``{n}`` field) for ``n``, as 1,234."""
+    return (one if n == 1 else many).format(n=f"{n:,}")
 
 
 @dataclass
@@ -67,35 +75,49 @@ class ImportReport(Report):
     """The undoable event that holds the import (None when nothing changed)."""
 
     def lines(self) -> list[str]:
-        c = self.counts.get
+        n = self.counts.get
         where = f" ({self.origin})" if self.origin else ""
         if self.event_id is None:
-            head = f"{self.file}{where}: nothing new to import; the project is unchanged"
+            head = _("{file}{where}: nothing new to import; the project is unchanged").format(
+                file=self.file, where=where
+            )
         else:
-            head = f"imported {self.file}{where} as one undoable step"
+            head = _("imported {file}{where} as one undoable step").format(
+                file=self.file, where=where
+            )
         out = [head]
-        codes = f"{plural(c('codes_added', 0), 'code')} added"
-        if c("codes_updated", 0) or c("codes_matched", 0):
-            codes += f", {c('codes_matched', 0):,} matched existing codes"
-            codes += f" ({c('codes_updated', 0):,} updated)"
-        out.append(f"  codes: {codes}")
+        codes = counted(n("codes_added", 0), _("{n} code added"), _("{n} codes added"))
+        if n("codes_updated", 0) or n("codes_matched", 0):
+            codes += _(", {matched} matched existing codes ({updated} updated)").format(
+                matched=f"{n('codes_matched', 0):,}", updated=f"{n('codes_updated', 0):,}"
+            )
+        out.append(_("  codes: {codes}").format(codes=codes))
         if self.format == "qdpx":
-            out.append(
-                f"  sources: {plural(c('sources', 0), 'text source')}"
-                + (
-                    f" ({c('sources_reused', 0):,} already in the project)"
-                    if c("sources_reused")
-                    else ""
+            sources = counted(n("sources", 0), _("{n} text source"), _("{n} text sources"))
+            if n("sources_reused"):
+                sources += _(" ({n} already in the project)").format(
+                    n=f"{n('sources_reused', 0):,}"
                 )
-                + f"; {plural(c('selections', 0), 'selection')} read, "
-                f"{plural(c('codings', 0), 'coding')} added by {plural(c('coders', 0), 'coder')}"
+            out.append(
+                _("  sources: {sources}; {selections} read, {codings} added by {coders}").format(
+                    sources=sources,
+                    selections=counted(n("selections", 0), _("{n} selection"), _("{n} selections")),
+                    codings=counted(n("codings", 0), _("{n} coding"), _("{n} codings")),
+                    coders=counted(n("coders", 0), _("{n} coder"), _("{n} coders")),
+                )
             )
             out.append(
-                f"  also: {plural(c('memos', 0), 'memo')}, {plural(c('relations', 0), 'relation')}, "
-                f"{plural(c('cases', 0), 'case')}, {plural(c('attributes', 0), 'attribute value')}"
+                _("  also: {memos}, {relations}, {cases}, {attributes}").format(
+                    memos=counted(n("memos", 0), _("{n} memo"), _("{n} memos")),
+                    relations=counted(n("relations", 0), _("{n} relation"), _("{n} relations")),
+                    cases=counted(n("cases", 0), _("{n} case"), _("{n} cases")),
+                    attributes=counted(
+                        n("attributes", 0), _("{n} attribute value"), _("{n} attribute values")
+                    ),
+                )
             )
             if self.positions:
-                out.append(f"  positions read as {self.positions}")
+                out.append(_("  positions read as {positions}").format(positions=self.positions))
         return out + self._tail()
 
     def as_dict(self) -> dict[str, Any]:
@@ -105,21 +127,33 @@ class ImportReport(Report):
 @dataclass
 class ExportReport(Report):
     def lines(self) -> list[str]:
-        c = self.counts.get
+        n = self.counts.get
         out = [
-            f"exported {self.file} (REFI-QDA {'project' if self.format == 'qdpx' else 'codebook'})"
+            _("exported {file} (REFI-QDA project)").format(file=self.file)
+            if self.format == "qdpx"
+            else _("exported {file} (REFI-QDA codebook)").format(file=self.file)
         ]
         out.append(
-            f"  {plural(c('codes', 0), 'code')} with their grounded-theory fields in [GT] lines and sets"
+            _("  {codes} with their grounded-theory fields in [GT] lines and sets").format(
+                codes=counted(n("codes", 0), _("{n} code"), _("{n} codes"))
+            )
         )
         if self.format == "qdpx":
             out.append(
-                f"  {plural(c('sources', 0), 'text source')}, {plural(c('selections', 0), 'selection')} "
-                f"holding {plural(c('codings', 0), 'coding')} by {plural(c('users', 0), 'coder')}"
+                _("  {sources}, {selections} holding {codings} by {coders}").format(
+                    sources=counted(n("sources", 0), _("{n} text source"), _("{n} text sources")),
+                    selections=counted(n("selections", 0), _("{n} selection"), _("{n} selections")),
+                    codings=counted(n("codings", 0), _("{n} coding"), _("{n} codings")),
+                    coders=counted(n("users", 0), _("{n} coder"), _("{n} coders")),
+                )
             )
             out.append(
-                f"  {plural(c('notes', 0), 'memo')} as notes, {plural(c('relations', 0), 'relation')} as links, "
-                f"{plural(c('cases', 0), 'case')}, {plural(c('variables', 0), 'variable')}"
-                + (", the concept network as a graph" if c("codes") else "")
+                _("  {memos} as notes, {relations} as links, {cases}, {variables}").format(
+                    memos=counted(n("notes", 0), _("{n} memo"), _("{n} memos")),
+                    relations=counted(n("relations", 0), _("{n} relation"), _("{n} relations")),
+                    cases=counted(n("cases", 0), _("{n} case"), _("{n} cases")),
+                    variables=counted(n("variables", 0), _("{n} variable"), _("{n} variables")),
+                )
+                + (_(", the concept network as a graph") if n("codes") else "")
             )
         return out + self._tail()

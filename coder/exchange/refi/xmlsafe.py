@@ -28,6 +28,7 @@ from typing import Any
 from lxml import etree
 
 from coder.errors import InvalidInput
+from coder.i18n import _
 
 MAX_ENTRIES = 50_000
 MAX_TOTAL = 2 * 1024**3
@@ -52,7 +53,9 @@ PARSE_OPTIONS: dict[str, Any] = {
 
 def refuse(name: str, what: str) -> InvalidInput:
     # Parser messages can hold line breaks; the user gets one line.
-    return InvalidInput(f"{name}: {' '.join(what.split())}; nothing was imported")
+    return InvalidInput(
+        _("{name}: {what}; nothing was imported").format(name=name, what=" ".join(what.split()))
+    )
 
 
 # -- XML in ------------------------------------------------------------------------------------
@@ -76,8 +79,9 @@ def check_prolog(data: bytes, name: str) -> None:
     if head[pos : pos + 9].upper() == b"<!DOCTYPE" or b"<!ENTITY" in data:
         raise refuse(
             name,
-            "the XML declares a DOCTYPE or entities, which REFI-QDA files never need "
-            "(refused: entity expansion and external entities are an attack)",
+            _(
+                "the XML declares a DOCTYPE or entities, which REFI-QDA files never need (refused: entity expansion and external entities are an attack)"
+            ),
         )
 
 
@@ -94,13 +98,13 @@ def iter_elements(data: bytes, name: str, tags: Iterable[str]) -> Iterator[Any]:
         **PARSE_OPTIONS,
     )
     try:
-        for _, el in context:
+        for _x, el in context:
             yield el
     except etree.XMLSyntaxError as exc:
-        raise refuse(name, f"not well-formed XML ({exc.msg})") from None
+        raise refuse(name, _("not well-formed XML ({msg})").format(msg=exc.msg)) from None
     docinfo = context.root.getroottree().docinfo if context.root is not None else None
     if docinfo is not None and (docinfo.doctype or docinfo.internalDTD is not None):
-        raise refuse(name, "the XML declares a DOCTYPE")
+        raise refuse(name, _("the XML declares a DOCTYPE"))
 
 
 _LOCAL: dict[Any, str] = {}
@@ -126,9 +130,16 @@ def read_limited(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file; nothing was imported") from None
+        raise InvalidInput(
+            _("{path}: no such file; nothing was imported").format(path=path)
+        ) from None
     if size > limit:
-        raise refuse(path.name, f"{size // 1024**2} MB is over the {limit // 1024**2} MB limit")
+        raise refuse(
+            path.name,
+            _("{size} MB is over the {limit} MB limit").format(
+                size=size // 1024**2, limit=limit // 1024**2
+            ),
+        )
     return path.read_bytes()
 
 
@@ -141,11 +152,13 @@ class Archive:
     def __init__(self, path: Path) -> None:
         self.name = path.name
         if not path.exists():
-            raise InvalidInput(f"{path}: no such file; nothing was imported")
+            raise InvalidInput(_("{path}: no such file; nothing was imported").format(path=path))
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise refuse(self.name, f"not a zip archive, which a .qdpx is ({exc})") from None
+            raise refuse(
+                self.name, _("not a zip archive, which a .qdpx is ({exc})").format(exc=exc)
+            ) from None
         try:
             self.members = self._check(self._zip.infolist())
         except BaseException:
@@ -154,7 +167,12 @@ class Archive:
 
     def _check(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
         if len(infos) > MAX_ENTRIES:
-            raise refuse(self.name, f"{len(infos)} entries, over the limit of {MAX_ENTRIES}")
+            raise refuse(
+                self.name,
+                _("{n_infos} entries, over the limit of {MAX_ENTRIES}").format(
+                    n_infos=len(infos), MAX_ENTRIES=MAX_ENTRIES
+                ),
+            )
         total = 0
         members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
@@ -167,18 +185,30 @@ class Archive:
                 or ".." in parts
                 or "\x00" in clean
             ):
-                raise refuse(self.name, f"the entry {entry!r} points outside the archive")
+                raise refuse(
+                    self.name,
+                    _("the entry {entry!r} points outside the archive").format(entry=entry),
+                )
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise refuse(self.name, f"the entry {entry!r} is a symbolic link")
+                raise refuse(
+                    self.name, _("the entry {entry!r} is a symbolic link").format(entry=entry)
+                )
             if info.flag_bits & 0x1:
-                raise refuse(self.name, f"the entry {entry!r} is encrypted")
+                raise refuse(self.name, _("the entry {entry!r} is encrypted").format(entry=entry))
             if info.file_size > MAX_SOURCE:
-                raise refuse(self.name, f"the entry {entry!r} declares {info.file_size:,} bytes")
+                raise refuse(
+                    self.name,
+                    _("the entry {entry!r} declares {file_size:,} bytes").format(
+                        entry=entry, file_size=info.file_size
+                    ),
+                )
             total += info.file_size
             if total > MAX_TOTAL:
                 raise refuse(
                     self.name,
-                    f"the entries expand to more than {MAX_TOTAL // 1024**3} GB (a zip bomb?)",
+                    _("the entries expand to more than {MAX_TOTAL} GB (a zip bomb?)").format(
+                        MAX_TOTAL=MAX_TOTAL // 1024**3
+                    ),
                 )
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
@@ -186,7 +216,9 @@ class Archive:
                 ratio = info.file_size // max(info.compress_size, 1)
                 raise refuse(
                     self.name,
-                    f"the entry {entry!r} is compressed {ratio:,} to 1 (a zip bomb?)",
+                    _("the entry {entry!r} is compressed {ratio:,} to 1 (a zip bomb?)").format(
+                        entry=entry, ratio=ratio
+                    ),
                 )
             if not info.is_dir():
                 members[clean.lower()] = info
@@ -207,10 +239,12 @@ class Archive:
         top = [info for info in qdes if "/" not in info.filename.replace("\\", "/")]
         found = top or qdes
         if not found:
-            raise refuse(self.name, "the archive holds no .qde project file")
+            raise refuse(self.name, _("the archive holds no .qde project file"))
         if len(found) > 1:
             names = ", ".join(sorted(i.filename for i in found))
-            raise refuse(self.name, f"the archive holds several .qde files ({names})")
+            raise refuse(
+                self.name, _("the archive holds several .qde files ({names})").format(names=names)
+            )
         return found[0]
 
     def find(self, ref: str) -> zipfile.ZipInfo | None:
@@ -232,7 +266,9 @@ class Archive:
         if info.file_size > limit:
             raise refuse(
                 self.name,
-                f"{info.filename} holds {info.file_size:,} bytes, over the limit of {limit:,}",
+                _("{filename} holds {file_size:,} bytes, over the limit of {limit:,}").format(
+                    filename=info.filename, file_size=info.file_size, limit=limit
+                ),
             )
         out = bytearray()
         try:
@@ -240,9 +276,17 @@ class Archive:
                 while chunk := stream.read(_CHUNK):
                     out += chunk
                     if len(out) > info.file_size or len(out) > limit:
-                        raise refuse(self.name, f"{info.filename} expands beyond its declared size")
+                        raise refuse(
+                            self.name,
+                            _("{filename} expands beyond its declared size").format(
+                                filename=info.filename
+                            ),
+                        )
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-            raise refuse(self.name, f"{info.filename} cannot be read ({exc})") from None
+            raise refuse(
+                self.name,
+                _("{filename} cannot be read ({exc})").format(filename=info.filename, exc=exc),
+            ) from None
         return bytes(out)
 
 

@@ -1,0 +1,155 @@
+"""The command line in Chinese: ``--json`` byte-identical in every interface language, and no
+English left in the human output of the main commands (names, data and the program's name aside).
+
+The English output itself is kept byte for byte by ``bench/cli_record.py`` (run it before and
+after a change and diff the two records)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import cli_record
+from coder import i18n
+
+WORD = re.compile(r"[A-Za-z]{2,}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: The fixed vocabulary is data in JSON but is translated for people: never an allowed word.
+VOCABULARY = {"open", "axial", "selective", "causal", "phenomenon", "context", "intervening"}
+VOCABULARY |= {"strategy", "consequence", "segment", "sentence", "turn", "source", "char"}
+
+
+@pytest.fixture
+def work(demo_file: Path, tmp_path: Path) -> Path:
+    """A recorder's folder holding a copy of the demo."""
+    folder = tmp_path / "record"
+    folder.mkdir()
+    shutil.copy(demo_file, folder / "demo.coder")
+    return folder
+
+
+def strings(data: Any) -> list[str]:
+    """Every string value (not key) of a JSON document."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in strings(v)]
+    return []
+
+
+def english_left(text: str, data: list[Any], work: Path) -> list[str]:
+    """The English words in ``text`` that are not names or data: not in the JSON's values, not
+    the program's name, not an option (``--json``), a file's suffix or part of a path."""
+    allowed = {w for d in data for s in strings(d) for w in WORD.findall(s)} - VOCABULARY
+    allowed |= {"coder", "utf", "BOM"}  # the program; the encodings the sources table shows
+    text = text.replace(str(work), "")
+    text = re.sub(r"--[a-z][a-z-]*|\.[a-z]+\b|/\S*", "", text)
+    return sorted({w for w in WORD.findall(text) if w not in allowed})
+
+
+def test_json_output_is_byte_identical_across_interface_languages(work: Path) -> None:
+    """sources, sets, codebook, codings, log, stats, agreement, review, query, search, turns,
+    suggest, discover and import, with --json, in en, zh-Hans and zh-Hant."""
+    invocations = [(" ".join(argv), argv) for argv in cli_record.JSON_INVOCATIONS]
+    records = {lang: cli_record.record(work, lang, invocations) for lang in i18n.LANGUAGES}
+    assert len(records["en"]) == len(cli_record.JSON_INVOCATIONS) >= 15
+    for name, (rc, out, err) in records["en"].items():
+        # the import of a file it cannot read says so on stderr (in the language) and exits 1
+        assert (rc, bool(err.strip())) == ((1, True) if "build_fixtures" in name else (0, False))
+        json.loads(out)  # one document
+        for lang in ("zh-Hans", "zh-Hant"):
+            assert records[lang][name][1].encode() == out.encode(), (lang, name)
+            assert records[lang][name][0] == rc
+
+
+def test_the_language_changes_the_human_output(work: Path) -> None:
+    """The same command in the three languages: English headers, then Chinese ones; Taiwan's
+    words in Traditional (資料, 專案 rather than 项目's converted characters)."""
+    chosen = [("sources", ["sources", "{demo}"]), ("member", ["member", "{demo}", "list"])]
+    said = {lang: cli_record.record(work, lang, chosen) for lang in i18n.LANGUAGES}
+    en, hans, hant = (said[lang]["sources"][1] for lang in i18n.LANGUAGES)
+    assert en.splitlines()[0].split()[:3] == ["id", "name", "chars"]
+    assert hans.splitlines()[0].split()[:3] == ["编号", "名称", "字数"]
+    assert hant.splitlines()[0].split()[:3] == ["編號", "名稱", "字數"]
+    cells = [[line.split() for line in t.splitlines()[2:]] for t in (en, hans, hant)]
+    assert cells[0] == cells[1] == cells[2] and len(cells[0]) == 13  # the data, realigned
+    assert "个人项目" in said["zh-Hans"]["member"][1]
+    assert "個人專案" in said["zh-Hant"]["member"][1]
+
+
+MAIN = [
+    # (name, human argv, the --json argv whose values are the data it may show)
+    ("sources", ["sources", "{demo}"], ["sources", "{demo}", "--json"]),
+    ("codes", ["codebook", "{demo}", "show"], ["codebook", "{demo}", "show", "--json"]),
+    (
+        "frequencies",
+        ["stats", "{demo}", "frequencies"],
+        ["stats", "{demo}", "frequencies", "--json"],
+    ),
+    ("query", ["query", "{demo}", "a09 OR a02"], ["query", "{demo}", "a09 OR a02", "--json"]),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_no_english_is_left_in_the_main_commands(work: Path, lang: str) -> None:
+    for name, human, machine in MAIN:
+        done = cli_record.record(work, lang, [(name, human), (name + " json", machine)])
+        rc, out, err = done[name]
+        assert rc == 0 and CJK.search(out), (name, out[:300])
+        data = [json.loads(done[name + " json"][1]), human[2:]]  # what it shows, what was asked
+        assert not english_left(out + err, data, work), (name, english_left(out, data, work))
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_the_import_report_and_errors_are_in_chinese(work: Path, lang: str) -> None:
+    corpus = cli_record.CORPUS
+    cases = [
+        ("import", ["import", "{new}", "{corpus}/S1-01.txt", "{corpus}/S1-02.txt"]),
+        ("skipped", ["import", "{copy}", "{corpus}/S1-01.txt", "{corpus}/README.md"]),
+        ("missing", ["import", "{new}", "{work}/no-such-file.txt"]),
+        ("no project", ["sources", "{work}/missing.coder"]),
+        ("unknown source", ["text", "{demo}", "S9-99"]),
+        ("unknown code", ["codings", "{demo}", "--code", "zz99"]),
+        ("bad offsets", ["code", "{copy}", "S1-01", "50", "5", "a09"]),
+        ("bad query", ["query", "{demo}", "a09 AND ("]),
+        ("nothing to undo", ["undo", "{copy}"]),
+    ]
+    done = cli_record.record(work, lang, cases)
+    # the names and data these show; "tester" is the coder ($CODER_USER)
+    names = ["S1-01", "S1-02", "README", "S9-99", "zz99", "a09 AND (", "tester", "访谈者", "受访者"]
+    for name, (_rc, out, err) in done.items():
+        said = out + err
+        assert CJK.search(said), (name, said)
+        left = english_left(said, names + ["S1-01.txt"], work)
+        assert not left, (name, left, said)
+    # what was imported, what was skipped and why, each in one line of its own
+    rc, out, err = done["import"]
+    assert rc == 0 and len(out.splitlines()) == 2 and not err
+    rc, out, err = done["skipped"]
+    assert rc == 1 and len(out.splitlines()) == 1 and "README" in out
+    assert "S1-01" in err and len(err.splitlines()) == 2  # the file skipped, then the summary
+    assert ("已跳过" if lang == "zh-Hans" else "已跳過") in err
+    for name in ("missing", "no project", "unknown source", "bad offsets", "nothing to undo"):
+        rc, out, err = done[name]
+        assert rc == 1 and not out and len(err.splitlines()) == 1, (name, err)
+        assert err.startswith("coder: ")
+    assert corpus.is_dir()
+
+
+def test_english_is_the_default_and_a_missing_word_falls_back(work: Path) -> None:
+    """No language chosen (the tests' environment): English, as before the catalogs."""
+    rc, out, err = cli_record.record(work, None, [("e", ["text", "{demo}", "S9-99"])])["e"]
+    assert err == "coder: no source named 'S9-99'; nothing was changed\n"
+    i18n.activate("zh-Hans")
+    try:
+        assert i18n._("a message no catalog has {x}").format(x=1) == "a message no catalog has 1"
+        assert i18n.pgettext("column", "name") == "名称" and i18n._("name") == "姓名"
+    finally:
+        i18n.activate("en")
