@@ -9,51 +9,80 @@ The parser is built from :data:`GROUPS`: each module adds its own subcommands wi
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
+from types import ModuleType
 
-from coder.cli import (
-    agreement,
-    analysis,
-    assist,
-    backup,
-    codebook,
-    codings,
-    export,
-    graph,
-    importing,
-    project,
-    query,
-    review,
-    sources,
-    text,
-)
 from coder.cli.base import Add, common_options, debug_only_options, opened
 from coder.cli.output import one_line
 from coder.errors import CoderError
 from coder.i18n import _
 
-#: The command groups, in the order ``coder --help`` lists their commands.
-GROUPS = [
-    project,
-    importing,
-    sources,
-    codebook,
-    codings,
-    text,
-    backup,
-    analysis,
-    agreement,
-    review,
-    graph,
-    query,
-    assist,
-    export,
-]
+#: The command groups (modules of this package), in the order ``coder --help`` lists them.
+GROUP_NAMES = (
+    "project",
+    "importing",
+    "sources",
+    "codebook",
+    "codings",
+    "text",
+    "backup",
+    "analysis",
+    "agreement",
+    "review",
+    "graph",
+    "query",
+    "assist",
+    "export",
+)
+#: Which group registers each command, so that running one command imports and registers only
+#: its own group: start-up is paid by every command, and building all forty parsers with their
+#: modules cost about as much again as opening the project (bench/startup.py). Help, a mistyped
+#: or missing command, and anything unusual build the whole parser. tests/unit/test_cli.py
+#: checks this table against what the groups really register.
+COMMAND_GROUP = {
+    **dict.fromkeys(("new", "copy", "member", "demo", "open", "serve"), "project"),
+    **dict.fromkeys(("import", "turns", "media", "play"), "importing"),
+    **dict.fromkeys(("sources", "sample", "sets", "text"), "sources"),
+    "codebook": "codebook",
+    **dict.fromkeys(("code", "uncode", "codings", "undo", "redo", "log"), "codings"),
+    **dict.fromkeys(("search", "autocode", "words", "keywords", "dictionary"), "text"),
+    **dict.fromkeys(("backup", "restore"), "backup"),
+    "stats": "analysis",
+    **dict.fromkeys(("agreement", "merge"), "agreement"),
+    "review": "review",
+    "graph": "graph",
+    "query": "query",
+    **dict.fromkeys(("suggest", "discover"), "assist"),
+    "export": "export",
+}
+#: The options before the command that take a value.
+_VALUED = ("--coder", "--ui-lang")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def groups(names: tuple[str, ...] = GROUP_NAMES) -> list[ModuleType]:
+    """The command-group modules of ``names`` (plain modules of this package)."""
+    return [importlib.import_module(f"coder.cli.{name}") for name in names]
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The command ``argv`` runs, read past the options before it; None when there is none or
+    help is asked for before it."""
+    rest = iter(argv)
+    for arg in rest:
+        if arg in ("-h", "--help"):
+            return None
+        if arg in _VALUED:
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser: with every group, or only with the group of ``command`` when it is known."""
     common = common_options()
     parser = argparse.ArgumentParser(
         prog="coder", description="A grounded-theory coding workbench.", parents=[common]
@@ -66,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = Add(sub, common, debug_only_options())
-    for group in GROUPS:
+    names = (COMMAND_GROUP[command],) if command in COMMAND_GROUP else GROUP_NAMES
+    for group in groups(names):
         group.register(add)
     return parser
 
@@ -121,7 +151,7 @@ def _traceback(secrets: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(command_of(argv if argv is not None else sys.argv[1:]))
     args = parser.parse_args(argv)
     if not hasattr(args, "coder"):
         args.coder = None

@@ -987,3 +987,38 @@ def test_python_dash_m_works_too(tmp_path: Path) -> None:
     assert r.returncode == 1 and "no such project file" in one_line(r.stderr)
     r = _run(command=command)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_the_command_table_names_the_group_that_registers_each_command() -> None:
+    """Running one command registers only its group (start-up); the table must say the truth."""
+    import argparse
+    import importlib
+
+    from coder.cli.base import Add, common_options, debug_only_options
+
+    cli_main = importlib.import_module("coder.cli.main")  # the module, not coder.cli.main()
+
+    registered = {}
+    for module in cli_main.groups():
+        common = common_options()
+        sub = argparse.ArgumentParser(parents=[common]).add_subparsers(dest="command")
+        module.register(Add(sub, common, debug_only_options()))
+        registered.update(dict.fromkeys(sub.choices, module.__name__.rsplit(".", 1)[1]))
+    assert registered == cli_main.COMMAND_GROUP
+    # the whole parser, for help and for a mistyped command, has every command
+    full = cli_main.build_parser()
+    choices = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(choices) == set(registered)
+    assert (
+        cli_main.command_of(["--coder", "ann", "--ui-lang", "zh-Hans", "sources", "p"]) == "sources"
+    )
+    assert cli_main.command_of(["--debug", "stats", "p", "frequencies"]) == "stats"
+    assert cli_main.command_of(["--help", "sources"]) is None and cli_main.command_of([]) is None
+
+
+def test_a_mistyped_command_still_lists_every_command(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exc:
+        main(["sourcs", "p"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'sourcs'" in err and "suggest" in err and "export" in err
