@@ -117,8 +117,10 @@ class MainScreen(CodingCommands):
         if not self.coder_app.nlp_enabled:
             self.nlp_state = _("characters (word list off)")
         self._load_keys()
+        view = self.query_one(TranscriptView)
+        view.on_selection = self._selection  # in the same screen update as the move
         self.reload()
-        self.query_one(TranscriptView).focus()
+        view.focus()
 
     def on_resize(self) -> None:
         narrow = self.app.size.width < 100
