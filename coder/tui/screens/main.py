@@ -133,8 +133,9 @@ class MainScreen(CodingCommands):
     def reload(self) -> None:
         """Reload sources, codebook and the open source (after any change)."""
         self._load_codebook()
-        self._load_sources()
-        if self.source_id is not None:
+        shown = self.source_id
+        self._load_sources()  # shows the first source if none was shown
+        if shown is not None and self.source_id is not None:
             self._show_source(self.source_id)
 
     def _load_codebook(self) -> None:
