@@ -6,6 +6,8 @@ The coding commands are in :mod:`coder.tui.screens.coding`, the colours in
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -151,11 +153,25 @@ class MainScreen(CodingCommands):
     #: The attributes the source lines show (the rest is read after the first frame).
     SHOWN_ATTRIBUTES = ("role", "职务")
 
+    #: From this many sources the pane opens on the pages it shows (SourcePages) and the whole
+    #: list, which the filter needs, is read in a worker.
+    PAGED_FROM = 2_000
+
     def _load_sources(self) -> None:
         """The sources pane's rows: names and roles in SQL, never the texts; every other
-        attribute (what the filter searches) is read in a worker after the first frame."""
-        rows = self.project.source_rows(self.SHOWN_ATTRIBUTES)
-        self._fill_sources(rows)
+        attribute (what the filter searches) is read in a worker after the first frame. A large
+        project's list is read a page at a time until then."""
+        from coder.facade.views import SourcePages
+
+        pages = SourcePages(self.project, self.SHOWN_ATTRIBUTES)
+        if len(pages) >= self.PAGED_FROM:
+            pane = self.query_one(SourceList)
+            pane.lines.prompt = self._row_prompt
+            pane.load_pages(pages, keep=self.source_id)
+            rows: Sequence = pages
+        else:
+            rows = self.project.source_rows(self.SHOWN_ATTRIBUTES)
+            self._fill_sources(rows)
         if rows and self.source_id is None:
             first = self.query_one(SourceList).lines.source_id
             self.source_id = first if first is not None else rows[0].id
@@ -179,6 +195,10 @@ class MainScreen(CodingCommands):
 
         self.sources = rows
         self.source_names = {s.id: s.name for s in rows}
+        if len(rows) >= self.PAGED_FROM:
+            # 100,000 rows with their attributes are long-lived: kept out of the cyclic garbage
+            # collector's full passes, each of which took 50-170 ms (a key's whole budget).
+            gc.freeze()
         pane = self.query_one(SourceList)
         pane.lines.prompt = self._row_prompt
         source_filter = SourceFilter(
@@ -205,7 +225,8 @@ class MainScreen(CodingCommands):
         return cached[1]
 
     def _row_prompt(self, row) -> Text:
-        return self._source_prompt(row, getattr(self, "_shares", {}).get(row.id))
+        shares = getattr(self, "_shares", None)
+        return self._source_prompt(row, None if shares is None else shares.get(row.id, 0.0))
 
     def _source_prompt(self, s, share: float | None) -> Text:
         """One line per source: name, role (shortened to fit), share of its text coded."""
@@ -233,7 +254,7 @@ class MainScreen(CodingCommands):
         )
 
     def _show_coverage(self, shares: dict[int, float]) -> None:
-        self._shares = {s.id: shares.get(s.id, 0.0) for s in self.sources}
+        self._shares = shares  # a source without codings is not in it (0.0)
         self.query_one(SourceLines).redraw()
 
     def _show_source(self, source_id: int) -> None:
@@ -495,7 +516,7 @@ class MainScreen(CodingCommands):
 
     def _update_status(self) -> None:
         view = self.query_one(TranscriptView)
-        name = self.source_names.get(self.source_id or -1, "—")
+        name = self._source_name(self.source_id)
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         if sel:
@@ -515,6 +536,28 @@ class MainScreen(CodingCommands):
         if keys:
             parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
         self.query_one("#status", TextPane).show(" · ".join(parts))
+
+    def _source_name(self, source_id: int | None) -> str:
+        """The name of a source (the pane's rows have it, or the pages while they are read)."""
+        if source_id is None:
+            return "—"
+        name = self.source_names.get(source_id)
+        if name is None:
+            try:
+                name = self.project.source(source_id).name
+            except CoderError:
+                return "—"
+            self.source_names[source_id] = name
+        return name
+
+    def _has_source(self, name: str) -> bool:
+        if name in self.source_names.values():
+            return True
+        try:
+            self.project.source_id(name)
+        except CoderError:
+            return False
+        return True
 
     def _update_detail(self, *, force: bool = False) -> None:
         view = self.query_one(TranscriptView)
@@ -662,7 +705,7 @@ class MainScreen(CodingCommands):
             if request is None:
                 return
             if request.held_out:
-                unknown = [n for n in request.held_out if n not in self.source_names.values()]
+                unknown = [n for n in request.held_out if not self._has_source(n)]
                 if unknown:
                     self.notify(
                         f"no source named {', '.join(unknown)} to hold out; nothing was written",
