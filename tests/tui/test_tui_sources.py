@@ -3,6 +3,7 @@ and the code tree's right-aligned counts. Every expected answer is counted by ha
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -235,7 +236,9 @@ async def test_a_large_project_opens_on_pages_and_filters_once_the_list_is_read(
         assert isinstance(lines.rows, list)
         assert [r.name for r in lines.rows] == ["M1", "M3", "M4"]
         assert count_line(app) == "3 of 6"
+        assert gc.get_freeze_count() > 0  # the whole list is kept out of full collections
     app.project.close()
+    gc.unfreeze()  # the test process's own objects
 
 
 def test_source_pages_read_what_is_asked(board: Path) -> None:
