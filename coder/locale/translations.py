@@ -21,11 +21,7 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("query (F8)", "查询 (F8)", "查詢 (F8)"),
     ("Next uncoded source", "下一份未编码资料", "下一份未編碼資料"),
-    (
-        "{count} · reading them for the filter…",
-        "{count} · 正在读取以供筛选…",
-        "{count} · 正在讀取以供篩選…",
-    ),
+    ("{count} · reading…", "{count} · 读取中…", "{count} · 讀取中…"),
     ("Accept A", "采纳 A", "採用 A"),
     ("Accept B", "采纳 B", "採用 B"),
     ("Apply code", "应用编码", "套用編碼"),

@@ -218,7 +218,7 @@ async def test_a_large_project_opens_on_pages_and_filters_once_the_list_is_read(
         assert isinstance(lines.rows, SourcePages)
         assert len(lines.rows) == 6
         assert [r.name for r in lines.rows] == ["M1", "M2", "M3", "M4", "M5", "M6"]
-        assert count_line(app) == "6 · reading them for the filter…"
+        assert count_line(app) == "6 · reading…"
         assert screen.source_names.get(screen.source_id) in (None, "M1")
         assert "M1" in screen.query_one("#status").shown
         lines.focus()

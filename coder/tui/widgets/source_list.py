@@ -264,7 +264,7 @@ class SourceList(Vertical):
         lines = self.lines
         lines.show_rows(pages, keep if keep is not None else lines.source_id)
         self.query_one("#source-count", TextPane).show(
-            _("{count} · reading them for the filter…").format(count=f"{self.total:,}")
+            _("{count} · reading…").format(count=f"{self.total:,}")
         )
         self.post_message(self.Filtered())
 
