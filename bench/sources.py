@@ -66,6 +66,35 @@ def _build(work: Path, rows: int) -> Path:
     return project
 
 
+async def _reading_key(path: Path) -> tuple[float, bool]:
+    """A key in the pane just after the first frame, while the whole list is still being read
+    (the pane shows its pages meanwhile): until the cursor has moved. Whether the list was still
+    being read when the key was handled."""
+    from textual import events
+
+    from coder.tui.app import make_app
+    from coder.tui.screens.main import MainScreen
+    from coder.tui.widgets.source_list import SourceList
+
+    app = make_app(path, nlp=False)
+    async with app.run_test(size=(160, 45)):
+        while not (isinstance(app.screen, MainScreen) and app.screen.query(SourceList)):
+            await asyncio.sleep(0.001)
+        pane = app.screen.query_one(SourceList)
+        while not pane.lines.rows:
+            await asyncio.sleep(0.001)
+        pane.lines.focus()
+        s = time.perf_counter()
+        app.post_message(events.Key("down", None))
+        while pane.lines.highlighted in (None, 0):
+            await asyncio.sleep(0.0005)
+        elapsed = time.perf_counter() - s
+        paged = not isinstance(pane.lines.rows, list)
+        await app.workers.wait_for_complete()
+    app.project.close()
+    return elapsed, paged
+
+
 async def _open(path: Path) -> dict[str, float]:
     from coder.tui.app import make_app
     from coder.tui.screens.main import MainScreen
@@ -160,6 +189,7 @@ def run(ctx: Context) -> list[Result]:
     asyncio.run(_open(small))  # warm: imports, stylesheet
     small_t = asyncio.run(_open(small))
     big_t = asyncio.run(_open(big))
+    reading_key, reading_paged = asyncio.run(_reading_key(big))
     from coder.project import Project
 
     p = Project.open(big)
@@ -179,6 +209,11 @@ def run(ctx: Context) -> list[Result]:
             big_t["first_frame"],
             anchor="the same at 1,000 sources",
             anchor_value=small_t["first_frame"],
+        ),
+        Result(
+            "  … a key in the pane just after it (the list "
+            + ("still being read)" if reading_paged else "read already)"),
+            reading_key,
         ),
         Result("  … coded shares shown (worker), 100,000 sources", big_t["shares"]),
         Result(

@@ -180,13 +180,18 @@ class MainScreen(CodingCommands):
         self.call_after_refresh(self._read_attributes)
 
     def _read_attributes(self) -> None:
-        self.in_thread(
-            lambda: (self.project.source_rows(), self.project.attribute_types()),
-            group="source-rows",
-            description="the sources' attributes",
-            done=lambda got: self._fill_sources(*got),
-        )
-        self._coverage()
+        def read() -> tuple:
+            rows = self.project.source_rows()
+            return rows, self.project.attribute_types(), self.project.coded_shares()
+
+        def done(got: tuple) -> None:
+            rows, types, shares = got
+            self._fill_sources(rows, types)
+            self._show_coverage(shares)
+
+        # One worker, not two at once: the screen shares the interpreter with one thread only,
+        # so that keys stay quick while a large project's list is read.
+        self.in_thread(read, group="source-rows", description="the sources' attributes", done=done)
 
     def _fill_sources(self, rows: list, types: dict[str, str] | None = None) -> None:
         """Rows into the pane (``types``: the attributes' types, which the filter's conditions
@@ -244,16 +249,8 @@ class MainScreen(CodingCommands):
         pad = " " * (space - cells_len(role))
         return Text.assemble((s.name, "bold"), " ", role, pad, " ", (pct.rjust(4), "dim"))
 
-    def _coverage(self) -> None:
-        """The share of each source's text that is coded (by anyone), off the main thread."""
-        self.in_thread(
-            self.project.coded_shares,
-            group="coverage",
-            description="coded share of the sources",
-            done=self._show_coverage,
-        )
-
     def _show_coverage(self, shares: dict[int, float]) -> None:
+        """The share of each source's text that is coded (by anyone), read in the worker."""
         self._shares = shares  # a source without codings is not in it (0.0)
         self.query_one(SourceLines).redraw()
 
