@@ -668,6 +668,17 @@ class TranscriptView(ScrollView, can_focus=True):
             strip = strip.apply_filter(line_filter, background)
         return strip
 
+    @staticmethod
+    def _cuts_in_use(styled: dict[int, Strip], top: int, height: int) -> list[int] | None:
+        """Where the compositor last cut a line on screen (Strip keeps its cuts), if it did."""
+        for n in range(top, top + height):
+            strip = styled.get(n)
+            if strip is not None:
+                keys = list(strip._divide_cache.keys())
+                if keys:
+                    return list(keys[-1])
+        return None
+
     #: Styled lines kept beyond this many are dropped, farthest from the view first.
     STYLED_KEPT = 1000
 
@@ -700,6 +711,12 @@ class TranscriptView(ScrollView, can_focus=True):
                 styled[n] = self._style_line(n, width, scroll_x, inner, background, filters)
         finally:
             self._paint = None
+        # The compositor cuts each line where the widgets in front begin and end (the
+        # scrollbar): the lines on screen were cut so, and a line cut ahead keeps its pieces.
+        cuts = self._cuts_in_use(styled, top, height)
+        if cuts:
+            for n in wanted:
+                styled[n].divide(cuts)
         if len(styled) > self.STYLED_KEPT:
             far = sorted(styled, key=lambda n: abs(n - top), reverse=True)
             for n in far[: len(styled) - self.STYLED_KEPT // 2]:
