@@ -691,7 +691,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Draw the page below the view and the page above it ahead, after the screen update
         (a page down then finds its lines drawn and styled)."""
         self._prefetching = False
-        if not self._fast_paint or self._layout is None or not self.size.height:
+        if not (self.is_attached and self._fast_paint and self._layout and self.size.height):
             return
         height = self.size.height
         top = self.scroll_offset.y
