@@ -38,6 +38,10 @@ from coder.tui.words import chars
 class MainScreen(CodingCommands):
     """Read, select, code and memo."""
 
+    #: The transcript has the focus from the start (Textual's default, the first focusable
+    #: widget, is the sources' filter box: the footer was composed for it, then again).
+    AUTO_FOCUS = "#transcript"
+
     BINDINGS = [
         Binding("enter", "apply_highlighted", _("Apply code"), id="main.apply"),
         Binding("c", "pick_code", _("Code…"), id="main.pick"),
