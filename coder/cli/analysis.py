@@ -3,6 +3,11 @@
 Registered by :func:`register` with the helper ``coder.cli.build_parser`` uses for every command.
 The JSON shapes of ``frequencies``, ``cooccurrence`` and ``saturation`` are fixed by
 ``docs/CLI.md`` (a list of rows with the keys named there; more keys are welcome).
+
+Length: one command, ``coder stats``, with a kind per grounded-theory check (frequencies,
+co-occurrence, matrices, saturation, paradigm, selective); each kind is a short printer
+of one analysis function, and they share the same options and table helpers. Split per kind,
+the parser's one ``kind`` argument would be registered from many places.
 """
 
 from __future__ import annotations

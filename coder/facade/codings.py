@@ -309,7 +309,7 @@ class CodingOps(FacadeCore):
                 .where(codings.c.source_id == sid)
                 .order_by(codings.c.start, codings.c.end)
             ).all()
-        return [(r[0], r[1], r[2], r[3], names[r[4]]) for r in rows]
+        return [(i, start, end, code, names[who]) for i, start, end, code, who in rows]
 
     def add_codings(
         self,

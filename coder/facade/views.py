@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coder.store.core import ProjectCore
 from coder.store.schema import cases, coders, codings, source_attributes, sources
@@ -57,12 +57,49 @@ class ViewOps(ProjectCore):
 
         The rows come straight from the driver's cursor: at 100,000 sources and 300,000
         attribute values SQLAlchemy's result rows cost seconds, the cursor a tenth of that."""
+        return self._source_rows(attributes)
+
+    def source_page(
+        self, offset: int, limit: int, attributes: Sequence[str] | None = None
+    ) -> list[SourceRow]:
+        """``limit`` sources from the ``offset``-th in import order, as ``source_rows`` gives
+        them: the sources pane reads the page it shows, not the whole list."""
+        return self._source_rows(attributes, offset=offset, limit=limit)
+
+    def source_count(self) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())
+
+    def source_index(self, source_id: int) -> int | None:
+        """Where a source stands in import order (0 for the first), or None if there is none."""
+        with self.read() as conn:
+            position = conn.execute(
+                select(sources.c.position).where(sources.c.id == source_id)
+            ).scalar_one_or_none()
+            if position is None:
+                return None
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(sources).where(sources.c.position < position)
+                ).scalar_one()
+            )
+
+    def _source_rows(
+        self,
+        attributes: Sequence[str] | None,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> list[SourceRow]:
+        # The covering index ix_sources_list (migration 0010) answers this without the table.
         names = (
             select(sources.c.id, sources.c.name, cases.c.name)
             .select_from(sources.outerjoin(cases, cases.c.id == sources.c.case_id))
             .order_by(sources.c.position)
         )
-        values = select(
+        if limit is not None:
+            names = names.limit(limit).offset(offset or 0)
+        values: Any = select(
             source_attributes.c.source_id, source_attributes.c.name, source_attributes.c.value
         )
         if attributes is not None:
@@ -70,7 +107,12 @@ class ViewOps(ProjectCore):
         with self.read() as conn:
             rows = [SourceRow(sid, name, case or "") for sid, name, case in _fetch(conn, names)]
             by_id = {r.id: r for r in rows}
-            for sid, key, value in _fetch(conn, values):
+            if limit is not None:  # a page: the attributes of its sources only
+                if not rows or attributes is not None and not attributes:
+                    values = None
+                else:
+                    values = values.where(source_attributes.c.source_id.in_(list(by_id)))
+            for sid, key, value in _fetch(conn, values) if values is not None else ():
                 row = by_id.get(sid)
                 if row is not None:
                     row.attributes[key] = value
@@ -108,6 +150,56 @@ def _fetch(conn, query) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+class SourcePages(Sequence[SourceRow]):
+    """The sources in import order as a sequence read a page at a time (``Project.source_page``):
+    what the sources pane shows while the whole list (which its filter needs) is still being
+    read, so that a 100,000-source project opens on the page on screen. A page once read is
+    kept; iterating reads every page."""
+
+    PAGE = 200
+
+    def __init__(self, project: Any, attributes: Sequence[str] | None = None) -> None:
+        self._project = project
+        self._attributes = attributes
+        self.total = project.source_count()
+        self._pages: dict[int, list[SourceRow]] = {}
+
+    def __len__(self) -> int:
+        return self.total
+
+    def _page(self, number: int) -> list[SourceRow]:
+        page = self._pages.get(number)
+        if page is None:
+            page = self._project.source_page(number * self.PAGE, self.PAGE, self._attributes)
+            self._pages[number] = page
+        return page
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.total))]
+        if index < 0:
+            index += self.total
+        if not 0 <= index < self.total:
+            raise IndexError(index)
+        page = self._page(index // self.PAGE)
+        offset = index % self.PAGE
+        if offset >= len(page):  # the project changed under the pages
+            raise IndexError(index)
+        return page[offset]
+
+    def index_of(self, source_id: int) -> int | None:
+        for number, page in self._pages.items():
+            for i, row in enumerate(page):
+                if row.id == source_id:
+                    return number * self.PAGE + i
+        return self._project.source_index(source_id)
+
+    @property
+    def loaded(self) -> list[SourceRow]:
+        """The rows read so far."""
+        return [r for _n, page in sorted(self._pages.items()) for r in page]
 
 
 #: Words of the sources pane's filter that are not text to find.

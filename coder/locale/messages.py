@@ -5,6 +5,9 @@ written into the same .po files by ``python -m coder.locale.translations``.
 Each row: English, Simplified (mainland usage), Traditional (Taiwan usage: 專案, 資料庫, 匯入,
 檔案, 伺服器, 復原, 編碼簿, 逐字稿; a sheet's 列 is a row and 欄 a column, 儲存格, 活頁簿).
 Option names, commands, file suffixes and the {fields} stay as they are.
+
+Length: a data table, one row per message; its length is the number of messages the command
+line and the domain say. Kept in one file so a translator reads and fixes the wording in one place.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 Each row: English, Simplified (mainland usage), Traditional (written for Taiwan readers: 逐字稿,
 資料來源, 復原, 重新整理, 說明, 編碼簿). Method terms after the Chinese GT literature: 开放式编码/初始
 概念, 主轴编码/范畴, 选择性编码/核心范畴, 典范模型, 备忘录, 理论饱和度, 编码信度.
+
+Length: a data table, one row per message the workbench shows, and the few lines that write
+the rows into the catalogs; kept in one file so a translator reads the wording in one place.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("query (F8)", "查询 (F8)", "查詢 (F8)"),
     ("Next uncoded source", "下一份未编码资料", "下一份未編碼資料"),
+    ("{count} · reading…", "{count} · 读取中…", "{count} · 讀取中…"),
     ("Accept A", "采纳 A", "採用 A"),
     ("Accept B", "采纳 B", "採用 B"),
     ("Apply code", "应用编码", "套用編碼"),

@@ -117,6 +117,9 @@ the first reader computes and stores them (a project from before 0008, or after 
 #: colleague's work, so it never stops an undo (see ``coder.store.journal.check_state``).
 DERIVED_COLUMNS = {"sources": frozenset({"sentences", "sentence_rules"})}
 
+Index("ix_sources_list", sources.c.position, sources.c.id, sources.c.name, sources.c.case_id)
+"""The sources pane's list (names and cases in import order) from the index alone (0010)."""
+
 source_attributes = Table(
     "source_attributes",
     metadata,

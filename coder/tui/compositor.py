@@ -74,6 +74,8 @@ def _render_chops(
             # Painting front to back: a chop someone in front has drawn is theirs. Cut this
             # widget's line only where that changes, so runs of free chops get it whole.
             taken = [line.get(cut) is not None for cut in final_cuts[:-1]]
+            if all(taken):
+                continue  # wholly behind widgets drawn already (a pane's container): no cutting
             keep = [final_cuts[0]]
             keep += [final_cuts[i] for i in range(1, len(taken)) if taken[i] != taken[i - 1]]
             keep.append(final_cuts[-1])

@@ -734,3 +734,21 @@ def test_the_change_listener_listens_again_after_losing_its_connection(pg_url, p
         stop.set()
         listener.join(5)
     p.close()
+
+
+def test_the_sources_pane_reads_pages_on_both_backends(location) -> None:
+    """Project.source_page (LIMIT/OFFSET from the covering index of migration 0010),
+    source_count and source_index give the same list as source_rows, on a file and a server."""
+    from coder.facade.views import SourcePages
+
+    p = small(location)
+    for i in range(2, 8):
+        p.add_source(SourceDraft(name=f"S{i}", text=f"第{i}份", turns=[]))
+    every = p.source_rows()
+    assert p.source_count() == 7
+    assert [r.name for r in p.source_page(2, 3)] == ["S3", "S4", "S5"]
+    assert [p.source_index(r.id) for r in every] == list(range(7))
+    pages = SourcePages(p)
+    pages.PAGE = 3
+    assert [(r.id, r.name, r.case) for r in pages] == [(r.id, r.name, r.case) for r in every]
+    p.close()

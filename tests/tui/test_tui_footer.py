@@ -65,3 +65,51 @@ def test_a_resize_lays_the_footer_out_again(demo_copy: Path) -> None:
         app.project.close()
 
     asyncio.run(main())
+
+
+async def test_the_footer_is_composed_again_only_when_it_changes(demo_copy: Path) -> None:
+    """Textual recomposes the footer on every change of the bindings (each focus change): the
+    same keys are not composed again (five recompositions, about 20 ms each, while the
+    workbench opened), different ones are."""
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        footer = screen.query_one(FittingFooter)
+        before = list(footer.query(FooterKey))
+        screen.bindings_updated_signal.publish(screen)  # the bindings "changed", the keys not
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert list(footer.query(FooterKey)) == before
+        # Into the tree's filter: other keys, composed again.
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        after = list(footer.query(FooterKey))
+        assert after != before
+        shown = {k.action for k in after}
+        wanted = {b.action for _n, b, _e, _t in screen.active_bindings.values() if b.show}
+        assert shown <= wanted | {"command_palette"}
+    app.project.close()
+
+
+async def test_the_workbench_opens_with_its_footer_composed_once(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transcript has the focus from the start (MainScreen.AUTO_FOCUS), so the footer is
+    composed once, for its keys: it was composed for the sources' filter box first, then again."""
+    composed: list[int] = []
+    original = FittingFooter._fitting
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        composed.append(1)
+        return original(self)
+
+    monkeypatch.setattr(FittingFooter, "_fitting", counting)
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert type(app.focused).__name__ == "TranscriptView"
+        assert len(composed) == 1
+    app.project.close()

@@ -217,6 +217,29 @@ async def test_changes_from_the_shell_show_on_refresh(demo_copy: Path) -> None:
         assert any(s.coder == "colleague" for s in view.spans)
 
 
+async def test_opening_reads_the_first_source_once(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first source is read and laid out once when the workbench opens (it was shown twice:
+    once on filling the sources pane and again by reload), and again on F5 (it may have
+    changed)."""
+    shown: list[int] = []
+    original = MainScreen._show_source
+
+    def counting(self: MainScreen, source_id: int) -> None:
+        shown.append(source_id)
+        original(self, source_id)
+
+    monkeypatch.setattr(MainScreen, "_show_source", counting)
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await ready(app, pilot)
+        assert shown == [view.source_id]
+        await pilot.press("f5")
+        await pilot.pause()
+        assert shown == [view.source_id, view.source_id]
+
+
 async def test_help_lists_the_bindings(demo_copy: Path) -> None:
     app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -11,13 +11,29 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Header
 
 from coder.tui.app import make_app
 from coder.tui.widgets.footer import FittingFooter
+from coder.tui.widgets.scrollbar import PlainScrollBar
+from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import TranscriptView
 from tests.conftest import settle
+
+
+def counting_own(cls, rendered):  # type: ignore[no-untyped-def]
+    original = cls.render_lines
+
+    def counting(self, crop):  # type: ignore[no-untyped-def]
+        rendered[type(self).__name__] += 1
+        return original(self, crop)
+
+    return counting
 
 
 async def test_page_down_does_not_render_header_or_footer(
@@ -36,9 +52,147 @@ async def test_page_down_does_not_render_header_or_footer(
             return original(self, crop)
 
         monkeypatch.setattr(Widget, "render_lines", counting)
+        # The transcript draws its lines itself (TranscriptView.render_lines, a plain box).
+        monkeypatch.setattr(TranscriptView, "render_lines", counting_own(TranscriptView, rendered))
         for _ in range(3):
             await pilot.press("pagedown")
             await settle(app, pilot)
         assert rendered["TranscriptView"] >= 3
         assert rendered[Header.__name__] == 0
         assert rendered[FittingFooter.__name__] == 0
+
+
+async def test_a_page_down_is_one_screen_update(demo_copy: Path) -> None:
+    """The scroll, the status line and the detail pane change in one compositor refresh: the
+    status and detail used to follow in a second frame (a posted message reached the screen
+    after the update that showed the scroll)."""
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        view = screen.query_one(TranscriptView)
+        view.focus()
+        await settle(app, pilot)
+        status = screen.query_one("#status", TextPane)
+        frames: list[tuple[int, str]] = []
+        original = screen._compositor_refresh
+
+        def traced() -> None:
+            original()
+            frames.append((view.cursor, status.shown))
+
+        screen._compositor_refresh = traced  # type: ignore[method-assign]
+        for _ in range(3):
+            frames.clear()
+            before = view.cursor
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+            assert view.cursor != before
+            moved = [f for f in frames if f[0] != before]
+            assert moved, frames
+            # The first update that shows the move shows the status of the move too.
+            assert f"@{moved[0][0]}/" in moved[0][1], moved[0]
+
+
+def _styled_by_textual(view: TranscriptView, crop: Region) -> list[Strip]:
+    view._paint = (view.rich_style, view.selection)
+    view._styles_cache.clear()
+    try:
+        return ScrollView.render_lines(view, crop)
+    finally:
+        view._paint = None
+
+
+async def test_the_transcript_draws_what_textual_would(demo_copy: Path) -> None:
+    """The transcript styles its own lines and keeps them by line number (a page down finds
+    them drawn ahead): the strips are those Textual's own styling gives, focused or not,
+    scrolled, with a selection."""
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.focus()
+        await settle(app, pilot)
+        steps = [["pagedown"], ["shift+down"] * 3, ["pagedown", "pagedown"], ["pageup"]]
+        steps += [["ctrl+t"], ["escape"], ["right", "shift+right"]]
+        for keys in steps:
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            crop = Region(0, 0, view.size.width, view.size.height)
+            ours = view.render_lines(crop)
+            assert view._cache.styled, "the plain path was not taken"
+            theirs = _styled_by_textual(view, crop)
+            assert [list(s) for s in ours] == [list(s) for s in theirs], keys
+            assert [s.cell_length for s in ours] == [s.cell_length for s in theirs]
+            # A part of the view (as the compositor asks for a partial update).
+            part = Region(3, 2, view.size.width - 5, 4)
+            assert [list(s) for s in view.render_lines(part)] == [
+                list(s) for s in _styled_by_textual(view, part)
+            ]
+
+
+async def test_the_next_page_is_drawn_ahead(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.focus()
+        await settle(app, pilot)
+        height = view.size.height
+        top = view.scroll_offset.y
+        ahead = [n for n in range(top + height, top + 2 * height) if n < len(view.layout_.lines)]
+        assert ahead and all(n in view._cache.styled for n in ahead)
+        drawn = []
+        original = view._render_strip
+
+        def counting(line_no: int) -> Strip:
+            drawn.append(line_no)
+            return original(line_no)
+
+        view._render_strip = counting  # type: ignore[method-assign]
+        frames = []
+        cut_afresh: list[int] = []
+        screen = app.screen
+        refresh = screen._compositor_refresh
+        divide = Strip.divide
+
+        def cutting(strip: Strip, cuts):  # type: ignore[no-untyped-def]
+            key = tuple(c for c in cuts if c <= strip.cell_length)
+            if strip._divide_cache.get(key) is None and key != (strip.cell_length,):
+                if any(strip is s for s in view._cache.styled.values()):
+                    cut_afresh.append(1)
+            return divide(strip, cuts)
+
+        def traced() -> None:
+            frames.append(list(drawn))
+            Strip.divide = cutting  # type: ignore[method-assign]
+            try:
+                refresh()
+            finally:
+                Strip.divide = divide  # type: ignore[method-assign]
+
+        screen._compositor_refresh = traced  # type: ignore[method-assign]
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        # The update that showed the new page drew only the cursor's old and new lines afresh,
+        # and cut only those where the scrollbar lies over them (the rest were cut ahead).
+        assert frames and len(frames[0]) <= 2, frames
+        assert len(cut_afresh) <= 2, cut_afresh
+
+
+async def test_the_scrollbar_draws_what_textual_would(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(TranscriptView)
+        bar = view.vertical_scrollbar
+        assert isinstance(bar, PlainScrollBar)
+        for keys in (["pagedown"], ["pagedown"] * 3, ["ctrl+end"], ["ctrl+home"]):
+            view.focus()
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            crop = Region(0, 0, bar.size.width, bar.size.height)
+            bar._styles_cache.clear()
+            theirs = ScrollBar.render_lines(bar, crop)
+            ours = bar.render_lines(crop)
+            assert [list(s) for s in ours] == [list(s) for s in theirs], keys

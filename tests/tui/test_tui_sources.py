@@ -3,6 +3,7 @@ and the code tree's right-aligned counts. Every expected answer is counted by ha
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -194,4 +195,121 @@ async def test_code_tree_counts_stand_right_aligned_by_cell_width(
         prompts = [str(shown.get_option_at_index(i).prompt) for i in range(shown.option_count)]
         assert all(p.rstrip().endswith("%") for p in prompts), prompts
         assert shown.size.width >= max(cells_len(p) for p in prompts)
+    app.project.close()
+
+
+async def test_a_large_project_opens_on_pages_and_filters_once_the_list_is_read(
+    board: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PAGED_FROM sources (here lowered to 3) the pane opens on the pages it shows
+    (SourcePages, read with LIMIT from the covering index) while the whole list is read in a
+    worker: every source is reachable in import order, the count says the list is being read,
+    and what is typed meanwhile filters as soon as the rows are there."""
+    from coder.facade.views import SourcePages
+
+    monkeypatch.setattr(MainScreen, "PAGED_FROM", 3)
+    monkeypatch.setattr(SourcePages, "PAGE", 2)  # several pages for six sources
+    read_later = MainScreen._read_attributes
+    monkeypatch.setattr(MainScreen, "_read_attributes", lambda self: None)
+    app = make_app(board, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(app, pilot)
+        lines = screen.query_one(SourceLines)
+        assert isinstance(lines.rows, SourcePages)
+        assert len(lines.rows) == 6
+        assert [r.name for r in lines.rows] == ["M1", "M2", "M3", "M4", "M5", "M6"]
+        assert count_line(app) == "6 · reading…"
+        assert screen.source_names.get(screen.source_id) in (None, "M1")
+        assert "M1" in screen.query_one("#status").shown
+        lines.focus()
+        await pilot.press("end")
+        await ready(app, pilot)
+        assert screen.source_id == app.project.source_id("M6")
+        assert "M6" in screen.query_one("#status").shown
+        assert lines.index_of(app.project.source_id("M3")) == 2
+        # Typed before the rows are read: nothing is lost, nothing filtered yet.
+        screen.query_one(SourceList).query_one("#source-filter").value = "区=A3区"  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert len(lines.rows) == 6
+        read_later(screen)
+        await ready(app, pilot)
+        assert isinstance(lines.rows, list)
+        assert [r.name for r in lines.rows] == ["M1", "M3", "M4"]
+        assert count_line(app) == "3 of 6"
+        assert gc.get_freeze_count() > 0  # the whole list is kept out of full collections
+    app.project.close()
+    gc.unfreeze()  # the test process's own objects
+
+
+def test_source_pages_read_what_is_asked(board: Path) -> None:
+    from coder.facade.views import SourcePages
+
+    with Project.open(board) as p:
+        every = p.source_rows(("区",))
+        pages = SourcePages(p, ("区",))
+        pages.PAGE = 4
+        assert len(pages) == 6
+        assert [r.name for r in pages] == [r.name for r in every]
+        assert [r.attributes for r in pages] == [r.attributes for r in every]
+        assert pages[-1].name == "M6" and [r.name for r in pages[1:3]] == ["M2", "M3"]
+        with pytest.raises(IndexError):
+            pages[6]
+        assert [p.source_index(r.id) for r in every] == list(range(6))
+        assert [r.name for r in p.source_page(2, 3)] == ["M3", "M4", "M5"]
+        assert p.source_page(2, 3, ())[0].attributes == {}
+        assert p.source_count() == 6
+
+
+async def test_a_filter_that_keeps_the_scrollbar_updates_it_without_a_layout(board: Path) -> None:
+    """A new length that keeps the scrollbar (or keeps it away) is set without a layout of the
+    screen; the scrollbar and the end of the list follow the new length all the same."""
+    app = make_app(board, nlp=False)
+    async with app.run_test(size=(120, 9)) as pilot:
+        screen = await ready(app, pilot)
+        lines = screen.query_one(SourceLines)
+        height = lines.size.height
+        assert 2 <= height < 5, height  # six rows, five after the filter: a scrollbar both times
+        layouts = []
+        original = screen._refresh_layout
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            layouts.append(1)
+            return original(*args, **kwargs)
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        assert await typed(app, pilot, "区!=C2区") == ["M1", "M2", "M3", "M4", "M6"]
+        await ready(app, pilot)
+        assert lines.virtual_size.height == 5
+        assert lines.vertical_scrollbar.window_virtual_size == 5
+        assert not layouts
+        lines.focus()
+        await pilot.press("end")
+        await ready(app, pilot)
+        assert lines.highlighted == 4 and lines.scroll_offset.y == 5 - height
+        assert lines.render_line(height - 1).text.startswith("M6")
+        # Down to two rows: the scrollbar goes, with a layout.
+        assert await typed(app, pilot, "区=B1区") == ["M2", "M6"]
+        await ready(app, pilot)
+        assert lines.virtual_size.height == 2 and not lines.show_vertical_scrollbar
+    app.project.close()
+
+
+async def test_a_long_filter_scrolls_in_its_box(board: Path) -> None:
+    """The filter box repaints rather than lays out on each key (FilterInput); a text longer
+    than the box still scrolls so that the cursor stays in view."""
+    app = make_app(board, nlp=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(app, pilot)
+        box = screen.query_one("#source-filter")
+        box.focus()
+        await pilot.pause()
+        words = "留言时间>=2019-03-01 留言时间<2019-04-01"
+        for ch in words:
+            await pilot.press(ch if ch != " " else "space")
+        await ready(app, pilot)
+        assert box.value == words  # type: ignore[attr-defined]
+        assert box.virtual_size.width > box.content_region.width
+        assert box.scroll_offset.x > 0
+        assert box.cursor_screen_offset.x <= box.content_region.right  # as the stock Input
+        assert [r.name for r in screen.query_one(SourceLines).rows] == ["M3", "M4"]
     app.project.close()

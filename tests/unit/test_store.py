@@ -172,4 +172,33 @@ def test_an_old_project_gains_checks_and_evaluations(tmp_path: Path) -> None:
     assert p.checks() == [] and p.latest_evaluation() is None
     p.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0009",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            store_engine.SCHEMA_HEAD,
+        )
+
+
+def test_an_old_project_lists_its_sources_from_the_index(tmp_path: Path) -> None:
+    """Migration 0010 on a file of schema 0001: the sources pane's list (names in import order,
+    with their cases) is read from a covering index, without the table and without a sort, and
+    is the same list as before."""
+    path = tmp_path / "v1.coder"
+    shutil.copy(DATA / "v1.coder", path)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT id, name FROM sources ORDER BY position").fetchall()
+    p = Project.open(path, coder="R1")
+    assert [(r.id, r.name) for r in p.source_rows()] == before
+    assert [(r.id, r.name) for r in p.source_page(0, 10)] == before
+    p.close()
+    with sqlite3.connect(path) as conn:
+        indexes = {r[1]: r for r in conn.execute("PRAGMA index_list(sources)")}
+        assert "ix_sources_list" in indexes
+        columns = [r[2] for r in conn.execute("PRAGMA index_info(ix_sources_list)")]
+        assert columns == ["position", "id", "name", "case_id"]
+        plan = " ".join(
+            str(r[3])
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT sources.id, sources.name, cases.name FROM sources "
+                "LEFT OUTER JOIN cases ON cases.id = sources.case_id ORDER BY sources.position"
+            )
+        )
+        assert "COVERING INDEX ix_sources_list" in plan and "TEMP B-TREE" not in plan, plan

@@ -11,6 +11,10 @@
   candidates (top terms, in-vivo names) and their strongest passages; the researcher ticks
   passages, types or picks a name, and ctrl+s makes the open code with codings on the ticked
   passages: one event (:meth:`Project.code_new_many`), so one undo takes both back.
+
+Length: two small screens on purpose in one module: they share the machine-assistance
+vocabulary, the worker pattern and the passage-in-context rendering, and each is short; a third
+screen of this kind would be the moment to give each a module.
 """
 
 from __future__ import annotations

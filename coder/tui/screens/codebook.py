@@ -4,6 +4,11 @@ Left, the code tree with counts; right, a form for the highlighted code (coder.t
 code_form). ctrl+s writes the changed fields as one event. Move, attach, detach, promote, merge,
 split, core, new and delete each call the Project facade once (``CoderScreen.write``), which
 tells every other screen (ProjectChanged); this one then shows the code the operation concerns.
+
+Length: the method's nine operations on the tree are thin actions, each one facade call with
+its confirmation and its one-line result in the interface language; together with their
+translated messages they make the length, while the form (code_form) and the tree (code_tree)
+live in widgets of their own.
 """
 
 from __future__ import annotations

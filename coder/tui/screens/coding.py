@@ -42,6 +42,7 @@ class CodingCommands(CoderScreen):
         def _refresh_after_coding(self) -> None: ...
         def _update_status(self) -> None: ...
         def _update_detail(self, *, force: bool = False) -> None: ...
+        def _source_name(self, source_id: int | None) -> str: ...
 
     def _selection_or_warn(self) -> tuple[int, int] | None:
         view = self.query_one(TranscriptView)
@@ -322,7 +323,7 @@ class CodingCommands(CoderScreen):
         def add(text: str) -> None:
             self.project.add_memo(text, type="methodological", target="source", target_id=source_id)
 
-        title = f"Memo on source {self.source_names[source_id]} 资料备忘"
+        title = f"Memo on source {self._source_name(source_id)} 资料备忘"
         if await self.edit_memo(title, "", add, empty_ok=False):
             self.notify(_("memo saved"), timeout=2)
 

@@ -13,6 +13,8 @@ wiring, which reads best in one place, and the margin suggestions' few actions.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -42,6 +44,10 @@ from coder.tui.words import chars
 
 class MainScreen(CodingCommands):
     """Read, select, code and memo."""
+
+    #: The transcript has the focus from the start (Textual's default, the first focusable
+    #: widget, is the sources' filter box: the footer was composed for it, then again).
+    AUTO_FOCUS = "#transcript"
 
     BINDINGS = [
         Binding("enter", "apply_highlighted", _("Apply code"), id="main.apply"),
@@ -128,8 +134,10 @@ class MainScreen(CodingCommands):
             self.nlp_state = _("characters (word list off)")
         self._load_keys()
         self.suggesting = load_suggesting(self._keys_place(), self.project.coder)
+        view = self.query_one(TranscriptView)
+        view.on_selection = self._selection  # in the same screen update as the move
         self.reload()
-        self.query_one(TranscriptView).focus()
+        view.focus()
 
     def on_resize(self) -> None:
         narrow = self.app.size.width < 100
@@ -142,8 +150,9 @@ class MainScreen(CodingCommands):
     def reload(self) -> None:
         """Reload sources, codebook and the open source (after any change)."""
         self._load_codebook()
-        self._load_sources()
-        if self.source_id is not None:
+        shown = self.source_id
+        self._load_sources()  # shows the first source if none was shown
+        if shown is not None and self.source_id is not None:
             self._show_source(self.source_id)
 
     def _load_codebook(self) -> None:
@@ -159,11 +168,25 @@ class MainScreen(CodingCommands):
     #: The attributes the source lines show (the rest is read after the first frame).
     SHOWN_ATTRIBUTES = ("role", "职务")
 
+    #: From this many sources the pane opens on the pages it shows (SourcePages) and the whole
+    #: list, which the filter needs, is read in a worker.
+    PAGED_FROM = 2_000
+
     def _load_sources(self) -> None:
         """The sources pane's rows: names and roles in SQL, never the texts; every other
-        attribute (what the filter searches) is read in a worker after the first frame."""
-        rows = self.project.source_rows(self.SHOWN_ATTRIBUTES)
-        self._fill_sources(rows)
+        attribute (what the filter searches) is read in a worker after the first frame. A large
+        project's list is read a page at a time until then."""
+        from coder.facade.views import SourcePages
+
+        pages = SourcePages(self.project, self.SHOWN_ATTRIBUTES)
+        if len(pages) >= self.PAGED_FROM:
+            pane = self.query_one(SourceList)
+            pane.lines.prompt = self._row_prompt
+            pane.load_pages(pages, keep=self.source_id)
+            rows: Sequence = pages
+        else:
+            rows = self.project.source_rows(self.SHOWN_ATTRIBUTES)
+            self._fill_sources(rows)
         if rows and self.source_id is None:
             first = self.query_one(SourceList).lines.source_id
             self.source_id = first if first is not None else rows[0].id
@@ -172,13 +195,18 @@ class MainScreen(CodingCommands):
         self.call_after_refresh(self._read_attributes)
 
     def _read_attributes(self) -> None:
-        self.in_thread(
-            lambda: (self.project.source_rows(), self.project.attribute_types()),
-            group="source-rows",
-            description="the sources' attributes",
-            done=lambda got: self._fill_sources(*got),
-        )
-        self._coverage()
+        def read() -> tuple:
+            rows = self.project.source_rows()
+            return rows, self.project.attribute_types(), self.project.coded_shares()
+
+        def done(got: tuple) -> None:
+            rows, types, shares = got
+            self._fill_sources(rows, types)
+            self._show_coverage(shares)
+
+        # One worker, not two at once: the screen shares the interpreter with one thread only,
+        # so that keys stay quick while a large project's list is read.
+        self.in_thread(read, group="source-rows", description="the sources' attributes", done=done)
 
     def _fill_sources(self, rows: list, types: dict[str, str] | None = None) -> None:
         """Rows into the pane (``types``: the attributes' types, which the filter's conditions
@@ -187,6 +215,10 @@ class MainScreen(CodingCommands):
 
         self.sources = rows
         self.source_names = {s.id: s.name for s in rows}
+        if len(rows) >= self.PAGED_FROM:
+            # 100,000 rows with their attributes are long-lived: kept out of the cyclic garbage
+            # collector's full passes, each of which took 50-170 ms (a key's whole budget).
+            gc.freeze()
         pane = self.query_one(SourceList)
         pane.lines.prompt = self._row_prompt
         source_filter = SourceFilter(
@@ -213,7 +245,8 @@ class MainScreen(CodingCommands):
         return cached[1]
 
     def _row_prompt(self, row) -> Text:
-        return self._source_prompt(row, getattr(self, "_shares", {}).get(row.id))
+        shares = getattr(self, "_shares", None)
+        return self._source_prompt(row, None if shares is None else shares.get(row.id, 0.0))
 
     def _source_prompt(self, s, share: float | None) -> Text:
         """One line per source: name, role (shortened to fit), share of its text coded."""
@@ -231,17 +264,9 @@ class MainScreen(CodingCommands):
         pad = " " * (space - cells_len(role))
         return Text.assemble((s.name, "bold"), " ", role, pad, " ", (pct.rjust(4), "dim"))
 
-    def _coverage(self) -> None:
-        """The share of each source's text that is coded (by anyone), off the main thread."""
-        self.in_thread(
-            self.project.coded_shares,
-            group="coverage",
-            description="coded share of the sources",
-            done=self._show_coverage,
-        )
-
     def _show_coverage(self, shares: dict[int, float]) -> None:
-        self._shares = {s.id: shares.get(s.id, 0.0) for s in self.sources}
+        """The share of each source's text that is coded (by anyone), read in the worker."""
+        self._shares = shares  # a source without codings is not in it (0.0)
         self.query_one(SourceLines).redraw()
 
     def _show_source(self, source_id: int) -> None:
@@ -509,7 +534,7 @@ class MainScreen(CodingCommands):
 
     def _update_status(self) -> None:
         view = self.query_one(TranscriptView)
-        name = self.source_names.get(self.source_id or -1, "—")
+        name = self._source_name(self.source_id)
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         if sel:
@@ -531,6 +556,28 @@ class MainScreen(CodingCommands):
         if keys:
             parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
         self.query_one("#status", TextPane).show(" · ".join(parts))
+
+    def _source_name(self, source_id: int | None) -> str:
+        """The name of a source (the pane's rows have it, or the pages while they are read)."""
+        if source_id is None:
+            return "—"
+        name = self.source_names.get(source_id)
+        if name is None:
+            try:
+                name = self.project.source(source_id).name
+            except CoderError:
+                return "—"
+            self.source_names[source_id] = name
+        return name
+
+    def _has_source(self, name: str) -> bool:
+        if name in self.source_names.values():
+            return True
+        try:
+            self.project.source_id(name)
+        except CoderError:
+            return False
+        return True
 
     def _update_detail(self, *, force: bool = False) -> None:
         view = self.query_one(TranscriptView)
@@ -678,7 +725,7 @@ class MainScreen(CodingCommands):
             if request is None:
                 return
             if request.held_out:
-                unknown = [n for n in request.held_out if n not in self.source_names.values()]
+                unknown = [n for n in request.held_out if not self._has_source(n)]
                 if unknown:
                     self.notify(
                         f"no source named {', '.join(unknown)} to hold out; nothing was written",

@@ -40,6 +40,7 @@ class FittingFooter(Footer):
     def __init__(self, *, compact: bool = False, id: str | None = None) -> None:
         super().__init__(compact=compact, id=id)
         self._laid_out_for = 0
+        self._composed: tuple | None = None
 
     def _width(self) -> int:
         return self.size.width or self.app.size.width
@@ -49,59 +50,80 @@ class FittingFooter(Footer):
             return
         yield from self._fitting()
 
-    def _fitting(self) -> Iterator[Widget]:
+    def _plan(self) -> tuple:
+        """What the footer shows, as plain values: the keys that fit (key, how it is shown, its
+        description, action, whether enabled, tooltip), whether "…" follows, the palette key, and
+        the width it was fitted to. Equal plans draw the same footer."""
         active = self.screen.active_bindings
         firsts: dict[str, tuple] = {}
         for _node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in firsts:
                 firsts[binding.action] = (binding, enabled, tooltip)
-        width = self._width()
-        self._laid_out_for = width
+        full = width = self._width()
         palette = None
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             found = active.get(self.app.COMMAND_PALETTE_BINDING)
             if found is not None:
-                palette = found
-                _n, binding, _e, _t = found
-                # Docked right, with a border cell on its left.
-                width -= (
-                    key_width(self.app.get_key_display(binding), binding.description, compact=False)
-                    + 1
+                _n, binding, enabled, _t = found
+                display = self.app.get_key_display(binding)
+                palette = (
+                    binding.key,
+                    display,
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    binding.tooltip or binding.description,
                 )
+                # Docked right, with a border cell on its left.
+                width -= key_width(display, binding.description, compact=False) + 1
         budget = width - (cell_len(MORE) + 1)  # room for the "…" should it be needed
         used = 0
-        shown: list[Widget] = []
         keys = list(firsts.values())
+        shown = []
+        more = False
         for i, (binding, enabled, tooltip) in enumerate(keys):
             display = self.app.get_key_display(binding)
             cells = key_width(display, binding.description, compact=self.compact)
             last = i == len(keys) - 1
             if used + cells > (width if last else budget):
-                shown.append(FooterLabel(MORE, classes="-more"))
+                more = True
                 break
             used += cells
             shown.append(
-                FooterKey(
-                    binding.key,
-                    display,
-                    binding.description,
-                    binding.action,
-                    disabled=not enabled,
-                    tooltip=tooltip,
-                ).data_bind(compact=Footer.compact)
+                (binding.key, display, binding.description, binding.action, enabled, tooltip)
             )
-        yield from shown
-        if palette is not None:
-            _n, binding, enabled, _t = palette
+        return (tuple(shown), more, palette, full, self.compact)
+
+    def _fitting(self) -> Iterator[Widget]:
+        plan = self._plan()
+        self._composed = plan
+        shown, more, palette, width, _compact = plan
+        self._laid_out_for = width
+        for key, display, description, action, enabled, tooltip in shown:
             yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
+                key, display, description, action, disabled=not enabled, tooltip=tooltip
+            ).data_bind(compact=Footer.compact)
+        if more:
+            yield FooterLabel(MORE, classes="-more")
+        if palette is not None:
+            key, display, description, action, enabled, tooltip = palette
+            yield FooterKey(
+                key,
+                display,
+                description,
+                action,
                 classes="-command-palette",
                 disabled=not enabled,
-                tooltip=binding.tooltip or binding.description,
+                tooltip=tooltip,
             )
+
+    async def recompose(self) -> None:
+        """Compose again only if the footer would change: Textual recomposes it on every change
+        of the bindings (each focus change), which cost about 20 ms a time, five times while
+        the workbench opens."""
+        if self._bindings_ready and self.is_attached and self._plan() == self._composed:
+            return
+        await super().recompose()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._laid_out_for:

@@ -9,7 +9,7 @@ seconds (``bench/sources.py`` measures both).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -20,11 +20,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
-from coder.facade.views import SourceFilter, SourceRow
+from coder.facade.views import SourceFilter, SourcePages, SourceRow
 from coder.i18n import _
 from coder.tui.widgets.textline import TextPane
 
@@ -78,20 +79,36 @@ class SourceLines(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[SourceRow] = []
+        self.rows: Sequence[SourceRow] = []
+        """The rows shown: a list, or the pages of the whole list (SourcePages) while it is read."""
         self.prompt: Callable[[SourceRow], Text] = lambda r: Text(r.name)
         self._cursor: int | None = None
 
     # -- contents ----------------------------------------------------------------------------------
 
-    def show_rows(self, rows: list[SourceRow], keep: int | None = None) -> None:
+    def show_rows(self, rows: Sequence[SourceRow], keep: int | None = None) -> None:
         """Show these rows; the cursor stays on source ``keep`` if it is among them."""
         self.rows = rows
-        index = next((i for i, r in enumerate(rows) if r.id == keep), None)
+        index = self.index_of(keep) if keep is not None else None
         self._cursor = index if index is not None else (0 if rows else None)
-        self.virtual_size = Size(self.size.width, len(rows))
+        self._set_length(len(rows))
         self._scroll_to_cursor()
         self.refresh()
+
+    def _set_length(self, count: int) -> None:
+        """The scrollable length: a new virtual size asks Textual for a layout of the whole
+        screen (tens of milliseconds of a filter key's budget), needed only when the scrollbar
+        comes or goes; otherwise the scrollbar is told the new length and the list repaints."""
+        new = Size(self.size.width, count)
+        old = self.virtual_size
+        if new == old:
+            return
+        height = self.size.height
+        if height and old.width == new.width and (old.height > height) == (count > height):
+            self.set_reactive(SourceLines.virtual_size, new)
+            self._scroll_update(new)
+        else:
+            self.virtual_size = new
 
     @property
     def highlighted(self) -> int | None:
@@ -107,6 +124,8 @@ class SourceLines(ScrollView, can_focus=True):
         return self.rows[self._cursor].id if self._cursor is not None and self.rows else None
 
     def index_of(self, source_id: int) -> int | None:
+        if isinstance(self.rows, SourcePages):
+            return self.rows.index_of(source_id)
         return next((i for i, r in enumerate(self.rows) if r.id == source_id), None)
 
     # ``OptionList``'s reading methods, for tests and callers that read the pane's lines.
@@ -192,6 +211,15 @@ class SourceLines(ScrollView, can_focus=True):
         return Strip(segments, width).crop_extend(0, width, style)
 
 
+class FilterInput(Input):
+    """Textual's ``Input`` whose text length is no reason for a layout of the screen: Input sets
+    its virtual width to its text's on every key, and a virtual size asks for a layout of the
+    whole screen (here about as long as the filter itself at 100,000 sources). The box's size is
+    fixed by the stylesheet, so a repaint is enough; the new width still bounds the scrolling."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class SourceList(Vertical):
     """Filter box, count line and the list itself (``#sources``)."""
 
@@ -210,7 +238,7 @@ class SourceList(Vertical):
         self.total = 0
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=_("filter 筛选…"), id="source-filter")
+        yield FilterInput(placeholder=_("filter 筛选…"), id="source-filter")
         yield TextPane(id="source-count")
         yield SourceLines(id="sources")
 
@@ -227,6 +255,18 @@ class SourceList(Vertical):
         self.filter = source_filter
         self.total = len(source_filter.rows)
         self.apply(keep)
+
+    def load_pages(self, pages: SourcePages, keep: int | None = None) -> None:
+        """The whole list a page at a time, while it is read for the filter (``load`` follows):
+        the pane shows and scrolls through every source, and the filter waits for the rows."""
+        self.filter = None
+        self.total = len(pages)
+        lines = self.lines
+        lines.show_rows(pages, keep if keep is not None else lines.source_id)
+        self.query_one("#source-count", TextPane).show(
+            _("{count} · reading…").format(count=f"{self.total:,}")
+        )
+        self.post_message(self.Filtered())
 
     def apply(self, keep: int | None = None) -> None:
         if self.filter is None:

@@ -13,6 +13,7 @@ and words: :mod:`coder.text.nlp`) already live elsewhere.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,15 +23,18 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.color import Color as TColor
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from coder.i18n import _
 from coder.text.nlp import TextAnalysis
 from coder.tui.widgets.layout import Layout
+from coder.tui.widgets.scrollbar import PlainScrollBar
 
 GUTTER = 10
 _BASE = Style()
@@ -200,13 +204,34 @@ class TranscriptView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._longest = 0
         self._layout: Layout | None = None
-        self._cache: dict[int, Strip] = {}
+        self._cache = _Drawn()
+        self._styled_key: tuple | None = None
+        self._fast_paint = False
+        """Whether the last paint took the plain path (``render_lines``)."""
+        self._prefetching = False
         self._preferred_column: int | None = None
         self._dragging = False
         # The selection as last painted, so a move repaints only the lines it changes.
         self._painted_selection: tuple[int, int] | None = None
         # Worked out once per paint rather than once per line: (base style, selection).
         self._paint: tuple[Style, tuple[int, int] | None] | None = None
+        self.on_selection: Callable[[TranscriptView.SelectionChanged], None] | None = None
+        """Called at once when the cursor or the selection moves, instead of posting
+        ``SelectionChanged``: the parent's status line and detail pane then change in the same
+        screen update as the move (a posted message reaches the screen after the update that
+        shows the move, so every key drew two frames)."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own property, with a bar that draws its rows directly (PlainScrollBar)."""
+        if self._vertical_scrollbar is None:
+            bar = PlainScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     # -- data in ---------------------------------------------------------------------------------
 
@@ -325,14 +350,21 @@ class TranscriptView(ScrollView, can_focus=True):
         self._invalidate_between(old, new)
         self._sync_selection()
         self._scroll_to_cursor()
-        self.post_message(self.SelectionChanged(self, new, self.selection))
+        self._announce(new, self.selection)
+
+    def _announce(self, cursor: int, selection: tuple[int, int] | None) -> None:
+        message = self.SelectionChanged(self, cursor, selection)
+        if self.on_selection is not None:
+            self.on_selection(message)
+        else:
+            self.post_message(message)
 
     def watch_anchor(self) -> None:
         self._sync_selection()
 
     def watch_char_mode(self) -> None:
         self._sync_selection()
-        self.post_message(self.SelectionChanged(self, self.cursor, self.selection))
+        self._announce(self.cursor, self.selection)
 
     def _sync_selection(self) -> None:
         """Repaint the lines where the (snapped) selection changed since it was last painted:
@@ -507,7 +539,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_clear_selection(self) -> None:
         self.anchor = None
-        self.post_message(self.SelectionChanged(self, self.cursor, None))
+        self._announce(self.cursor, None)
 
     def action_toggle_chars(self) -> None:
         self.char_mode = not self.char_mode
@@ -553,12 +585,149 @@ class TranscriptView(ScrollView, can_focus=True):
         hi = bisect.bisect_right(self._starts, max(end, start + 1) - 1)
         return [s for s in self.spans[lo:hi] if s.start < max(end, start + 1) and s.end > start]
 
-    def render_lines(self, crop):
+    def render_lines(self, crop: Region) -> list[Strip]:
         self._paint = (self.rich_style, self.selection)
         try:
-            return super().render_lines(crop)
+            if not self._plain_box():
+                if self._fast_paint:  # Textual's own line cache missed the plain paints
+                    self._styles_cache.clear()
+                    self._fast_paint = False
+                return super().render_lines(crop)
+            self._fast_paint = True
+            return self._render_styled(crop)
         finally:
             self._paint = None
+
+    def _plain_box(self) -> bool:
+        """Whether Textual's styling of the lines comes down to padding them to the width with
+        the background and applying the app's line filters: no border, outline, padding, tint,
+        opacity, hatch or border title (the transcript's stylesheet sets none of them)."""
+        styles = self.styles
+        return not (
+            any(kind for kind, _colour in styles.border)
+            or any(kind for kind, _colour in styles.outline)
+            or any(styles.padding)
+            or styles.tint.a
+            or self.opacity != 1.0
+            or styles.text_opacity != 1.0
+            or (styles.has_rule("hatch") and styles.hatch != "none")
+            or self._border_title is not None
+            or self._border_subtitle is not None
+        )
+
+    def _styled_paint(self) -> tuple[int, int, Style, TColor, list]:
+        """What the styled lines depend on beyond their own content: (width, horizontal
+        scroll, background style, background colour, line filters). The styled lines are
+        forgotten when it changes."""
+        base_background, background = self.background_colors
+        inner, _outer = self._styles_cache.get_inner_outer(base_background, background)
+        filters = list(self.get_line_filters())
+        width, scroll_x = self.size.width, self.scroll_offset.x
+        key = (width, scroll_x, inner, background, tuple(filters))
+        if key != self._styled_key:
+            self._styled_key = key
+            self._cache.styled.clear()
+        return width, scroll_x, inner.rich_style, background, filters
+
+    def _render_styled(self, crop: Region) -> list[Strip]:
+        """Textual's ``StylesCache.render`` for a plain box (see ``_plain_box``), keeping each
+        line as the screen gets it by line number, not by row on screen: Textual's cache is by
+        row, so every scroll styled and filtered every line again; here a line drawn once (or
+        drawn ahead, see ``_prefetch``) costs nothing until it changes."""
+        width, scroll_x, inner, background, filters = self._styled_paint()
+        top = self.scroll_offset.y
+        count = len(self.layout_.lines)
+        styled = self._cache.styled
+        strips = []
+        for y in crop.line_range:
+            line_no = top + y
+            strip = styled.get(line_no) if line_no < count else None
+            if strip is None:
+                strip = self._style_line(line_no, width, scroll_x, inner, background, filters)
+                if line_no < count:
+                    styled[line_no] = strip
+            strips.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        self._schedule_prefetch()
+        return strips
+
+    def _style_line(
+        self,
+        line_no: int,
+        width: int,
+        scroll_x: int,
+        inner: Style,
+        background: TColor,
+        filters: list,
+    ) -> Strip:
+        if line_no >= len(self.layout_.lines):
+            strip = Strip.blank(width, self.rich_style)
+        else:
+            drawn = self._cache.get(line_no)
+            if drawn is None:
+                drawn = self._render_strip(line_no)
+                self._cache[line_no] = drawn
+            strip = drawn.crop(scroll_x, scroll_x + width)
+        strip = strip.adjust_cell_length(width, inner)
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, background)
+        return strip
+
+    @staticmethod
+    def _cuts_in_use(styled: dict[int, Strip], top: int, height: int) -> list[int] | None:
+        """Where the compositor last cut a line on screen (Strip keeps its cuts), if it did."""
+        for n in range(top, top + height):
+            strip = styled.get(n)
+            if strip is not None:
+                keys = list(strip._divide_cache.keys())
+                if keys:
+                    return list(keys[-1])
+        return None
+
+    #: Styled lines kept beyond this many are dropped, farthest from the view first.
+    STYLED_KEPT = 1000
+
+    def _schedule_prefetch(self) -> None:
+        if not self._prefetching:
+            self._prefetching = True
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        """Draw the page below the view and the page above it ahead, after the screen update
+        (a page down then finds its lines drawn and styled)."""
+        self._prefetching = False
+        if not (self.is_attached and self._fast_paint and self._layout and self.size.height):
+            return
+        height = self.size.height
+        top = self.scroll_offset.y
+        count = len(self._layout.lines)
+        styled = self._cache.styled
+        wanted = [
+            n
+            for n in (*range(top + height, top + 2 * height), *range(top - height, top))
+            if 0 <= n < count and n not in styled
+        ]
+        if not wanted:
+            return
+        self._paint = (self.rich_style, self.selection)
+        try:
+            width, scroll_x, inner, background, filters = self._styled_paint()
+            for n in wanted:
+                styled[n] = self._style_line(n, width, scroll_x, inner, background, filters)
+        finally:
+            self._paint = None
+        # The compositor cuts each line where the widgets in front begin and end (the
+        # scrollbar): the lines on screen were cut so, and a line cut ahead keeps its pieces.
+        cuts = self._cuts_in_use(styled, top, height)
+        if cuts:
+            for n in wanted:
+                styled[n].divide(cuts)
+        if len(styled) > self.STYLED_KEPT:
+            far = sorted(styled, key=lambda n: abs(n - top), reverse=True)
+            for n in far[: len(styled) - self.STYLED_KEPT // 2]:
+                del styled[n]
 
     def render_line(self, y: int) -> Strip:
         line_no = self.scroll_offset.y + y
@@ -653,6 +822,28 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._cache.clear()
         self.refresh()
+
+
+class _Drawn(dict[int, Strip]):
+    """The transcript's drawn lines by line number (its own strips, before Textual's styles);
+    ``styled`` holds the same lines as the screen gets them, and a line forgotten here is
+    forgotten there too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.styled: dict[int, Strip] = {}
+
+    def pop(self, key: int, default: Strip | None = None) -> Strip | None:  # type: ignore[override]
+        self.styled.pop(key, None)
+        return super().pop(key, default)
+
+    def __delitem__(self, key: int) -> None:
+        self.styled.pop(key, None)
+        super().__delitem__(key)
+
+    def clear(self) -> None:
+        self.styled.clear()
+        super().clear()
 
 
 def cells_len(text: str) -> int:
