@@ -228,10 +228,13 @@ def _suggestions(
     rejected: set[tuple[int, int, int, int]],
     *,
     codes_wanted: set[int] | None,
-    min_score: float,
+    min_score: float | None,
     per_unit: int,
     names: dict[int, tuple[str, str]] | None = None,
 ) -> list[Suggestion]:
+    """The best ``per_unit`` codes of each unit not skipped, among those scoring at least their
+    threshold: each code's own (:attr:`Suggester.thresholds`) when ``min_score`` is None, else
+    ``min_score`` for every code."""
     names = names if names is not None else _code_names(project)
     rows = np.flatnonzero(~skip)
     if not len(rows) or not model.codes:
@@ -240,39 +243,107 @@ def _suggestions(
     allowed = np.array(
         [c in names and (codes_wanted is None or c in codes_wanted) for c in model.codes]
     )
-    scores = np.where(allowed, scores, -1.0)
+    floor = thresholds(model, min_score)
+    scores = np.where(allowed & (scores >= floor), scores, -1.0)
     best = np.argsort(-scores, axis=1)[:, :per_unit]
-    wanted = [(r, int(k)) for r in range(len(rows)) for k in best[r] if scores[r, k] >= min_score]
+    wanted = [
+        (r, int(k))
+        for r in range(len(rows))
+        for k in best[r]
+        if scores[r, k] >= 0
+        and (
+            int(units.source_ids[rows[r]]),
+            int(units.starts[rows[r]]),
+            int(units.ends[rows[r]]),
+            model.codes[k],
+        )
+        not in rejected
+    ]
     terms = model.because_many([units.features[rows[r]] for r, _ in wanted], [k for _, k in wanted])
-    because: dict[int, dict[int, list[str]]] = {}
-    for (r, k), t in zip(wanted, terms, strict=True):
-        because.setdefault(r, {})[k] = t
     out = []
-    for r, i in enumerate(rows):
-        order = best[r]
+    for (r, k), because in zip(wanted, terms, strict=True):
+        i = rows[r]
         sid, s, e = int(units.source_ids[i]), int(units.starts[i]), int(units.ends[i])
-        for k in order:
-            score = float(scores[r, k])
-            cid = model.codes[k]
-            if score < min_score or (sid, s, e, cid) in rejected:
-                continue
-            name, label = names[cid]
-            out.append(
-                Suggestion(
-                    units.names.get(sid, str(sid)),
-                    sid,
-                    s,
-                    e,
-                    units.texts[i],
-                    name,
-                    label,
-                    cid,
-                    score,
-                    because[r][int(k)],
-                    model.version,
-                )
+        cid = model.codes[k]
+        name, label = names[cid]
+        out.append(
+            Suggestion(
+                units.names.get(sid, str(sid)),
+                sid,
+                s,
+                e,
+                units.texts[i],
+                name,
+                label,
+                cid,
+                float(scores[r, k]),
+                because,
+                model.version,
             )
+        )
     return out
+
+
+def thresholds(model: Suggester, min_score: float | None = None) -> np.ndarray:
+    """Per code, the score from which it is suggested: its own, chosen on cross-validated
+    scores, or ``min_score`` for every code when given."""
+    if min_score is None:
+        return model.thresholds
+    return np.full(len(model.codes), float(min_score))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Which codes a model can suggest, and if none, why not (for a one-line message)."""
+
+    suggestable: int
+    """Codes with a threshold."""
+    coded: int
+    """Codes with any coding."""
+    enough: int
+    """Codes coded at least :data:`MIN_CODED` times (some may still be too imprecise)."""
+    most: int
+    """The most units any code carries."""
+    needed: int
+    """:data:`MIN_CODED`."""
+
+    @property
+    def reason(self) -> str:
+        """ "ok", "few" (no code coded often enough) or "imprecise" (none reliable yet)."""
+        if self.suggestable:
+            return "ok"
+        return "few" if not self.enough else "imprecise"
+
+    def message(self) -> str:
+        """In English, for the CLI (the workbench says the same through its catalogs)."""
+        if self.reason == "few":
+            return (
+                f"too few codings per code to suggest: a code needs {self.needed} coded "
+                f"passages and the most coded has {self.most}; code "
+                f"{self.needed - self.most} more passage(s) with one code"
+            )
+        if self.reason == "imprecise":
+            return (
+                f"no code is recognised reliably yet: held out, none of the {self.enough} codes "
+                f"coded {self.needed}+ times was right in half its suggestions; code more passages"
+            )
+        return f"{self.suggestable} of {self.coded} codes can be suggested"
+
+
+def readiness(model: Suggester, min_score: float | None = None) -> Readiness:
+    from coder.assist.model import MIN_CODED
+
+    coded = model.coded
+    suggestable = (
+        int(np.isfinite(model.thresholds).sum()) if min_score is None else int((coded > 0).sum())
+    )
+    return Readiness(
+        suggestable,
+        int((coded > 0).sum()),
+        int((coded >= MIN_CODED).sum()),
+        int(coded.max()) if len(coded) else 0,
+        MIN_CODED,
+    )
 
 
 def _rejected(project: Project, coder_ids: list[int]) -> set[tuple[int, int, int, int]]:
@@ -287,10 +358,11 @@ def suggest(
     code: str | None = None,
     source: str | None = None,
     limit: int | None = 20,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     per_unit: int = 1,
 ) -> list[Suggestion]:
-    """The strongest suggestions for the units no training coder has coded, best first."""
+    """The strongest suggestions for the units no training coder has coded, best first; each
+    code from its own threshold unless ``min_score`` is given (:func:`thresholds`)."""
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
@@ -320,7 +392,7 @@ def suggestions_for_source(
     *,
     unit: str = "sentence",
     coder: str | None = None,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     names: dict[int, tuple[str, str]] | None = None,
     units: UnitTable | None = None,
 ) -> list[Suggestion]:

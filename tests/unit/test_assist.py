@@ -154,7 +154,8 @@ def test_evaluation_figures_are_scikit_learns(coded: Project) -> None:
     for fig in report.codes:
         cid = coded.code(fig.label).id
         t = (truth_set.labels[:, truth_set.codes.index(cid)] > 0).astype(int)
-        q = (scores[:, model.codes.index(cid)] >= 0.5).astype(int)
+        at = model.codes.index(cid)
+        q = (scores[:, at] >= model.thresholds[at]).astype(int)
         assert fig.support == t.sum()
         assert fig.precision == pytest.approx(precision_score(t, q, zero_division=0))
         assert fig.recall == pytest.approx(recall_score(t, q, zero_division=0))

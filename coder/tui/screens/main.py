@@ -128,6 +128,8 @@ class MainScreen(CodingCommands):
             self.nlp_state = _("characters (word list off)")
         self._load_keys()
         self.suggesting = load_suggesting(self._keys_place(), self.project.coder)
+        self._explain = False
+        """S was just pressed: the next margin result says what came of it in the status."""
         self.reload()
         self.query_one(TranscriptView).focus()
 
@@ -346,14 +348,27 @@ class MainScreen(CodingCommands):
             done=self._show_hints,
         )
 
-    def _hints_for(self, source_id: int) -> tuple[int, list]:
-        from coder.assist.service import model_for, source_units, suggestions_for_source
+    def _hints_for(self, source_id: int) -> tuple[int, list, str]:
+        """The margin's suggestions for a source, and why there are none when there are none."""
+        from coder.assist.service import (
+            model_for,
+            readiness,
+            source_units,
+            suggestions_for_source,
+            thresholds,
+        )
         from coder.tui.widgets.transcript import Hint
 
         try:
             coder = self._suggestion_coder()
-        except CoderError:
-            return source_id, []  # blind, and nothing coded by this coder: nothing to suggest
+        except CoderError:  # blind, and nothing coded by this coder: nothing to suggest
+            return (
+                source_id,
+                [],
+                _(
+                    "blind coding: suggestions learn only from {coder}'s codings, and there are none yet"
+                ).format(coder=self.project.coder),
+            )
 
         # The source's units and their features, kept while its text is the same.
         key = (source_id, hash(self.query_one(TranscriptView).text))
@@ -365,8 +380,20 @@ class MainScreen(CodingCommands):
 
         def hints(model) -> list[Hint]:
             found = suggestions_for_source(self.project, source_id, model, coder=coder, units=units)
+            floor = dict(zip(model.codes, thresholds(model).tolist(), strict=True))
+            cv = dict(zip(model.codes, model.cv[:, 0].tolist(), strict=True))
             return [
-                Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
+                Hint(
+                    s.start,
+                    s.end,
+                    s.code_id,
+                    s.label,
+                    s.score,
+                    tuple(s.because),
+                    s.model,
+                    floor[s.code_id],
+                    cv[s.code_id],
+                )
                 for s in found
             ]
 
@@ -374,24 +401,54 @@ class MainScreen(CodingCommands):
         # then from the model retrained on the codings as they are now.
         last = getattr(self, "_last_model", None)
         if last is not None and last[0] == coder:
-            self.app.call_from_thread(self._show_hints, (source_id, hints(last[1])))
+            self.app.call_from_thread(self._show_hints, (source_id, hints(last[1]), ""))
         try:
             model = model_for(self.project, "sentence", coder)
         except CoderError:
-            return source_id, []  # nothing coded yet: nothing to suggest
+            return source_id, [], _("nothing coded yet: suggestions learn from the codings")
         self._last_model = (coder, model)
-        return source_id, hints(model)
+        found = hints(model)
+        return source_id, found, "" if found else self._why_no_hints(readiness(model))
 
-    def _show_hints(self, result: tuple[int, list]) -> None:
-        source_id, hints = result
+    @staticmethod
+    def _why_no_hints(ready) -> str:
+        """One line on why the margin is empty (:class:`coder.assist.service.Readiness`)."""
+        if ready.reason == "few":
+            return _(
+                "too few codings per code to suggest: code {n} more passage(s) with one code "
+                "(a code needs {needed}; the most coded has {most})"
+            ).format(n=ready.needed - ready.most, needed=ready.needed, most=ready.most)
+        if ready.reason == "imprecise":
+            return _(
+                "no code is recognised reliably yet (held out, each was right less than half "
+                "the time): code more passages"
+            )
+        return _(
+            "no suggestion in this source: no passage scores above its code's threshold "
+            "({n} codes can be suggested)"
+        ).format(n=ready.suggestable)
+
+    def _show_hints(self, result: tuple[int, list, str]) -> None:
+        source_id, hints, why = result
         if source_id == self.source_id and self.suggesting:
             self.query_one(TranscriptView).set_hints(hints)
             self._update_detail(force=True)
+            if self._explain and why:
+                self.flash = why
+                self._update_status()
+            elif self._explain and hints:
+                self.flash = _(
+                    "{n} suggestion(s) in this source (a accept, R reject, N next passage)"
+                ).format(n=len(hints))
+                self._update_status()
+            if why or hints:
+                self._explain = False
 
     def action_toggle_suggestions(self) -> None:
         self.suggesting = not self.suggesting
         if self.suggesting:
-            self.flash = _("suggestions on (a accept, R reject, N next passage)")
+            self.flash = _("suggestions on: learning from the codings…")
+            self._explain = True  # say what came of it, suggestions or why there are none
             self._suggest()
         else:
             self.query_one(TranscriptView).set_hints([])

@@ -89,6 +89,10 @@ class Hint:
     score: float
     because: tuple[str, ...]
     model: str
+    threshold: float = 0.0
+    """The score from which its code is suggested."""
+    precision: float = 0.0
+    """Held out, the share of that code's suggestions from the threshold that were right."""
 
 
 @lru_cache(maxsize=1024)
