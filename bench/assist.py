@@ -117,7 +117,7 @@ def _accuracy_rows(ctx: Context) -> list[Result]:
         figures.setdefault(name, []).append(value)
 
     def model_scores(rows: np.ndarray) -> np.ndarray:
-        model = Suggester.train(_training(units, y, rows, k), space)
+        model = Suggester.train(_training(units, y, rows, k), space, calibrate=False)
         return model.scores(units.features)
 
     for seed in range(SEEDS):
