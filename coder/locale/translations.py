@@ -494,9 +494,22 @@ ROWS: list[tuple[str, str, str]] = [
         "編碼建議已開啟：正在從已有編碼中學習…",
     ),
     (
-        "{n} suggestion(s) in this source (a accept, R reject, N next passage)",
-        "本资料有 {n} 条编码建议（a 采纳，R 拒绝，N 下一段）",
-        "本資料有 {n} 條編碼建議（a 採用，R 拒絕，N 下一段）",
+        "{n} suggestion(s) in this source (] next, a accept, R reject, N next passage)",
+        "本资料有 {n} 条编码建议（] 下一条，a 采纳，R 拒绝，N 下一段）",
+        "本資料有 {n} 條編碼建議（] 下一條，a 採用，R 拒絕，N 下一段）",
+    ),
+    ("Next suggestion", "下一条建议", "下一條建議"),
+    ("Previous suggestion", "上一条建议", "上一條建議"),
+    (
+        "no suggestions in this source (S shows them in the margin)",
+        "本资料没有编码建议（S 在页边显示建议）",
+        "本資料沒有編碼建議（S 在頁邊顯示建議）",
+    ),
+    ("no suggestions in this source", "本资料没有编码建议", "本資料沒有編碼建議"),
+    (
+        "suggestion {i}/{n}: {label}? {score}",
+        "建议 {i}/{n}：{label}？{score}",
+        "建議 {i}/{n}：{label}？{score}",
     ),
     (
         "blind coding: suggestions learn only from {coder}'s codings, and there are none yet",

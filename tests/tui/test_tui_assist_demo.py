@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from coder.assist import service
 from coder.cli import main
 from coder.model import SourceDraft
 from coder.project import Project
@@ -104,3 +105,47 @@ def test_thresholds_come_from_held_out_scores() -> None:
     # A code right less than half the time wherever one cuts is never suggested.
     t, *_ = cut_point(np.array([0.9, 0.8, 0.7, 0.6]), np.array([0, 0, 0, 1], bool))
     assert t == float("inf")
+
+
+async def test_brackets_go_from_suggestion_to_suggestion_and_a_accepts_it(demo_copy: Path) -> None:
+    app = make_app(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        view = screen.query_one(TranscriptView)
+        await pilot.press("S")
+        await _settle(app, pilot)
+        model = service.model_for(app.project, "sentence")
+        found = next(
+            s
+            for s in app.project.sources()
+            if len(service.suggestions_for_source(app.project, s.id, model)) >= 2
+        )
+        screen.jump_to(found.id, 0, 0)
+        await _settle(app, pilot)
+        hints = sorted(view.hints, key=lambda h: h.start)
+        assert len(hints) >= 2
+        await pilot.press("right_square_bracket")
+        assert view.selection == (hints[0].start, hints[0].end)
+        assert "suggestion 1/" in screen.query_one("#status", TextPane).shown
+        await pilot.press("right_square_bracket")
+        assert view.selection == (hints[1].start, hints[1].end)
+        await pilot.press("left_square_bracket")
+        assert view.selection == (hints[0].start, hints[0].end)
+        await pilot.press("left_square_bracket")  # wraps round to the last
+        assert view.selection == (hints[-1].start, hints[-1].end)
+        # a accepts the one selected: a coding of that code on that passage.
+        last = hints[-1]
+        before = len(app.project.segments(code=app.project.code(last.label).name))
+        await pilot.press("a")
+        await _settle(app, pilot)
+        segs = app.project.segments(code=app.project.code(last.label).name)
+        assert len(segs) == before + 1
+        assert (found.name, last.start, last.end) in {(s.source, s.start, s.end) for s in segs}
+        # N: the next passage to code, selected, and the status says so (not wiped by the
+        # selection's own update).
+        await pilot.press("N")
+        await _settle(app, pilot)
+        assert view.selection is not None
+        assert "next to code" in screen.query_one("#status", TextPane).shown

@@ -13,6 +13,7 @@ wiring, which reads best in one place, and the margin suggestions' few actions.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from rich.text import Text
@@ -65,6 +66,20 @@ class MainScreen(CodingCommands):
         Binding("a", "accept_suggestion", _("Accept suggestion"), show=False, id="main.accept"),
         Binding("R", "reject_suggestion", _("Reject suggestion"), show=False, id="main.reject"),
         Binding("N", "next_passage", _("Next passage to code"), show=False, id="main.next"),
+        Binding(
+            "right_square_bracket",
+            "next_hint(1)",
+            _("Next suggestion"),
+            show=False,
+            id="main.next_hint",
+        ),
+        Binding(
+            "left_square_bracket",
+            "next_hint(-1)",
+            _("Previous suggestion"),
+            show=False,
+            id="main.prev_hint",
+        ),
         Binding("K", "check_machine", _("Check machine codings"), show=False, id="main.check"),
         Binding("D", "discover", _("Discover concepts"), show=False, id="main.discover"),
         Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
@@ -99,6 +114,11 @@ class MainScreen(CodingCommands):
         """The sources pane's rows (:class:`coder.facade.views.SourceRow`: no text)."""
         self.nlp_state = _("loading words…")
         self.flash = ""
+        self._sticky_at = -1
+        self._sticky_since = 0.0
+        self.sticky = ""
+        """A status line kept until the cursor moves (where a jump landed), unlike ``flash``,
+        which the next status update replaces (a source's words loading, say)."""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
@@ -438,7 +458,7 @@ class MainScreen(CodingCommands):
                 self._update_status()
             elif self._explain and hints:
                 self.flash = _(
-                    "{n} suggestion(s) in this source (a accept, R reject, N next passage)"
+                    "{n} suggestion(s) in this source (] next, a accept, R reject, N next passage)"
                 ).format(n=len(hints))
                 self._update_status()
             if why or hints:
@@ -486,6 +506,41 @@ class MainScreen(CodingCommands):
             self._suggest()
             self._update_status()
 
+    def action_next_hint(self, step: int = 1) -> None:
+        """Select the next (or previous) suggestion in the margin, wrapping round: a source of
+        some thousand characters holds only a few, far apart."""
+        view = self.query_one(TranscriptView)
+        hints = sorted(view.hints, key=lambda h: (h.start, h.end))
+        if not hints:
+            self.notify(
+                _("no suggestions in this source (S shows them in the margin)")
+                if not self.suggesting
+                else _("no suggestions in this source"),
+                severity="warning",
+            )
+            return
+        at = view.cursor
+        if step > 0:
+            later = [h for h in hints if h.start >= at and h.end > at]
+            hint = later[0] if later else hints[0]
+        else:
+            earlier = [h for h in hints if h.end < at]
+            hint = earlier[-1] if earlier else hints[-1]
+        view.select(hint.start, hint.end)  # the cursor at its end: a and R judge it
+        said = _("suggestion {i}/{n}: {label}? {score}").format(
+            i=hints.index(hint) + 1, n=len(hints), label=hint.label, score=f"{hint.score:.2f}"
+        )
+        # After the selection's own status update (a message still on its way), not before it.
+        self.call_after_refresh(self._say, said)
+
+    def _say(self, text: str) -> None:
+        """A line in the status until the cursor moves, and the detail pane as it stands."""
+        self.sticky = text
+        self._sticky_at = self.query_one(TranscriptView).cursor
+        self._sticky_since = time.monotonic()
+        self._update_detail(force=True)
+        self._update_status()
+
     def _judge_hint(self, judge):
         """Accept or reject the suggestion at the cursor through ``judge`` (one write, one
         undo); the suggestion judged, gone from the margin, or None if nothing was written."""
@@ -526,8 +581,9 @@ class MainScreen(CodingCommands):
             top = found[0]
             sid = self.project.source_id(top["source"])
             self.jump_to(sid, top["start"], top["end"])
-            self.flash = _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
-            self._update_status()
+            # After the selection's own status update, which would otherwise wipe it.
+            said = _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
+            self.call_after_refresh(self._say, said)
 
         self.in_thread(queue, group="queue", description="next passage to code", done=go)
 
@@ -549,6 +605,9 @@ class MainScreen(CodingCommands):
 
     @on(TranscriptView.SelectionChanged)
     def _selection(self, event: TranscriptView.SelectionChanged) -> None:
+        # The cursor moved on from where it was said (not the jump's own moves, just after).
+        if event.cursor != self._sticky_at and time.monotonic() - self._sticky_since > 0.5:
+            self.sticky = ""
         self._update_status()
         self._update_detail()
 
@@ -579,11 +638,13 @@ class MainScreen(CodingCommands):
         if self.view != "all":
             parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
         parts.append(_("coder {name}").format(name=self.project.coder))
-        if self.suggesting and not self.flash:  # S is kept between sessions: say it is on
+        if self.suggesting and not (self.flash or self.sticky):  # S is kept: say it is on
             parts.append(_("suggestions shown"))
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
+        elif self.sticky:
+            parts.append(self.sticky)
         keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
         if keys:
             parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
