@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from coder.project import Project
 
 
+#: The queue leaves out units with fewer word-like characters than this (fillers).
+MIN_QUEUE_CHARS = 6
 #: Weight of an uncoded unit in a coded source as a negative example of every code.
 UNCODED_WEIGHT = 0.5
 
@@ -346,6 +348,50 @@ def readiness(model: Suggester, min_score: float | None = None) -> Readiness:
     )
 
 
+def asking(project: Project, units: UnitTable, coder_ids: list[int]) -> np.ndarray:
+    """A mask of the units in an interviewer's turns (访谈者, Q, ...): questions are not what a
+    researcher codes, so the margin and the queue leave them alone — unless the training coders
+    have coded some, then they are units like any other."""
+    from coder.store.schema import turns
+    from coder.text.speakers import INTERVIEWER_LABELS
+
+    mask = np.zeros(len(units), dtype=bool)
+    if not len(units):
+        return mask
+    wanted = sorted({int(s) for s in np.unique(units.source_ids)})
+    with project.read() as conn:
+        rows = conn.execute(
+            select(turns.c.source_id, turns.c.start, turns.c.end).where(
+                turns.c.source_id.in_(wanted), turns.c.speaker.in_(sorted(INTERVIEWER_LABELS))
+            )
+        ).all()
+    for sid, start, end in rows:
+        mask[_overlaps(units, sid, start, end)] = True
+    if mask.any() and _codes_questions(project, coder_ids):
+        return np.zeros(len(units), dtype=bool)
+    return mask
+
+
+def _codes_questions(project: Project, coder_ids: list[int]) -> bool:
+    """Whether any of these coders has coded a passage inside an interviewer's turn."""
+    from coder.store.schema import turns
+    from coder.text.speakers import INTERVIEWER_LABELS
+
+    query = (
+        select(codings.c.id)
+        .join(
+            turns,
+            (turns.c.source_id == codings.c.source_id)
+            & (codings.c.start >= turns.c.start)
+            & (codings.c.end <= turns.c.end),
+        )
+        .where(turns.c.speaker.in_(sorted(INTERVIEWER_LABELS)), codings.c.coder_id.in_(coder_ids))
+        .limit(1)
+    )
+    with project.read() as conn:
+        return conn.execute(query).first() is not None
+
+
 def _rejected(project: Project, coder_ids: list[int]) -> set[tuple[int, int, int, int]]:
     return {(s, a, b, c) for s, a, b, c in _rows(project, rejections, coder_ids)}
 
@@ -367,7 +413,7 @@ def suggest(
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
     _, is_coded = training_set(project, units, coder_ids)
-    skip = is_coded.copy()
+    skip = is_coded | asking(project, units, coder_ids)
     if source is not None:
         skip |= units.source_ids != project.source_id(source)
     wanted = {project.code(code).id} if code is not None else None
@@ -409,6 +455,7 @@ def suggestions_for_source(
     skip = np.zeros(len(units), dtype=bool)
     for s, a, b, _ in _rows(project, codings, coder_ids, sid) if len(units) else []:
         skip[_overlaps(units, s, a, b)] = True
+    skip |= asking(project, units, coder_ids)
     rejected = set(_rows(project, rejections, coder_ids, sid))
     return _suggestions(
         project,
@@ -435,8 +482,18 @@ def next_units(
     """The uncoded units the model is least sure about (active learning), most useful first."""
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
-    _, is_coded = training_set(project, units, training_coders(project, coder))
-    rows = np.flatnonzero(~is_coded)
+    coder_ids = training_coders(project, coder)
+    _, is_coded = training_set(project, units, coder_ids)
+    # Fillers ("嗯……", "对。") leave every code improbable alike, which reads as most
+    # uncertain; they teach nothing, so the queue starts at a few characters of text.
+    short = np.array(
+        [
+            sum(not f.startswith("w:") and len(f) == 1 for f in fs) < MIN_QUEUE_CHARS
+            for fs in units.features
+        ],
+        dtype=bool,
+    )
+    rows = np.flatnonzero(~is_coded & ~asking(project, units, coder_ids) & ~short)
     if not len(rows):
         return []
     scores = model.scores([units.features[i] for i in rows])
