@@ -320,14 +320,13 @@ class Readiness:
         """In English, for the CLI (the workbench says the same through its catalogs)."""
         if self.reason == "few":
             return (
-                f"too few codings per code to suggest: a code needs {self.needed} coded "
-                f"passages and the most coded has {self.most}; code "
-                f"{self.needed - self.most} more passage(s) with one code"
+                f"too few codings to suggest: code {self.needed - self.most} more passage(s) "
+                f"with one code (each needs {self.needed}; the most coded has {self.most})"
             )
         if self.reason == "imprecise":
             return (
-                f"no code is recognised reliably yet: held out, none of the {self.enough} codes "
-                f"coded {self.needed}+ times was right in half its suggestions; code more passages"
+                f"no code is recognised reliably yet: held out, each of the {self.enough} codes "
+                f"coded {self.needed}+ times was right less than half the time; code more passages"
             )
         return f"{self.suggestable} of {self.coded} codes can be suggested"
 

@@ -522,12 +522,9 @@ ROWS: list[tuple[str, str, str]] = [
         "尚無編碼：編碼建議從已有編碼中學習",
     ),
     (
-        "too few codings per code to suggest: code {n} more passage(s) with one code "
-        "(a code needs {needed}; the most coded has {most})",
-        "每个代码的编码太少，无法给出建议：请再为某一代码编码 {n} 段（每个代码至少需要 {needed} 段；"
-        "目前最多的有 {most} 段）",
-        "每個代碼的編碼太少，無法給出建議：請再為某一代碼編碼 {n} 段（每個代碼至少需要 {needed} 段；"
-        "目前最多的有 {most} 段）",
+        "too few codings to suggest: code {n} more passage(s) with one code (each needs {needed})",
+        "编码太少，无法建议：请再为某一代码编码 {n} 段（每个代码至少需要 {needed} 段）",
+        "編碼太少，無法建議：請再為某一代碼編碼 {n} 段（每個代碼至少需要 {needed} 段）",
     ),
     (
         "no code is recognised reliably yet (held out, each was right less than half the time): "
@@ -536,10 +533,9 @@ ROWS: list[tuple[str, str, str]] = [
         "還沒有能可靠識別的代碼（交叉驗證中每個代碼的建議對的不到一半）：請再編碼一些段落",
     ),
     (
-        "no suggestion in this source: no passage scores above its code's threshold "
-        "({n} codes can be suggested)",
-        "本资料没有编码建议：没有段落的得分超过其代码的阈值（共有 {n} 个代码可以建议）",
-        "本資料沒有編碼建議：沒有段落的得分超過其代碼的閾值（共有 {n} 個代碼可以建議）",
+        "no suggestion here: no passage reaches its code's threshold ({n} codes suggestable)",
+        "此处没有建议：没有段落达到其代码的阈值（{n} 个代码可建议）",
+        "此處沒有建議：沒有段落達到其代碼的閾值（{n} 個代碼可建議）",
     ),
     ("suggested {score}", "建议 {score}", "建議 {score}"),
     (

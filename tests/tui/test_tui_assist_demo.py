@@ -84,12 +84,12 @@ async def test_s_says_in_one_line_why_the_margin_is_empty(tmp_path: Path, capsys
         await _settle(app, pilot)
         assert screen.query_one(TranscriptView).hints == []
         status = screen.query_one("#status", TextPane).shown
-        assert "too few codings per code to suggest: code 1 more passage" in status, status
+        assert "too few codings to suggest: code 1 more passage" in status, status
         assert "\n" not in status
     # The CLI says the same, on one line of stderr; --json stays a plain list.
     assert main(["suggest", str(tmp_path / "few.coder")]) == 0
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "too few codings per code to suggest" in err
+    assert err.count("\n") == 1 and "too few codings to suggest" in err
     assert main(["suggest", str(tmp_path / "few.coder"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
 

@@ -435,17 +435,16 @@ class MainScreen(CodingCommands):
         """One line on why the margin is empty (:class:`coder.assist.service.Readiness`)."""
         if ready.reason == "few":
             return _(
-                "too few codings per code to suggest: code {n} more passage(s) with one code "
-                "(a code needs {needed}; the most coded has {most})"
-            ).format(n=ready.needed - ready.most, needed=ready.needed, most=ready.most)
+                "too few codings to suggest: code {n} more passage(s) with one code "
+                "(each needs {needed})"
+            ).format(n=ready.needed - ready.most, needed=ready.needed)
         if ready.reason == "imprecise":
             return _(
                 "no code is recognised reliably yet (held out, each was right less than half "
                 "the time): code more passages"
             )
         return _(
-            "no suggestion in this source: no passage scores above its code's threshold "
-            "({n} codes can be suggested)"
+            "no suggestion here: no passage reaches its code's threshold ({n} codes suggestable)"
         ).format(n=ready.suggestable)
 
     def _show_hints(self, result: tuple[int, list, str]) -> None:
@@ -456,6 +455,7 @@ class MainScreen(CodingCommands):
             if self._explain and why:
                 self.flash = why
                 self._update_status()
+                self.notify(why)  # the status line may be too narrow for all of it
             elif self._explain and hints:
                 self.flash = _(
                     "{n} suggestion(s) in this source (] next, a accept, R reject, N next passage)"
