@@ -14,6 +14,7 @@ from coder.model import SourceDraft
 from coder.project import Project
 from coder.tui.app import make_app
 from coder.tui.screens.main import MainScreen
+from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import TranscriptView
 
@@ -129,6 +130,8 @@ async def test_brackets_go_from_suggestion_to_suggestion_and_a_accepts_it(demo_c
         await pilot.press("right_square_bracket")
         assert view.selection == (hints[0].start, hints[0].end)
         assert "suggestion 1/" in screen.query_one("#status", TextPane).shown
+        detail = str(screen.query_one(DetailPane).render())
+        assert f"{hints[0].label}?" in detail and f"{hints[0].score:.2f}" in detail
         await pilot.press("right_square_bracket")
         assert view.selection == (hints[1].start, hints[1].end)
         await pilot.press("left_square_bracket")

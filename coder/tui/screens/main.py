@@ -479,9 +479,17 @@ class MainScreen(CodingCommands):
             self.notify(str(exc), severity="warning")
         self._update_status()
 
+    @staticmethod
+    def _selected_hint(view):
+        """The suggestion whose passage is exactly the selection (as ] and [ leave it)."""
+        sel = view.selection
+        if not sel:
+            return None
+        return next((h for h in view.hints if (h.start, h.end) == tuple(sel)), None)
+
     def _hint_here(self):
         view = self.query_one(TranscriptView)
-        hint = view.hint_at(view.cursor)
+        hint = self._selected_hint(view) or view.hint_at(view.cursor)
         if hint is None:
             self.notify(
                 _("no suggestion at the cursor (S shows them in the margin)"), severity="warning"
@@ -654,7 +662,11 @@ class MainScreen(CodingCommands):
         view = self.query_one(TranscriptView)
         under = view.spans_between(view.cursor, view.cursor)[:4] if view.text else []
         code_id = self.query_one(CodeTree).highlighted
-        hint = view.hint_at(view.cursor) if view.text and not under else None
+        hint = self._selected_hint(view)
+        if hint is None:
+            hint = view.hint_at(view.cursor) if view.text and not under else None
+        else:  # a suggestion selected by ]: what the cursor touches past its end is not it
+            under = [u for u in under if u.start < hint.end and u.end > hint.start]
         key = (tuple(s.id for s in under), code_id, hint)
         if key == getattr(self, "_detail_key", None) and not force:
             return  # cursor moves inside the same codings: nothing to redraw
