@@ -331,11 +331,14 @@ class Suggester:
             lo, hi = x.indptr[i], x.indptr[i + 1]
             idx = x.indices[lo:hi]
             contrib = x.data[lo:hi] * self.coef[k, idx]
+            ranked = [
+                self.terms[int(idx[j])] for j in np.argsort(-contrib)[: 4 * top] if contrib[j] > 0
+            ]
+            # Words and pairs first: a lone 了 or 一 explains nothing to a reader.
             terms: list[str] = []
-            for j in np.argsort(-contrib)[: 4 * top]:
-                if contrib[j] <= 0 or len(terms) >= top:
+            for t in [t for t in ranked if len(t) > 1] + [t for t in ranked if len(t) == 1]:
+                if len(terms) >= top:
                     break
-                t = self.terms[int(idx[j])]
                 if not any(t in o or o in t for o in terms):  # 条块 and 条 say the same thing
                     terms.append(t)
             out.append(terms)

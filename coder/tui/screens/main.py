@@ -520,11 +520,14 @@ class MainScreen(CodingCommands):
         view = self.query_one(TranscriptView)
         hints = sorted(view.hints, key=lambda h: (h.start, h.end))
         if not hints:
+            working = any(w.group == "suggest" and not w.is_finished for w in self.app.workers)
             self.notify(
                 _("no suggestions in this source (S shows them in the margin)")
                 if not self.suggesting
+                else _("suggestions on: learning from the codings…")
+                if working
                 else _("no suggestions in this source"),
-                severity="warning",
+                severity="information" if working else "warning",
             )
             return
         at = view.cursor
