@@ -499,6 +499,11 @@ ROWS: list[tuple[str, str, str]] = [
         "本資料有 {n} 條編碼建議（] 下一條，a 採用，R 拒絕，N 下一段）",
     ),
     ("Next suggestion", "下一条建议", "下一條建議"),
+    (
+        "next to code (the model's guess {label} {score}, uncertainty {u})",
+        "下一段待编码（模型猜测 {label} {score}，不确定度 {u}）",
+        "下一段待編碼（模型猜測 {label} {score}，不確定度 {u}）",
+    ),
     ("Previous suggestion", "上一条建议", "上一條建議"),
     (
         "no suggestions in this source (S shows them in the margin)",

@@ -593,7 +593,15 @@ class MainScreen(CodingCommands):
             sid = self.project.source_id(top["source"])
             self.jump_to(sid, top["start"], top["end"])
             # After the selection's own status update, which would otherwise wipe it.
-            said = _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
+            said = (
+                _("next to code (the model's guess {label} {score}, uncertainty {u})").format(
+                    label=top["best_guess"],
+                    score=f"{top['score']:.2f}",
+                    u=f"{top['uncertainty']:.2f}",
+                )
+                if top.get("best_guess")
+                else _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
+            )
             self.call_after_refresh(self._say, said)
 
         self.in_thread(queue, group="queue", description="next passage to code", done=go)
