@@ -40,21 +40,23 @@ def apply_model(
     unit: str = "sentence",
     coder: str | None = None,
     codes: str | None = None,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     dry_run: bool = False,
 ) -> dict[str, Any]:
-    """Code every unit no training coder coded with each code scoring ``min_score`` or more
-    (one undoable event); ``dry_run`` only counts."""
+    """Code every unit no training coder coded with each code scoring its threshold or more
+    (each code's own, as the margin's, unless ``min_score`` is given: one undoable event);
+    ``dry_run`` only counts."""
     wanted = {project.code(c).id for c in split_list(codes)} or None
     model = service.model_for(project, unit, coder)
     units = service.project_units(project, unit)
     _x, is_coded = service.training_set(project, units, service.training_coders(project, coder))
     rows = np.flatnonzero(~is_coded)
     scores = model.scores([units.features[i] for i in rows]) if len(rows) else np.zeros((0, 0))
+    floor = service.thresholds(model, min_score)
     out = []
     for r, i in enumerate(rows):
         for k, cid in enumerate(model.codes):
-            if scores[r, k] >= min_score and (wanted is None or cid in wanted):
+            if scores[r, k] >= floor[k] and (wanted is None or cid in wanted):
                 out.append(
                     (
                         int(units.source_ids[i]),

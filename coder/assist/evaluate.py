@@ -2,7 +2,8 @@
 human coder on held-out sources, beside the κ between two human coders (the human ceiling), with a
 learning curve and a paragraph for the methods section.
 
-A unit is "coded c" by the model when its score for c is 0.5 or more; the reference is the human
+A unit is "coded c" by the model when its score for c reaches c's threshold, the one the margin
+uses (chosen on cross-validated scores of the training units only); the reference is the human
 coder's codings of the held-out sources' coded units (those the coder coded with any code).
 """
 
@@ -66,7 +67,10 @@ class Evaluation:
             f"Code suggestions came from a model trained only on this project's codings, offline: "
             f"one logistic regression per code over TF-IDF features of jieba words and character "
             f"unigrams and bigrams, plus 100 latent dimensions from a truncated SVD of all the "
-            f"project's {self.unit}s (model {self.model}). Trained on {self.train_units} "
+            f"project's {self.unit}s (model {self.model}). A code was suggested from a threshold "
+            f"of its own, the score with the best F1 (at a precision of at least half) in a "
+            f"three-fold cross-validation on the training units, and only for codes with three "
+            f"or more coded units. Trained on {self.train_units} "
             f"{self.unit}s coded by {self.coder} in {self.train_sources} sources and tested on "
             f"{self.test_units} coded {self.unit}s of {len(self.test_sources)} held-out sources, "
             f"it reached a mean precision of {self.macro('precision'):.2f}, recall of "
@@ -164,7 +168,8 @@ def evaluate(
     for k, cid in enumerate(truth_set.codes):
         truth = truth_set.labels[:, k] > 0
         if cid in model.codes:
-            pred = scores[:, model.codes.index(cid)] >= 0.5
+            k_model = model.codes.index(cid)
+            pred = scores[:, k_model] >= model.thresholds[k_model]
         else:
             pred = np.zeros(len(truth), dtype=bool)
         p, r, f, kappa = figures(truth.astype(int), pred.astype(int))
@@ -205,9 +210,10 @@ def _curve(training: Any, space: Any, truth_set: Any, seed: int) -> list[dict[st
             truth = (truth_set.labels[:, k] > 0).astype(int)
             if not truth.sum():
                 continue
+            at = model.codes.index(cid) if cid in model.codes else -1
             pred = (
-                (scores[:, model.codes.index(cid)] >= 0.5).astype(int)
-                if cid in model.codes
+                (scores[:, at] >= model.thresholds[at]).astype(int)
+                if at >= 0
                 else np.zeros(len(truth), dtype=int)
             )
             _x, _x, f, kappa = figures(truth, pred)

@@ -6,6 +6,12 @@ codings), then :func:`suggestions_for_source` for the margin of the source on sc
 source's words are cached and scoring is one matrix product), or :func:`suggest` across the
 project. Suggestions are never codings until a person accepts one
 (:meth:`coder.facade.suggestions.SuggestionOps.accept_suggestion`).
+
+Length: the one place where the project's codings meet the model: which coders train it, the
+training set with its rejections, the per-code thresholds, readiness (why nothing is suggested),
+the interviewer-question filter, suggestions for a source or the project, and the queue. Each
+step reads the cached unit table and the same training set; split apart they would pass those
+around or recompute them, and the CLI and the TUI would have to know the order of the calls.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
     from coder.project import Project
 
 
+#: The queue leaves out units with fewer word-like characters than this (fillers).
+MIN_QUEUE_CHARS = 6
 #: Weight of an uncoded unit in a coded source as a negative example of every code.
 UNCODED_WEIGHT = 0.5
 
@@ -235,10 +243,13 @@ def _suggestions(
     rejected: set[tuple[int, int, int, int]],
     *,
     codes_wanted: set[int] | None,
-    min_score: float,
+    min_score: float | None,
     per_unit: int,
     names: dict[int, tuple[str, str]] | None = None,
 ) -> list[Suggestion]:
+    """The best ``per_unit`` codes of each unit not skipped, among those scoring at least their
+    threshold: each code's own (:attr:`Suggester.thresholds`) when ``min_score`` is None, else
+    ``min_score`` for every code."""
     names = names if names is not None else _code_names(project)
     rows = np.flatnonzero(~skip)
     if not len(rows) or not model.codes:
@@ -247,41 +258,152 @@ def _suggestions(
     allowed = np.array(
         [c in names and (codes_wanted is None or c in codes_wanted) for c in model.codes]
     )
-    scores = np.where(allowed, scores, -1.0)
+    floor = thresholds(model, min_score)
+    scores = np.where(allowed & (scores >= floor), scores, -1.0)
     best = np.argsort(-scores, axis=1)[:, :per_unit]
-    wanted = [(r, int(k)) for r in range(len(rows)) for k in best[r] if scores[r, k] >= min_score]
+    wanted = [
+        (r, int(k))
+        for r in range(len(rows))
+        for k in best[r]
+        if scores[r, k] >= 0
+        and (
+            int(units.source_ids[rows[r]]),
+            int(units.starts[rows[r]]),
+            int(units.ends[rows[r]]),
+            model.codes[k],
+        )
+        not in rejected
+    ]
     terms = model.because_many(
         [units.features[rows[r]] for r, _x in wanted], [k for _x, k in wanted]
     )
-    because: dict[int, dict[int, list[str]]] = {}
-    for (r, k), t in zip(wanted, terms, strict=True):
-        because.setdefault(r, {})[k] = t
     out = []
-    for r, i in enumerate(rows):
-        order = best[r]
+    for (r, k), because in zip(wanted, terms, strict=True):
+        i = rows[r]
         sid, s, e = int(units.source_ids[i]), int(units.starts[i]), int(units.ends[i])
-        for k in order:
-            score = float(scores[r, k])
-            cid = model.codes[k]
-            if score < min_score or (sid, s, e, cid) in rejected:
-                continue
-            name, label = names[cid]
-            out.append(
-                Suggestion(
-                    units.names.get(sid, str(sid)),
-                    sid,
-                    s,
-                    e,
-                    units.texts[i],
-                    name,
-                    label,
-                    cid,
-                    score,
-                    because[r][int(k)],
-                    model.version,
-                )
+        cid = model.codes[k]
+        name, label = names[cid]
+        out.append(
+            Suggestion(
+                units.names.get(sid, str(sid)),
+                sid,
+                s,
+                e,
+                units.texts[i],
+                name,
+                label,
+                cid,
+                float(scores[r, k]),
+                because,
+                model.version,
             )
+        )
     return out
+
+
+def thresholds(model: Suggester, min_score: float | None = None) -> np.ndarray:
+    """Per code, the score from which it is suggested: its own, chosen on cross-validated
+    scores, or ``min_score`` for every code when given."""
+    if min_score is None:
+        return model.thresholds
+    return np.full(len(model.codes), float(min_score))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Which codes a model can suggest, and if none, why not (for a one-line message)."""
+
+    suggestable: int
+    """Codes with a threshold."""
+    coded: int
+    """Codes with any coding."""
+    enough: int
+    """Codes coded at least :data:`MIN_CODED` times (some may still be too imprecise)."""
+    most: int
+    """The most units any code carries."""
+    needed: int
+    """:data:`MIN_CODED`."""
+
+    @property
+    def reason(self) -> str:
+        """ "ok", "few" (no code coded often enough) or "imprecise" (none reliable yet)."""
+        if self.suggestable:
+            return "ok"
+        return "few" if not self.enough else "imprecise"
+
+    def message(self) -> str:
+        """In English, for the CLI (the workbench says the same through its catalogs)."""
+        if self.reason == "few":
+            return (
+                f"too few codings to suggest: code {self.needed - self.most} more passage(s) "
+                f"with one code (each needs {self.needed}; the most coded has {self.most})"
+            )
+        if self.reason == "imprecise":
+            return (
+                f"no code is recognised reliably yet: held out, each of the {self.enough} codes "
+                f"coded {self.needed}+ times was right less than half the time; code more passages"
+            )
+        return f"{self.suggestable} of {self.coded} codes can be suggested"
+
+
+def readiness(model: Suggester, min_score: float | None = None) -> Readiness:
+    from coder.assist.model import MIN_CODED
+
+    coded = model.coded
+    suggestable = (
+        int(np.isfinite(model.thresholds).sum()) if min_score is None else int((coded > 0).sum())
+    )
+    return Readiness(
+        suggestable,
+        int((coded > 0).sum()),
+        int((coded >= MIN_CODED).sum()),
+        int(coded.max()) if len(coded) else 0,
+        MIN_CODED,
+    )
+
+
+def asking(project: Project, units: UnitTable, coder_ids: list[int]) -> np.ndarray:
+    """A mask of the units in an interviewer's turns (访谈者, Q, ...): questions are not what a
+    researcher codes, so the margin and the queue leave them alone — unless the training coders
+    have coded some, then they are units like any other."""
+    from coder.store.schema import turns
+    from coder.text.speakers import INTERVIEWER_LABELS
+
+    mask = np.zeros(len(units), dtype=bool)
+    if not len(units):
+        return mask
+    wanted = sorted({int(s) for s in np.unique(units.source_ids)})
+    with project.read() as conn:
+        rows = conn.execute(
+            select(turns.c.source_id, turns.c.start, turns.c.end).where(
+                turns.c.source_id.in_(wanted), turns.c.speaker.in_(sorted(INTERVIEWER_LABELS))
+            )
+        ).all()
+    for sid, start, end in rows:
+        mask[_overlaps(units, sid, start, end)] = True
+    if mask.any() and _codes_questions(project, coder_ids):
+        return np.zeros(len(units), dtype=bool)
+    return mask
+
+
+def _codes_questions(project: Project, coder_ids: list[int]) -> bool:
+    """Whether any of these coders has coded a passage inside an interviewer's turn."""
+    from coder.store.schema import turns
+    from coder.text.speakers import INTERVIEWER_LABELS
+
+    query = (
+        select(codings.c.id)
+        .join(
+            turns,
+            (turns.c.source_id == codings.c.source_id)
+            & (codings.c.start >= turns.c.start)
+            & (codings.c.end <= turns.c.end),
+        )
+        .where(turns.c.speaker.in_(sorted(INTERVIEWER_LABELS)), codings.c.coder_id.in_(coder_ids))
+        .limit(1)
+    )
+    with project.read() as conn:
+        return conn.execute(query).first() is not None
 
 
 def _rejected(project: Project, coder_ids: list[int]) -> set[tuple[int, int, int, int]]:
@@ -296,15 +418,16 @@ def suggest(
     code: str | None = None,
     source: str | None = None,
     limit: int | None = 20,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     per_unit: int = 1,
 ) -> list[Suggestion]:
-    """The strongest suggestions for the units no training coder has coded, best first."""
+    """The strongest suggestions for the units no training coder has coded, best first; each
+    code from its own threshold unless ``min_score`` is given (:func:`thresholds`)."""
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
     _x, is_coded = training_set(project, units, coder_ids)
-    skip = is_coded.copy()
+    skip = is_coded | asking(project, units, coder_ids)
     if source is not None:
         skip |= units.source_ids != project.source_id(source)
     wanted = {project.code(code).id} if code is not None else None
@@ -329,7 +452,7 @@ def suggestions_for_source(
     *,
     unit: str = "sentence",
     coder: str | None = None,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     names: dict[int, tuple[str, str]] | None = None,
     units: UnitTable | None = None,
 ) -> list[Suggestion]:
@@ -346,6 +469,7 @@ def suggestions_for_source(
     skip = np.zeros(len(units), dtype=bool)
     for s, a, b, _x in _rows(project, codings, coder_ids, sid) if len(units) else []:
         skip[_overlaps(units, s, a, b)] = True
+    skip |= asking(project, units, coder_ids)
     rejected = set(_rows(project, rejections, coder_ids, sid))
     return _suggestions(
         project,
@@ -372,8 +496,18 @@ def next_units(
     """The uncoded units the model is least sure about (active learning), most useful first."""
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
-    _x, is_coded = training_set(project, units, training_coders(project, coder))
-    rows = np.flatnonzero(~is_coded)
+    coder_ids = training_coders(project, coder)
+    _x, is_coded = training_set(project, units, coder_ids)
+    # Fillers ("嗯……", "对。") leave every code improbable alike, which reads as most
+    # uncertain; they teach nothing, so the queue starts at a few characters of text.
+    short = np.array(
+        [
+            sum(not f.startswith("w:") and len(f) == 1 for f in fs) < MIN_QUEUE_CHARS
+            for fs in units.features
+        ],
+        dtype=bool,
+    )
+    rows = np.flatnonzero(~is_coded & ~asking(project, units, coder_ids) & ~short)
     if not len(rows):
         return []
     scores = model.scores([units.features[i] for i in rows])
@@ -404,7 +538,9 @@ def queue_order(scores: np.ndarray, n: int) -> np.ndarray:
     certain unit it would call a01, then the least certain it would call a02, ...), so a batch
     never piles onto one confusable pair of codes. On THUCNews (bench/assist.py) it did as well
     as the least certain units alone (+2.3 against +2.6 points over random coding at 200 titles,
-    within the spread between seeds) and keeps rarely guessed codes in every batch."""
+    within the spread between seeds) and keeps rarely guessed codes in every batch. Weighting by
+    latent-space density, k-means or MMR diversity within a batch, BADGE and contrastive (CAL)
+    picks were tried on other seeds (100–102) and did no better at 200 titles."""
     if not len(scores):
         return np.zeros(0, dtype=np.int64)
     ranked = np.argsort(-uncertainty(scores), kind="stable")

@@ -41,7 +41,13 @@ def register(add: Add) -> None:
         "accepts or rejects",
     )
     p.add_argument("--limit", type=int, default=20, help="at most N suggestions (default 20)")
-    p.add_argument("--min-score", type=float, default=0.5, help="default 0.5")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=None,
+        help="suggest from this score for every code (default: each code's own threshold, "
+        "chosen on cross-validated scores, as in the workbench's margin)",
+    )
     what = p.add_mutually_exclusive_group()
     what.add_argument("--next", type=int, metavar="N", help="the N units most useful to code next")
     what.add_argument(
@@ -279,6 +285,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         limit=args.limit,
         min_score=args.min_score,
     )
+    if not found and not args.json:  # say why in one line (JSON stays a plain empty list)
+        ready = service.readiness(service.model_for(project, args.unit, who), args.min_score)
+        why = ready.message() if ready.reason != "ok" else "no unit scores above its threshold"
+        print(f"no suggestions: {why}", file=sys.stderr)
     keys = ("source", "start", "end", "text", "code", "label", "score", "because", "model")
     return emit_table(
         args,

@@ -483,10 +483,67 @@ ROWS: list[tuple[str, str, str]] = [
     ("Check machine codings", "抽检机器编码", "抽檢機器編碼"),
     ("Discover concepts", "发现概念", "發現概念"),
     (
-        "suggestions on (a accept, R reject, N next passage)",
-        "编码建议已开启（a 采纳，R 拒绝，N 下一段）",
-        "編碼建議已開啟（a 採用，R 拒絕，N 下一段）",
+        "suggestions on: learning from the codings…",
+        "编码建议已开启：正在从已有编码中学习…",
+        "編碼建議已開啟：正在從已有編碼中學習…",
     ),
+    (
+        "{n} suggestion(s) in this source (] next, a accept, R reject, N next passage)",
+        "本资料有 {n} 条编码建议（] 下一条，a 采纳，R 拒绝，N 下一段）",
+        "本資料有 {n} 條編碼建議（] 下一條，a 採用，R 拒絕，N 下一段）",
+    ),
+    ("Next suggestion", "下一条建议", "下一條建議"),
+    (
+        "next to code (the model's guess {label} {score}, uncertainty {u})",
+        "下一段待编码（模型猜测 {label} {score}，不确定度 {u}）",
+        "下一段待編碼（模型猜測 {label} {score}，不確定度 {u}）",
+    ),
+    ("Previous suggestion", "上一条建议", "上一條建議"),
+    (
+        "no suggestions in this source (S shows them in the margin)",
+        "本资料没有编码建议（S 在页边显示建议）",
+        "本資料沒有編碼建議（S 在頁邊顯示建議）",
+    ),
+    ("no suggestions in this source", "本资料没有编码建议", "本資料沒有編碼建議"),
+    (
+        "suggestion {i}/{n}: {label}? {score}",
+        "建议 {i}/{n}：{label}？{score}",
+        "建議 {i}/{n}：{label}？{score}",
+    ),
+    (
+        "blind coding: suggestions learn only from {coder}'s codings, and there are none yet",
+        "盲编码：编码建议只从 {coder} 自己的编码中学习，目前还没有",
+        "盲編碼：編碼建議只從 {coder} 自己的編碼中學習，目前還沒有",
+    ),
+    (
+        "nothing coded yet: suggestions learn from the codings",
+        "尚无编码：编码建议从已有编码中学习",
+        "尚無編碼：編碼建議從已有編碼中學習",
+    ),
+    (
+        "too few codings to suggest: code {n} more passage(s) with one code (each needs {needed})",
+        "编码太少，无法建议：请再为某一代码编码 {n} 段（每个代码至少需要 {needed} 段）",
+        "編碼太少，無法建議：請再為某一代碼編碼 {n} 段（每個代碼至少需要 {needed} 段）",
+    ),
+    (
+        "no code is recognised reliably yet (held out, each was right less than half the time): "
+        "code more passages",
+        "还没有能可靠识别的代码（交叉验证中每个代码的建议对的不到一半）：请再编码一些段落",
+        "還沒有能可靠識別的代碼（交叉驗證中每個代碼的建議對的不到一半）：請再編碼一些段落",
+    ),
+    (
+        "no suggestion here: no passage reaches its code's threshold ({n} codes suggestable)",
+        "此处没有建议：没有段落达到其代码的阈值（{n} 个代码可建议）",
+        "此處沒有建議：沒有段落達到其代碼的閾值（{n} 個代碼可建議）",
+    ),
+    ("suggested {score}", "建议 {score}", "建議 {score}"),
+    (
+        "this code from {threshold} (held out: {share} right)",
+        "此代码自 {threshold} 起建议（交叉验证：{share} 正确）",
+        "此代碼自 {threshold} 起建議（交叉驗證：{share} 正確）",
+    ),
+    ("because: {terms}", "依据：{terms}", "依據：{terms}"),
+    ("a accept · R reject", "a 采纳 · R 拒绝", "a 採用 · R 拒絕"),
     ("suggestions off", "编码建议已关闭", "編碼建議已關閉"),
     ("suggestions shown", "显示编码建议", "顯示編碼建議"),
     (

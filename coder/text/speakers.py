@@ -78,6 +78,26 @@ DEFAULT_SPEAKERS = (
     "Interviewee",
     "Respondent",
 )
+#: The labels of the one asking (shown greyed; machine suggestions leave their turns alone).
+INTERVIEWER_LABELS = frozenset(
+    {
+        "访谈者",
+        "采访者",
+        "访问者",
+        "主持人",
+        "研究者",
+        "调研员",
+        "訪談者",
+        "採訪者",
+        "訪問者",
+        "調研員",
+        "问",
+        "問",
+        "Q",
+        "I",
+        "Interviewer",
+    }
+)
 
 #: Labels that head a field or a note, not a speaker (compared case-insensitively).
 NOT_SPEAKERS = frozenset(

@@ -154,7 +154,8 @@ def test_evaluation_figures_are_scikit_learns(coded: Project) -> None:
     for fig in report.codes:
         cid = coded.code(fig.label).id
         t = (truth_set.labels[:, truth_set.codes.index(cid)] > 0).astype(int)
-        q = (scores[:, model.codes.index(cid)] >= 0.5).astype(int)
+        at = model.codes.index(cid)
+        q = (scores[:, at] >= model.thresholds[at]).astype(int)
         assert fig.support == t.sum()
         assert fig.precision == pytest.approx(precision_score(t, q, zero_division=0))
         assert fig.recall == pytest.approx(recall_score(t, q, zero_division=0))
@@ -408,3 +409,25 @@ def test_evaluation_is_kept_and_the_log_says_what_the_machine_did(coded: Project
     assert f"The {done['codings']} codings of machine coder {done['coder']} are left out" in out
     assert f"Latest evaluation as a second coder (model {report['model']}" in out
     assert f"F1 {report['macro']['f1']:.2f}" in out
+
+
+def test_questions_and_fillers_are_left_alone_unless_questions_are_coded(coded: Project) -> None:
+    """The interviewer's turns (访谈者) are not suggested nor queued while no one codes them;
+    once a question is coded, they are units like any other."""
+
+    def in_question(source: str, start: int, end: int) -> bool:
+        return any(
+            t.speaker == "访谈者" and t.start <= start and end <= t.end for t in coded.turns(source)
+        )
+
+    found = service.suggest(coded, limit=None, min_score=0.0)
+    assert found and not [s for s in found if in_question(s.source, s.start, s.end)]
+    queue = service.next_units(coded, 200)
+    assert queue and not [q for q in queue if in_question(q["source"], q["start"], q["end"])]
+    assert all(len(q["text"].strip("，。？！…")) >= 4 for q in queue)
+    # A researcher who codes a question: questions come back.
+    src = coded.sources()[0]
+    q = next(t for t in coded.turns(src.id) if t.speaker == "访谈者")
+    coded.code_span(src.id, q.start, q.end, coded.code("经费不足").id)
+    again = service.suggest(coded, limit=None, min_score=0.0)
+    assert [s for s in again if in_question(s.source, s.start, s.end)]

@@ -14,6 +14,7 @@ wiring, which reads best in one place, and the margin suggestions' few actions.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,6 +72,20 @@ class MainScreen(CodingCommands):
         Binding("a", "accept_suggestion", _("Accept suggestion"), show=False, id="main.accept"),
         Binding("R", "reject_suggestion", _("Reject suggestion"), show=False, id="main.reject"),
         Binding("N", "next_passage", _("Next passage to code"), show=False, id="main.next"),
+        Binding(
+            "right_square_bracket",
+            "next_hint(1)",
+            _("Next suggestion"),
+            show=False,
+            id="main.next_hint",
+        ),
+        Binding(
+            "left_square_bracket",
+            "next_hint(-1)",
+            _("Previous suggestion"),
+            show=False,
+            id="main.prev_hint",
+        ),
         Binding("K", "check_machine", _("Check machine codings"), show=False, id="main.check"),
         Binding("D", "discover", _("Discover concepts"), show=False, id="main.discover"),
         Binding("ctrl+o", "focus_sources", _("Sources"), id="main.sources"),
@@ -105,6 +120,11 @@ class MainScreen(CodingCommands):
         """The sources pane's rows (:class:`coder.facade.views.SourceRow`: no text)."""
         self.nlp_state = _("loading words…")
         self.flash = ""
+        self._sticky_at = -1
+        self._sticky_since = 0.0
+        self.sticky = ""
+        """A status line kept until the cursor moves (where a jump landed), unlike ``flash``,
+        which the next status update replaces (a source's words loading, say)."""
         """A confirmation shown once in the status line (cheaper than a toast on every coding)."""
         self.view = "all"
         """Whose codings the transcript shows (see VIEWS)."""
@@ -136,6 +156,8 @@ class MainScreen(CodingCommands):
         self.suggesting = load_suggesting(self._keys_place(), self.project.coder)
         view = self.query_one(TranscriptView)
         view.on_selection = self._selection  # in the same screen update as the move
+        self._explain = False
+        """S was just pressed: the next margin result says what came of it in the status."""
         self.reload()
         view.focus()
 
@@ -371,14 +393,27 @@ class MainScreen(CodingCommands):
             done=self._show_hints,
         )
 
-    def _hints_for(self, source_id: int) -> tuple[int, list]:
-        from coder.assist.service import model_for, source_units, suggestions_for_source
+    def _hints_for(self, source_id: int) -> tuple[int, list, str]:
+        """The margin's suggestions for a source, and why there are none when there are none."""
+        from coder.assist.service import (
+            model_for,
+            readiness,
+            source_units,
+            suggestions_for_source,
+            thresholds,
+        )
         from coder.tui.widgets.transcript import Hint
 
         try:
             coder = self._suggestion_coder()
-        except CoderError:
-            return source_id, []  # blind, and nothing coded by this coder: nothing to suggest
+        except CoderError:  # blind, and nothing coded by this coder: nothing to suggest
+            return (
+                source_id,
+                [],
+                _(
+                    "blind coding: suggestions learn only from {coder}'s codings, and there are none yet"
+                ).format(coder=self.project.coder),
+            )
 
         # The source's units and their features, kept while its text is the same.
         key = (source_id, hash(self.query_one(TranscriptView).text))
@@ -390,8 +425,20 @@ class MainScreen(CodingCommands):
 
         def hints(model) -> list[Hint]:
             found = suggestions_for_source(self.project, source_id, model, coder=coder, units=units)
+            floor = dict(zip(model.codes, thresholds(model).tolist(), strict=True))
+            cv = dict(zip(model.codes, model.cv[:, 0].tolist(), strict=True))
             return [
-                Hint(s.start, s.end, s.code_id, s.label, s.score, tuple(s.because), s.model)
+                Hint(
+                    s.start,
+                    s.end,
+                    s.code_id,
+                    s.label,
+                    s.score,
+                    tuple(s.because),
+                    s.model,
+                    floor[s.code_id],
+                    cv[s.code_id],
+                )
                 for s in found
             ]
 
@@ -399,24 +446,54 @@ class MainScreen(CodingCommands):
         # then from the model retrained on the codings as they are now.
         last = getattr(self, "_last_model", None)
         if last is not None and last[0] == coder:
-            self.app.call_from_thread(self._show_hints, (source_id, hints(last[1])))
+            self.app.call_from_thread(self._show_hints, (source_id, hints(last[1]), ""))
         try:
             model = model_for(self.project, "sentence", coder)
         except CoderError:
-            return source_id, []  # nothing coded yet: nothing to suggest
+            return source_id, [], _("nothing coded yet: suggestions learn from the codings")
         self._last_model = (coder, model)
-        return source_id, hints(model)
+        found = hints(model)
+        return source_id, found, "" if found else self._why_no_hints(readiness(model))
 
-    def _show_hints(self, result: tuple[int, list]) -> None:
-        source_id, hints = result
+    @staticmethod
+    def _why_no_hints(ready) -> str:
+        """One line on why the margin is empty (:class:`coder.assist.service.Readiness`)."""
+        if ready.reason == "few":
+            return _(
+                "too few codings to suggest: code {n} more passage(s) with one code "
+                "(each needs {needed})"
+            ).format(n=ready.needed - ready.most, needed=ready.needed)
+        if ready.reason == "imprecise":
+            return _(
+                "no code is recognised reliably yet (held out, each was right less than half "
+                "the time): code more passages"
+            )
+        return _(
+            "no suggestion here: no passage reaches its code's threshold ({n} codes suggestable)"
+        ).format(n=ready.suggestable)
+
+    def _show_hints(self, result: tuple[int, list, str]) -> None:
+        source_id, hints, why = result
         if source_id == self.source_id and self.suggesting:
             self.query_one(TranscriptView).set_hints(hints)
             self._update_detail(force=True)
+            if self._explain and why:
+                self.flash = why
+                self._update_status()
+                self.notify(why)  # the status line may be too narrow for all of it
+            elif self._explain and hints:
+                self.flash = _(
+                    "{n} suggestion(s) in this source (] next, a accept, R reject, N next passage)"
+                ).format(n=len(hints))
+                self._update_status()
+            if why or hints:
+                self._explain = False
 
     def action_toggle_suggestions(self) -> None:
         self.suggesting = not self.suggesting
         if self.suggesting:
-            self.flash = _("suggestions on (a accept, R reject, N next passage)")
+            self.flash = _("suggestions on: learning from the codings…")
+            self._explain = True  # say what came of it, suggestions or why there are none
             self._suggest()
         else:
             self.query_one(TranscriptView).set_hints([])
@@ -427,9 +504,17 @@ class MainScreen(CodingCommands):
             self.notify(str(exc), severity="warning")
         self._update_status()
 
+    @staticmethod
+    def _selected_hint(view):
+        """The suggestion whose passage is exactly the selection (as ] and [ leave it)."""
+        sel = view.selection
+        if not sel:
+            return None
+        return next((h for h in view.hints if (h.start, h.end) == tuple(sel)), None)
+
     def _hint_here(self):
         view = self.query_one(TranscriptView)
-        hint = view.hint_at(view.cursor)
+        hint = self._selected_hint(view) or view.hint_at(view.cursor)
         if hint is None:
             self.notify(
                 _("no suggestion at the cursor (S shows them in the margin)"), severity="warning"
@@ -453,6 +538,44 @@ class MainScreen(CodingCommands):
             self.flash = _("rejected {label} here").format(label=hint.label)
             self._suggest()
             self._update_status()
+
+    def action_next_hint(self, step: int = 1) -> None:
+        """Select the next (or previous) suggestion in the margin, wrapping round: a source of
+        some thousand characters holds only a few, far apart."""
+        view = self.query_one(TranscriptView)
+        hints = sorted(view.hints, key=lambda h: (h.start, h.end))
+        if not hints:
+            working = any(w.group == "suggest" and not w.is_finished for w in self.app.workers)
+            self.notify(
+                _("no suggestions in this source (S shows them in the margin)")
+                if not self.suggesting
+                else _("suggestions on: learning from the codings…")
+                if working
+                else _("no suggestions in this source"),
+                severity="information" if working else "warning",
+            )
+            return
+        at = view.cursor
+        if step > 0:
+            later = [h for h in hints if h.start >= at and h.end > at]
+            hint = later[0] if later else hints[0]
+        else:
+            earlier = [h for h in hints if h.end < at]
+            hint = earlier[-1] if earlier else hints[-1]
+        view.select(hint.start, hint.end)  # the cursor at its end: a and R judge it
+        said = _("suggestion {i}/{n}: {label}? {score}").format(
+            i=hints.index(hint) + 1, n=len(hints), label=hint.label, score=f"{hint.score:.2f}"
+        )
+        # After the selection's own status update (a message still on its way), not before it.
+        self.call_after_refresh(self._say, said)
+
+    def _say(self, text: str) -> None:
+        """A line in the status until the cursor moves, and the detail pane as it stands."""
+        self.sticky = text
+        self._sticky_at = self.query_one(TranscriptView).cursor
+        self._sticky_since = time.monotonic()
+        self._update_detail(force=True)
+        self._update_status()
 
     def _judge_hint(self, judge):
         """Accept or reject the suggestion at the cursor through ``judge`` (one write, one
@@ -494,8 +617,17 @@ class MainScreen(CodingCommands):
             top = found[0]
             sid = self.project.source_id(top["source"])
             self.jump_to(sid, top["start"], top["end"])
-            self.flash = _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
-            self._update_status()
+            # After the selection's own status update, which would otherwise wipe it.
+            said = (
+                _("next to code (the model's guess {label} {score}, uncertainty {u})").format(
+                    label=top["best_guess"],
+                    score=f"{top['score']:.2f}",
+                    u=f"{top['uncertainty']:.2f}",
+                )
+                if top.get("best_guess")
+                else _("next to code (uncertainty {u})").format(u=f"{top['uncertainty']:.2f}")
+            )
+            self.call_after_refresh(self._say, said)
 
         self.in_thread(queue, group="queue", description="next passage to code", done=go)
 
@@ -517,6 +649,9 @@ class MainScreen(CodingCommands):
 
     @on(TranscriptView.SelectionChanged)
     def _selection(self, event: TranscriptView.SelectionChanged) -> None:
+        # The cursor moved on from where it was said (not the jump's own moves, just after).
+        if event.cursor != self._sticky_at and time.monotonic() - self._sticky_since > 0.5:
+            self.sticky = ""
         self._update_status()
         self._update_detail()
 
@@ -547,11 +682,13 @@ class MainScreen(CodingCommands):
         if self.view != "all":
             parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
         parts.append(_("coder {name}").format(name=self.project.coder))
-        if self.suggesting and not self.flash:  # S is kept between sessions: say it is on
+        if self.suggesting and not (self.flash or self.sticky):  # S is kept: say it is on
             parts.append(_("suggestions shown"))
         if self.flash:
             parts.append(self.flash)
             self.flash = ""
+        elif self.sticky:
+            parts.append(self.sticky)
         keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
         if keys:
             parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))
@@ -583,7 +720,11 @@ class MainScreen(CodingCommands):
         view = self.query_one(TranscriptView)
         under = view.spans_between(view.cursor, view.cursor)[:4] if view.text else []
         code_id = self.query_one(CodeTree).highlighted
-        hint = view.hint_at(view.cursor) if view.text and not under else None
+        hint = self._selected_hint(view)
+        if hint is None:
+            hint = view.hint_at(view.cursor) if view.text and not under else None
+        else:  # a suggestion selected by ]: what the cursor touches past its end is not it
+            under = [u for u in under if u.start < hint.end and u.end > hint.start]
         key = (tuple(s.id for s in under), code_id, hint)
         if key == getattr(self, "_detail_key", None) and not force:
             return  # cursor moves inside the same codings: nothing to redraw

@@ -44,10 +44,25 @@ class DetailPane(TextPane):
         if hint is not None:
             of = codes.get(hint.code_id)
             text.append(f"{hint.label}? ", style="dim italic")
-            text.append(f"{of.name if of else ''}  suggested 建议 {hint.score:.2f}\n", style="dim")
+            text.append(f"{of.name if of else ''}  ", style="dim")
+            text.append(
+                _("suggested {score}").format(score=f"{hint.score:.2f}") + "\n", style="dim"
+            )
+            if hint.threshold:
+                text.append(
+                    "  "
+                    + _("this code from {threshold} (held out: {share} right)").format(
+                        threshold=f"{hint.threshold:.2f}", share=f"{hint.precision:.0%}"
+                    )
+                    + "\n",
+                    style="dim",
+                )
             if hint.because:
-                text.append(f"  because: {' '.join(hint.because)}\n", style="dim italic")
-            text.append("  a accept · R reject\n", style="dim")
+                text.append(
+                    "  " + _("because: {terms}").format(terms=" ".join(hint.because)) + "\n",
+                    style="dim italic",
+                )
+            text.append("  " + _("a accept · R reject") + "\n", style="dim")
         if code is not None:
             if under or hint is not None:
                 text.append("\n")

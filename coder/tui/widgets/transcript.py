@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from coder.i18n import _
 from coder.text.nlp import TextAnalysis
+from coder.text.speakers import INTERVIEWER_LABELS
 from coder.tui.widgets.layout import Layout
 from coder.tui.widgets.scrollbar import PlainScrollBar
 
@@ -45,18 +46,7 @@ _GUTTER = Style(color="bright_black")
 _SUGGESTED = Style(color="bright_black", dim=True, italic=True)
 _SELECTED = Style(reverse=True)
 _CURSOR = Style(reverse=True, bold=True, underline=True)
-_INTERVIEWER_LABELS = {
-    "访谈者",
-    "采访者",
-    "访问者",
-    "主持人",
-    "研究者",
-    "调研员",
-    "问",
-    "Q",
-    "I",
-    "Interviewer",
-}
+_INTERVIEWER_LABELS = INTERVIEWER_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +83,10 @@ class Hint:
     score: float
     because: tuple[str, ...]
     model: str
+    threshold: float = 0.0
+    """The score from which its code is suggested."""
+    precision: float = 0.0
+    """Held out, the share of that code's suggestions from the threshold that were right."""
 
 
 @lru_cache(maxsize=1024)
