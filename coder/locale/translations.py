@@ -747,7 +747,7 @@ ROWS: list[tuple[str, str, str]] = [
         "条件：role=科长 date>=2019-01-01",
         "條件：role=科长 date>=2019-01-01",
     ),
-    ("coder (all)", "编码者（全部）", "編碼者（全部）"),
+    ("coder (all)", "全部编码者", "全部編碼者"),
     (
         'type a query: codes, categories, "words"; AND OR NOT NEAR/n IN',
         '输入查询：编码、范畴、"词语"；AND OR NOT NEAR/n IN',
