@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import get_current_worker
 
-from coder.i18n import _
+from coder.i18n import _, pgettext
 from coder.project import Project
 from coder.tui.workers import ProjectChanged, WorkHost
 
@@ -60,10 +60,11 @@ class CoderApp(WorkHost, App[None]):
     def attach(self, project: Project) -> None:
         """Work on ``project`` (at once, or after the login screen of ``coder serve``)."""
         self.project = project
-        where = " · server" if project.on_server else ""
+        where = " · " + _("server") if project.on_server else ""
         role = project.role()
         if role != "owner":  # a reader or coder sees what they may do
-            where += f" · {role or 'not a member'}"
+            roles = {"coder": pgettext("role", "coder"), "reader": pgettext("role", "reader")}
+            where += " · " + (roles.get(role, role) if role else _("not a member"))
         self.sub_title = f"{project.title} · {project.coder}{where}"
         self._token = project.change_token()
 
@@ -115,7 +116,8 @@ class CoderApp(WorkHost, App[None]):
         # screen refreshes after it (ProjectChanged).
         ok, event = self.write(self.project.undo if which == "undo" else self.project.redo)
         if ok and event is not None:
-            self.notify(f"{which}: {event.summary}")
+            said = _("undo: {summary}") if which == "undo" else _("redo: {summary}")
+            self.notify(said.format(summary=event.summary))
 
     @property
     def change_token(self) -> tuple[int, float]:

@@ -88,7 +88,7 @@ class CheckScreen(CoderScreen):
     confirmed or refuted by a person, and the precision they give."""
 
     CSS_PATH = "../styles/assist.tcss"
-    TITLE = "Check machine codings 抽检机器编码"
+    TITLE = _("Check machine codings 抽检机器编码")
     BINDINGS = [
         Binding("y,c", "judge('confirmed')", _("Confirm"), id="check.confirm"),
         Binding("n,r", "judge('refuted')", _("Refute"), id="check.refute"),
@@ -341,7 +341,7 @@ class DiscoverScreen(CoderScreen):
     name the concept, and it becomes an open code with those codings, in one undoable step."""
 
     CSS_PATH = "../styles/assist.tcss"
-    TITLE = "Discovery 概念发现"
+    TITLE = _("Discovery 概念发现")
     BINDINGS = [
         Binding("escape", "back", _("Back"), id="discover.back"),
         Binding("space", "tick", _("Tick passage"), id="discover.tick"),

@@ -26,11 +26,12 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from coder.i18n import _
-from coder.model import LEVEL_ZH, Code, Memo, Segment
+from coder.model import Code, Memo, Segment
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import CodePicker
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.layout import wrap
+from coder.tui.words import LEVELS, count
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -115,7 +116,7 @@ class SegmentCard:
         for line in passage_lines(self.segment.text, body):
             yield Text(pad + line, no_wrap=True, overflow="crop")
         if self.segment.memo:
-            memo = Text(f"memo: {self.segment.memo}", style="italic dim")
+            memo = Text(_("memo: {memo}").format(memo=self.segment.memo), style="italic dim")
             for wrapped in memo.wrap(console, body):
                 yield Text(pad) + wrapped
 
@@ -135,13 +136,15 @@ def code_heading(side: Side, shown: list[Segment], coder: str | None) -> Text:
     two lines always, so that two columns' lists start on the same row."""
     code = side.code
     text = Text.assemble((f"{code.label} {code.name}", "bold"))
-    text.append(f"\n{code.level} {LEVEL_ZH.get(code.level, '')}")
+    text.append("\n" + LEVELS.get(code.level, code.level))
     n = len(shown)
     sources = len({s.source_id for s in shown})
-    count = f"{n} segment{'s' if n != 1 else ''}"
+    many = count(n, _("{n} segment"), _("{n} segments"))
     if coder is not None:
-        count = f"{count} of {len(side.segments)} by {coder}"
-    text.append(f" · {count} · {sources} source{'s' if sources != 1 else ''}")
+        many = _("{count} of {total} by {coder}").format(
+            count=many, total=len(side.segments), coder=coder
+        )
+    text.append(f" · {many} · " + count(sources, _("{n} source"), _("{n} sources")))
     return text
 
 
@@ -216,7 +219,7 @@ class CompareScreen(CoderScreen):
     """Constant comparison 持续比较: read every segment of a code, or of two codes side by side."""
 
     CSS_PATH = "../styles/compare.tcss"
-    TITLE = "Constant comparison 持续比较"
+    TITLE = _("Constant comparison 持续比较")
     BINDINGS = [
         Binding("escape", "back", _("Back"), id="compare.back"),
         Binding("b", "second_code", _("Second code"), id="compare.second"),
@@ -252,7 +255,7 @@ class CompareScreen(CoderScreen):
 
     def on_mount(self) -> None:
         self.query_one("#compare-b").display = False
-        self.columns[0].set_heading("choose a code 选择编码…")
+        self.columns[0].set_heading(_("choose a code 选择编码…"))
         if self.code_ids:
             self.reload()
         else:
@@ -267,7 +270,7 @@ class CompareScreen(CoderScreen):
         self.query_one("#compare-b").display = len(self.code_ids) > 1
         self.refresh_bindings()
         for column in self.columns:
-            column.set_heading("loading…")
+            column.set_heading(_("loading…"))
         self._load(self.code_ids)
 
     def _load(self, code_ids: tuple[int, ...]) -> None:
@@ -292,7 +295,12 @@ class CompareScreen(CoderScreen):
     def work_failed(self, worker: Worker, message: str) -> None:
         if worker.group == "compare":
             for column in self.columns:
-                column.set_heading(Text(f"could not load the segments: {message}", style="red"))
+                column.set_heading(
+                    Text(
+                        _("could not load the segments: {message}").format(message=message),
+                        style="red",
+                    )
+                )
 
     def coders(self) -> list[str]:
         """The coders of the segments loaded, in name order."""
@@ -321,17 +329,17 @@ class CompareScreen(CoderScreen):
 
     def _show_memos(self, memos: list[Memo]) -> None:
         self.query_one("#compare-memo-title", Static).update(
-            f"Comparison memos 比较备忘 ({len(memos)})  · m writes one"
+            _("Comparison memos 比较备忘 ({n})  · m writes one").format(n=len(memos))
         )
         text = Text()
         for memo in reversed(memos):  # the newest first
             if text:
                 text.append("\n")
-            text.append(memo.title or "memo", style="bold")
+            text.append(memo.title or _("memo"), style="bold")
             text.append(f"  {memo.coder}  ", style="dim")
             text.append(" ".join(memo.text.split()))
         if not memos:
-            text.append("none yet", style="dim")
+            text.append(_("none yet"), style="dim")
         self.query_one("#compare-memos", Static).update(text)
 
     def watch_coder_filter(self) -> None:
@@ -341,7 +349,9 @@ class CompareScreen(CoderScreen):
 
     def _pick(self, exclude: int | None, then) -> None:
         codes = [c for c in self.project.codes() if c.id != exclude]
-        title = "Compare which code? 持续比较" if not self.code_ids else "Compare with 对比编码"
+        title = (
+            _("Compare which code? 持续比较") if not self.code_ids else _("Compare with 对比编码")
+        )
         self.app.push_screen(CodePicker(codes, title=title, allow_new=False), then)
 
     def _picked_first(self, result: int | str | None) -> None:
@@ -399,28 +409,31 @@ class CompareScreen(CoderScreen):
         cycle: list[str | None] = [None, *self.coders()]
         i = cycle.index(self.coder_filter) if self.coder_filter in cycle else 0
         self.coder_filter = cycle[(i + 1) % len(cycle)]
-        self.notify(f"coder: {self.coder_filter or 'all'}", timeout=2)
+        self.notify(_("coder: {coder}").format(coder=self.coder_filter or _("all")), timeout=2)
 
     def action_memo(self) -> None:
         if self.comparison is None or not self.code_ids:
-            self.notify("the segments are still loading", severity="warning")
+            self.notify(_("the segments are still loading"), severity="warning")
             return
         codes = [side.code for side in self.comparison.sides]
         title = " vs ".join(c.label for c in codes)
         first = codes[0].id
-        heading = " vs ".join(c.display for c in codes)
+        heading = _(" vs ").join(c.display for c in codes)
 
         def add(text: str) -> None:
             self.project.add_memo(
                 text, type="comparison", target="code", target_id=first, title=title
             )
 
-        self._write_memo(f"Comparison memo 比较备忘 · {heading}", add, title)
+        self._write_memo(
+            _("Comparison memo 比较备忘 · {heading}").format(heading=heading), add, title
+        )
 
     @work(group="memo", description="comparison memo", exit_on_error=False)
     async def _write_memo(self, heading: str, add: Callable[[str], object], title: str) -> None:
         if await self.edit_memo(heading, "", add, empty_ok=False):
-            self.notify(f"comparison memo {title} saved", timeout=2)
+            self.notify(_("comparison memo {title} saved").format(title=title), timeout=2)
+
             self.reload()
 
     @on(SegmentList.Jump)

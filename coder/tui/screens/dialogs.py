@@ -17,11 +17,11 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
-from coder.i18n import _
+from coder.i18n import _, level_word
 from coder.model import Code
 from coder.text.pinyin import pinyin_match
 from coder.text.variants import fold
-from coder.tui.words import plural
+from coder.tui.words import count
 from coder.tui.workers import WorkHost
 
 
@@ -62,17 +62,17 @@ class CodePicker(ModalScreen[int | str | None]):
     ]
 
     def __init__(
-        self, codes: list[Code], *, title: str = "Apply code 编码", allow_new: bool = True
+        self, codes: list[Code], *, title: str | None = None, allow_new: bool = True
     ) -> None:
         super().__init__()
         self.codes = codes
-        self.title_text = title
+        self.title_text = title or _("Apply code 编码")
         self.allow_new = allow_new
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(placeholder="label or name, e.g. a25 or 条块", id="picker-input")
+            yield Input(placeholder=_("label or name, e.g. a25 or 条块"), id="picker-input")
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
@@ -83,17 +83,21 @@ class CodePicker(ModalScreen[int | str | None]):
         ranked = sorted(((s, c) for s, c in scored if s is not None), key=lambda x: -x[0])
         options = [
             Option(
-                Text.assemble((f"{c.label:<5} ", "bold"), c.name, (f"  {c.level}", "dim")),
+                Text.assemble(
+                    (f"{c.label:<5} ", "bold"), c.name, ("  " + level_word(c.level), "dim")
+                ),
                 id=str(c.id),
             )
-            for _, c in ranked[:200]
+            for _score, c in ranked[:200]
         ]
         if self._may_make(needle):
             # Last, and out of the arrows' way while codes are listed: ctrl+n (or a click)
             # makes it; Enter only when nothing else matches.
             options.append(
                 Option(
-                    Text.assemble(("+ new code ", "green"), needle.strip(), ("  ctrl+n", "dim")),
+                    Text.assemble(
+                        ("+ " + _("new code") + " ", "green"), needle.strip(), ("  ctrl+n", "dim")
+                    ),
                     id="new",
                 )
             )
@@ -137,7 +141,10 @@ class CodePicker(ModalScreen[int | str | None]):
         if self._may_make(needle):
             self.dismiss(needle.strip())
         elif needle.strip():
-            self.notify(f"{needle.strip()} is a code already: Enter applies it", severity="warning")
+            self.notify(
+                _("{name} is a code already: Enter applies it").format(name=needle.strip()),
+                severity="warning",
+            )
 
     def key_down(self) -> None:
         listing = self.query_one("#picker-list", OptionList)
@@ -193,19 +200,23 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide"):
-            yield Label("Export to 导出", classes="dialog-title")
+            yield Label(_("Export to 导出"), classes="dialog-title")
             yield Label(
-                ".docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc REFI-QDA · "
-                ".yaml codebook · .txt MAXQDA structured text",
+                _(
+                    ".docx .xlsx .md .tex .csv tables · .svg .png figures · .qdpx .qdc REFI-QDA · "
+                    ".yaml codebook · .txt MAXQDA structured text"
+                ),
                 classes="dialog-note",
             )
             yield Input(value=self.default, id="export-path")
             yield Label(
-                "Held-out interviews for the saturation table 留存检验 (names, space-separated; "
-                "empty: the last two)",
+                _(
+                    "Held-out interviews for the saturation table 留存检验 (names, space-separated; "
+                    "empty: the last two)"
+                ),
                 classes="dialog-note",
             )
-            yield Input(placeholder="e.g. S5-01 S4-03", id="export-held-out")
+            yield Input(placeholder=_("e.g. S5-01 S4-03"), id="export-held-out")
 
     @on(Input.Submitted)
     def _done(self) -> None:
@@ -241,8 +252,8 @@ class MemoEditor(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield TextArea(self.draft, id="memo-text", soft_wrap=True)
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="memo-save", variant="primary")
-                yield Button("Cancel (esc)", id="memo-cancel")
+                yield Button(_("Save (ctrl+s)"), id="memo-save", variant="primary")
+                yield Button(_("Cancel (esc)"), id="memo-cancel")
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
@@ -261,9 +272,9 @@ class MemoEditor(ModalScreen[str | None]):
 
         self.app.push_screen(
             Confirm(
-                f"Discard this memo draft ({len(draft)} characters)?",
-                yes="Discard (y)",
-                no="Keep editing (n)",
+                _("Discard this memo draft ({n} characters)?").format(n=len(draft)),
+                yes=_("Discard (y)"),
+                no=_("Keep editing (n)"),
             ),
             answered,
         )
@@ -296,8 +307,8 @@ class SplitDialog(ModalScreen[list[int] | None]):
                 *[Selection(text, ident) for ident, text in self.segments], id="split-list"
             )
             with Horizontal(classes="buttons"):
-                yield Button("Next (ctrl+s)", id="split-done", variant="primary")
-                yield Button("Cancel (esc)", id="split-cancel")
+                yield Button(_("Next (ctrl+s)"), id="split-done", variant="primary")
+                yield Button(_("Cancel (esc)"), id="split-cancel")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -305,7 +316,7 @@ class SplitDialog(ModalScreen[list[int] | None]):
     def action_done(self) -> None:
         chosen = self.query_one(SelectionList).selected
         if not chosen:
-            self.notify("tick the codings to split off (space)", severity="warning")
+            self.notify(_("tick the codings to split off (space)"), severity="warning")
             return
         self.dismiss(list(chosen))
 
@@ -327,9 +338,10 @@ class Confirm(ModalScreen[bool]):
     ]
     AUTO_FOCUS = "#confirm-no"
 
-    def __init__(self, question: str, *, yes: str = "Yes (y)", no: str = "No (n)") -> None:
+    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question = question
+        self.yes, self.no = yes or _("Yes (y)"), no or _("No (n)")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -392,9 +404,10 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide"):
             yield Label(
-                "Search the project 检索  (re: for a regular expression)", classes="dialog-title"
+                _("Search the project 检索  (re: for a regular expression)"),
+                classes="dialog-title",
             )
-            yield Input(placeholder="e.g. 条块联动", id="search-input")
+            yield Input(placeholder=_("e.g. 条块联动"), id="search-input")
             yield Label("", id="search-count")
             yield OptionList(id="search-hits")
 
@@ -402,7 +415,7 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
     def _search(self, event: Input.Submitted) -> None:
         query = event.value.strip()
         if query:
-            self.query_one("#search-count", Label).update("searching…")
+            self.query_one("#search-count", Label).update(_("searching…"))
             self.in_thread(
                 self._search_for, query, group="search", description="search", done=self._show
             )
@@ -432,7 +445,8 @@ class SearchDialog(WorkHost, ModalScreen[SearchJump | None]):
             ]
         )
         self.query_one("#search-count", Label).update(
-            plural(len(hits), "hit") + (" (first 2,000)" if len(hits) >= 2000 else "")
+            count(len(hits), _("{n} hit"), _("{n} hits"))
+            + (_(" (first 2,000)") if len(hits) >= 2000 else "")
         )
         if hits:
             listing.highlighted = 0

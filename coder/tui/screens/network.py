@@ -14,11 +14,31 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coder.i18n import _
+from coder.i18n import _, unit_word
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.textline import TextPane
-from coder.tui.words import plural
+from coder.tui.words import count
+
+#: A unit of the network as a count in running text ("3 turns").
+UNIT_COUNTS = {
+    "turn": (_("{n} turn"), _("{n} turns")),
+    "sentence": (_("{n} sentence"), _("{n} sentences")),
+    "segment": (_("{n} segment"), _("{n} segments")),
+    "source": (_("{n} source"), _("{n} sources")),
+}
+#: The kind of a tie, where it has no type of its own.
+KIND_WORDS = {
+    "cooccurrence": _("cooccurrence"),
+    "relation": _("relation"),
+    "hierarchy": _("hierarchy"),
+}
+
+
+def units(n: int, unit: str) -> str:
+    one, many = UNIT_COUNTS.get(unit, (f"{{n}} {unit}", f"{{n}} {unit}s"))
+    return count(n, one, many)
+
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -58,10 +78,12 @@ class NetworkScreen(CoderScreen):
         yield TextPane(id="net-summary")
         with Horizontal(id="net-panes"):
             with Vertical(id="net-left"):
-                yield Static("Ties 关联", classes="pane-title")
+                yield Static(_("Ties 关联"), classes="pane-title")
                 yield OptionList(id="net-ties")
             with Vertical(id="net-right"):
-                yield Static("Evidence 证据 (enter: show in the transcript)", classes="pane-title")
+                yield Static(
+                    _("Evidence 证据 (enter: show in the transcript)"), classes="pane-title"
+                )
                 yield OptionList(id="net-evidence")
         yield FittingFooter()
 
@@ -72,7 +94,7 @@ class NetworkScreen(CoderScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.query_one("#net-summary", TextPane).show("building the network…")
+        self.query_one("#net-summary", TextPane).show(_("building the network…"))
         self._build(self.unit)
 
     def _build(self, unit: str) -> None:
@@ -82,7 +104,7 @@ class NetworkScreen(CoderScreen):
 
     def work_failed(self, worker: Worker, message: str) -> None:
         self.query_one("#net-summary", TextPane).show(
-            Text(f"could not build the network: {message}", style="red")
+            Text(_("could not build the network: {message}").format(message=message), style="red")
         )
 
     def _built(self, built: tuple[Any, Any]) -> None:
@@ -97,24 +119,42 @@ class NetworkScreen(CoderScreen):
             # the categories with their concepts' codings rolled up).
             cat = view.category_density.get(side, 0.0)
             t.append(
-                f"{len(s['categories'])} categories (density {cat:.2f}), "
-                f"{len(s['concepts'])} concepts ({view.density[side]:.2f})   "
+                _(
+                    "{categories} categories (density {cat}), {concepts} concepts ({density})"
+                ).format(
+                    categories=len(s["categories"]),
+                    cat=f"{cat:.2f}",
+                    concepts=len(s["concepts"]),
+                    density=f"{view.density[side]:.2f}",
+                )
+                + "   "
             )
         t.rstrip()
         t.append("\n")
-        t.append(f"cross-side ties {len(view.cross_ties)} ({view.cross_share:.0%})", style="bold")
+        t.append(
+            _("cross-side ties {n} ({share})").format(
+                n=len(view.cross_ties), share=f"{view.cross_share:.0%}"
+            ),
+            style="bold",
+        )
         if view.bridging:
             t.append(
-                "   bridges: " + ", ".join(f"{b['code']} {b['name']}" for b in view.bridging[:3])
+                "   "
+                + _("bridges: {codes}").format(
+                    codes=", ".join(f"{b['code']} {b['name']}" for b in view.bridging[:3])
+                )
             )
         relations = [d for *_, d in g.edges(data=True) if d["kind"] == "relation"]
         ungrounded = sum(not d.get("grounded") for d in relations)
         if relations:
             t.append(
-                f"   relations {len(relations)}, {ungrounded} not yet grounded",
+                "   "
+                + _("relations {n}, {ungrounded} not yet grounded").format(
+                    n=len(relations), ungrounded=ungrounded
+                ),
                 style="yellow" if ungrounded else "",
             )
-        t.append(f"   unit: {self.unit}", style="dim")
+        t.append("   " + _("unit: {unit}").format(unit=unit_word(self.unit)), style="dim")
         self.query_one("#net-summary", TextPane).show(t)
         self._show_code()
 
@@ -126,7 +166,10 @@ class NetworkScreen(CoderScreen):
         listing.clear_options()
         if code is None or self.graph is None or code.label not in self.graph:
             return
-        self.title = f"Network 概念网络 — {code.label} {code.name} ({self.graph.nodes[code.label]['axis'] or 'no side'})"
+        self.title = _("Network 概念网络 — {code} ({side})").format(
+            code=f"{code.label} {code.name}",
+            side=self.graph.nodes[code.label]["axis"] or _("no side"),
+        )
         self.ties = neighbourhood(self.graph, code.label)
         for i, tie in enumerate(self.ties):
             axis = self.graph.nodes[tie["code"]]["axis"]
@@ -140,7 +183,9 @@ class NetworkScreen(CoderScreen):
                 line.append_text(self._support(tie))
             else:
                 line.append(
-                    f"  {tie['type'] or tie['kind']} {tie['direction']} {tie['weight']}", "dim"
+                    f"  {tie['type'] or KIND_WORDS.get(tie['kind'], tie['kind'])}"
+                    f" {tie['direction']} {tie['weight']}",
+                    "dim",
                 )
             line.append(f"  {axis}" if axis else "", "cyan")
             listing.add_option(Option(line, id=str(i)))
@@ -151,16 +196,15 @@ class NetworkScreen(CoderScreen):
     def _support(self, tie: dict[str, Any]) -> Text:
         """A relation's support from the codings (as ``stats paradigm`` shows it): the units
         where both sides occur, the codings given as evidence and the memos, or the flag."""
-        from coder.analysis.support import UNGROUNDED
 
         if not tie.get("grounded"):
-            return Text(f"  {UNGROUNDED}", style="bold yellow")
-        parts = [plural(tie.get("support") or 0, self.unit)]
+            return Text("  " + _("asserted, not yet grounded"), style="bold yellow")
+        parts = [units(tie.get("support") or 0, self.unit)]
         if tie.get("evidence"):
-            parts.append(plural(tie["evidence"], "evidence", "evidence"))
+            parts.append(count(tie["evidence"], _("{n} evidence"), _("{n} evidence")))
         if tie.get("memos"):
-            parts.append(plural(tie["memos"], "memo"))
-        return Text("  support " + ", ".join(parts), style="green")
+            parts.append(count(tie["memos"], _("{n} memo"), _("{n} memos")))
+        return Text("  " + _("support {parts}").format(parts=", ".join(parts)), style="green")
 
     @on(OptionList.OptionHighlighted, "#net-ties")
     def _tie(self, event: OptionList.OptionHighlighted) -> None:
@@ -200,14 +244,14 @@ class NetworkScreen(CoderScreen):
             listing.highlighted = 0
         elif tie["kind"] == "relation":
             # Nothing to list: say what the relation rests on instead.
-            why = (
-                f"no coding is given as evidence; its sides share {plural(tie.get('support') or 0, self.unit)}"
-                + (
-                    ""
-                    if tie.get("grounded")
-                    else " — asserted, not yet grounded 仅为断言，尚无资料支撑"
-                )
+            why = _("no coding is given as evidence; its sides share {units}").format(
+                units=units(tie.get("support") or 0, self.unit)
+            ) + (
+                ""
+                if tie.get("grounded")
+                else _(" — asserted, not yet grounded 仅为断言，尚无资料支撑")
             )
+
             listing.add_option(Option(Text(why, style="yellow"), disabled=True))
 
     @on(OptionList.OptionSelected, "#net-ties")

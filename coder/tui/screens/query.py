@@ -27,11 +27,16 @@ from textual.worker import Worker
 
 from coder.analysis.names import UNITS
 from coder.errors import InvalidInput
+from coder.i18n import _, unit_word
 from coder.tui.screens.base import CoderScreen
 from coder.tui.screens.dialogs import Chooser, CodePicker, Confirm, TextPrompt
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.textline import TextPane
-from coder.tui.words import plural
+from coder.tui.words import count, plural
+
+HITS = (_("{n} hit"), _("{n} hits"))
+SOURCES = (_("{n} source"), _("{n} sources"))
+PASSAGES = (_("{n} passage"), _("{n} passages"))
 
 if TYPE_CHECKING:
     from coder.analysis.query import Hit, Result
@@ -65,7 +70,9 @@ def conditions(typed: str) -> list[str]:
     try:
         return shlex.split(typed)
     except ValueError:
-        raise InvalidInput(f"where {typed!r}: a quote is not closed; nothing was run") from None
+        raise InvalidInput(
+            _("where {typed!r}: a quote is not closed; nothing was run").format(typed=typed)
+        ) from None
 
 
 def typed_conditions(where: Sequence[str]) -> str:
@@ -109,13 +116,13 @@ class QueryScreen(CoderScreen):
     """Query 查询: where codes and words occur together, in what whom said."""
 
     CSS_PATH = "../styles/query.tcss"
-    TITLE = "Coding query 编码查询"
+    TITLE = _("Coding query 编码查询")
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="query.back"),
-        Binding("ctrl+s", "save_query", "Save", id="query.save"),
-        Binding("ctrl+l", "saved", "Saved", id="query.saved"),
-        Binding("ctrl+b", "save_set", "As set 资料集", id="query.set"),
-        Binding("ctrl+g", "code_all", "Code all 编码", id="query.code_all"),
+        Binding("escape", "app.pop_screen", _("Back"), id="query.back"),
+        Binding("ctrl+s", "save_query", _("Save"), id="query.save"),
+        Binding("ctrl+l", "saved", _("Saved"), id="query.saved"),
+        Binding("ctrl+b", "save_set", _("As set 资料集"), id="query.set"),
+        Binding("ctrl+g", "code_all", _("Code all 编码"), id="query.code_all"),
     ]
 
     def __init__(self, state: QueryState | None = None) -> None:
@@ -127,11 +134,11 @@ class QueryScreen(CoderScreen):
         with Horizontal(id="query-form"):
             yield Input(
                 self.state.expression,
-                placeholder='query, e.g. a25 AND a08, A8 NOT "会商日" (enter runs)',
+                placeholder=_('query, e.g. a25 AND a08, A8 NOT "会商日" (enter runs)'),
                 id="query-expr",
             )
             yield Select(
-                [(u, u) for u in UNITS],
+                [(unit_word(u), u) for u in UNITS],
                 value=self.state.unit,
                 allow_blank=False,
                 id="query-unit",
@@ -139,10 +146,10 @@ class QueryScreen(CoderScreen):
         with Horizontal(id="query-filters"):
             yield Input(
                 self.state.where,
-                placeholder="where: role=科长 date>=2019-01-01",
+                placeholder=_("where: role=科长 date>=2019-01-01"),
                 id="query-where",
             )
-            yield Input(self.state.coder, placeholder="coder (all)", id="query-coder")
+            yield Input(self.state.coder, placeholder=_("coder (all)"), id="query-coder")
         yield TextPane(id="query-message")
         yield OptionList(id="query-hits")
         yield FittingFooter()
@@ -168,14 +175,15 @@ class QueryScreen(CoderScreen):
         from coder.text.query_grammar import parse, show
 
         if not expression.strip():
-            self._say('type a query: codes, categories, "words"; AND OR NOT NEAR/n IN', "dim")
+            self._say(_('type a query: codes, categories, "words"; AND OR NOT NEAR/n IN'), "dim")
             return False
         try:
             read = show(parse(expression))
         except InvalidInput as exc:
-            self._say(str(exc).removesuffix("; nothing was run"), "red")
+            said = str(exc).removesuffix("; nothing was run")
+            self._say(said.removesuffix("；" + _("nothing was run")), "red")
             return False
-        self._say(f"reads as {read} (enter runs)", "dim")
+        self._say(_("reads as {read} (enter runs)").format(read=read), "dim")
         return True
 
     @on(Input.Changed, "#query-expr")
@@ -212,9 +220,14 @@ class QueryScreen(CoderScreen):
         try:
             where = conditions(s.where)
         except InvalidInput as exc:
-            self._say(f"not run: {exc}", "red")
+            self._say(_("not run: {message}").format(message=exc), "red")
             return
-        self._say(f"running {s.expression.strip()} by {s.unit}…", "dim")
+        self._say(
+            _("running {query} by {unit}…").format(
+                query=s.expression.strip(), unit=unit_word(s.unit)
+            ),
+            "dim",
+        )
         work = functools.partial(
             run_query,
             self.project,
@@ -239,7 +252,7 @@ class QueryScreen(CoderScreen):
                 listing.highlighted = keep
 
     def work_failed(self, worker: Worker, message: str) -> None:
-        self._say(f"not run: {message}", "red")
+        self._say(_("not run: {message}").format(message=message), "red")
 
     def _found(self, result: Result) -> None:
         self.state.token = self.coder_app.change_token
@@ -249,10 +262,17 @@ class QueryScreen(CoderScreen):
         self.state.result = result
         hits = result.hits
         in_sources = len({h.source_id for h in hits})
-        listed = f" (the first {LISTED:,} listed)" if len(hits) > LISTED else ""
+        listed = _(" (the first {n} listed)").format(n=f"{LISTED:,}") if len(hits) > LISTED else ""
         self._say(
-            f"{result.query} by {result.unit}: {plural(len(hits), 'hit')} in {in_sources} of "
-            f"{plural(result.sources, 'source')}{listed} · enter: show in context"
+            _("{query} by {unit}: {hits} in {in_sources} of {sources}{listed}").format(
+                query=result.query,
+                unit=unit_word(result.unit),
+                hits=count(len(hits), *HITS),
+                in_sources=in_sources,
+                sources=count(result.sources, *SOURCES),
+                listed=listed,
+            )
+            + _(" · enter: show in context")
         )
         listing = self.query_one("#query-hits", OptionList)
         listing.clear_options()
@@ -277,7 +297,7 @@ class QueryScreen(CoderScreen):
     def _hits_or_warn(self) -> tuple[Hit, ...]:
         hits = self._hits()
         if not hits:
-            self.notify("no hits: run a query that finds something first", severity="warning")
+            self.notify(_("no hits: run a query that finds something first"), severity="warning")
         return hits
 
     # -- saved queries -----------------------------------------------------------------------------
@@ -288,19 +308,21 @@ class QueryScreen(CoderScreen):
 
         s = self.state
         if not self._check(s.expression):
-            self.notify("type a query that reads first; nothing was saved", severity="warning")
+            self.notify(_("type a query that reads first; nothing was saved"), severity="warning")
             return
         name = await self.app.push_screen_wait(
-            TextPrompt("Save query as 保存查询", placeholder="a name, e.g. 条块 and 会商")
+            TextPrompt(_("Save query as 保存查询"), placeholder=_("a name, e.g. 条块 and 会商"))
         )
         if name is None:
             return
         try:
             where = conditions(s.where)
         except InvalidInput as exc:
-            self.notify(str(exc).replace("nothing was run", "nothing was saved"), severity="error")
+            self.notify(
+                str(exc).replace(_("nothing was run"), _("nothing was saved")), severity="error"
+            )
             return
-        ok, _ = self.write(
+        ok, _made = self.write(
             save_query,
             self.project,
             name,
@@ -310,7 +332,7 @@ class QueryScreen(CoderScreen):
             coder=s.coder.strip() or None,
         )
         if ok:
-            self.notify(f"saved query {name}")
+            self.notify(_("saved query {name}").format(name=name))
 
     @work(group="query-dialog")
     async def action_saved(self) -> None:
@@ -319,7 +341,7 @@ class QueryScreen(CoderScreen):
 
         saved = saved_queries(self.project)
         if not saved:
-            self.notify("no saved queries yet (ctrl+s saves the one typed)", severity="warning")
+            self.notify(_("no saved queries yet (ctrl+s saves the one typed)"), severity="warning")
             return
         options: list[tuple[str, str | Text]] = [
             (
@@ -329,16 +351,17 @@ class QueryScreen(CoderScreen):
                     "  ",
                     q.expression,
                     (
-                        f"  {q.unit or 'segment'}"
+                        "  "
+                        + unit_word(q.unit or "segment")
                         + (f" {' '.join(q.where)}" if q.where else "")
-                        + (f" coder {q.coder}" if q.coder else ""),
+                        + (" " + _("coder {coder}").format(coder=q.coder) if q.coder else ""),
                         "dim",
                     ),
                 ),
             )
             for q in saved
         ]
-        chosen = await self.app.push_screen_wait(Chooser("Saved queries 已存查询", options))
+        chosen = await self.app.push_screen_wait(Chooser(_("Saved queries 已存查询"), options))
         query = next((q for q in saved if q.name == chosen), None)
         if query is None:
             return
@@ -364,7 +387,9 @@ class QueryScreen(CoderScreen):
         assert self.state.result is not None
         name = await self.app.push_screen_wait(
             TextPrompt(
-                f"Save the {plural(len(members), 'source')} with hits as a set 存为资料集",
+                _("Save the {sources} with hits as a set 存为资料集").format(
+                    sources=count(len(members), *SOURCES)
+                ),
                 value=f"query {self.state.result.query}",
             )
         )
@@ -377,7 +402,11 @@ class QueryScreen(CoderScreen):
             description=f"sources with hits of {self.state.result.query} by {self.state.unit}",
         )
         if ok and made is not None:
-            self.notify(f"saved set {made.name}: {plural(len(made.sources), 'source')}")
+            self.notify(
+                _("saved set {name}: {sources}").format(
+                    name=made.name, sources=count(len(made.sources), *SOURCES)
+                )
+            )
 
     @work(group="query-dialog")
     async def action_code_all(self) -> None:
@@ -388,7 +417,9 @@ class QueryScreen(CoderScreen):
         codes = self.project.codes()
         picked = await self.app.push_screen_wait(
             CodePicker(
-                codes, title=f"Code all {plural(len(hits), 'hit')} with… 全部编码", allow_new=False
+                codes,
+                title=_("Code all {hits} with… 全部编码").format(hits=count(len(hits), *HITS)),
+                allow_new=False,
             )
         )
         code = next((c for c in codes if c.id == picked), None)
@@ -397,8 +428,11 @@ class QueryScreen(CoderScreen):
         sources = len({h.source_id for h in hits})
         sure = await self.app.push_screen_wait(
             Confirm(
-                f"Code {plural(len(hits), 'passage')} in {plural(sources, 'source')} as "
-                f"{code.label} {code.name}?"
+                _("Code {passages} in {sources} as {code}?").format(
+                    passages=count(len(hits), *PASSAGES),
+                    sources=count(sources, *SOURCES),
+                    code=f"{code.label} {code.name}",
+                )
             )
         )
         if not sure:
@@ -408,15 +442,18 @@ class QueryScreen(CoderScreen):
         ok, made = self.write(
             self.project.add_codings,
             rows,
-            f"code {plural(len(rows), 'query hit')} as {code.label} ({self.state.result.query if self.state.result else ''})",
+            f"code {plural(len(rows), 'query hit')} as {code.label} "
+            f"({self.state.result.query if self.state.result else ''})",
             "code-query",
         )
         if not ok or made is None:
             return
         already = len(rows) - len(made)
         self.notify(
-            f"coded {plural(len(made), 'passage')} as {code.label} {code.name}"
-            + (f" ({already} coded so already)" if already else "")
-            + " · ctrl+z undoes it"
+            _("coded {passages} as {code}").format(
+                passages=count(len(made), *PASSAGES), code=f"{code.label} {code.name}"
+            )
+            + (_(" ({n} coded so already)").format(n=already) if already else "")
+            + _(" · ctrl+z undoes it")
         )
         self.run_query()

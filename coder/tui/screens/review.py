@@ -63,14 +63,26 @@ def _codes(codes: tuple[CodeRef, ...]) -> str:
     return ", ".join(c.display for c in codes) or "—"
 
 
+def said(phrase: str) -> str:
+    """A decision's phrase (``accept R1``, ``accept both``, as stored) in the interface language."""
+    if not phrase.startswith("accept "):
+        return phrase
+    who = phrase.removeprefix("accept ")
+    if who == "both":
+        return _("accept both")
+    if who == "neither":
+        return _("accept neither")
+    return _("accept {who}").format(who=who)
+
+
 def _decision_cell(d: Disagreement) -> Text:
     """✓ and the decision; ↺ when a coder changed their codes after it; else open."""
     res = d.resolution
     if res is None:
-        return _cell("open", "dim")
+        return _cell(_("open"), "dim")
     if d.stale:
-        return _cell(f"↺ {res.phrase}?", "yellow")
-    return _cell(f"✓ {res.phrase}", "green")
+        return _cell(f"↺ {said(res.phrase)}?", "yellow")
+    return _cell(f"✓ {said(res.phrase)}", "green")
 
 
 def _cell(text: str, style: str = "") -> Text:
@@ -82,7 +94,7 @@ class ReviewScreen(CoderScreen):
     both or neither, with a resolution memo."""
 
     CSS_PATH = "../styles/review.tcss"
-    TITLE = "Disagreement review 分歧讨论"
+    TITLE = _("Disagreement review 分歧讨论")
     BINDINGS = [
         Binding("escape", "back", _("Back"), id="review.back"),
         Binding("1", "decide('a')", _("Accept A"), id="review.accept_a"),
@@ -113,7 +125,7 @@ class ReviewScreen(CoderScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static("loading…", id="review-head")
+        yield Static(_("loading…"), id="review-head")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="review-table")
         yield Static("", id="review-detail")
         yield FittingFooter()
@@ -144,7 +156,7 @@ class ReviewScreen(CoderScreen):
     def _read(self, coders: tuple[str, str] | None) -> tuple[tuple[str, str], list[Disagreement]]:
         pair = coders or busiest_pair(self.project, consensus=self.consensus)
         if pair is None:
-            raise InvalidInput("disagreement review needs two coders who have coded something")
+            raise InvalidInput(_("disagreement review needs two coders who have coded something"))
         return pair, disagreements(self.project, pair)
 
     def _loaded(self, read: tuple[tuple[str, str], list[Disagreement]]) -> None:
@@ -158,7 +170,10 @@ class ReviewScreen(CoderScreen):
     def work_failed(self, worker: Worker, message: str) -> None:
         if worker.group == "review":
             self.query_one("#review-head", Static).update(
-                Text(f"could not load the disagreements: {message}", style="red")
+                Text(
+                    _("could not load the disagreements: {message}").format(message=message),
+                    style="red",
+                )
             )
 
     # -- showing ---------------------------------------------------------------------------------
@@ -172,8 +187,8 @@ class ReviewScreen(CoderScreen):
         self.shown = [d for d in self.items if self.show_resolved or not d.resolved]
         table.clear(columns=True)
         widths = column_widths(self.size.width)
-        labels = {"unit": "unit", "a": f"A · {a}", "b": f"B · {b}"}
-        labels |= {"decision": "decision", "text": "passage"}
+        labels = {"unit": _("unit"), "a": f"A · {a}", "b": f"B · {b}"}
+        labels |= {"decision": _("decision"), "text": _("passage")}
         for key, cells in widths.items():
             table.add_column(_cell(labels[key]), width=cells, key=key)
         for d in self.shown:
@@ -187,7 +202,9 @@ class ReviewScreen(CoderScreen):
             table.add_row(*(row[key] for key in widths), key="{}:{}:{}".format(*d.key))
         self._head()
         if self._after is not None and all(d.resolved for d in self.items):
-            self.notify(f"all {len(self.items)} disagreements are resolved", timeout=3)
+            self.notify(
+                _("all {n} disagreements are resolved").format(n=len(self.items)), timeout=3
+            )
         if self.shown:
             table.move_cursor(row=self._target_row(keep), animate=False)
         self._after = None
@@ -213,13 +230,19 @@ class ReviewScreen(CoderScreen):
             a,
             ("  B ", "bold"),
             b,
-            f"  ·  {len(self.items)} disagreements at the segment unit, {done} resolved",
-            (f"  ·  consensus coder: {self.consensus}", "dim"),
+            "  ·  "
+            + _("{n} disagreements at the segment unit, {done} resolved").format(
+                n=len(self.items), done=done
+            ),
+            ("  ·  " + _("consensus coder: {coder}").format(coder=self.consensus), "dim"),
         )
         if not self.show_resolved and done:
-            text.append(f"  ·  {done} resolved hidden (f)", style="dim")
+            text.append("  ·  " + _("{done} resolved hidden (f)").format(done=done), style="dim")
         if not self.items:
-            text.append(f"\n{a} and {b} agree on every unit they coded", style="green")
+            text.append(
+                "\n" + _("{a} and {b} agree on every unit they coded").format(a=a, b=b),
+                style="green",
+            )
         self.query_one("#review-head", Static).update(text)
 
     @property
@@ -245,12 +268,15 @@ class ReviewScreen(CoderScreen):
             res = d.resolution
             if res is not None and d.stale:
                 text.append(
-                    f"\n↺ was {res.phrase}, but the codes here changed since: review again",
+                    "\n↺ "
+                    + _("was {phrase}, but the codes here changed since: review again").format(
+                        phrase=said(res.phrase)
+                    ),
                     style="yellow bold",
                 )
                 text.append(f"  {res.who}", style="italic dim")
             elif res is not None:
-                text.append(f"\n✓ {res.phrase}", style="green bold")
+                text.append(f"\n✓ {said(res.phrase)}", style="green bold")
                 text.append(f"  {res.who}", style="italic dim")
                 if res.memo.strip():
                     text.append("  " + " ".join(res.memo.split()), style="italic")
@@ -272,12 +298,14 @@ class ReviewScreen(CoderScreen):
 
     def action_toggle_resolved(self) -> None:
         self.show_resolved = not self.show_resolved
-        self.notify("resolved: " + ("shown" if self.show_resolved else "hidden"), timeout=2)
+        self.notify(
+            _("resolved: shown") if self.show_resolved else _("resolved: hidden"), timeout=2
+        )
 
     def action_decide(self, choice: str) -> None:
         d = self.current
         if d is None:
-            self.notify("no disagreement to resolve here", severity="warning")
+            self.notify(_("no disagreement to resolve here"), severity="warning")
             return
         phrase = decision_phrase(choice, d.coders)
 
@@ -291,9 +319,11 @@ class ReviewScreen(CoderScreen):
             resolve(self.project, d, choice, memo, consensus=self.consensus)
 
         earlier = d.resolution.memo if d.resolution is not None else ""
-        title = f"Resolution 分歧处理 · {d.unit} · {phrase}"
+        title = _("Resolution 分歧处理 · {unit} · {phrase}").format(
+            unit=d.unit, phrase=said(phrase)
+        )
         if await self.edit_memo(title, earlier, save):
-            self.notify(f"{d.unit}: {phrase}", timeout=2)
+            self.notify(f"{d.unit}: {said(phrase)}", timeout=2)
             self._after = d.key
             self.reload()
 
@@ -304,13 +334,13 @@ class ReviewScreen(CoderScreen):
             self.coder_app.show_passage(d.source_id, d.start, d.end)
 
     def action_choose_coders(self) -> None:
-        names = [name for name, _ in coders_by_codings(self.project, consensus=self.consensus)]
+        names = [name for name, _n in coders_by_codings(self.project, consensus=self.consensus)]
         pairs = [(x, y) for i, x in enumerate(names) for y in names[i + 1 :]]
         if not pairs:
-            self.notify("fewer than two coders have coded anything", severity="warning")
+            self.notify(_("fewer than two coders have coded anything"), severity="warning")
             return
         options: list[tuple[str, str | Text]] = [
-            (str(i), f"{x} vs {y}") for i, (x, y) in enumerate(pairs)
+            (str(i), _("{a} vs {b}").format(a=x, b=y)) for i, (x, y) in enumerate(pairs)
         ]
 
         def chosen(key: str | None) -> None:
@@ -319,4 +349,4 @@ class ReviewScreen(CoderScreen):
                 self.items, self.shown = [], []
                 self.reload()
 
-        self.app.push_screen(Chooser("Compare which coders? 比较哪两位编码者", options), chosen)
+        self.app.push_screen(Chooser(_("Compare which coders? 比较哪两位编码者"), options), chosen)

@@ -116,7 +116,7 @@ class CodeTree(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("filter codes 筛选…"), id="code-filter")
-        tree = CountedTree("Codes 编码", id="code-tree")
+        tree = CountedTree(_("Codes 编码"), id="code-tree")
         tree.show_root = False
         # Enter applies the highlighted code; it must not also fold a category away (space
         # folds and unfolds).

@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
-from coder.i18n import _
-from coder.model import CODE_FIELDS, PARADIGM_ROLE_ZH, Code, Memo
+from coder.i18n import _, level_word
+from coder.model import CODE_FIELDS, Code, Memo
 from coder.tui.widgets.textline import TextPane
 from coder.tui.widgets.transcript import Hint, Span
+from coder.tui.words import ROLES
 
 #: The code's fields shown under its name: its free-text fields (definition, criteria, example).
 TEXT_FIELDS = tuple(f for f in CODE_FIELDS if f.kind == "text")
@@ -40,7 +41,10 @@ class DetailPane(TextPane):
             text.append(f"{of.name if of else ''}  ", style="bold")
             text.append(f"[{span.start}–{span.end}) {span.coder}\n", style="dim")
             if coding_memos.get(span.id):
-                text.append(f"  memo: {coding_memos[span.id]}\n", style="italic")
+                text.append(
+                    "  " + _("memo: {memo}").format(memo=coding_memos[span.id]) + "\n",
+                    style="italic",
+                )
         if hint is not None:
             of = codes.get(hint.code_id)
             text.append(f"{hint.label}? ", style="dim italic")
@@ -74,18 +78,19 @@ class DetailPane(TextPane):
         text.append(f"{code.label} {code.name}", style="bold")
         if code.name_en:
             text.append(f"  {code.name_en}", style="dim")
-        text.append(f"\n{code.level}")
+        text.append("\n" + level_word(code.level))
         if code.paradigm_role:
-            text.append(f" · {code.paradigm_role} {PARADIGM_ROLE_ZH.get(code.paradigm_role, '')}")
+            text.append(" · " + ROLES.get(code.paradigm_role, code.paradigm_role))
         if code.axis:
             text.append(f" · {code.axis}")
         if code.in_vivo:
-            text.append(" · in vivo")
+            text.append(" · " + _("in vivo"))
         for field in TEXT_FIELDS:
             value = getattr(code, field.key)
             if value:
                 text.append(f"\n{_(field.heading)} ", style="bold dim")
                 text.append(value)
         for memo in memos[:3]:
-            text.append("\nmemo ", style="bold dim")
+            text.append("\n" + _("memo") + " ", style="bold dim")
+
             text.append(memo.text[:200], style="italic")
