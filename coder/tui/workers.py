@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.errors import CoderError
+from coder.i18n import _
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -53,7 +54,7 @@ def one_line(error: BaseException) -> str:
     summary = f"{type(error).__name__}: {first}" if first else type(error).__name__
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[: SUMMARY_LENGTH - 1] + "…"
-    return f"unexpected error, {summary} (details in the log)"
+    return _("unexpected error, {summary} (details in the log)").format(summary=summary)
 
 
 class WorkHost:

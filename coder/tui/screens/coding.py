@@ -49,7 +49,7 @@ class CodingCommands(CoderScreen):
         sel = view.selection
         if sel is None:
             self.notify(
-                "select a passage first (shift+arrows, s sentence, t turn, or drag)",
+                _("select a passage first (shift+arrows, s sentence, t turn, or drag)"),
                 severity="warning",
             )
         return sel
@@ -84,7 +84,9 @@ class CodingCommands(CoderScreen):
             self._apply(code_id)
         else:
             self.notify(
-                f"no code on key {n} yet: a code you apply takes the next free number key",
+                _("no code on key {n} yet: a code you apply takes the next free number key").format(
+                    n=n
+                ),
                 severity="warning",
             )
 
@@ -125,7 +127,7 @@ class CodingCommands(CoderScreen):
         code_id = self.query_one(CodeTree).highlighted
         if code_id is None:
             self.notify(
-                "highlight a code in the tree first (ctrl+t), or press c", severity="warning"
+                _("highlight a code in the tree first (ctrl+t), or press c"), severity="warning"
             )
             return
         self._apply(code_id)
@@ -168,12 +170,14 @@ class CodingCommands(CoderScreen):
         self._refresh_after_coding()
         self._remember(code_id)
         code = self.codes[code_id]
-        self.notify(
-            f"new {'in-vivo ' if in_vivo else ''}code {code.label} {code.name}, coded"
-            if new
-            else f"coded as {code.label} {code.name} (the code of that name)",
-            timeout=3,
-        )
+        named = f"{code.label} {code.name}"
+        if not new:
+            said = _("coded as {code} (the code of that name)").format(code=named)
+        elif in_vivo:
+            said = _("new in-vivo code {code}, coded").format(code=named)
+        else:
+            said = _("new code {code}, coded").format(code=named)
+        self.notify(said, timeout=3)
         self._update_status()
 
     def action_new_code(self) -> None:
@@ -185,7 +189,7 @@ class CodingCommands(CoderScreen):
                 self._code_new(name, in_vivo=False)
 
         self.app.push_screen(
-            TextPrompt("New code from the selection 新建初始概念", placeholder="name"), named
+            TextPrompt(_("New code from the selection 新建初始概念"), placeholder=_("name")), named
         )
 
     def action_in_vivo(self) -> None:
@@ -246,9 +250,12 @@ class CodingCommands(CoderScreen):
             )
             for i, s in enumerate(here)
         ]
-        key = await self.app.push_screen_wait(
-            Chooser(f"{verb.capitalize()} which coding?", options)
-        )
+        question = {
+            "remove": _("Remove which coding?"),
+            "resize": _("Resize which coding?"),
+            "memo on": _("Memo on which coding?"),
+        }[verb]
+        key = await self.app.push_screen_wait(Chooser(question, options))
         return None if key is None else await self._whose_first(verb, here[int(key)])
 
     async def _whose_first(self, verb: str, span: Span) -> tuple[Span, bool] | None:
@@ -259,14 +266,23 @@ class CodingCommands(CoderScreen):
         if self.project.on_server and self.project.role() == "coder":
             return span, False
         code = self.codes.get(span.code_id)
+        question = {
+            "remove": _("Remove {coder}'s coding {code} [{start}–{end})? "),
+            "resize": _("Resize {coder}'s coding {code} [{start}–{end})? "),
+            "memo on": _("Memo on {coder}'s coding {code} [{start}–{end})? "),
+        }[verb].format(
+            coder=span.coder,
+            code=f"{span.label} {code.name if code else ''}",
+            start=span.start,
+            end=span.end,
+        ) + _("It is {coder}'s work, not {me}'s.").format(coder=span.coder, me=self.project.coder)
+        yes_label = {
+            "remove": _("Remove it (y)"),
+            "resize": _("Resize it (y)"),
+            "memo on": _("Memo on it (y)"),
+        }[verb]
         yes = await self.app.push_screen_wait(
-            Confirm(
-                f"{verb.capitalize()} {span.coder}'s coding {span.label} "
-                f"{code.name if code else ''} [{span.start}–{span.end})? "
-                f"It is {span.coder}'s work, not {self.project.coder}'s.",
-                yes=f"{verb.capitalize()} it (y)",
-                no="Leave it (n)",
-            )
+            Confirm(question, yes=yes_label, no=_("Leave it (n)"))
         )
         return (span, True) if yes else None
 
@@ -277,8 +293,13 @@ class CodingCommands(CoderScreen):
             return
         span, force = chosen
         if self.write(self.project.uncode, span.id, force=force)[0]:
-            whose = f"{span.coder}'s " if span.coder != self.project.coder else ""
-            self.notify(f"removed {whose}{span.label} at {span.start}–{span.end}", timeout=2)
+            where = {"label": span.label, "start": span.start, "end": span.end}
+            said = (
+                _("removed {coder}'s {label} at {start}–{end}").format(coder=span.coder, **where)
+                if span.coder != self.project.coder
+                else _("removed {label} at {start}–{end}").format(**where)
+            )
+            self.notify(said, timeout=2)
             self._refresh_after_coding()
 
     @work(group="coding", description="resize", exit_on_error=False)
@@ -294,7 +315,12 @@ class CodingCommands(CoderScreen):
             return
         span, force = chosen
         if self.write(self.project.resize_coding, span.id, *sel, force=force)[0]:
-            self.notify(f"{span.label} now covers {sel[0]}–{sel[1]}", timeout=2)
+            self.notify(
+                _("{label} now covers {start}–{end}").format(
+                    label=span.label, start=sel[0], end=sel[1]
+                ),
+                timeout=2,
+            )
             self._refresh_after_coding()
 
     # -- memos -------------------------------------------------------------------------------------
@@ -311,7 +337,9 @@ class CodingCommands(CoderScreen):
             def save(text: str) -> None:
                 self.project.set_coding_memo(span.id, text, force=force)
 
-            title = f"Memo on coding {span.label} [{span.start}–{span.end}) 编码备忘"
+            title = _("Memo on coding {label} [{start}–{end}) 编码备忘").format(
+                label=span.label, start=span.start, end=span.end
+            )
             if await self.edit_memo(title, self.project.coding(span.id).memo, save):
                 self.notify(_("memo saved"), timeout=2)
                 self._refresh_after_coding()
@@ -323,7 +351,7 @@ class CodingCommands(CoderScreen):
         def add(text: str) -> None:
             self.project.add_memo(text, type="methodological", target="source", target_id=source_id)
 
-        title = f"Memo on source {self._source_name(source_id)} 资料备忘"
+        title = _("Memo on source {source} 资料备忘").format(source=self._source_name(source_id))
         if await self.edit_memo(title, "", add, empty_ok=False):
             self.notify(_("memo saved"), timeout=2)
 
@@ -342,7 +370,7 @@ class CodingCommands(CoderScreen):
             else:
                 self.project.add_memo(text, type="code", target="code", target_id=code_id)
 
-        title = f"Memo on {code.label} {code.name} 编码备忘"
+        title = _("Memo on {code} 编码备忘").format(code=f"{code.label} {code.name}")
         if await self.edit_memo(title, existing[0].text if existing else "", save):
             self.notify(_("memo saved"), timeout=2)
             self._update_detail(force=True)

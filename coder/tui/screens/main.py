@@ -228,7 +228,9 @@ class MainScreen(CodingCommands):
 
         # One worker, not two at once: the screen shares the interpreter with one thread only,
         # so that keys stay quick while a large project's list is read.
-        self.in_thread(read, group="source-rows", description="the sources' attributes", done=done)
+        self.in_thread(
+            read, group="source-rows", description=_("the sources' attributes"), done=done
+        )
 
     def _fill_sources(self, rows: list, types: dict[str, str] | None = None) -> None:
         """Rows into the pane (``types``: the attributes' types, which the filter's conditions
@@ -252,7 +254,7 @@ class MainScreen(CodingCommands):
         pane.load(source_filter, keep=self.source_id)
         if types:
             self.in_thread(
-                source_filter.prepare, group="source-columns", description="the filter's columns"
+                source_filter.prepare, group="source-columns", description=_("the filter's columns")
             )
 
     def _coded_ids(self) -> set[int]:
@@ -350,7 +352,7 @@ class MainScreen(CodingCommands):
             self.project.analysis,
             source_id,
             group="nlp",
-            description="word boundaries",
+            description=_("word boundaries"),
             done=lambda analysis: self._analysed(source_id, analysis),
         )
 
@@ -389,7 +391,7 @@ class MainScreen(CodingCommands):
             self._hints_for,
             self.source_id,
             group="suggest",
-            description="suggestions",
+            description=_("suggestions"),
             done=self._show_hints,
         )
 
@@ -629,7 +631,7 @@ class MainScreen(CodingCommands):
             )
             self.call_after_refresh(self._say, said)
 
-        self.in_thread(queue, group="queue", description="next passage to code", done=go)
+        self.in_thread(queue, group="queue", description=_("next passage to code"), done=go)
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -787,8 +789,12 @@ class MainScreen(CodingCommands):
         except CoderError as exc:
             self.notify(str(exc), severity="error")
             return
-        where = f" from {play.stamp}" if play.stamp else ""
-        self.notify(f"playing {play.path.name}{where}" + (f" — {play.note}" if play.note else ""))
+        said = (
+            _("playing {file} from {stamp}").format(file=play.path.name, stamp=play.stamp)
+            if play.stamp
+            else _("playing {file}").format(file=play.path.name)
+        )
+        self.notify(said + (f" — {play.note}" if play.note else ""))
 
     # -- navigation ---------------------------------------------------------------------------------
 
@@ -822,7 +828,7 @@ class MainScreen(CodingCommands):
         has no coding — by anyone, or by me in blind coding — wrapping round to the top."""
         lines = self.query_one(SourceLines)
         if not lines.rows:
-            self.notify("no sources in the list", severity="warning")
+            self.notify(_("no sources in the list"), severity="warning")
             return
         coded = self._coded_ids()
         at = lines.index_of(self.source_id) if self.source_id is not None else None
@@ -834,11 +840,14 @@ class MainScreen(CodingCommands):
             if row.id not in coded and row.id != self.source_id:
                 lines._move(i, post=False)
                 self._show_source(row.id)
-                self.flash = f"next uncoded: {row.name}"
+                self.flash = _("next uncoded: {source}").format(source=row.name)
                 self._update_status()
                 return
-        whose = "by you" if self.view == "mine" else "by anyone"
-        self.notify(f"no uncoded source left in this list (coded {whose}) 没有未编码的资料")
+        self.notify(
+            _("no uncoded source left in this list (coded by you) 没有未编码的资料")
+            if self.view == "mine"
+            else _("no uncoded source left in this list (coded by anyone) 没有未编码的资料")
+        )
 
     def action_focus_tree(self) -> None:
         """The tree's filter: type part of a label or name, Down or Enter into the tree."""
@@ -869,7 +878,9 @@ class MainScreen(CodingCommands):
                 unknown = [n for n in request.held_out if not self._has_source(n)]
                 if unknown:
                     self.notify(
-                        f"no source named {', '.join(unknown)} to hold out; nothing was written",
+                        _("no source named {names} to hold out; nothing was written").format(
+                            names=", ".join(unknown)
+                        ),
                         severity="error",
                     )
                     return
@@ -881,12 +892,15 @@ class MainScreen(CodingCommands):
 
     def _export(self, target: Path, held_out: tuple[str, ...] | None = None) -> None:
         def done(notes: list[str]) -> None:
-            self.notify(f"wrote {target}" + (f" — {notes[0]}" if notes else ""), timeout=6)
+            self.notify(
+                _("wrote {path}").format(path=target) + (f" — {notes[0]}" if notes else ""),
+                timeout=6,
+            )
             self.flash = _("exported")
             self._update_status()
 
         self.in_thread(
-            self._export_to, target, held_out, group="export", description="export", done=done
+            self._export_to, target, held_out, group="export", description=_("export"), done=done
         )
 
     def _export_to(self, target: Path, held_out: tuple[str, ...] | None) -> list[str]:

@@ -43,13 +43,13 @@ class SourceLines(ScrollView, can_focus=True):
     ``Selected`` with a source id."""
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up", "cursor(-1)", _("Up"), show=False),
+        Binding("down", "cursor(1)", _("Down"), show=False),
+        Binding("pageup", "page(-1)", _("Page up"), show=False),
+        Binding("pagedown", "page(1)", _("Page down"), show=False),
+        Binding("home", "jump(0)", _("First"), show=False),
+        Binding("end", "jump(-1)", _("Last"), show=False),
+        Binding("enter", "select", _("Open"), show=False),
     ]
 
     COMPONENT_CLASSES = {"source-lines--cursor"}

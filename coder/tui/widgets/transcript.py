@@ -493,7 +493,12 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _select_unit(self, unit: str) -> None:
         if self.analysis is None:
-            self.notify(f"no {unit}s yet: the text is still being read", severity="warning")
+            self.notify(
+                _("no sentences yet: the text is still being read")
+                if unit == "sentence"
+                else _("no turns yet: the text is still being read"),
+                severity="warning",
+            )
             return
         at = self.analysis.sentence_at if unit == "sentence" else self.analysis.block_at
         span = at(self.cursor)
@@ -501,7 +506,9 @@ class TranscriptView(ScrollView, can_focus=True):
             self.select(*span)
         else:
             self.notify(
-                f"no {unit} at the cursor (it is between turns or on a speaker's name)",
+                _("no sentence at the cursor (it is between turns or on a speaker's name)")
+                if unit == "sentence"
+                else _("no turn at the cursor (it is between turns or on a speaker's name)"),
                 severity="warning",
             )
 
