@@ -29,8 +29,8 @@ SUBSET = 100
 #: saturation curve the same read in source order with numpy finding each code's first source.
 #: Ratio targets are the absolute targets (2 s, 1 s) over the anchors' typical values measured
 #: on this machine on 2026-12-03 (below).
-READ_ANCHOR_S = {"turn": 0.40, "segment": 0.30}
-SATURATION_ANCHOR_S = 0.30
+READ_ANCHOR_S = {"turn": 0.375, "segment": 0.42}
+SATURATION_ANCHOR_S = 0.326
 RATIO_COOCCURRENCE = {u: round(2.0 / v, 1) for u, v in READ_ANCHOR_S.items()}
 RATIO_SATURATION = round(1.0 / SATURATION_ANCHOR_S, 1)
 
