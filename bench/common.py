@@ -45,11 +45,12 @@ class Result:
     def anchor_text(self) -> str:
         if self.anchor is None or self.ratio is None:
             return ""
-        text = f"{self.ratio:.2f}× {self.anchor} ({_fmt(self.anchor_value or 0.0, self.unit)})"
+        text = (
+            f"{_times_fmt(self.ratio)} {self.anchor} ({_fmt(self.anchor_value or 0.0, self.unit)})"
+        )
         if self.ratio_target is not None:
-            text += (
-                f", ratio target {'≥' if self.higher_is_better else '≤'} {self.ratio_target:.2f}×"
-            )
+            sign = "≥" if self.higher_is_better else "≤"
+            text += f", ratio target {sign} {_times_fmt(self.ratio_target)}"
         return text
 
     @property
@@ -62,6 +63,11 @@ class Result:
             return "info"
         ok = value >= target if self.higher_is_better else value <= target
         return "ok" if ok else "MISS"
+
+
+def _times_fmt(ratio: float) -> str:
+    """A ratio with two decimals, three for small ones (a rate beside a much faster anchor)."""
+    return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.3f}×"
 
 
 def _fmt(value: float, unit: str) -> str:
