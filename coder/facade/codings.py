@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, func, select
 
@@ -14,6 +15,9 @@ from coder.store.core import FacadeCore
 from coder.store.schema import coders, codes, codings, relation_evidence, sources
 
 from .codebook import _resolve_code, code_counts
+
+if TYPE_CHECKING:
+    from coder.store.journal import Change
 
 CodingKey = tuple[int, int, int, int, int]
 """What makes a coding itself: (source, code, coder, start, end), unique in a project."""
@@ -134,6 +138,19 @@ class CodingOps(FacadeCore):
             ch.summary = f"code {src} {start}–{end} as {label} {name}"
         return Coding(ident, sid, cid, coder_id, start, end, memo, row["created"])  # type: ignore[arg-type]
 
+    def _code_named(self, ch: Change, level: str, name: str, in_vivo: bool) -> tuple[int, bool]:
+        """The id of the ``level`` code called ``name``, made inside change ``ch`` when there is
+        none; and whether it was made here."""
+        from .codebook import _check_fields
+
+        row = ch.conn.execute(
+            select(codes.c.id).where(codes.c.level == level, codes.c.name == name)
+        ).first()
+        if row is not None:
+            return int(row[0]), False
+        fields = _check_fields(level, {"name": name, "in_vivo": in_vivo})
+        return self._insert_code(ch, level, fields), True
+
     def code_new(
         self,
         source: int | str,
@@ -149,25 +166,16 @@ class CodingOps(FacadeCore):
         """Code a span with a code called ``name``, made on the spot if there is none at that
         level — one event, so one undo removes both (an in-vivo code is made this way).
         Returns the code's id and the coding."""
-        from .codebook import _check_fields, _resolve_code
+        from .codebook import _resolve_code
 
         sid = self.source_id(source)
         name = name.strip()
         with self.change("code-new", "code") as ch:
             conn = ch.conn
             _check_span(conn, sid, start, end)
-            row = conn.execute(
-                select(codes.c.id).where(codes.c.level == level, codes.c.name == name)
-            ).first()
-            made = row is None
-            if made:
-                fields = _check_fields(level, {"name": name, "in_vivo": in_vivo})
-                cid = self._insert_code(ch, level, fields)
-                if parent is not None:
-                    self.link_parent(ch, cid, _resolve_code(conn, parent), primary=True)
-            else:
-                assert row is not None
-                cid = int(row[0])
+            cid, made = self._code_named(ch, level, name, in_vivo)
+            if made and parent is not None:
+                self.link_parent(ch, cid, _resolve_code(conn, parent), primary=True)
             coder_id = self.ensure_coder(conn, coder)
             twin = conn.execute(
                 select(codings.c.id).where(
@@ -223,8 +231,6 @@ class CodingOps(FacadeCore):
 
         from coder.store.schema import memos
 
-        from .codebook import _check_fields
-
         name = name.strip()
         if not spans:
             raise InvalidInput(f"no passages to code as {name!r}; nothing was changed")
@@ -233,17 +239,7 @@ class CodingOps(FacadeCore):
             conn = ch.conn
             for sid, start, end in wanted:
                 _check_span(conn, sid, start, end)
-            row = conn.execute(
-                select(codes.c.id).where(codes.c.level == level, codes.c.name == name)
-            ).first()
-            made = row is None
-            if made:
-                cid = self._insert_code(
-                    ch, level, _check_fields(level, {"name": name, "in_vivo": in_vivo})
-                )
-            else:
-                assert row is not None
-                cid = int(row[0])
+            cid, made = self._code_named(ch, level, name, in_vivo)
             coder_id = self.ensure_coder(conn, coder)
             seen = coding_keys(conn, {sid for sid, _, _ in wanted})
             now = time.time()
