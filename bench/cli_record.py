@@ -124,7 +124,7 @@ def demo_path(work: Path) -> Path:
     return path
 
 
-def run(argv: list[str]) -> tuple[int, str, str]:
+def invoke(argv: list[str]) -> tuple[int, str, str]:
     """``coder ARGV`` in this process: exit code, stdout, stderr."""
     from coder import i18n
     from coder.cli.main import main
@@ -198,7 +198,7 @@ def record(
         argv = expand(argv, work, n)
         if ui_lang and argv[0] != "--ui-lang":
             argv = ["--ui-lang", ui_lang, *argv]
-        results[name] = run(argv)
+        results[name] = invoke(argv)
     clean(work)
     return results
 

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from coder.errors import InvalidInput, NotFound
 from coder.i18n import _
@@ -126,23 +126,7 @@ class MemoOps(FacadeCore):
     def memos(
         self, *, target: str | None = None, target_id: int | None = None, type: str | None = None
     ) -> list[Memo]:
-        query = (
-            select(
-                memos.c.id,
-                memos.c.type,
-                memos.c.target_type,
-                memos.c.target_id,
-                memos.c.title,
-                memos.c.text,
-                coders.c.name,
-                memos.c.created,
-                memos.c.modified,
-                memos.c.start,
-                memos.c.end,
-            )
-            .select_from(memos.join(coders, coders.c.id == memos.c.coder_id))
-            .order_by(memos.c.id)
-        )
+        query = _memo_select().order_by(memos.c.id)
         if target is not None:
             query = query.where(memos.c.target_type == target)
         if target_id is not None:
@@ -325,24 +309,25 @@ def _check_span(
         )
 
 
+def _memo_select() -> Select:
+    """A memo's row in the order of :class:`coder.model.Memo`'s fields, with its writer's name."""
+    return select(
+        memos.c.id,
+        memos.c.type,
+        memos.c.target_type,
+        memos.c.target_id,
+        memos.c.title,
+        memos.c.text,
+        coders.c.name,
+        memos.c.created,
+        memos.c.modified,
+        memos.c.start,
+        memos.c.end,
+    ).select_from(memos.join(coders, coders.c.id == memos.c.coder_id))
+
+
 def _memo(conn: Connection, memo_id: int) -> Memo:
-    row = conn.execute(
-        select(
-            memos.c.id,
-            memos.c.type,
-            memos.c.target_type,
-            memos.c.target_id,
-            memos.c.title,
-            memos.c.text,
-            coders.c.name,
-            memos.c.created,
-            memos.c.modified,
-            memos.c.start,
-            memos.c.end,
-        )
-        .select_from(memos.join(coders, coders.c.id == memos.c.coder_id))
-        .where(memos.c.id == memo_id)
-    ).first()
+    row = conn.execute(_memo_select().where(memos.c.id == memo_id)).first()
     if row is None:
         raise NotFound(_("no memo {memo_id}; nothing was changed").format(memo_id=memo_id))
     return Memo(*row)
