@@ -25,8 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.common import Context, Result
 
@@ -93,18 +95,21 @@ Server(shlex.join([sys.executable, sys.argv[1]]), host="127.0.0.1", port=int(sys
 """
 
 
-def visit_bare(out: Path) -> Visit:
-    """Serve the bare app, open it in chromium, wait for its text, 20 key round trips."""
+@contextlib.contextmanager
+def _served_page(
+    command: list[str], port: int, v: Visit, env: dict[str, str] | None = None
+) -> Iterator[Any]:
+    """Start ``command`` (a server on ``port``), open its page in chromium, yield the page.
+
+    Sets ``v.server_ready``; the server's process group and the browser profile go on the way
+    out, whatever happened inside.
+    """
     from playwright.sync_api import sync_playwright
 
-    out.mkdir(parents=True, exist_ok=True)
-    app = out / "bare_app.py"
-    app.write_text(BARE_APP, encoding="utf-8")
-    port = free_port()
-    v = Visit()
     t_start = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-c", BARE_SERVER, str(app), str(port)],
+        command,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -124,10 +129,7 @@ def visit_bare(out: Path) -> Visit:
                 page = browser.new_page()
                 page.add_init_script(INIT)
                 page.goto(f"http://127.0.0.1:{port}/")
-                v.login_shown = _wait_text(page, "bare textual app")
-                v.first_screen = v.server_ready + v.login_shown
-                page.locator(".xterm-screen").click(position={"x": 5, "y": 5})
-                v.round_trips = _round_trips(page)
+                yield page
             finally:
                 browser.close()
     finally:
@@ -135,6 +137,20 @@ def visit_bare(out: Path) -> Visit:
             os.killpg(server.pid, 15)
         server.wait(10)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def visit_bare(out: Path) -> Visit:
+    """Serve the bare app, open it in chromium, wait for its text, 20 key round trips."""
+    out.mkdir(parents=True, exist_ok=True)
+    app = out / "bare_app.py"
+    app.write_text(BARE_APP, encoding="utf-8")
+    port = free_port()
+    v = Visit()
+    with _served_page([sys.executable, "-c", BARE_SERVER, str(app), str(port)], port, v) as page:
+        v.login_shown = _wait_text(page, "bare textual app")
+        v.first_screen = v.server_ready + v.login_shown
+        page.locator(".xterm-screen").click(position={"x": 5, "y": 5})
+        v.round_trips = _round_trips(page)
     return v
 
 
@@ -217,15 +233,13 @@ def coder_command() -> list[str]:
 #: picker, the status line after a selection and after a coding.
 NEEDLES = {
     "en": ("coder name", "Sources", "label or name", "selected", "coded"),
-    "zh-Hans": ("编码者姓名", "资料", "label or name", "已选", "已将"),
-    "zh-Hant": ("編碼者姓名", "資料來源", "label or name", "已選取", "已將"),
+    "zh-Hans": ("编码者姓名", "资料", "标签或名称", "已选", "已将"),
+    "zh-Hant": ("編碼者姓名", "資料來源", "標籤或名稱", "已選取", "已將"),
 }
 
 
 def visit(demo: Path, out: Path, *, coder: str = "browser", ui_lang: str | None = None) -> Visit:
     """Serve ``demo``, open it in chromium, log in as ``coder``, code a sentence, screenshot."""
-    from playwright.sync_api import sync_playwright
-
     out.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
@@ -233,61 +247,33 @@ def visit(demo: Path, out: Path, *, coder: str = "browser", ui_lang: str | None 
         env["CODER_LANG"] = ui_lang
     login, workbench, picker, selected, coded = NEEDLES[ui_lang or "en"]
     v = Visit()
-    t_start = time.perf_counter()
-    server = subprocess.Popen(
-        [*coder_command(), "serve", str(demo), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    profile = Path(tempfile.mkdtemp(prefix="coder-chromium-"))
-    try:
-        v.server_ready = _wait_port(server, port, t_start)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch_persistent_context(
-                str(profile),
-                executable_path=CHROMIUM,
-                args=ARGS,
-                headless=True,
-                viewport={"width": 1280, "height": 800},
-            )
-            try:
-                page = browser.new_page()
-                page.add_init_script(INIT)
-                page.goto(f"http://127.0.0.1:{port}/")
-                v.login_shown = _wait_text(page, login)
-                v.first_screen = v.server_ready + v.login_shown  # not chromium's own start
-                page.screenshot(path=str(out / "login.png"))
-                v.screenshots.append(out / "login.png")
-                page.locator(".xterm-screen").click(position={"x": 5, "y": 5})
-                t_login = time.perf_counter()
-                page.keyboard.type(coder)
-                page.keyboard.press("Enter")
-                _wait_text(page, workbench)
-                v.workbench_shown = time.perf_counter() - t_login
-                page.wait_for_timeout(300)  # the first source's text, drawn after the panes
-                page.screenshot(path=str(out / "workbench.png"))
-                v.screenshots.append(out / "workbench.png")
-                v.round_trips = _round_trips(page)  # the cursor moves: each key redraws
-                page.keyboard.press("s")  # the sentence at the cursor
-                _wait_text(page, selected)
-                page.keyboard.press("c")  # the code picker
-                _wait_text(page, picker)
-                page.keyboard.type("a09")
-                page.wait_for_timeout(300)
-                page.keyboard.press("Enter")
-                _wait_text(page, coded)
-                page.wait_for_timeout(300)
-                page.screenshot(path=str(out / "coded.png"))
-                v.screenshots.append(out / "coded.png")
-            finally:
-                browser.close()
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, 15)
-        server.wait(10)
-        shutil.rmtree(profile, ignore_errors=True)
+    command = [*coder_command(), "serve", str(demo), "--port", str(port)]
+    with _served_page(command, port, v, env) as page:
+        v.login_shown = _wait_text(page, login)
+        v.first_screen = v.server_ready + v.login_shown  # not chromium's own start
+        page.screenshot(path=str(out / "login.png"))
+        v.screenshots.append(out / "login.png")
+        page.locator(".xterm-screen").click(position={"x": 5, "y": 5})
+        t_login = time.perf_counter()
+        page.keyboard.type(coder)
+        page.keyboard.press("Enter")
+        _wait_text(page, workbench)
+        v.workbench_shown = time.perf_counter() - t_login
+        page.wait_for_timeout(300)  # the first source's text, drawn after the panes
+        page.screenshot(path=str(out / "workbench.png"))
+        v.screenshots.append(out / "workbench.png")
+        v.round_trips = _round_trips(page)  # the cursor moves: each key redraws
+        page.keyboard.press("s")  # the sentence at the cursor
+        _wait_text(page, selected)
+        page.keyboard.press("c")  # the code picker
+        _wait_text(page, picker)
+        page.keyboard.type("a09")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        _wait_text(page, coded)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out / "coded.png"))
+        v.screenshots.append(out / "coded.png")
     listed = subprocess.run(
         [*coder_command(), "codings", str(demo), "--coder", coder, "--json"],
         env=env,

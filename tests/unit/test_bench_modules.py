@@ -23,3 +23,17 @@ def test_every_run_function_takes_the_context() -> None:
     assert {"store", "tui", "sheets", "serve"} <= set(found)  # the test sees the real modules
     wrong = {name: params for name, params in found.items() if params != ["ctx"]}
     assert not wrong, f"bench modules whose run() does not take (ctx): {wrong}"
+
+
+def test_serve_bench_waits_for_words_the_screens_really_show() -> None:
+    """bench/serve.py waits in the browser for each screen's words in each interface language;
+    when a screen's string is translated anew, the words it waits for must follow, or the bench
+    times out (the code picker's English placeholder did once)."""
+    from bench.serve import NEEDLES
+    from coder.locale.translations import ROWS
+
+    column = {"en": 0, "zh-Hans": 1, "zh-Hant": 2}
+    for lang, needles in NEEDLES.items():
+        shown = [row[column[lang]] for row in ROWS]
+        missing = [n for n in needles if not any(n in text for text in shown)]
+        assert not missing, f"{lang}: no screen string holds {missing}"
