@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -26,6 +25,13 @@ from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 
 from coder.errors import ProjectError
 from coder.i18n import _
+
+# What a location is, without SQLAlchemy (the served login screen needs it before the store);
+# re-exported here, where the rest of the code has always found it.
+from coder.store.locations import SECRET_PARAMS as SECRET_PARAMS
+from coder.store.locations import SERVER_SCHEMES as SERVER_SCHEMES
+from coder.store.locations import describe
+from coder.store.locations import is_server as is_server
 
 #: ``PRAGMA application_id`` of a coder project: the bytes "QDAc".
 APPLICATION_ID = 0x51444163
@@ -78,17 +84,10 @@ CODEBOOK_LOCK = 0x51444143
 #: The channel on which a server announces each new event (LISTEN coder_changes).
 NOTIFY_CHANNEL = "coder_changes"
 
-#: How a project location names a PostgreSQL server instead of a file.
-SERVER_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 #: A pooled server connection idle longer than this is pinged before it is used again.
 IDLE_PING_S = 20.0
 #: How long a server writer waits for a row another coder has locked before "busy".
 LOCK_TIMEOUT_MS = 5000
-
-
-def is_server(location: str | Path) -> bool:
-    """Whether ``location`` is a ``postgresql://`` URL rather than a project file."""
-    return isinstance(location, str) and location.lower().startswith(SERVER_SCHEMES)
 
 
 def server_url(location: str) -> URL:
@@ -115,32 +114,6 @@ def server_url(location: str) -> URL:
             ).format(describe=describe(location))
         )
     return url.set(drivername="postgresql+psycopg")
-
-
-#: URL query parameters that carry secrets (libpq accepts ?password=...).
-SECRET_PARAMS = ("password", "sslpassword")
-
-
-def describe(location: str | Path) -> str:
-    """``location`` as it may be shown: a server URL never shows a password, neither in its
-    user part nor as a ``?password=`` parameter."""
-    if not is_server(location):
-        return str(location)
-    scheme, _x, rest = str(location).partition("://")
-    netloc, slash, tail = rest.partition("/")
-    userinfo, at, hostport = netloc.rpartition("@")
-    if at:
-        user, colon, _secret = userinfo.partition(":")
-        netloc = f"{user}:***@{hostport}" if colon and _secret else f"{user}@{hostport}"
-    path, question, query = tail.partition("?")
-    if question:
-        kept = [
-            f"{k}=***" if k.lower() in SECRET_PARAMS else f"{k}={v}"
-            for k, v in parse_qsl(query, keep_blank_values=True)
-        ]
-        query = "&".join(kept)
-    scheme = "postgresql" if scheme.startswith("postgres") else scheme
-    return unquote(f"{scheme}://{netloc}{slash}{path}{question}{query}")
 
 
 def server_engine(url: URL) -> Engine:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -12,8 +13,10 @@ from textual.signal import Signal
 from textual.worker import get_current_worker
 
 from coder.i18n import _, pgettext
-from coder.project import Project
 from coder.tui.workers import ProjectChanged, WorkHost
+
+if TYPE_CHECKING:  # the served login screen is drawn before the store is imported
+    from coder.project import Project
 
 
 class CoderApp(WorkHost, App[None]):
@@ -257,4 +260,6 @@ def make_app(
 ) -> CoderApp:
     """The app for a project, a file or a server URL (the CLI and the tests build it here);
     ``check``: open on the check of that many machine codings."""
+    from coder.project import Project
+
     return CoderApp(Project.open(path, coder=coder), nlp=nlp, check=check)

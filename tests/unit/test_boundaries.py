@@ -73,3 +73,16 @@ def test_a_command_that_only_reads_loads_nothing_heavy(tmp_path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("LOADED"), out.stdout
+
+
+def test_the_browser_login_screen_is_drawn_before_the_store_is_imported() -> None:
+    """Each browser session of `coder serve` starts a process whose first screen is the login;
+    SQLAlchemy and the facade (about 0.7 s of imports here) come while the name is typed
+    (bench/serve.py measures the first screen)."""
+    code = (
+        "import sys\n"
+        "from coder.tui.screens.login import ServedApp\n"
+        "print(','.join(m for m in ('sqlalchemy', 'coder.project', 'coder.facade') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", out.stdout

@@ -8,7 +8,9 @@ project file: the coder's name.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,9 +21,12 @@ from textual.widgets import Button, Input, Label, Static
 
 from coder.errors import CoderError
 from coder.i18n import _
-from coder.project import Project
+from coder.store.locations import describe, is_server
 from coder.tui import app as app_module
 from coder.tui.app import CoderApp
+
+if TYPE_CHECKING:
+    from coder.project import Project
 
 
 def server_location(location: str, login: str, password: str) -> str:
@@ -32,7 +37,7 @@ def server_location(location: str, login: str, password: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-class LoginScreen(Screen[Project]):
+class LoginScreen(Screen["Project"]):
     """Ask who works; dismissed with the opened project."""
 
     DEFAULT_CSS = """
@@ -47,11 +52,11 @@ class LoginScreen(Screen[Project]):
     def __init__(self, location: str) -> None:
         super().__init__()
         self.location = location
-        self.on_server = Project.is_server_location(location)
+        self.on_server = is_server(location)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"coder · {Project.describe_location(self.location)}", id="login-title")
+            yield Static(f"coder · {describe(self.location)}", id="login-title")
             if self.on_server:
                 yield Label(_("Server login 服务器登录名"))
                 yield Input(id="login-name", placeholder=_("login"))
@@ -65,6 +70,13 @@ class LoginScreen(Screen[Project]):
 
     def on_mount(self) -> None:
         self.query_one("#login-name", Input).focus()
+        # The store is imported while the name is typed, not before the first screen.
+        self.run_worker(
+            lambda: importlib.import_module("coder.project"),
+            thread=True,
+            exit_on_error=False,
+            description="import the project's store",
+        )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -85,6 +97,8 @@ class LoginScreen(Screen[Project]):
         if not name:
             self._error(_("enter a name first") if not self.on_server else _("enter a login first"))
             return
+        from coder.project import Project
+
         try:
             if self.on_server:
                 password = self.query_one("#login-password", Input).value
