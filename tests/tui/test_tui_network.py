@@ -168,3 +168,22 @@ async def test_each_relation_shows_its_support_or_the_ungrounded_flag(demo_copy:
         evidence = screen.query_one("#net-evidence")
         assert evidence.option_count == 1
         assert "asserted, not yet grounded" in str(evidence.get_option_at_index(0).prompt)
+
+
+async def test_summary_keeps_both_lines_on_an_80_column_terminal(demo_copy: Path) -> None:
+    """At 80 columns the 统/合 line wrapped and pushed the cross-side ties out of the two-line
+    box; each line is cut with an ellipsis now, so both stay in sight."""
+    from textual.geometry import Region
+
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f4")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = app.screen.query_one("#net-summary")
+        lines = [s.text for s in summary.render_lines(Region(0, 0, summary.size.width, 2))]
+        assert lines[0].lstrip().startswith("统 "), lines
+        assert lines[1].lstrip().startswith("cross-side ties"), lines
