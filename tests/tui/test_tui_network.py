@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from coder.tui.app import make_app
 from coder.tui.screens.main import MainScreen
 from coder.tui.screens.network import NetworkScreen
 from coder.tui.widgets.transcript import TranscriptView
+from tests.conftest import settle
 
 
-async def test_ties_evidence_and_jump(demo_file: Path, tmp_path: Path) -> None:
-    path = tmp_path / "demo.coder"
-    shutil.copy(demo_file, path)
-    app = make_app(path, nlp=False)
+async def test_ties_evidence_and_jump(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         a25 = app.project.code_id("a25")
         await pilot.press("f4")
         await pilot.pause()
@@ -56,8 +53,7 @@ async def test_evidence_coded_by_two_coders_shows_once_naming_both(demo_copy: Pa
 
     app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("f4")
         await pilot.pause()
         screen = app.screen
@@ -124,8 +120,7 @@ def turns_with_both(project, a: int, b: int) -> int:  # type: ignore[no-untyped-
 async def test_each_relation_shows_its_support_or_the_ungrounded_flag(demo_copy: Path) -> None:
     app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         project = app.project
         await pilot.press("f4")
         await pilot.pause()
@@ -177,12 +172,9 @@ async def test_summary_keeps_both_lines_on_an_80_column_terminal(demo_copy: Path
 
     app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("f4")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         summary = app.screen.query_one("#net-summary")
         lines = [s.text for s in summary.render_lines(Region(0, 0, summary.size.width, 2))]
         assert lines[0].lstrip().startswith("统 "), lines

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from coder.analysis.frequencies import frequencies
 from coder.analysis.saturation import saturation
 from coder.tui.app import make_app
 from coder.tui.screens.stats import StatsScreen, bar
+from tests.conftest import settle
 
 
 def test_bar_lengths() -> None:
@@ -18,17 +18,12 @@ def test_bar_lengths() -> None:
     assert bar(0, 0) == ""
 
 
-async def test_statistics_screen(demo_file: Path, tmp_path: Path) -> None:
-    path = tmp_path / "demo.coder"
-    shutil.copy(demo_file, path)
-    app = make_app(path, nlp=False)
+async def test_statistics_screen(demo_copy: Path) -> None:
+    app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("f6")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         assert [f.codings for f in screen.data["freq"]] == [
@@ -45,21 +40,16 @@ async def test_statistics_screen(demo_file: Path, tmp_path: Path) -> None:
         assert screen.unit == "segment"
 
 
-async def test_bars_fit_their_column_at_every_width(demo_file: Path, tmp_path: Path) -> None:
+async def test_bars_fit_their_column_at_every_width(demo_copy: Path) -> None:
     """At 80 columns the frequency and saturation bars ran past their column and ended in "…":
     each bar is now as long as the column allows, the longest filling it."""
     from rich.console import Console
 
-    path = tmp_path / "demo.coder"
-    shutil.copy(demo_file, path)
-    app = make_app(path, nlp=False)
+    app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("f6")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         for width in (78, 120, 200):
