@@ -380,28 +380,22 @@ async def test_opens_on_a_given_code(path: Path) -> None:
 # -- snapshots ------------------------------------------------------------------------------------
 
 
-def test_snapshot_wide(path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("size", "label"),
+    [((120, 40), "A3"), ((80, 24), "a10")],
+    ids=["wide", "narrow"],
+)
+def test_snapshot(path: Path, snap_compare, size: tuple[int, int], label: str) -> None:  # type: ignore[no-untyped-def]
+    """The codebook on a category (wide) and on an open code (narrow)."""
     app = make_app(path, nlp=False)
 
     async def show(pilot: Pilot) -> None:
         await pilot.press("f2")
         await pilot.pause()
-        app.screen.highlight(app.project.code("A3").id)  # type: ignore[attr-defined]
+        app.screen.highlight(app.project.code(label).id)  # type: ignore[attr-defined]
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=show)
-
-
-def test_snapshot_narrow(path: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(path, nlp=False)
-
-    async def show(pilot: Pilot) -> None:
-        await pilot.press("f2")
-        await pilot.pause()
-        app.screen.highlight(app.project.code("a10").id)  # type: ignore[attr-defined]
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=show)
+    assert snap_compare(app, terminal_size=size, run_before=show)
 
 
 @pytest.mark.asyncio
