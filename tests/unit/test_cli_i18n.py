@@ -362,3 +362,79 @@ def test_media_and_preference_errors_speak_the_language(
     assert ("数字键" if lang == "zh-Hans" else "數字鍵") in str(caught.value)
     with pytest.raises(i18n.errors.InvalidInput, match="not readable as the number-key"):
         prefs.load_slots("p", "c")
+
+
+#: The REFI-QDA round trip and the merge: their reports list what was not kept and each item.
+REPORTS = [
+    ("export", ["export", "{demo}", "-o", "{work}/demo.qdpx"]),
+    ("import", ["import", "{copy}", "{work}/demo.qdpx"]),
+    ("import json", ["import", "{copy}", "{work}/demo.qdpx", "--json"]),
+    ("merge", ["merge", "{copy}", "{demo}"]),
+    ("merge json", ["merge", "{copy}", "{demo}", "--json"]),
+]
+
+
+def test_the_refi_and_merge_reports_keep_their_json_and_speak_the_language(work: Path) -> None:
+    """The "not kept" lines and the merge's item lines are said in the language; their --json
+    (which holds the same reasons, in English) is byte-identical in en, zh-Hans and zh-Hant."""
+    said = {lang: cli_record.record(work, lang, REPORTS) for lang in i18n.LANGUAGES}
+    for name in ("import json", "merge json"):
+        out = said["en"][name][1]
+        assert said["en"][name][0] == 0 and json.loads(out)
+        assert said["zh-Hans"][name][1] == out == said["zh-Hant"][name][1], name
+    (report,) = json.loads(said["en"]["import json"][1])  # one report per file
+    assert any("GUID" in d["why"] for d in report["dropped"])  # English, as before
+    merged = json.loads(said["en"]["merge json"][1])
+    assert any(i["reason"] == "already here" for i in merged["items"])
+    en_lines = said["en"]["import"][1] + said["en"]["merge"][1]
+    assert (
+        "— already here" in en_lines and "not kept: 2 notes — a memo with the same GUID" in en_lines
+    )
+    for lang in ("zh-Hans", "zh-Hant"):
+        for name in ("import", "merge"):
+            rc, out, err = said[lang][name]
+            assert rc == 0 and CJK.search(out), (lang, name, out)
+            lines = [line for line in out.splitlines()[1:] if " — " in line]
+            assert len(lines) >= (3 if name == "import" else 3), (lang, name, out)
+            # what a line names is data; why it was not kept, the action and the kind are not
+            told = [line.split(" — ", 1)[1] for line in lines]
+            told += [" ".join(line.split()[:2]) for line in lines if name == "merge"]
+            left = {t: english_left(t, ["GUID", "XML", "REFI", "QDA"], work) for t in told}
+            left = {t: words for t, words in left.items() if words}
+            assert not left, (lang, name, left)
+    assert "略過" in said["zh-Hant"]["merge"][1] and "跳过" in said["zh-Hans"]["merge"][1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "notes"),
+    [
+        ("en", ["no set named 'nosuch'", "age>old: not a number; ignored"]),
+        ("zh-Hans", ["没有名为 'nosuch' 的资料集", "age>old：不是数字；已忽略"]),
+        ("zh-Hant", ["沒有名為 'nosuch' 的資料集", "age>old：不是數字；已忽略"]),
+    ],
+)
+def test_the_source_filters_notes_speak_the_language(lang: str, notes: list[str]) -> None:
+    from coder.facade.views import SourceFilter, SourceRow
+
+    rows = [SourceRow(1, "S1", "", {"age": "40"}, "s1 40"), SourceRow(2, "S2", "", {}, "s2")]
+    i18n.activate(lang)
+    try:
+        found = SourceFilter(rows, types={"age": "number"}, sets=dict, coded=set)
+        assert found.apply("set:nosuch age>old") == rows
+    finally:
+        i18n.activate("en")
+    assert found.notes == notes
+
+
+def test_too_little_uncoded_text_names_its_unit_in_the_language(work: Path) -> None:
+    """The unit in "too little uncoded text" was the English option value, pluralised by "s"."""
+    argv = [("d", ["discover", "{new}", "--unit", "turn"])]
+    said = {lang: cli_record.record(work, lang, argv)["d"] for lang in i18n.LANGUAGES}
+    assert said["en"] == (
+        1,
+        "",
+        "coder: too little uncoded text (0 turns with words) to find 8 candidates; "
+        "nothing was changed\n",
+    )
+    assert "有词的发言段只有 0 个" in said["zh-Hans"][2]
+    assert "有詞的發言段只有 0 個" in said["zh-Hant"][2]
