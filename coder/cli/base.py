@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from coder.i18n import N_, _
+from coder.i18n import N_, _, current
 
 #: Projects opened by the running command; ``main`` closes them when the command ends.
 opened: list[Any] = []
@@ -107,18 +107,18 @@ def wrap_wide(text: str, width: int) -> list[str]:
 class HelpFormatter(argparse.HelpFormatter):
     """Help in the interface language: each help text, description and section title through
     the catalog when help is printed (``python -m coder.i18n`` collects them from the parser),
-    wrapped by terminal columns when it holds Chinese."""
+    wrapped by terminal columns when it holds Chinese (in English, as argparse always did)."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         return _(action.help) if action.help else action.help
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        if _WIDE.search(text):
+        if _WIDE.search(text) and current() != "en":  # English help stays as argparse lays it
             return wrap_wide(" ".join(text.split()), width)
         return super()._split_lines(text, width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        if _WIDE.search(text):
+        if _WIDE.search(text) and current() != "en":
             lines = wrap_wide(" ".join(text.split()), width - len(indent))
             return "\n".join(indent + line for line in lines)
         return super()._fill_text(text, width, indent)

@@ -438,3 +438,15 @@ def test_too_little_uncoded_text_names_its_unit_in_the_language(work: Path) -> N
     )
     assert "有词的发言段只有 0 个" in said["zh-Hans"][2]
     assert "有詞的發言段只有 0 個" in said["zh-Hant"][2]
+
+
+def test_the_ui_lang_is_read_before_the_parser_is_built() -> None:
+    """Every spelling argparse accepts, and never a value of another option or the command's."""
+    from coder.cli.main import ui_lang_of
+
+    assert ui_lang_of(["--ui-lang", "zh-Hant", "sources", "p"]) == "zh-Hant"
+    assert ui_lang_of(["--ui-lang=zh-Hans", "--help"]) == "zh-Hans"
+    assert ui_lang_of(["--ui", "en", "sources"]) == "en"  # argparse's abbreviation
+    assert ui_lang_of(["--coder", "--ui-lang", "sources"]) is None  # a coder named --ui-lang
+    assert ui_lang_of(["sources", "--ui-lang", "zh-Hans"]) is None  # after the command: not ours
+    assert ui_lang_of(["-h"]) is None and ui_lang_of([]) is None
