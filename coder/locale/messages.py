@@ -2324,7 +2324,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("{child} under {parent}", "{child} 归于 {parent} 之下", "{child} 歸於 {parent} 之下"),
     ("relation type {name}", "关系类型 {name}", "關係類型 {name}"),
     ("{coder} in {source}", "{coder} 在 {source}", "{coder} 在 {source}"),
-    ("{coder}'s", "{coder} 的", "{coder} 的"),
+    ("{coder}'s", "{coder} 所做", "{coder} 所做"),
     ("the source's text differs here", "此处资料的文本不同", "此處資料的文字不同"),
     (
         "memo of coding {ident} ({where} {start}–{end})",
