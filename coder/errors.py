@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+
+def _as_is(template: str) -> str:
+    return template
+
+
+#: How a message template reads in the interface language. ``coder.i18n`` sets it to its
+#: gettext when it is imported, so that the modules below it in the layers (``coder.media``,
+#: ``coder.prefs``) say their messages in the chosen language without importing it; until then a
+#: template reads as it is (English).
+translate: Callable[[str], str] = _as_is
+
+
+def localised(template: str, **fields: Any) -> str:
+    """``template`` in the interface language with its ``{fields}`` filled in: a message of a
+    module that may not import ``coder.i18n`` (the catalogs find it by this name)."""
+    return translate(template).format(**fields)
+
 
 class CoderError(Exception):
     """Base class of every error that is shown to the user as a one-line message."""

@@ -19,6 +19,9 @@ import gettext
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from coder import errors
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -45,15 +48,12 @@ def normalise(value: str | None) -> str | None:
 
 
 def choose(option: str | None = None) -> str:
-    """The interface language by the order above."""
-    from coder.errors import InvalidInput
-
+    """The interface language by the order above; an ``option`` that names none of ours is an
+    error, said in the language chosen without it."""
     if option:
         lang = normalise(option)
         if lang is None:
-            raise InvalidInput(
-                f"--ui-lang {option}: not one of {', '.join(LANGUAGES)}; nothing was done"
-            )
+            raise _unknown(option)
         return lang
     lang = normalise(os.environ.get("CODER_LANG"))
     if lang:
@@ -70,16 +70,30 @@ def choose(option: str | None = None) -> str:
     return "en"
 
 
+def _unknown(option: str) -> Exception:
+    """The error for ``--ui-lang OPTION`` that is not one of ours: the language the user would
+    otherwise have becomes the interface language, and the message is said in it."""
+    from coder.errors import InvalidInput
+
+    activate(None)
+    return InvalidInput(
+        _("--ui-lang {option}: not one of {languages}; nothing was done").format(
+            option=option, languages=", ".join(LANGUAGES)
+        )
+    )
+
+
 def activate(lang: str | None = None) -> str:
     """Use ``lang`` (checked; default: :func:`choose`) from now on; returns it."""
     global _translation, _lang
-    _lang = choose(lang)
-    if _lang == "en":
+    chosen = choose(lang)
+    if chosen == "en":
         _translation = gettext.NullTranslations()
     else:
         _translation = gettext.translation(
-            DOMAIN, LOCALE_DIR, languages=[FOLDERS[_lang]], fallback=True
+            DOMAIN, LOCALE_DIR, languages=[FOLDERS[chosen]], fallback=True
         )
+    _lang = chosen
     return _lang
 
 
@@ -106,6 +120,15 @@ def _(message: str) -> str:
     return _translation.gettext(message) if message else message
 
 
+def N_(message: str) -> str:
+    """``message`` as it is: marks it for the catalogs where it is translated later (argparse's
+    own words, looked up when argparse says them)."""
+    return message
+
+
+errors.translate = _  # the layers below this one say their messages through it: errors.localised
+
+
 def pgettext(context: str, message: str) -> str:
     """``message`` in the interface language, where ``context`` tells it apart from the same
     English elsewhere (the CLI's column "name" of a code, the login's "name" of a person)."""
@@ -116,11 +139,94 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
-# The program's fixed vocabulary (option values kept in the data and the JSON) as people read it.
+class Msg:
+    """A message kept with its fields, to be said later: in English where it is kept for
+    ``--json`` or the log (:meth:`english`), in the interface language where a person reads it
+    (:meth:`said`). A field may be a :class:`Msg` (or a :class:`Word`) itself. The catalogs
+    find the template by this class's name."""
+
+    __slots__ = ("template", "fields")
+
+    def __init__(self, template: str, /, **fields: Any) -> None:
+        self.template = template
+        self.fields = fields
+
+    def english(self) -> str:
+        with english():
+            return self.said()
+
+    def said(self) -> str:
+        return _(self.template).format(
+            **{k: v.said() if isinstance(v, Msg) else v for k, v in self.fields.items()}
+        )
+
+    def __str__(self) -> str:
+        return self.english()
+
+    def __repr__(self) -> str:
+        return f"Msg({self.english()!r})"
 
 
-def slot_word(slot: str) -> str:
-    """A slot of the paradigm model (the codes around a category) in the interface language."""
+class Word(Msg):
+    """One word of the fixed vocabulary in a :class:`Msg`: ``pgettext(context, word)``."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: str, word: str) -> None:
+        super().__init__(word)
+        self.context = context
+
+    def said(self) -> str:
+        return pgettext(self.context, self.template)
+
+
+def in_english(text: str | Msg) -> str:
+    """``text`` as it is kept (English); a plain string as it is."""
+    return text.english() if isinstance(text, Msg) else text
+
+
+def said(text: str | Msg) -> str:
+    """``text`` as a person reads it in the interface language; a plain string as it is."""
+    return text.said() if isinstance(text, Msg) else text
+
+
+# The program's fixed vocabulary (option values kept in the data and the JSON) as people read it:
+# one definition for the command line and the workbench. The workbench's English shows the
+# Chinese method term beside the word (``term=True``: "causal 因果条件"); in Chinese the
+# translation is the term itself.
+
+#: The paradigm model's slots (the codes around a category): the English title the workbench
+#: shows, and the Chinese method term.
+SLOT_TITLES = {
+    "causal": ("Causal conditions", "因果条件"),
+    "context": ("Context", "脉络"),
+    "intervening": ("Intervening conditions", "中介条件"),
+    "strategies": ("Strategies", "行动/互动策略"),
+    "consequences": ("Consequences", "结果"),
+    "phenomena": ("Phenomena", "现象"),
+    "other": ("Other", "其他"),
+}
+#: The Chinese method term of each paradigm role (Strauss & Corbin) and level of coding.
+ROLE_TERMS = {
+    "causal": "因果条件",
+    "phenomenon": "现象",
+    "context": "脉络",
+    "intervening": "中介条件",
+    "strategy": "行动/互动策略",
+    "consequence": "结果",
+}
+LEVEL_TERMS = {"open": "初始概念", "axial": "范畴", "selective": "核心范畴"}
+
+
+def _beside(english: str, said: str, term: str | None) -> str:
+    """``said`` (the word in the interface language); with the Chinese ``term`` beside it when
+    it is still the English word."""
+    return f"{said} {term}" if term and said == english else said
+
+
+def slot_word(slot: str, *, term: bool = False) -> str:
+    """A slot of the paradigm model (the codes around a category) in the interface language;
+    ``term``: as the workbench titles it ("Causal conditions 因果条件" in English)."""
     said = {
         "causal": pgettext("slot", "causal"),
         "context": pgettext("slot", "context"),
@@ -130,7 +236,11 @@ def slot_word(slot: str) -> str:
         "phenomena": pgettext("slot", "phenomena"),
         "other": pgettext("slot", "other"),
     }
-    return said.get(slot, slot)
+    word = said.get(slot, slot)
+    if term and slot in SLOT_TITLES and word == slot:
+        title, zh = SLOT_TITLES[slot]
+        return f"{title} {zh}"
+    return word
 
 
 def unit_word(unit: str) -> str:
@@ -158,18 +268,21 @@ def units_word(unit: str) -> str:
     return said.get(unit, f"{unit}s")
 
 
-def level_word(level: str) -> str:
-    """A code's level (open, axial, selective) in the interface language."""
+def level_word(level: str, *, term: bool = False) -> str:
+    """A code's level (open, axial, selective) in the interface language; ``term``: with the
+    Chinese method term beside it in English ("open 初始概念")."""
     said = {
         "open": pgettext("level", "open"),
         "axial": pgettext("level", "axial"),
         "selective": pgettext("level", "selective"),
     }
-    return said.get(level, level)
+    word = said.get(level, level)
+    return _beside(level, word, LEVEL_TERMS.get(level)) if term else word
 
 
-def role_word(role: str) -> str:
-    """A category's paradigm role in the interface language."""
+def role_word(role: str, *, term: bool = False) -> str:
+    """A category's paradigm role in the interface language; ``term``: with the Chinese method
+    term beside it in English ("causal 因果条件")."""
     said = {
         "causal": pgettext("paradigm", "causal"),
         "phenomenon": pgettext("paradigm", "phenomenon"),
@@ -178,7 +291,8 @@ def role_word(role: str) -> str:
         "strategy": pgettext("paradigm", "strategy"),
         "consequence": pgettext("paradigm", "consequence"),
     }
-    return said.get(role, role)
+    word = said.get(role, role)
+    return _beside(role, word, ROLE_TERMS.get(role)) if term else word
 
 
 def build() -> None:  # pragma: no cover - a maintainer's tool
@@ -198,6 +312,12 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
             "_",
             "-k",
             "pgettext:1c,2",
+            "-k",
+            "N_",
+            "-k",
+            "localised",
+            "-k",
+            "Msg",
             "-o",
             str(pot),
             str(Path(__file__).parent),
@@ -205,6 +325,9 @@ def build() -> None:  # pragma: no cover - a maintainer's tool
         check=True,
     )
     _add_field_headings(pot)
+    # the command line's help texts, from its parser (a layer above this one: in a process of
+    # its own, as the extractor is)
+    subprocess.run([sys.executable, "-m", "coder.cli.base", str(pot)], check=True)
     for lang in FOLDERS.values():
         po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         verb = "update" if po.exists() else "init"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coder.errors import InvalidInput
+from coder.errors import InvalidInput, localised
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -49,7 +49,7 @@ def link(project: Project, source: int | str, file: str | Path) -> Path:
     """Link ``source`` to its recording (one undoable change); returns the absolute path."""
     path = Path(file).expanduser()
     if not path.is_file():
-        raise InvalidInput(f"{file}: no such file; nothing was changed")
+        raise InvalidInput(localised("{file}: no such file; nothing was changed", file=file))
     path = path.resolve()
     project.set_source_attribute(source, MEDIA, str(path))
     return path
@@ -71,21 +71,37 @@ def playback(project: Project, source: int | str, offset: int = 0) -> Playback:
     linked = src.attributes.get(MEDIA, "").strip()
     if not linked:
         raise InvalidInput(
-            f"{src.name} has no recording linked; link one with: coder media PROJECT "
-            f"{src.name} FILE"
+            localised(
+                "{name} has no recording linked; link one with: coder media PROJECT {name} FILE",
+                name=src.name,
+            )
         )
     path = Path(linked).expanduser()
     if not path.is_file():
         raise InvalidInput(
-            f"{src.name}: its recording {linked} is not there (moved?); link it again with: "
-            f"coder media PROJECT {src.name} FILE"
+            localised(
+                "{name}: its recording {linked} is not there (moved?); link it again with: "
+                "coder media PROJECT {name} FILE",
+                name=src.name,
+                linked=linked,
+            )
         )
     if not 0 <= offset <= src.chars:
-        raise InvalidInput(f"offset {offset} is outside {src.name} (0–{src.chars})")
+        raise InvalidInput(
+            localised(
+                "offset {offset} is outside {name} (0–{chars})",
+                offset=offset,
+                name=src.name,
+                chars=src.chars,
+            )
+        )
     timed = [t for t in project.turns(src.id) if seconds(t.timestamp) is not None]
     if not timed:
         return Playback(
-            path, 0.0, "", f"{src.name} has no times in its turns; playing from the start"
+            path,
+            0.0,
+            "",
+            localised("{name} has no times in its turns; playing from the start", name=src.name),
         )
     before = [t for t in timed if t.start <= offset] or timed[:1]
     turn = before[-1]
@@ -104,11 +120,19 @@ def start(play: Playback) -> list[str]:
     """Start the player (it runs on its own, detached); returns its command line."""
     command = player_command(play)
     if command is None:
-        where = f" at {play.stamp}" if play.stamp else ""
-        raise InvalidInput(
-            f"no media player found: install mpv or ffplay (ffmpeg); the recording is "
-            f"{play.path}{where}"
-        )
+        if play.stamp:
+            message = localised(
+                "no media player found: install mpv or ffplay (ffmpeg); the recording is "
+                "{path} at {stamp}",
+                path=play.path,
+                stamp=play.stamp,
+            )
+        else:
+            message = localised(
+                "no media player found: install mpv or ffplay (ffmpeg); the recording is {path}",
+                path=play.path,
+            )
+        raise InvalidInput(message)
     subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir
 
-from coder.errors import InvalidInput
+from coder.errors import InvalidInput, localised
 
 SLOTS = 9
 
@@ -72,8 +72,12 @@ def _read(path: Path) -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InvalidInput(
-            f"{path}: not readable as the number-key settings ({exc}); the number keys start "
-            "empty and the file is left as it is"
+            localised(
+                "{path}: not readable as the number-key settings ({reason}); the number keys "
+                "start empty and the file is left as it is",
+                path=path,
+                reason=exc,
+            )
         ) from exc
     return doc if isinstance(doc, dict) else {}
 
@@ -108,7 +112,11 @@ def save_slots(project: str, coder: str, keys: KeySlots) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise InvalidInput(
-            f"{path}: the number keys could not be saved ({exc}); they last for this session"
+            localised(
+                "{path}: the number keys could not be saved ({reason}); they last for this session",
+                path=path,
+                reason=exc,
+            )
         ) from exc
 
 
@@ -149,7 +157,12 @@ def save_ui_lang(lang: str | None) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise InvalidInput(
-            f"{path}: the interface language could not be saved ({exc}); it lasts for this session"
+            localised(
+                "{path}: the interface language could not be saved ({reason}); it lasts for "
+                "this session",
+                path=path,
+                reason=exc,
+            )
         ) from exc
 
 
@@ -186,6 +199,10 @@ def save_suggesting(project: str, coder: str, on: bool) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise InvalidInput(
-            f"{path}: whether suggestions show could not be saved ({exc}); it lasts for this "
-            "session"
+            localised(
+                "{path}: whether suggestions show could not be saved ({reason}); it lasts for "
+                "this session",
+                path=path,
+                reason=exc,
+            )
         ) from exc

@@ -14,7 +14,7 @@ import numpy as np
 
 from coder.assist import service
 from coder.errors import InvalidInput
-from coder.i18n import _
+from coder.i18n import _, units_word
 
 if TYPE_CHECKING:
     from coder.project import Project
@@ -56,8 +56,9 @@ def discover(
     if len(keep) < max(k, 2):
         raise InvalidInput(
             _(
-                "too little uncoded text ({n_keep} {unit}s with words) to find {k} candidates; nothing was changed"
-            ).format(n_keep=len(keep), unit=unit, k=k)
+                "too little uncoded text ({n_keep} {units} with words) to find {k} candidates; "
+                "nothing was changed"
+            ).format(n_keep=len(keep), units=units_word(unit), k=k)
         )
     vec = TfidfVectorizer(
         analyzer=lambda x: x, sublinear_tf=True, min_df=2 if len(keep) > 50 else 1, max_df=0.5

@@ -15,7 +15,7 @@ import sys
 import traceback
 from types import ModuleType
 
-from coder.cli.base import Add, common_options, debug_only_options, opened
+from coder.cli.base import Add, Parser, common_options, debug_only_options, opened, speak
 from coder.cli.output import one_line
 from coder.errors import CoderError
 from coder.i18n import _
@@ -81,10 +81,26 @@ def command_of(argv: list[str]) -> str | None:
     return None
 
 
+def ui_lang_of(argv: list[str]) -> str | None:
+    """The value of ``--ui-lang`` before the command (also ``--ui-lang=X`` and argparse's
+    abbreviations such as ``--ui X``), read before the parser is built so that its help and
+    usage errors are in that language; None when not given."""
+    rest = iter(argv)
+    for arg in rest:
+        name, eq, value = arg.partition("=")
+        if len(name) >= 3 and "--ui-lang".startswith(name):
+            return value if eq else next(rest, None)
+        if arg in _VALUED:
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return None
+    return None
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser: with every group, or only with the group of ``command`` when it is known."""
     common = common_options()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="coder", description="A grounded-theory coding workbench.", parents=[common]
     )
     parser.add_argument(
@@ -151,7 +167,16 @@ def _traceback(secrets: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(command_of(argv if argv is not None else sys.argv[1:]))
+    given = argv if argv is not None else sys.argv[1:]
+    from coder.i18n import activate
+
+    try:  # before the parser: its help and usage errors are in the language too
+        activate(ui_lang_of(given))
+    except CoderError as exc:
+        print(f"coder: {one_line(str(exc))}", file=sys.stderr)
+        return 1
+    speak()
+    parser = build_parser(command_of(given))
     args = parser.parse_args(argv)
     if not hasattr(args, "coder"):
         args.coder = None
@@ -160,8 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     if secrets:
         sys.stdout = _Scrubbed(sys.stdout, secrets)
     try:
-        from coder.i18n import activate
-
         activate(args.ui_lang)
         if args.ui_lang:  # the served app processes and any child use it too
             os.environ["CODER_LANG"] = args.ui_lang

@@ -45,7 +45,7 @@ from sqlalchemy import Table, func, select
 
 from coder.errors import InvalidInput
 from coder.facade.codebook import next_label
-from coder.i18n import _, english
+from coder.i18n import N_, Msg, Word, _, english, in_english, pgettext, said
 from coder.model import CODE_DESCRIPTION
 from coder.store.journal import Change
 from coder.store.schema import (
@@ -102,6 +102,62 @@ class MergeItem:
     what: str
     reason: str = ""
     count: int = 1
+    shown: tuple[str | Msg, str | Msg] | None = field(default=None, compare=False, repr=False)
+    """``what`` and ``reason`` as they were given, for the human report in the interface
+    language (``what`` and ``reason`` are English: the JSON's)."""
+
+
+#: The report's actions and kinds as a person reads them (the JSON keeps the English names).
+def _action_word(action: str) -> str:
+    said_ = {
+        "added": pgettext("merge action", "added"),
+        "filled": pgettext("merge action", "filled"),
+        "matched": pgettext("merge action", "matched"),
+        "skipped": pgettext("merge action", "skipped"),
+        "conflict": pgettext("merge action", "conflict"),
+    }
+    return said_.get(action, action)
+
+
+def _kind_word(kind: str) -> str:
+    said_ = {
+        "source": pgettext("merge kind", "source"),
+        "case": pgettext("merge kind", "case"),
+        "code": pgettext("merge kind", "code"),
+        "parent": pgettext("merge kind", "parent"),
+        "coding": pgettext("merge kind", "coding"),
+        "memo": pgettext("merge kind", "memo"),
+        "relation": pgettext("merge kind", "relation"),
+        "evidence": pgettext("merge kind", "evidence"),
+        "attribute": pgettext("merge kind", "attribute"),
+        "lineage": pgettext("merge kind", "lineage"),
+        "setting": pgettext("merge kind", "setting"),
+    }
+    return said_.get(kind, kind)
+
+
+def _vocabulary() -> None:  # pragma: no cover - never called: marks words for the catalogs
+    """The values a report's :class:`Word` says (memo types, lineage kinds, what a memo is on)."""
+    for _word in (
+        pgettext("memo type", "code"),
+        pgettext("memo type", "theoretical"),
+        pgettext("memo type", "methodological"),
+        pgettext("memo type", "comparison"),
+        pgettext("memo type", "storyline"),
+        pgettext("memo type", "project"),
+        pgettext("lineage", "promote"),
+        pgettext("lineage", "merge"),
+        pgettext("lineage", "split"),
+        pgettext("merge kind", "project"),
+    ):
+        pass
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 def _kinds(kind: str, n: int) -> str:
@@ -133,8 +189,14 @@ class MergeReport:
     items: list[MergeItem] = field(default_factory=list)
     event_id: int | None = None
 
-    def add(self, kind: str, action: str, what: str, reason: str = "", count: int = 1) -> None:
-        self.items.append(MergeItem(kind, action, what, reason, count))
+    def add(
+        self, kind: str, action: str, what: str | Msg, reason: str | Msg = "", count: int = 1
+    ) -> None:
+        """One line; ``what`` and ``reason`` kept in English for the JSON, said in the
+        interface language in :meth:`lines`."""
+        self.items.append(
+            MergeItem(kind, action, in_english(what), in_english(reason), count, (what, reason))
+        )
 
     def totals(self) -> dict[str, dict[str, int]]:
         """``{action: {kind: count}}``."""
@@ -175,9 +237,11 @@ class MergeReport:
     def lines(self) -> list[str]:
         out = [self.head()]
         for item in self.items:
+            what, reason = item.shown or (item.what, item.reason)
             count = f" ×{item.count}" if item.count != 1 else ""
-            why = f" — {item.reason}" if item.reason else ""
-            out.append(f"  {item.action:<8} {item.kind:<9} {item.what}{count}{why}")
+            why = f" — {said(reason)}" if item.reason else ""
+            action, kind = _action_word(item.action), _kind_word(item.kind)
+            out.append(f"  {_pad(action, 8)} {_pad(kind, 9)} {said(what)}{count}{why}")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -293,7 +357,7 @@ class _Merge:
         return str(uuid.uuid4()) if taken else guid
 
     def attributes(
-        self, table: Table, key: str, ours: int, rows: list[dict[str, Any]], what: str
+        self, table: Table, key: str, ours: int, rows: list[dict[str, Any]], what: Msg
     ) -> None:
         """Attributes the other copy has: missing ones added, different values reported."""
         have = dict(
@@ -310,13 +374,21 @@ class _Merge:
                         "type": r.get("type", "text"),
                     },
                 )
-                self.report.add("attribute", "added", f"{what}: {r['name']} = {r['value']}")
+                self.report.add(
+                    "attribute",
+                    "added",
+                    Msg("{what}: {name} = {value}", what=what, name=r["name"], value=r["value"]),
+                )
             elif have[r["name"]] != r["value"]:
                 self.report.add(
                     "attribute",
                     "conflict",
-                    f"{what}: {r['name']}",
-                    f"here {have[r['name']]!r}, there {r['value']!r}; kept {have[r['name']]!r}",
+                    Msg("{what}: {name}", what=what, name=r["name"]),
+                    Msg(
+                        "here {here!r}, there {there!r}; kept {here!r}",
+                        here=have[r["name"]],
+                        there=r["value"],
+                    ),
                 )
 
     def _rows(self, table: str, key: str, value: Any) -> list[dict[str, Any]]:
@@ -348,7 +420,9 @@ class _Merge:
                 self.report.add("case", "added", c["name"])
             self.case_map[c["id"]] = cid
             attrs = self._rows("case_attributes", "case_id", c["id"])
-            self.attributes(case_attributes, "case_id", cid, attrs, f"case {c['name']}")
+            self.attributes(
+                case_attributes, "case_id", cid, attrs, Msg("case {name}", name=c["name"])
+            )
 
     def sources(self) -> None:
         ours = {
@@ -370,13 +444,22 @@ class _Merge:
                         "source",
                         "conflict",
                         s["name"],
-                        f"same name, different text here; its {n} coding{'s' if n != 1 else ''} "
-                        "and memos are skipped",
+                        Msg(
+                            N_(
+                                "same name, different text here; its {n} coding and memos are skipped"
+                            )
+                            if n == 1
+                            else N_(
+                                "same name, different text here; its {n} codings and memos are "
+                                "skipped"
+                            ),
+                            n=n,
+                        ),
                     )
                     continue
             elif sha in by_text:
                 sid, name = by_text[sha]
-                self.report.add("source", "matched", f"{s['name']} = {name}", "the same text")
+                self.report.add("source", "matched", f"{s['name']} = {name}", Msg("the same text"))
             else:
                 position += 1
                 values = {k: v for k, v in s.items() if k not in ("id", "guid", "case_id")}
@@ -398,10 +481,12 @@ class _Merge:
                         for t in self._rows("turns", "source_id", s["id"])
                     ],
                 )
-                self.report.add("source", "added", s["name"], f"{s['chars']} characters")
+                self.report.add("source", "added", s["name"], Msg("{n} characters", n=s["chars"]))
             self.source_map[s["id"]] = sid
             attrs = self._rows("source_attributes", "source_id", s["id"])
-            self.attributes(source_attributes, "source_id", sid, attrs, f"source {s['name']}")
+            self.attributes(
+                source_attributes, "source_id", sid, attrs, Msg("source {name}", name=s["name"])
+            )
 
     # -- the codebook ----------------------------------------------------------------------
 
@@ -418,15 +503,22 @@ class _Merge:
                 self.compare_code(mine, c)
                 continue
             label = c["label"]
-            note = ""
+            notes: list[Msg] = []
             if self.conn.execute(select(codes.c.id).where(codes.c.label == label)).first():
                 label = next_label(self.conn, c["level"])
-                note = f"label {c['label']} is taken here: now {label}"
+                notes.append(
+                    Msg("label {taken} is taken here: now {label}", taken=c["label"], label=label)
+                )
             core = bool(c["is_core"]) and not has_core
             if c["is_core"] and has_core:
-                note = "; ".join(
-                    filter(None, [note, "not the core category: this project has one"])
-                )
+                notes.append(Msg("not the core category: this project has one"))
+            note: str | Msg = (
+                Msg("{one}; {other}", one=notes[0], other=notes[1])
+                if len(notes) == 2
+                else notes[0]
+                if notes
+                else ""
+            )
             values = {k: v for k, v in c.items() if k not in ("id", "guid", "label", "is_core")}
             cid = self.ch.insert(
                 codes,
@@ -435,14 +527,27 @@ class _Merge:
             has_core = has_core or core
             self.code_map[c["id"]] = cid
             self.labels[cid] = label
-            self.report.add("code", "added", f"{label} {c['name']} ({c['level']})", note)
+            self.report.add(
+                "code",
+                "added",
+                Msg(
+                    "{label} {name} ({level})",
+                    label=label,
+                    name=c["name"],
+                    level=Word("level", c["level"]),
+                ),
+                note,
+            )
 
     def compare_code(self, mine: dict[str, Any], theirs: dict[str, Any]) -> None:
         what = f"{mine['label']} {mine['name']}"
         for key in ("name", "level"):
             if mine[key] != theirs[key]:
                 self.report.add(
-                    "code", "conflict", f"{what}: {key}", f"there {theirs[key]!r}; kept ours"
+                    "code",
+                    "conflict",
+                    f"{what}: {key}",
+                    Msg("there {there!r}; kept ours", there=theirs[key]),
                 )
         fields = CODE_FIELDS if mine["level"] == theirs["level"] else CODE_FIELDS[:6]
         filled = {}
@@ -452,13 +557,17 @@ class _Merge:
                 continue
             if _empty(ours):
                 filled[key] = other
-                self.report.add("code", "filled", f"{what}: {key}", "empty here")
+                self.report.add("code", "filled", f"{what}: {key}", Msg("empty here"))
             else:
                 self.report.add(
                     "code",
                     "conflict",
                     f"{what}: {key}",
-                    f"here {_clip(ours)!r}, there {_clip(other)!r}; kept ours",
+                    Msg(
+                        "here {here!r}, there {there!r}; kept ours",
+                        here=_clip(ours),
+                        there=_clip(other),
+                    ),
                 )
         if filled:
             self.ch.update(codes, {"id": mine["id"]}, filled)
@@ -474,7 +583,9 @@ class _Merge:
             ).all()
             if parent in {h[0] for h in have}:
                 continue
-            what = f"{self.labels[child]} under {self.labels[parent]}"
+            what = Msg(
+                "{child} under {parent}", child=self.labels[child], parent=self.labels[parent]
+            )
             try:
                 with english():  # the reason goes into the report's JSON
                     self.project.link_parent(
@@ -490,7 +601,7 @@ class _Merge:
         for t in self.data["relation_types"]:
             if t["name"] not in ours_types:
                 self.ch.insert(relation_types, t)
-                self.report.add("relation", "added", f"relation type {t['name']}")
+                self.report.add("relation", "added", Msg("relation type {name}", name=t["name"]))
         for r in self.data["relations"]:
             a, b = self.code_map[r["from_id"]], self.code_map[r["to_id"]]
             what = f"{self.labels[a]} —{r['type']}→ {self.labels[b]}"
@@ -535,14 +646,21 @@ class _Merge:
         }
         names = {r["id"]: r["name"] for r in self.data["sources"]}
         tally: Counter[tuple[str, str, str]] = Counter()
+        texts: dict[tuple[str, str, str], tuple[Msg, Msg | str]] = {}
+
+        def count(action: str, where: Msg, reason: Msg | str = "") -> None:
+            key = (action, where.english(), in_english(reason))
+            tally[key] += 1
+            texts.setdefault(key, (where, reason))
+
         pending: dict[tuple[int, ...], list[int]] = {}
         rows: list[tuple[Any, ...]] = []
         for c in self.data["codings"]:
             coder_name = self.coder_names[c["coder_id"]]
-            where = f"{coder_name} in {names[c['source_id']]}"
-            same = f"{coder_name}'s"  # duplicates are many: one line per coder
+            where = Msg("{coder} in {source}", coder=coder_name, source=names[c["source_id"]])
+            same = Msg("{coder}'s", coder=coder_name)  # duplicates are many: one line per coder
             if c["source_id"] in self.skipped_sources:
-                tally[("skipped", where, "the source's text differs here")] += 1
+                count("skipped", where, Msg("the source's text differs here"))
                 continue
             key = (
                 self.source_map[c["source_id"]],
@@ -553,34 +671,45 @@ class _Merge:
             )
             if key in pending:  # two sources there with this one's text
                 pending[key].append(c["id"])
-                tally[("skipped", same, "already here")] += 1
+                count("skipped", same, Msg("already here"))
                 continue
             if key in existing:
                 ident, memo = existing[key]
                 self.coding_map[c["id"]] = ident
-                tally[("skipped", same, "already here")] += 1
+                count("skipped", same, Msg("already here"))
                 if c["memo"] and c["memo"] != memo:
                     if memo:
                         self.report.add(
                             "coding",
                             "conflict",
-                            f"memo of coding {ident} ({where} {c['start']}–{c['end']})",
-                            f"here {_clip(memo)!r}, there {_clip(c['memo'])!r}; kept ours",
+                            Msg(
+                                "memo of coding {ident} ({where} {start}–{end})",
+                                ident=ident,
+                                where=where,
+                                start=c["start"],
+                                end=c["end"],
+                            ),
+                            Msg(
+                                "here {here!r}, there {there!r}; kept ours",
+                                here=_clip(memo),
+                                there=_clip(c["memo"]),
+                            ),
                         )
                     else:
                         self.ch.update(codings, {"id": ident}, {"memo": c["memo"]})
-                        tally[("filled", where, "memo was empty here")] += 1
+                        count("filled", where, Msg("memo was empty here"))
                 continue
             pending[key] = [c["id"]]
             rows.append((*key, c["memo"], c["created"]))
-            tally[("added", where, "")] += 1
+            count("added", where)
         rows.sort(key=lambda r: (r[0], r[3], r[4]))  # index order: local B-tree inserts
         cols = ["source_id", "code_id", "coder_id", "start", "end", "memo", "created"]
         for row, ident in zip(rows, self.ch.insert_values(codings, cols, rows), strict=True):
             for theirs in pending[row[:5]]:
                 self.coding_map[theirs] = ident
-        for (action, where, reason), n in sorted(tally.items()):
-            self.report.add("coding", action, where, reason, count=n)
+        for entry, n in sorted(tally.items()):
+            shown_where, shown_reason = texts[entry]
+            self.report.add("coding", entry[0], shown_where, shown_reason, count=n)
 
     def evidence(self) -> None:
         missing = 0
@@ -597,10 +726,18 @@ class _Merge:
             ).first():
                 continue
             self.ch.insert(relation_evidence, {"relation_id": rel, "coding_id": coding})
-            self.report.add("evidence", "added", f"coding {coding} for relation {rel}")
+            self.report.add(
+                "evidence",
+                "added",
+                Msg("coding {coding} for relation {relation}", coding=coding, relation=rel),
+            )
         if missing:
             self.report.add(
-                "evidence", "skipped", "relation evidence", "its coding was skipped", count=missing
+                "evidence",
+                "skipped",
+                Msg("relation evidence"),
+                Msg("its coding was skipped"),
+                count=missing,
             )
 
     def memos(self) -> None:
@@ -613,7 +750,12 @@ class _Merge:
         }
         already = 0
         for m in self.data["memos"]:
-            what = f"{m['type']} memo {_clip(m['title'] or m['text'])!r} on {m['target_type']}"
+            what = Msg(
+                "{type} memo {title!r} on {target}",
+                type=Word("memo type", m["type"]),
+                title=_clip(m["title"] or m["text"]),
+                target=Word("merge kind", m["target_type"]),
+            )
             row = self.conn.execute(
                 select(memos.c.title, memos.c.text).where(memos.c.guid == m["guid"])
             ).first()
@@ -621,13 +763,15 @@ class _Merge:
                 if (row.title, row.text) == (m["title"], m["text"]):
                     already += 1
                 else:
-                    self.report.add("memo", "conflict", what, "edited in both copies; kept ours")
+                    self.report.add(
+                        "memo", "conflict", what, Msg("edited in both copies; kept ours")
+                    )
                 continue
             target_id = None
             if m["target_type"] != "project":
                 target_id = targets[m["target_type"]].get(m["target_id"])
                 if target_id is None:
-                    self.report.add("memo", "skipped", what, "what it is about was not merged")
+                    self.report.add("memo", "skipped", what, Msg("what it is about was not merged"))
                     continue
             twin = self.conn.execute(
                 select(memos.c.id).where(
@@ -655,7 +799,7 @@ class _Merge:
             )
             self.report.add("memo", "added", what)
         if already:
-            self.report.add("memo", "skipped", "memos", "already here", count=already)
+            self.report.add("memo", "skipped", Msg("memos"), Msg("already here"), count=already)
 
     def lineage(self) -> None:
         have = {
@@ -673,7 +817,14 @@ class _Merge:
                 code_lineage, {**values, "event_id": self.ch.reserve_event(), "to_code_id": to}
             )
             self.report.add(
-                "lineage", "added", f"{r['kind']} of {r['from_label']} {r['from_name']}"
+                "lineage",
+                "added",
+                Msg(
+                    "{kind} of {label} {name}",
+                    kind=Word("lineage", r["kind"]),
+                    label=r["from_label"],
+                    name=r["from_name"],
+                ),
             )
 
     def settings(self) -> None:
@@ -691,9 +842,11 @@ class _Merge:
                         self.ch.update(settings, {"key": key}, {"value": merged})
                     else:
                         self.ch.insert(settings, {"key": key, "value": merged})
-                    self.report.add("setting", "added", f"dictionary: {' '.join(new)}")
+                    self.report.add(
+                        "setting", "added", Msg("dictionary: {words}", words=" ".join(new))
+                    )
                 continue
-            self.report.add("setting", "skipped", key, "differs in the other copy; kept ours")
+            self.report.add("setting", "skipped", key, Msg("differs in the other copy; kept ours"))
 
 
 def _rows(conn: Any, table: Table) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from coder.i18n import _
 from coder.store.core import ProjectCore
 from coder.store.schema import cases, coders, codings, source_attributes, sources
 
@@ -255,7 +256,7 @@ class SourceFilter:
             if word.lower().startswith(SET_WORD):
                 members = self._sets().get(word[len(SET_WORD) :])
                 if members is None:
-                    self.notes.append(f"no set named {word[len(SET_WORD) :]!r}")
+                    self.notes.append(_("no set named {name!r}").format(name=word[len(SET_WORD) :]))
                     continue
                 by_id = self._by_id()
                 order = [by_id[i] for i in members if i in by_id]
@@ -284,7 +285,16 @@ class SourceFilter:
         if condition is not None:
             name, test = condition
             if test is None:
-                self.notes.append(f"{word}: not a {self.types[name]}; ignored")
+                kind = self.types[name]
+                self.notes.append(
+                    (
+                        _("{word}: not a number; ignored")
+                        if kind == "number"
+                        else _("{word}: not a date; ignored")
+                        if kind == "date"
+                        else _("{word}: not a {kind}; ignored")
+                    ).format(word=word, kind=kind)
+                )
                 return None
             numeric = self.types[name] == "number" and word[len(name) :][:1] in "<>"
             column: list[tuple[int, Any]] = self._numbers(name) if numeric else self._column(name)

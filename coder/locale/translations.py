@@ -251,12 +251,9 @@ ROWS: list[tuple[str, str, str]] = [
     (" · {n} codes below 下属", " · 下属编码 {n} 个", " · 下屬編碼 {n} 個"),
     ("Also put {code} in… 归入另一范畴", "将 {code} 同时归入…", "將 {code} 同時歸入…"),
     ("Bottom", "底部", "底部"),
-    ("Causal conditions 因果条件", "因果条件", "因果條件"),
     ("Co-occurrence 共现", "共现", "共現"),
     ("Codebook 编码表", "编码本", "編碼簿"),
     ("Concepts under no category: ", "未归入范畴的概念：", "未歸入範疇的概念："),
-    ("Consequences 结果", "结果", "結果"),
-    ("Context 脉络", "脉络", "脈絡"),
     ("Copy selected text", "复制所选文字", "複製所選文字"),
     ("Core category 核心范畴: {code}", "核心范畴：{code}", "核心範疇：{code}"),
     ("Cursor Down", "光标下移", "游標下移"),
@@ -280,7 +277,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("Go to end", "到末尾", "到結尾"),
     ("Go to start", "到开头", "到開頭"),
     ("Home", "开头", "開頭"),
-    ("Intervening conditions 中介条件", "中介条件", "中介條件"),
     ("Last", "最后一项", "最後一項"),
     (
         "Merge {code} into {target}? 合并",
@@ -314,14 +310,12 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("No, keep it as it is", "不，保持原样", "不，維持原狀"),
     ("Not yet related to the core: ", "尚未与核心范畴关联：", "尚未與核心範疇關聯："),
-    ("Other 其他", "其他", "其他"),
     ("Page Down", "下一页", "下一頁"),
     ("Page Left", "向左翻页", "向左翻頁"),
     ("Page Right", "向右翻页", "向右翻頁"),
     ("Page Up", "上一页", "上一頁"),
     ("Paradigm 范式模型", "范式模型", "典範模型"),
     ("Paste text from the clipboard", "从剪贴板粘贴", "從剪貼簿貼上"),
-    ("Phenomena 现象", "现象", "現象"),
     ("Previous command", "上一条命令", "上一個指令"),
     ("Previous page", "上一页", "上一頁"),
     ("Saturation 理论饱和度", "理论饱和度", "理論飽和度"),
@@ -349,7 +343,6 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("Storyline 故事线: not written yet", "故事线：尚未撰写", "故事線：尚未撰寫"),
     ("Storyline 故事线: written", "故事线：已撰写", "故事線：已撰寫"),
-    ("Strategies 行动/互动策略", "行动/互动策略", "行動/互動策略"),
     (
         "Strongest pairs, unit: {unit} (u changes it)",
         "共现最强的编码对，单位：{unit}（u 切换）",
@@ -370,13 +363,9 @@ ROWS: list[tuple[str, str, str]] = [
         "是，將 {label} 合併到 {target}",
     ),
     ("added {code}", "已添加 {code}", "已新增 {code}"),
-    ("axial 范畴", "范畴", "範疇"),
-    ("causal 因果条件", "因果条件", "因果條件"),
     ("codings 参考点", "参考点", "參考點"),
     ("computing co-occurrence by {unit}…", "正在按{unit}计算共现…", "正在依{unit}計算共現…"),
     ("computing…", "计算中…", "計算中…"),
-    ("consequence 结果", "结果", "結果"),
-    ("context 脉络", "脉络", "脈絡"),
     (
         "could not compute the statistics: {message}",
         "无法计算统计：{message}",
@@ -394,7 +383,6 @@ ROWS: list[tuple[str, str, str]] = [
         "已刪除 {code} 及 {codings}（ctrl+z 復原）",
     ),
     ("filter 筛选…", "筛选…", "篩選…"),
-    ("intervening 中介条件", "中介条件", "中介條件"),
     (
         "merged {label} into {target}",
         "已将 {label} 合并到 {target}",
@@ -409,9 +397,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("no new codes", "无新编码", "無新編碼"),
     ("not reached", "未达到", "未達到"),
     ("nothing to save", "没有需要保存的修改", "沒有需要儲存的修改"),
-    ("open 初始概念", "初始概念", "初始概念"),
     ("participant's words", "受访者原话", "受訪者原話"),
-    ("phenomenon 现象", "现象", "現象"),
     (
         "promoted {label} to {level} {new}",
         "已将 {label} 升为{level} {new}",
@@ -421,7 +407,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("saved {label}: {fields}", "已保存 {label}：{fields}", "已儲存 {label}：{fields}"),
     ("segment", "编码段", "編碼段"),
     ("select word", "选择词语", "選取詞語"),
-    ("selective 核心范畴", "核心范畴", "核心範疇"),
     ("sentence", "句子", "句子"),
     ("sources 来源", "资料", "資料來源"),
     (
@@ -429,7 +414,6 @@ ROWS: list[tuple[str, str, str]] = [
         "已将 {label} 的 {codings} 拆分为 {name}",
         "已將 {label} 的 {codings} 拆分為 {name}",
     ),
-    ("strategy 行动/互动策略", "行动/互动策略", "行動/互動策略"),
     ("turn", "发言", "發言"),
     (
         "unsaved edits of {labels}: ctrl+s saves, escape again leaves without them",
@@ -1072,11 +1056,12 @@ def write() -> None:
 
     from babel.messages.pofile import read_po, write_po
 
+    from coder.locale.cli_help import ROWS as HELP_ROWS
     from coder.locale.messages import ROWS as MESSAGE_ROWS
 
     here = Path(__file__).parent
     for column, lang in ((1, "zh_Hans"), (2, "zh_Hant")):
-        table = {row[0]: row[column] for row in [*ROWS, *MESSAGE_ROWS]}
+        table = {row[0]: row[column] for row in [*ROWS, *MESSAGE_ROWS, *HELP_ROWS]}
         po = here / lang / "LC_MESSAGES" / "coder.po"
         with po.open("rb") as f:
             catalog = read_po(f, locale=lang)

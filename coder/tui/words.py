@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
-from coder.i18n import _
+from coder.i18n import SLOT_TITLES as I18N_SLOTS
+from coder.i18n import _, level_word, role_word, slot_word, unit_word
+from coder.model import LEVELS as MODEL_LEVELS
+from coder.model import PARADIGM_ROLES
 
 #: Where a key works, in the words of the screens' titles.
 PLACES = {
@@ -30,21 +33,13 @@ PLACES = {
 }
 
 
-#: The paradigm model's roles (Strauss & Corbin) and the levels of coding, for people: the
-#: English name with the Chinese method term beside it; in Chinese, the term alone.
-ROLES = {
-    "causal": _("causal 因果条件"),
-    "phenomenon": _("phenomenon 现象"),
-    "context": _("context 脉络"),
-    "intervening": _("intervening 中介条件"),
-    "strategy": _("strategy 行动/互动策略"),
-    "consequence": _("consequence 结果"),
-}
-LEVELS = {
-    "open": _("open 初始概念"),
-    "axial": _("axial 范畴"),
-    "selective": _("selective 核心范畴"),
-}
+#: The paradigm model's roles (Strauss & Corbin), the levels of coding, the paradigm's slots and
+#: the co-occurrence units, for people: the English name with the Chinese method term beside it;
+#: in Chinese, the term alone. The words are coder.i18n's, which the command line says too.
+ROLES = {role: role_word(role, term=True) for role in PARADIGM_ROLES}
+LEVELS = {level: level_word(level, term=True) for level in MODEL_LEVELS}
+SLOT_TITLES = {slot: slot_word(slot, term=True) for slot in I18N_SLOTS}
+UNIT_NAMES = {unit: unit_word(unit) for unit in ("turn", "segment", "source", "sentence")}
 
 
 def count(n: int, one: str, many: str) -> str:

@@ -23,13 +23,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # not in __snapshots__/: syrupy would take these text files for unused snapshots of its own
 SNAPSHOTS = Path(__file__).parent / "chinese_screens"
 
-SCREENS = r"""
+#: What both screen scripts begin with: the language set before the TUI is imported (argv: the
+#: project, the language), and the screen's text as a terminal shows it.
+PRELUDE = r"""
 import asyncio, io, json, sys
 from coder import i18n
 i18n.activate(sys.argv[2])
 from rich.console import Console
 from coder.tui.app import make_app
-from coder.tui.screens.help import binding_rows
 
 
 def text_of(app):
@@ -39,6 +40,12 @@ def text_of(app):
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text()
+"""
+
+SCREENS = (
+    PRELUDE
+    + r"""
+from coder.tui.screens.help import binding_rows
 
 
 async def go():
@@ -75,22 +82,11 @@ async def go():
 
 asyncio.run(go())
 """
+)
 
-MORE = r"""
-import asyncio, io, json, sys
-from coder import i18n
-i18n.activate(sys.argv[2])
-from rich.console import Console
-from coder.tui.app import make_app
-
-
-def text_of(app):
-    w, h = app.size
-    console = Console(width=w, height=h, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    console.print(update)
-    return console.export_text()
+MORE = (
+    PRELUDE
+    + r"""
 
 
 async def go():
@@ -169,6 +165,7 @@ async def go():
 
 asyncio.run(go())
 """
+)
 
 #: Not interface text: key names (never translated), the program's name, and two proper names
 #: that stay in Latin letters in Chinese writing (Guest et al.'s stopping rule, Jaccard's index).

@@ -31,7 +31,8 @@ def fields(message: str) -> set[str]:
     return set(FIELD.findall(message.replace("{{", "").replace("}}", "")))
 
 
-KEYWORDS = {"_": None, "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "pgettext": ((1, "c"), 2), "N_": None, "localised": None, "Msg": None}
+PERCENT = re.compile(r"%(?:\(\w+\))?[srd%]")
 
 
 def messages(folder: Path = ROOT / "coder") -> set[tuple[str | None, str]]:
@@ -42,8 +43,17 @@ def messages(folder: Path = ROOT / "coder") -> set[tuple[str | None, str]]:
         for m in extract_from_dir(str(folder), keywords=KEYWORDS)
         if isinstance(m[2], str)
     }
-    # the code fields' headings are shown as _(field.heading), which Babel cannot read
-    return found | {(None, f.heading) for f in CODE_FIELDS}
+    # the code fields' headings are shown as _(field.heading), which Babel cannot read, and the
+    # command line's help texts are translated when help is printed (cli.base.HelpFormatter)
+    return found | {(None, f.heading) for f in CODE_FIELDS} | help_texts()
+
+
+def help_texts() -> set[tuple[str | None, str]]:
+    """Every help text, description and section title of the whole parser."""
+    from coder.cli.base import help_texts as texts
+    from coder.cli.main import build_parser
+
+    return {(None, text) for text in texts(build_parser())}
 
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant"])
@@ -60,6 +70,14 @@ def test_every_message_has_a_translation(lang: str) -> None:
     )
     differ = [m for m in wanted if fields(m[1]) != fields(translated[m])]
     assert not differ, f"{lang}: the {{fields}} differ from the English in {differ}"
+    # argparse's words and the help fill in %(name)s and keep %% as they are
+    percent = [
+        m
+        for m in wanted
+        if "%" in m[1] and sorted(PERCENT.findall(m[1])) != sorted(PERCENT.findall(translated[m]))
+    ]
+    assert not percent, f"{lang}: the %-fields differ from the English in {percent}"
+    assert len(help_texts()) > 140
     # the compiled catalog says the same as the .po (committed .mo files are not stale)
     with (po.with_suffix(".mo")).open("rb") as f:
         compiled = gettext.GNUTranslations(f)

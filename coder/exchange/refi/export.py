@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from coder import __version__
 from coder.errors import InvalidInput
-from coder.i18n import _
+from coder.i18n import N_, Msg, _
 from coder.model import Code
 from coder.store.schema import (
     case_attributes,
@@ -54,7 +54,7 @@ from .convention import (
 )
 from .graph import tree, write_graph
 from .parse import no_cycle_collection
-from .report import ExportReport, plural
+from .report import ExportReport, many
 from .xmlsafe import XmlWriter
 
 if TYPE_CHECKING:
@@ -167,9 +167,11 @@ def export_qdc(project: Project, path: str | Path) -> ExportReport:
     report.counts["codes"] = len(codes)
     n_rel, n_memo = len(project.relations()), len(project.memos())
     if n_rel or n_memo:
+        relations = many(n_rel, N_("{n} relation"), N_("{n} relations"))
+        memos_ = many(n_memo, N_("{n} memo"), N_("{n} memos"))
         report.drop(
-            f"{plural(n_rel, 'relation')} and {plural(n_memo, 'memo')}",
-            "a .qdc holds the code tree only (export a .qdpx to keep them)",
+            Msg("{relations} and {memos}", relations=relations, memos=memos_),
+            Msg("a .qdc holds the code tree only (export a .qdpx to keep them)"),
             n_rel + n_memo,
         )
     _dropped_chars(report)
@@ -180,8 +182,8 @@ def _dropped_chars(report: ExportReport) -> None:
     n = report.counts.pop("dropped_characters", 0)
     if n:
         report.drop(
-            plural(n, "control character"),
-            "XML cannot hold them; they were left out of names and memos",
+            many(n, N_("{n} control character"), N_("{n} control characters")),
+            Msg("XML cannot hold them; they were left out of names and memos"),
             n,
         )
 
@@ -547,9 +549,10 @@ def _write_project(
         _write_notes(out, data.memos, coder_guid, source_ids, note_files)
     report.counts["notes"] = len(data.memos)
     if loose:
+        lost = many(len(loose), N_("{n} memo"), N_("{n} memos"))
         report.drop(
-            plural(len(loose), "memo") + " on objects that no longer exist",
-            "exported as notes about the whole project",
+            Msg("{memos} on objects that no longer exist", memos=lost),
+            Msg("exported as notes about the whole project"),
             len(loose),
         )
 

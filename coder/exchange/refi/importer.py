@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from coder.errors import InvalidInput
-from coder.i18n import _, english
+from coder.i18n import N_, Msg, Word, _, english, pgettext
 from coder.text.normalise import decode
 from coder.text.readers import MAX_BYTES
 from coder.text.speakers import TurnRule
@@ -22,7 +22,7 @@ from coder.text.speakers import TurnRule
 from .codes import CodeMerger
 from .parse import MEDIA_KINDS, FSource, QdaFile, no_cycle_collection, parse
 from .positions import TextMap, model_for
-from .report import ImportReport, plural
+from .report import ImportReport, many
 from .writer import ProjectWriter
 from .xmlsafe import MAX_XML, Archive, read_limited, refuse
 
@@ -98,10 +98,23 @@ def _import_qdpx(project: Project, path: Path, speakers: Sequence[str] | None) -
 # -- reading texts before the write --------------------------------------------------------------
 
 
-def _counts(src: FSource) -> str:
+def _vocabulary() -> None:  # pragma: no cover - never called: marks words for the catalogs
+    """The media kinds a report's :class:`Word` says ("the audio (…) stays out")."""
+    for _word in (
+        pgettext("media kind", "picture"),
+        pgettext("media kind", "pdf"),
+        pgettext("media kind", "audio"),
+        pgettext("media kind", "video"),
+    ):
+        pass
+
+
+def _counts(src: FSource) -> Msg:
     n_sel = len(src.selections) + src.other_selections
     n_cod = sum(len(s.codings) for s in src.selections) + len(src.codings) + src.other_codings
-    return f"{plural(n_sel, 'selection')}, {plural(n_cod, 'coding')}"
+    selections = many(n_sel, N_("{n} selection"), N_("{n} selections"))
+    codings = many(n_cod, N_("{n} coding"), N_("{n} codings"))
+    return Msg("{selections}, {codings}", selections=selections, codings=codings)
 
 
 def _read_texts(
@@ -114,12 +127,16 @@ def _read_texts(
     }
     for src in qf.sources:
         label = f"{src.kind} {src.name!r}" if src.name else src.kind
+        what = Msg("{label} ({counts})", label=label, counts=_counts(src))
         if src.kind in MEDIA_KINDS:
-            where = src.media_path or "no path"
+            where: str | Msg = src.media_path or Msg("no path")
             report.drop(
-                f"{label} ({_counts(src)})",
-                f"coder holds text only; the {src.kind.removesuffix('Source').lower()} "
-                f"({where}) stays out",
+                what,
+                Msg(
+                    "coder holds text only; the {kind} ({where}) stays out",
+                    kind=Word("media kind", src.kind.removesuffix("Source").lower()),
+                    where=where,
+                ),
                 1,
             )
             continue
@@ -131,14 +148,20 @@ def _read_texts(
             if info is None:
                 if src.content is None:
                     report.drop(
-                        f"{label} ({_counts(src)})",
-                        f"its text file {src.plain_path} is missing from the archive",
+                        what,
+                        Msg(
+                            "its text file {path} is missing from the archive",
+                            path=src.plain_path,
+                        ),
                     )
                     continue
             elif info.file_size > MAX_BYTES:
                 report.drop(
-                    f"{label} ({_counts(src)})",
-                    f"its text is over the {MAX_BYTES // 1024**2} MB limit for one source",
+                    what,
+                    Msg(
+                        "its text is over the {mb} MB limit for one source",
+                        mb=MAX_BYTES // 1024**2,
+                    ),
                 )
                 continue
             else:
@@ -146,17 +169,16 @@ def _read_texts(
                     with english():  # the reason goes into the report's JSON
                         raw, _enc = decode(archive.read(info, MAX_BYTES), name=info.filename)
                 except InvalidInput as exc:
-                    report.drop(f"{label} ({_counts(src)})", str(exc).split("; nothing")[0])
+                    report.drop(what, str(exc).split("; nothing")[0])
                     continue
         if raw is None:
             raw = src.content
         if raw is None:
-            why = "it names no plain text (a rich-text-only source)"
-            report.drop(f"{label} ({_counts(src)})", why)
+            report.drop(what, Msg("it names no plain text (a rich-text-only source)"))
             continue
         tm = TextMap(raw, model)
         if not tm.text.strip():
-            report.drop(f"{label} ({_counts(src)})", "its text is empty")
+            report.drop(what, Msg("its text is empty"))
             continue
         if not tm.exact:
             report.note(f"{src.name}: composed characters make a few positions approximate")

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from coder.i18n import N_, Msg
 from coder.model import MEMO_TYPES
 from coder.store.journal import Change
 from coder.store.schema import memos, relation_evidence, relation_types, relations
@@ -18,7 +19,7 @@ from coder.store.schema import memos, relation_evidence, relation_types, relatio
 from .convention import parse_time, split_marked, unescape
 from .parse import FNote, QdaFile
 from .positions import TextMap
-from .report import ImportReport, plural
+from .report import ImportReport, many, plural
 
 _MEMO_COLS = [
     "guid",
@@ -146,9 +147,10 @@ class NotesAndLinks:
         names = ", ".join(repr(n) for n in dropped_names[:3]) + (
             " …" if len(dropped_names) > 3 else ""
         )
+        links = many(dropped, N_("{n} link"), N_("{n} links"))
         report.drop(
-            f"{plural(dropped, 'link')} ({names})",
-            "relations link two different codes; these link other things",
+            Msg("{links} ({names})", links=links, names=names),
+            Msg("relations link two different codes; these link other things"),
             dropped,
         )
 
@@ -306,20 +308,26 @@ class NotesAndLinks:
         self.report.add("memos", len(out))
         self.report.add("memos_anchored", sum(1 for r in out if r[-2] is not None))
         n = self._unanchored
+        annotations = many(n, N_("{n} annotation"), N_("{n} annotations"))
         self.report.drop(
-            f"the passage of {plural(n, 'annotation')}",
-            "it names no text source of the file, or its positions lie outside the text; "
-            "the note came in as a memo without it",
+            Msg("the passage of {annotations}", annotations=annotations),
+            Msg(
+                "it names no text source of the file, or its positions lie outside the text; "
+                "the note came in as a memo without it"
+            ),
             n,
         )
         n = self._extra_passages
+        passages = many(n, N_("{n} further passage"), N_("{n} further passages"))
         self.report.drop(
-            plural(n, "further passage") + " of annotations",
-            "a memo is anchored to one passage; the first one was kept",
+            Msg("{passages} of annotations", passages=passages),
+            Msg("a memo is anchored to one passage; the first one was kept"),
             n,
         )
         self.report.drop(
-            plural(again, "note"), "a memo with the same GUID is in the project already", again
+            many(again, N_("{n} note"), N_("{n} notes")),
+            Msg("a memo with the same GUID is in the project already"),
+            again,
         )
         if stray:
             self.report.note(
@@ -332,14 +340,27 @@ class NotesAndLinks:
     def _leftovers(self) -> None:
         report, qf = self.report, self.qf
         sets = [s for s in qf.sets if s.notes]
-        report.drop(plural(len(sets), "note set"), "coder has no groups of memos", len(sets))
+        report.drop(
+            many(len(sets), N_("{n} note set"), N_("{n} note sets")),
+            Msg("coder has no groups of memos"),
+            len(sets),
+        )
         if qf.graphs:
             v = sum(g[1] for g in qf.graphs)
             e = sum(g[2] for g in qf.graphs)
+            graphs = many(len(qf.graphs), N_("{n} graph"), N_("{n} graphs"))
             report.drop(
-                f"{plural(len(qf.graphs), 'graph')} ({v} vertices, {e} edges)",
-                "drawings are not kept; the concept network comes from codes and relations",
+                Msg("{graphs} ({v} vertices, {e} edges)", graphs=graphs, v=v, e=e),
+                Msg("drawings are not kept; the concept network comes from codes and relations"),
                 len(qf.graphs),
             )
         for tag, n in sorted(qf.unknown.items()):
-            report.drop(f"{plural(n, f'<{tag}> element')}", "not part of REFI-QDA 1.0", n)
+            report.drop(
+                Msg(
+                    N_("{n} <{tag}> element") if n == 1 else N_("{n} <{tag}> elements"),
+                    n=f"{n:,}",
+                    tag=tag,
+                ),
+                Msg("not part of REFI-QDA 1.0"),
+                n,
+            )

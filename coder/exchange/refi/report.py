@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coder.i18n import _
+from coder.i18n import Msg, _, in_english, said
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def many(n: int, one: str, more: str) -> Msg:
+    """``one`` or ``more`` (messages with a ``{n}`` field, marked with ``N_`` where they are
+    written) for ``n``, as 1,234: kept in English for the JSON, said in the language."""
+    return Msg(one if n == 1 else more, n=f"{n:,}")
 
 
 @dataclass
@@ -23,6 +29,9 @@ class Dropped:
     what: str
     why: str
     count: int = 1
+    shown: tuple[str | Msg, str | Msg] | None = field(default=None, compare=False, repr=False)
+    """``what`` and ``why`` as they were given, for the human report in the interface language
+    (``what`` and ``why`` are English: the JSON's)."""
 
 
 @dataclass
@@ -38,9 +47,11 @@ class Report:
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
 
-    def drop(self, what: str, why: str, count: int = 1) -> None:
+    def drop(self, what: str | Msg, why: str | Msg, count: int = 1) -> None:
+        """Something that did not come across; kept in English for the JSON, said in the
+        interface language in the report's lines."""
         if count:
-            self.dropped.append(Dropped(what, why, count))
+            self.dropped.append(Dropped(in_english(what), in_english(why), count, (what, why)))
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -56,8 +67,10 @@ class Report:
         }
 
     def _tail(self) -> list[str]:
-        # what was dropped and why stay as the report keeps them (--json prints the same)
-        out = [_("  not kept: {what} — {why}").format(what=d.what, why=d.why) for d in self.dropped]
+        out = [
+            _("  not kept: {what} — {why}").format(what=said(what), why=said(why))
+            for what, why in (d.shown or (d.what, d.why) for d in self.dropped)
+        ]
         out += [_("  note: {note}").format(note=n) for n in self.notes]
         return out
 

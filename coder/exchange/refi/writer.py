@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from coder.facade.codings import coding_keys
+from coder.i18n import N_, Msg
 from coder.store.journal import Change
 from coder.store.schema import (
     case_attributes,
@@ -32,7 +33,7 @@ from .convention import parse_time, split_marked, unescape
 from .notes import NotesAndLinks
 from .parse import FSource, QdaFile
 from .positions import TextMap
-from .report import ImportReport, plural
+from .report import ImportReport, many, plural
 
 
 class ProjectWriter(NotesAndLinks):
@@ -177,11 +178,16 @@ class ProjectWriter(NotesAndLinks):
                 self.source_case.setdefault(guid, cid)
             refs += len(case.codes) + len(case.selections)
         report.drop(
-            plural(unknown, "variable value"), "its variable is not in the file's list", unknown
+            many(unknown, N_("{n} variable value"), N_("{n} variable values")),
+            Msg("its variable is not in the file's list"),
+            unknown,
+        )
+        references = many(
+            refs, N_("{n} code or selection reference"), N_("{n} code or selection references")
         )
         report.drop(
-            plural(refs, "code or selection reference") + " of cases",
-            "cases hold sources here, not codes or passages",
+            Msg("{references} of cases", references=references),
+            Msg("cases hold sources here, not codes or passages"),
             refs,
         )
 
@@ -373,27 +379,32 @@ class ProjectWriter(NotesAndLinks):
         for coding, i in aliases:
             self.codings.setdefault(coding, id_of_row[i])
         report.add("codings", len(ids))
-        report.drop(plural(bad, "selection"), "its positions are not numbers", bad)
-        report.drop(plural(outside, "selection"), "its positions lie outside the text", outside)
+        selection_words = N_("{n} selection"), N_("{n} selections")
+        coding_words = N_("{n} coding"), N_("{n} codings")
+        bare_selections = many(bare, *selection_words)
+        report.drop(many(bad, *selection_words), Msg("its positions are not numbers"), bad)
         report.drop(
-            plural(zero, "zero-length selection"),
-            "a point, not a passage, cannot be coded (any note on it was kept on the source)",
+            many(outside, *selection_words), Msg("its positions lie outside the text"), outside
+        )
+        report.drop(
+            many(zero, N_("{n} zero-length selection"), N_("{n} zero-length selections")),
+            Msg("a point, not a passage, cannot be coded (any note on it was kept on the source)"),
             zero,
         )
-        report.drop(plural(unknown, "coding"), "its code is not in the codebook", unknown)
+        report.drop(many(unknown, *coding_words), Msg("its code is not in the codebook"), unknown)
         report.drop(
-            plural(twins, "coding"),
-            "the same code by the same coder on the same passage is kept once",
+            many(twins, *coding_words),
+            Msg("the same code by the same coder on the same passage is kept once"),
             twins,
         )
         report.drop(
-            plural(timed, "transcript selection"),
-            "it is tied to sync points of a recording, not to text positions",
+            many(timed, N_("{n} transcript selection"), N_("{n} transcript selections")),
+            Msg("it is tied to sync points of a recording, not to text positions"),
             timed,
         )
         report.drop(
-            plural(bare, "selection") + " without codings or notes",
-            "nothing to keep but a position",
+            Msg("{selections} without codings or notes", selections=bare_selections),
+            Msg("nothing to keep but a position"),
             bare,
         )
 

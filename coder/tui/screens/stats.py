@@ -18,29 +18,10 @@ from textual.worker import Worker
 from coder.i18n import _
 from coder.tui.screens.base import CoderScreen
 from coder.tui.widgets.footer import FittingFooter
-from coder.tui.words import ROLES, count
+from coder.tui.words import ROLES, SLOT_TITLES, UNIT_NAMES, count
 
 if TYPE_CHECKING:
     from coder.project import Project
-
-SLOT_TITLES = {
-    "causal": _("Causal conditions 因果条件"),
-    "context": _("Context 脉络"),
-    "intervening": _("Intervening conditions 中介条件"),
-    "strategies": _("Strategies 行动/互动策略"),
-    "consequences": _("Consequences 结果"),
-    "phenomena": _("Phenomena 现象"),
-    "other": _("Other 其他"),
-}
-
-
-#: The co-occurrence units, for people.
-UNIT_NAMES = {
-    "turn": _("turn"),
-    "segment": _("segment"),
-    "source": _("source"),
-    "sentence": _("sentence"),
-}
 
 
 def bar(value: float, top: float, width: int = 30) -> str:
