@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from bench.common import Context, Result
@@ -38,7 +39,14 @@ def main() -> int:
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         print(f"running bench/{name}.py …", file=sys.stderr, flush=True)
-        results.extend(module.run(ctx))
+        try:
+            results.extend(module.run(ctx))
+        except Exception as exc:  # one broken module must not take the others' figures with it
+            traceback.print_exc()
+            first = (str(exc).splitlines() or [""])[0][:100]
+            results.append(
+                Result(f"bench/{name}.py failed: {type(exc).__name__}: {first}", 0.0, error=True)
+            )
     width = max(len(r.figure) for r in results)
     print(f"{'figure':<{width}}  {'value':>12}  {'target':>12}  result  anchor in the same run")
     print(f"{'-' * width}  {'-' * 12}  {'-' * 12}  ------  ---------------------")
@@ -48,9 +56,10 @@ def main() -> int:
             f"{r.anchor_text}".rstrip()
         )
     misses = sum(r.verdict == "MISS" for r in results)
+    errors = sum(r.verdict == "ERROR" for r in results)
     oks = sum(r.verdict == "ok" for r in results)
     print(
-        f"summary: {oks} ok, {misses} MISS, {len(results) - oks - misses} informational ({time.perf_counter() - t0:.0f} s)"
+        f"summary: {oks} ok, {misses} MISS, {errors} ERROR, {len(results) - oks - misses - errors} informational ({time.perf_counter() - t0:.0f} s)"
     )
     return 0
 

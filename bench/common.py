@@ -24,6 +24,8 @@ class Result:
     anchor: str | None = None
     anchor_value: float | None = None
     ratio_target: float | None = None
+    #: The module that should have measured this figure failed (its traceback went to stderr).
+    error: bool = False
 
     @property
     def value_text(self) -> str:
@@ -55,6 +57,8 @@ class Result:
 
     @property
     def verdict(self) -> str:
+        if self.error:
+            return "ERROR"
         if self.ratio_target is not None and self.ratio is not None:
             value, target = self.ratio, self.ratio_target
         elif self.target is not None:

@@ -37,3 +37,13 @@ def test_serve_bench_waits_for_words_the_screens_really_show() -> None:
         shown = [row[column[lang]] for row in ROWS]
         missing = [n for n in needles if not any(n in text for text in shown)]
         assert not missing, f"{lang}: no screen string holds {missing}"
+
+
+def test_a_failed_module_reads_error_not_ok() -> None:
+    from bench.common import Result
+
+    assert (
+        Result("bench/x.py failed: RuntimeError: boom", 0.0, target=1.0, error=True).verdict
+        == "ERROR"
+    )
+    assert Result("a figure", 0.5, target=1.0).verdict == "ok"
