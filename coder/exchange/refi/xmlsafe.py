@@ -315,17 +315,13 @@ class XmlWriter:
         return s
 
     def attr(self, s: str) -> str:
-        s = self.clean(s)
-        if "&" in s:
-            s = s.replace("&", "&amp;")
-        if "<" in s:
-            s = s.replace("<", "&lt;")
-        if ">" in s:
-            s = s.replace(">", "&gt;")
+        """``s`` as an attribute value: escaped as text, then the quote and the whitespace an
+        XML parser would otherwise normalise to spaces."""
+        s = self.text(s)
         if '"' in s:
             s = s.replace('"', "&quot;")
-        if "\n" in s or "\r" in s or "\t" in s:
-            s = s.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+        if "\n" in s or "\t" in s:
+            s = s.replace("\n", "&#10;").replace("\t", "&#9;")
         return s
 
     def text(self, s: str) -> str:
