@@ -107,38 +107,37 @@ class MergeItem:
     language (``what`` and ``reason`` are English: the JSON's)."""
 
 
-#: The report's actions and kinds as a person reads them (the JSON keeps the English names).
 def _action_word(action: str) -> str:
-    said_ = {
-        "added": pgettext("merge action", "added"),
-        "filled": pgettext("merge action", "filled"),
-        "matched": pgettext("merge action", "matched"),
-        "skipped": pgettext("merge action", "skipped"),
-        "conflict": pgettext("merge action", "conflict"),
-    }
-    return said_.get(action, action)
+    """A report's action as a person reads it (the JSON keeps the English name); the words are
+    marked for the catalogs in :func:`_vocabulary`."""
+    return pgettext("merge action", action)
 
 
 def _kind_word(kind: str) -> str:
-    said_ = {
-        "source": pgettext("merge kind", "source"),
-        "case": pgettext("merge kind", "case"),
-        "code": pgettext("merge kind", "code"),
-        "parent": pgettext("merge kind", "parent"),
-        "coding": pgettext("merge kind", "coding"),
-        "memo": pgettext("merge kind", "memo"),
-        "relation": pgettext("merge kind", "relation"),
-        "evidence": pgettext("merge kind", "evidence"),
-        "attribute": pgettext("merge kind", "attribute"),
-        "lineage": pgettext("merge kind", "lineage"),
-        "setting": pgettext("merge kind", "setting"),
-    }
-    return said_.get(kind, kind)
+    """A report's kind of item as a person reads it (marked in :func:`_vocabulary`)."""
+    return pgettext("merge kind", kind)
 
 
 def _vocabulary() -> None:  # pragma: no cover - never called: marks words for the catalogs
-    """The values a report's :class:`Word` says (memo types, lineage kinds, what a memo is on)."""
+    """The values a report says: its actions and kinds, and what a :class:`Word` says (memo
+    types, lineage kinds, what a memo is on)."""
     for _word in (
+        pgettext("merge action", "added"),
+        pgettext("merge action", "filled"),
+        pgettext("merge action", "matched"),
+        pgettext("merge action", "skipped"),
+        pgettext("merge action", "conflict"),
+        pgettext("merge kind", "source"),
+        pgettext("merge kind", "case"),
+        pgettext("merge kind", "code"),
+        pgettext("merge kind", "parent"),
+        pgettext("merge kind", "coding"),
+        pgettext("merge kind", "memo"),
+        pgettext("merge kind", "relation"),
+        pgettext("merge kind", "evidence"),
+        pgettext("merge kind", "attribute"),
+        pgettext("merge kind", "lineage"),
+        pgettext("merge kind", "setting"),
         pgettext("memo type", "code"),
         pgettext("memo type", "theoretical"),
         pgettext("memo type", "methodological"),

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from coder.errors import CoderError
 from coder.i18n import _
-from coder.store.locations import describe, is_server
+from coder.facade.locations import describe, is_server
 from coder.tui import app as app_module
 from coder.tui.app import CoderApp
 
