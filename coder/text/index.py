@@ -24,8 +24,12 @@ it (a project made before it, or copied from another backend).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Tables of the index (outside the journalled schema).
 SQLITE_FTS = "search_fts"
@@ -39,16 +43,51 @@ def tokens(value: str) -> list[str]:
 
 
 _SEP = "\uffff"  # a Unicode noncharacter: never in a text
+#: Texts spaced at once: big enough that numpy's work per call does not show, small enough that
+#: the arrays stay in the cache (a whole 30 M-character sheet at once is several times slower).
+_SPACED_BATCH = 2000
+#: FTS5's buffer of pending terms (its ``hashsize``, 1 MB by default) before it writes a segment:
+#: a 100,000-row sheet otherwise writes and merges hundreds of them (the index builds in half
+#: the time with 32 MB; more gains nothing).
+_HASH_BYTES = 32 * 1024 * 1024
 
 
-def spaced(texts: list[str]) -> list[str]:
-    """Each text with a space after every character, so that each letter or digit is a token of
-    its own (unicode61 drops the punctuation and spaces around them). Done for many texts at once
-    with numpy over UTF-32 code units: a Python join per text costs more than the index itself."""
+def _fold_table() -> np.ndarray:
+    """Code point -> folded code point (coder.text.variants) as a numpy lookup table."""
+    global _FOLD
+    if _FOLD is None:
+        import numpy as np
+
+        from coder.text.variants import _load
+
+        pairs = _load()
+        table = np.arange(max(pairs, default=0) + 1, dtype=np.uint32)
+        table[np.fromiter(pairs.keys(), dtype=np.int64, count=len(pairs))] = np.fromiter(
+            pairs.values(), dtype=np.uint32, count=len(pairs)
+        )
+        _FOLD = table
+    return _FOLD
+
+
+_FOLD: np.ndarray | None = None
+
+
+def spaced(texts: list[str], *, folded: bool = False) -> list[str]:
+    """Each text with a space after every character, so that each character is a token of its
+    own for FTS5's ``ascii`` tokenizer; with ``folded``, also folded as
+    :func:`coder.text.variants.fold` folds it (one character for one). Done for many texts at
+    once with numpy over UTF-32 code units: a Python join per text, or ``str.translate`` per
+    text, costs more than the index itself."""
     import numpy as np
 
-    joined = _SEP.join(t.replace(_SEP, " ") for t in texts)
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1:
+        joined = _SEP.join(t.replace(_SEP, " ") for t in texts)
     units = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    if folded:
+        table = _fold_table()
+        inside = units < table.size
+        units = np.where(inside, table[np.where(inside, units, 0)], units)
     out = np.full(units.size * 2, 32, dtype=np.uint32)
     out[0::2] = units
     return [p.strip(" ") for p in out.tobytes().decode("utf-32-le").split(_SEP)]
@@ -96,7 +135,6 @@ def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> int:
     Simplified, one for one), so that 台湾 finds the sources that wrote 台灣."""
     from coder.text.variants import fold
 
-    rows = ((sid, fold(body)) for sid, body in rows)
     ensure_tables(conn)
     done = 0
     if conn.dialect.name == "postgresql":
@@ -106,7 +144,7 @@ def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> int:
             "VALUES (:id, array_to_tsvector(CAST(:chars AS text[]))) ON CONFLICT DO NOTHING"
         )
         for sid, body in rows:
-            batch.append({"id": sid, "chars": sorted(set(tokens(body)))})
+            batch.append({"id": sid, "chars": sorted(set(tokens(fold(body))))})
             done += 1
             if len(batch) >= 500:
                 conn.execute(stmt, batch)
@@ -116,17 +154,26 @@ def add(conn: Connection, rows: Iterable[tuple[int, str]]) -> int:
         return done
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
+        cursor.execute(
+            f"INSERT INTO {SQLITE_FTS} ({SQLITE_FTS}, rank) VALUES ('hashsize', {_HASH_BYTES})"
+        )
         ids: list[int] = []
         bodies: list[str] = []
         sql = f"INSERT INTO {SQLITE_FTS} (rowid, body) VALUES (?, ?)"
+
+        def flush() -> None:
+            cursor.executemany(
+                sql, zip(ids[-len(bodies) :], spaced(bodies, folded=True), strict=True)
+            )
+            bodies.clear()
+
         for sid, body in rows:
             ids.append(sid)
             bodies.append(body)
-            if len(bodies) >= 2000:
-                cursor.executemany(sql, zip(ids[-len(bodies) :], spaced(bodies), strict=True))
-                bodies = []
+            if len(bodies) >= _SPACED_BATCH:
+                flush()
         if bodies:
-            cursor.executemany(sql, zip(ids[-len(bodies) :], spaced(bodies), strict=True))
+            flush()
         cursor.executemany(
             f"INSERT OR IGNORE INTO {SQLITE_DOCS} (source_id) VALUES (?)", ((i,) for i in ids)
         )

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import re
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +60,8 @@ _DATE = re.compile(
     r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
     r"(?:[ T]+(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2})(?:\.\d+)?秒?)?)?"
 )
+#: A date or date and time as :func:`as_date` writes it (``2024-03-05``, ``2024-03-05 14:30:00``).
+_ISO = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d)?", re.ASCII)
 
 
 @dataclass
@@ -190,7 +196,7 @@ def _clean(cell: Cell) -> Cell:
 
 
 def _filled(row: list[Cell]) -> int:
-    return sum(1 for c in row if c not in (None, ""))
+    return len(row) - row.count(None) - row.count("")
 
 
 def _tabulate(grid: list[list[Cell]], file: str, encoding: str, sha: str, name: str) -> Sheet:
@@ -228,13 +234,14 @@ def _tabulate(grid: list[list[Cell]], file: str, encoding: str, sha: str, name: 
         if not _filled(row):
             empty += 1
             continue
-        if len(row) > width and _filled(row[width:]):
-            raise InvalidInput(
-                _(
-                    "{file}: row {i} has {n_row} cells but the header has {width} (a broken line or a stray delimiter?); nothing was imported"
-                ).format(file=file, i=i, n_row=len(row), width=width)
-            )
-        row = row[:width] + [None] * (width - len(row))
+        if len(row) != width:
+            if len(row) > width and _filled(row[width:]):
+                raise InvalidInput(
+                    _(
+                        "{file}: row {i} has {n_row} cells but the header has {width} (a broken line or a stray delimiter?); nothing was imported"
+                    ).format(file=file, i=i, n_row=len(row), width=width)
+                )
+            row = row[:width] + [None] * (width - len(row))
         rows.append(row)
         numbers.append(i)
     if not rows:
@@ -292,6 +299,13 @@ def as_date(cell: Cell) -> str | None:
         return cell.isoformat()
     if not isinstance(cell, str):
         return None
+    if _ISO.fullmatch(cell):
+        # Already in the canonical form (most date columns): only its range is checked.
+        try:
+            dt.datetime.fromisoformat(cell)
+        except ValueError:
+            return None
+        return cell.removesuffix(" 00:00:00") if len(cell) > 10 else cell
     m = _DATE.fullmatch(cell)
     if not m:
         return None
@@ -633,6 +647,64 @@ def import_sheet(
 
     ``progress(total=None, advance=0)``-style callback: called with ``total`` once the rows are
     known and ``advance`` as they are written."""
+    with without_gc():
+        return _import_sheet(
+            project,
+            path,
+            sheet=sheet,
+            encoding=encoding,
+            text=text,
+            title=title,
+            id=id,
+            case=case,
+            attributes=attributes,
+            code_column=code_column,
+            each=each,
+            progress=progress,
+        )
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Python's cycle collector paused while a sheet is read and written. An import makes
+    millions of lists, tuples and rows and no cycles; each full collection walks all of them,
+    which costs a tenth of the import of a 100,000-row sheet. Nested and concurrent uses are
+    counted: the collector runs again when the last one ends, if it ran before the first."""
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _import_sheet(
+    project: object,
+    path: Path,
+    *,
+    sheet: str | None,
+    encoding: str | None,
+    text: list[str] | None,
+    title: str | None,
+    id: str | None,  # noqa: A002 - the option's name
+    case: str | None,
+    attributes: list[str] | None,
+    code_column: str | None,
+    each: str,
+    progress: object,
+) -> SheetReport:
     table = read_sheet(path, sheet=sheet, encoding=None if encoding == "auto" else encoding)
     plan = plan_columns(
         table,
