@@ -39,7 +39,7 @@ from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.source_list import SourceLines, SourceList
 from coder.tui.widgets.textline import TextPane
-from coder.tui.widgets.transcript import Span, TranscriptView
+from coder.tui.widgets.transcript import Hint, Span, TranscriptView
 from coder.tui.words import chars
 
 
@@ -131,7 +131,7 @@ class MainScreen(CodingCommands):
         self.suggesting = False
         """Whether the model's suggestions show in the margin (S; off until asked for, then as
         this user last left it on this project: coder.prefs)."""
-        self._announced = None
+        self._announced: Hint | None = None
         """The suggestion ] or [ last selected and named in the status line."""
         self._judged: list[tuple[int | None, int, int]] = []
         """Suggestions accepted or rejected in this session (source, start, end): ``a`` or ``R``
@@ -409,7 +409,6 @@ class MainScreen(CodingCommands):
             suggestions_for_source,
             thresholds,
         )
-        from coder.tui.widgets.transcript import Hint
 
         try:
             coder = self._suggestion_coder()
