@@ -497,7 +497,8 @@ def source_units(project: Project, source: int | str, unit: str = "sentence") ->
 def next_units(
     project: Project, n: int = 10, *, unit: str = "sentence", coder: str | None = None
 ) -> list[dict[str, Any]]:
-    """The uncoded units the model is least sure about (active learning), most useful first."""
+    """The uncoded units the model is least sure about, weighted by the words they would show
+    it for the first time (active learning, :func:`queue_order`), most useful first."""
     model = model_for(project, unit, coder)
     units = project_units(project, unit)
     coder_ids = training_coders(project, coder)
