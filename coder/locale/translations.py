@@ -1047,6 +1047,21 @@ ROWS: list[tuple[str, str, str]] = [
         "{label} 现在覆盖 {start}–{end}",
         "{label} 現在涵蓋 {start}–{end}",
     ),
+    (
+        "this suggestion is judged already (ctrl+z undoes it); ] selects the next one",
+        "这条建议已经处理过（ctrl+z 撤销）；] 选择下一条",
+        "這條建議已經處理過（ctrl+z 復原）；] 選擇下一條",
+    ),
+    (
+        "the suggestions are being refreshed (learning from the codings); try again",
+        "建议正在更新（正在从编码中学习）；请稍后再试",
+        "建議正在更新（正在從編碼中學習）；請稍後再試",
+    ),
+    (
+        "the suggestions were refreshed: none here now (] selects the next one)",
+        "建议已更新：这里已没有建议（] 选择下一条）",
+        "建議已更新：這裡已沒有建議（] 選擇下一條）",
+    ),
 ]
 
 

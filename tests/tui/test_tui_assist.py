@@ -3,6 +3,7 @@ reject (each one undo), the detail pane's score and terms, the next passage to c
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from coder.project import Project
@@ -36,8 +37,10 @@ async def _open(app, pilot, source: str) -> tuple[MainScreen, TranscriptView]:  
     assert isinstance(screen, MainScreen)
     sid = app.project.source_id(source)
     screen.jump_to(sid, 0, 0)
+    view = screen.query_one(TranscriptView)
+    view.anchor = None  # nothing selected: the tests below move the cursor itself
     await _settle(app, pilot)
-    return screen, screen.query_one(TranscriptView)
+    return screen, view
 
 
 async def test_suggestions_show_faintly_in_the_margin_and_accept_is_one_undo(
@@ -141,3 +144,125 @@ async def test_blind_coding_takes_no_suggestions_from_a_colleagues_codings(
         await pilot.press("O")  # → only mine (blind coding)
         await _settle(app, pilot)
         assert screen.view == "mine" and view.hints == []
+
+
+def _two_suggestions_side_by_side(project: Project) -> str:
+    """A source where a grid sentence ends just where a money sentence starts: with the first
+    selected, the cursor (at its end) is also the start of the second."""
+    from coder.model import SourceDraft
+
+    text = "王主任：网格员每天都来走访，问问大家的情况。街道的经费一直不够，预算很紧张。今天天气还可以。\n"
+    project.add_sources([SourceDraft(name="S9", text=text * 2)])
+    return "S9"
+
+
+async def test_r_right_after_a_leaves_the_next_suggestion_alone_while_the_model_retrains(
+    coded: Project,  # noqa: F811
+    monkeypatch,
+) -> None:
+    """Seen in the demo: R pressed just after a (the model retraining in the background) said
+    "no suggestion at the cursor"; where the next sentence had one, R rejected that one, which
+    nobody had selected. Now R there says the suggestion was judged already, and ] then R
+    rejects the suggestion still shown while the retraining goes on."""
+    import threading
+
+    from coder.assist import service
+
+    source = _two_suggestions_side_by_side(coded)
+    path = Path(coded.path)
+    coded.close()
+    training = threading.Event()
+    training.set()
+    real = service.model_for
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        training.wait(60)  # the retraining after a coding, held until the test lets it go
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "model_for", held)
+    said: list[str] = []
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(app, pilot)
+        screen, view = await _open(app, pilot, source)
+        notify = screen.notify
+        monkeypatch.setattr(
+            screen, "notify", lambda message, **kw: (said.append(message), notify(message, **kw))
+        )
+        await pilot.press("S")
+        await _settle(app, pilot)
+        hints = sorted(view.hints, key=lambda h: h.start)
+        grid, money = hints[0], hints[1]
+        assert grid.label == app.project.code("网格走访").label
+        assert money.label == app.project.code("经费不足").label and money.start == grid.end
+        await pilot.press("right_square_bracket")
+        assert view.selection == (grid.start, grid.end) and view.cursor == money.start
+        training.clear()
+        await pilot.press("a")
+        await pilot.pause()
+        assert any(w.group == "suggest" and not w.is_finished for w in app.workers)
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.project.rejections() == []  # the money suggestion was not pointed at
+        assert said[-1].startswith("this suggestion is judged already")
+        assert money in view.hints
+        # ] selects the next suggestion still shown; R rejects it, the model still retraining.
+        await pilot.press("right_square_bracket")
+        assert view.selection == (money.start, money.end)
+        await pilot.press("R")
+        await pilot.pause()
+        assert [(r["start"], r["end"]) for r in app.project.rejections()] == [
+            (money.start, money.end)
+        ]
+        training.set()
+        await _settle(app, pilot)
+        # Nothing selected and nothing at the cursor while the margin is refreshed: it says so.
+        training.clear()
+        view.anchor, view.cursor = None, view.text.index("天气")  # plain talk: no suggestion
+        screen._suggest()
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        assert said[-1].startswith("the suggestions are being refreshed")
+        training.set()
+        await _settle(app, pilot)
+
+
+async def test_the_status_follows_a_selected_suggestion_the_retrained_model_drops(
+    coded: Project,  # noqa: F811
+) -> None:
+    """] names a suggestion in the status line; when the retrained model's margin no longer has
+    it, the line says so, and R does not act on what is no longer shown."""
+    from coder.tui.widgets.textline import TextPane
+
+    source = _two_suggestions_side_by_side(coded)
+    path = Path(coded.path)
+    coded.close()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(app, pilot)
+        screen, view = await _open(app, pilot, source)
+        await pilot.press("S")
+        await _settle(app, pilot)
+        hints = sorted(view.hints, key=lambda h: h.start)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        status = screen.query_one("#status", TextPane)
+        assert f"suggestion 1/{len(hints)}: {hints[0].label}?" in status.shown
+        # The refreshed margin, as the worker hands it over, without the selected one.
+        screen._show_hints((screen.source_id, hints[1:], ""))
+        await pilot.pause()
+        assert "refreshed: none here now" in status.shown
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.project.rejections() == []
+        # ... and back at another score: the line names it as it is now, and R rejects it.
+        moved = dataclasses.replace(hints[0], score=0.5)
+        screen._show_hints((screen.source_id, [moved, *hints[1:]], ""))
+        await pilot.pause()
+        assert f"suggestion 1/{len(hints)}: {hints[0].label}? 0.50" in status.shown
+        await pilot.press("R")
+        await pilot.pause()
+        assert [(r["start"], r["end"]) for r in app.project.rejections()] == [
+            (hints[0].start, hints[0].end)
+        ]

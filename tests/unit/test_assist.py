@@ -431,3 +431,33 @@ def test_questions_and_fillers_are_left_alone_unless_questions_are_coded(coded: 
     coded.code_span(src.id, q.start, q.end, coded.code("经费不足").id)
     again = service.suggest(coded, limit=None, min_score=0.0)
     assert [s for s in again if in_question(s.source, s.start, s.end)]
+
+
+def test_the_queue_favours_units_with_words_no_coded_unit_has_shown_the_model() -> None:
+    from coder.assist.features import UnitTable
+
+    def unit(*words: str) -> list[str]:
+        return ["w:" + w for w in words] + list("".join(words))
+
+    feats = [
+        unit("网格", "走访"),  # 0: coded
+        unit("网格", "经费"),  # 1: 经费 is new and in 3 units
+        unit("走访", "志愿者"),  # 2: 志愿者 is new but in this unit only
+        unit("经费", "物业"),  # 3: 经费 (3) and 物业 (2) are new
+        unit("经费", "物业"),  # 4: the same
+    ]
+    n = len(feats)
+    table = UnitTable(
+        np.zeros(n, dtype=np.int64), np.arange(n), np.arange(1, n + 1), ["x"] * n, feats
+    )
+    novelty = service.word_novelty(table, [1, 2, 3, 4], [0])
+    assert novelty.tolist() == [3.0, 0.0, 5.0, 5.0]  # counted by hand
+    assert service.word_novelty(table, [1, 3], [0, 1]).tolist() == [0.0, 2.0]  # 经费 seen now
+    # Three units the model cannot tell apart (uncertainty 1) and one it leans on a little
+    # (0.6 against 0.4: a softmax of the log-odds gives 0.692, uncertainty 0.615), all guessed
+    # as the first code. Alone, uncertainty ranks them 0, 1, 2, 3; weighted by new words 0, 5,
+    # 3, 5 as (novelty / 5 + 0.05) ** 0.5: 0.224, 1.025, 0.806, 0.630, so 1, 2, 3, 0.
+    scores = np.array([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.6, 0.4]])
+    assert abs(service.uncertainty(scores)[3] - (1 - (1.5 - 2 / 3) / (1.5 + 2 / 3))) < 1e-9
+    assert service.queue_order(scores, 4).tolist() == [0, 1, 2, 3]
+    assert service.queue_order(scores, 4, np.array([0.0, 5.0, 3.0, 5.0])).tolist() == [1, 2, 3, 0]

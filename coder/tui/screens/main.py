@@ -39,7 +39,7 @@ from coder.tui.widgets.detail import DetailPane
 from coder.tui.widgets.footer import FittingFooter
 from coder.tui.widgets.source_list import SourceLines, SourceList
 from coder.tui.widgets.textline import TextPane
-from coder.tui.widgets.transcript import Span, TranscriptView
+from coder.tui.widgets.transcript import Hint, Span, TranscriptView
 from coder.tui.words import chars
 
 
@@ -131,6 +131,11 @@ class MainScreen(CodingCommands):
         self.suggesting = False
         """Whether the model's suggestions show in the margin (S; off until asked for, then as
         this user last left it on this project: coder.prefs)."""
+        self._announced: Hint | None = None
+        """The suggestion ] or [ last selected and named in the status line."""
+        self._judged: list[tuple[int | None, int, int]] = []
+        """Suggestions accepted or rejected in this session (source, start, end): ``a`` or ``R``
+        there again says so instead of "no suggestion"."""
         self.query_state = QueryState()
         """The last coding query and its hits, shown again when the query screen opens."""
 
@@ -404,7 +409,6 @@ class MainScreen(CodingCommands):
             suggestions_for_source,
             thresholds,
         )
-        from coder.tui.widgets.transcript import Hint
 
         try:
             coder = self._suggestion_coder()
@@ -477,7 +481,9 @@ class MainScreen(CodingCommands):
     def _show_hints(self, result: tuple[int, list, str]) -> None:
         source_id, hints, why = result
         if source_id == self.source_id and self.suggesting:
-            self.query_one(TranscriptView).set_hints(hints)
+            view = self.query_one(TranscriptView)
+            view.set_hints(hints)
+            self._resay_selected(view)
             self._update_detail(force=True)
             if self._explain and why:
                 self.flash = why
@@ -490,6 +496,32 @@ class MainScreen(CodingCommands):
                 self._update_status()
             if why or hints:
                 self._explain = False
+
+    def _resay_selected(self, view) -> None:
+        """The margin was refreshed under a suggestion selected by ] (the model retrained after
+        a coding): the status line says what is there now, so ``a`` and ``R`` act on what it
+        names."""
+        said = self._announced
+        if said is None or not self.sticky or view.selection != (said.start, said.end):
+            return
+        now = self._selected_hint(view)
+        if now == said:
+            return
+        if now is None:
+            self.sticky = _(
+                "the suggestions were refreshed: none here now (] selects the next one)"
+            )
+        else:
+            self._announced = now
+            self.sticky = self._hint_line(now, view.hints)
+        self._update_status()
+
+    @staticmethod
+    def _hint_line(hint, hints) -> str:
+        ordered = sorted(hints, key=lambda h: (h.start, h.end))
+        return _("suggestion {i}/{n}: {label}? {score}").format(
+            i=ordered.index(hint) + 1, n=len(ordered), label=hint.label, score=f"{hint.score:.2f}"
+        )
 
     def action_toggle_suggestions(self) -> None:
         self.suggesting = not self.suggesting
@@ -514,14 +546,42 @@ class MainScreen(CodingCommands):
             return None
         return next((h for h in view.hints if (h.start, h.end) == tuple(sel)), None)
 
+    @classmethod
+    def _pointed_hint(cls, view):
+        """The suggestion a key acts on: the one selected (by ] or [), else the one at the
+        cursor, but with a selection only if it overlaps the selection. After ``a`` the accepted
+        passage stays selected with the cursor at its end, which is where the next sentence's
+        suggestion starts: that one is not pointed at (``a`` then ``R`` rejected it)."""
+        hint = cls._selected_hint(view)
+        if hint is not None:
+            return hint
+        hint = view.hint_at(view.cursor)
+        sel = view.selection
+        if hint is not None and sel and not (hint.start < sel[1] and hint.end > sel[0]):
+            return None
+        return hint
+
     def _hint_here(self):
         view = self.query_one(TranscriptView)
-        hint = self._selected_hint(view) or view.hint_at(view.cursor)
+        hint = self._pointed_hint(view)
         if hint is None:
-            self.notify(
-                _("no suggestion at the cursor (S shows them in the margin)"), severity="warning"
-            )
+            self.notify(self._why_no_hint_here(view), severity="warning")
         return hint
+
+    def _why_no_hint_here(self, view) -> str:
+        """Why ``a`` or ``R`` found nothing: the suggestion there was just judged, the margin is
+        being refreshed from the retrained model, or there is none."""
+        sel = view.selection
+        where = tuple(sel) if sel else (view.cursor, view.cursor)
+        if any(
+            sid == self.source_id and s <= where[0] and where[1] <= e for sid, s, e in self._judged
+        ):
+            return _("this suggestion is judged already (ctrl+z undoes it); ] selects the next one")
+        if self.suggesting and any(
+            w.group == "suggest" and not w.is_finished for w in self.app.workers
+        ):
+            return _("the suggestions are being refreshed (learning from the codings); try again")
+        return _("no suggestion at the cursor (S shows them in the margin)")
 
     def action_accept_suggestion(self) -> None:
         """Code the suggested passage as suggested: a coding of provenance ``suggested``."""
@@ -565,9 +625,8 @@ class MainScreen(CodingCommands):
             earlier = [h for h in hints if h.end < at]
             hint = earlier[-1] if earlier else hints[-1]
         view.select(hint.start, hint.end)  # the cursor at its end: a and R judge it
-        said = _("suggestion {i}/{n}: {label}? {score}").format(
-            i=hints.index(hint) + 1, n=len(hints), label=hint.label, score=f"{hint.score:.2f}"
-        )
+        self._announced = hint
+        said = self._hint_line(hint, hints)
         # After the selection's own status update (a message still on its way), not before it.
         self.call_after_refresh(self._say, said)
 
@@ -597,6 +656,7 @@ class MainScreen(CodingCommands):
         if not ok:
             return None
         self._drop_hint(hint)
+        self._judged.append((self.source_id, hint.start, hint.end))
         return hint
 
     def _drop_hint(self, hint) -> None:
@@ -724,7 +784,7 @@ class MainScreen(CodingCommands):
         code_id = self.query_one(CodeTree).highlighted
         hint = self._selected_hint(view)
         if hint is None:
-            hint = view.hint_at(view.cursor) if view.text and not under else None
+            hint = self._pointed_hint(view) if view.text and not under else None
         else:  # a suggestion selected by ]: what the cursor touches past its end is not it
             under = [u for u in under if u.start < hint.end and u.end > hint.start]
         key = (tuple(s.id for s in under), code_id, hint)
