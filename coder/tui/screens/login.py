@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from coder.errors import CoderError
-from coder.i18n import _
 from coder.facade.locations import describe, is_server
+from coder.i18n import _
 from coder.tui import app as app_module
 from coder.tui.app import CoderApp
 
