@@ -10,6 +10,7 @@ coder's name.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -82,6 +83,21 @@ def _read(path: Path) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+def _write(path: Path, doc: dict, prefix: str) -> None:
+    """Write ``doc`` to ``path`` atomically (another workbench may read the file meanwhile): a
+    temporary file beside it, then a rename; the temporary file goes if the write fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _entry(project: str, coder: str) -> str:
     return f"{coder}@{project}"
 
@@ -105,11 +121,7 @@ def save_slots(project: str, coder: str, keys: KeySlots) -> None:
         return  # not ours to overwrite: load_slots has said so
     doc[_entry(project, coder)] = {"slots": keys.slots, "used": keys.used}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(doc, out, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
+        _write(path, doc, ".keys-")
     except OSError as exc:
         raise InvalidInput(
             localised(
@@ -150,11 +162,7 @@ def save_ui_lang(lang: str | None) -> None:
     else:
         doc["ui_lang"] = lang
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(doc, out, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
+        _write(path, doc, ".settings-")
     except OSError as exc:
         raise InvalidInput(
             localised(
@@ -192,11 +200,7 @@ def save_suggesting(project: str, coder: str, on: bool) -> None:
     shown[_entry(project, coder)] = bool(on)
     doc["suggestions"] = shown
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(doc, out, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
+        _write(path, doc, ".settings-")
     except OSError as exc:
         raise InvalidInput(
             localised(

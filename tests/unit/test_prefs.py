@@ -46,3 +46,23 @@ def test_a_damaged_file_says_so_and_is_left_alone() -> None:
         load_slots("/p/a.coder", "R1")
     save_slots("/p/a.coder", "R1", KeySlots())
     assert keys_file().read_text(encoding="utf-8") == "{not json"
+
+
+def test_a_failed_save_says_so_keeps_the_old_file_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coder import prefs
+
+    save_slots("/p/a.coder", "R1", KeySlots([4] + [None] * 8))
+    before = keys_file().read_text(encoding="utf-8")
+
+    def full_disk(src: str, dst: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(prefs.os, "replace", full_disk)
+    with pytest.raises(InvalidInput, match="could not be saved"):
+        save_slots("/p/a.coder", "R1", KeySlots([7] + [None] * 8))
+    with pytest.raises(InvalidInput, match="could not be saved"):
+        prefs.save_ui_lang("zh-Hant")
+    assert keys_file().read_text(encoding="utf-8") == before
+    assert [p.name for p in keys_file().parent.iterdir()] == ["keys.json"]
