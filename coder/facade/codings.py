@@ -42,6 +42,29 @@ def coding_keys(conn: Connection, source_ids: Iterable[int]) -> set[CodingKey]:
     return found
 
 
+def coding_row(
+    source_id: int,
+    code_id: int,
+    coder_id: int,
+    start: int,
+    end: int,
+    created: float,
+    **more: object,
+) -> dict[str, object]:
+    """A new coding's row for the ``codings`` table (no memo yet); ``more``: the machine's
+    provenance of an accepted suggestion (origin, model, score)."""
+    return {
+        "source_id": source_id,
+        "code_id": code_id,
+        "coder_id": coder_id,
+        "start": start,
+        "end": end,
+        "memo": "",
+        "created": created,
+        **more,
+    }
+
+
 def _check_span(conn: Connection, source_id: int, start: int, end: int) -> str:
     """Refuse offsets outside the source; returns the source's name."""
     row = conn.execute(
@@ -193,18 +216,7 @@ class CodingOps(FacadeCore):
                     ).format(start=start, end=end, name=name)
                 )
             now = time.time()
-            ident = ch.insert(
-                codings,
-                {
-                    "source_id": sid,
-                    "code_id": cid,
-                    "coder_id": coder_id,
-                    "start": start,
-                    "end": end,
-                    "memo": "",
-                    "created": now,
-                },
-            )
+            ident = ch.insert(codings, coding_row(sid, cid, coder_id, start, end, now))
             label = conn.execute(select(codes.c.label).where(codes.c.id == cid)).scalar_one()
             src = conn.execute(select(sources.c.name).where(sources.c.id == sid)).scalar_one()
             kind = "in-vivo code" if in_vivo else "code"
@@ -247,20 +259,7 @@ class CodingOps(FacadeCore):
             for sid, start, end in sorted(set(wanted)):
                 if (sid, cid, coder_id, start, end) in seen:
                     continue  # coded so already: nothing to add there
-                idents.append(
-                    ch.insert(
-                        codings,
-                        {
-                            "source_id": sid,
-                            "code_id": cid,
-                            "coder_id": coder_id,
-                            "start": start,
-                            "end": end,
-                            "memo": "",
-                            "created": now,
-                        },
-                    )
-                )
+                idents.append(ch.insert(codings, coding_row(sid, cid, coder_id, start, end, now)))
             if not idents:
                 raise InvalidInput(
                     f"every passage is already coded {name} by this coder; nothing was changed"

@@ -29,7 +29,7 @@ from coder.store.schema import (
 )
 
 from .codebook import _resolve_code
-from .codings import _check_span, coding_keys
+from .codings import _check_span, coding_keys, coding_row
 
 
 class SuggestionOps(FacadeCore):
@@ -61,21 +61,13 @@ class SuggestionOps(FacadeCore):
                     ).format(start=start, end=end)
                 )
             label = conn.execute(select(codes.c.label).where(codes.c.id == cid)).scalar_one()
-            row = {
-                "source_id": sid,
-                "code_id": cid,
-                "coder_id": coder_id,
-                "start": start,
-                "end": end,
-                "memo": "",
-                "created": time.time(),
-                "origin": "suggested",
-                "model": model,
-                "score": score,
-            }
+            now = time.time()
+            row = coding_row(
+                sid, cid, coder_id, start, end, now, origin="suggested", model=model, score=score
+            )
             ident = ch.insert(codings, row)
             ch.summary = f"accept suggestion {label} at {src} {start}–{end} ({model})"
-        return Coding(ident, sid, cid, coder_id, start, end, "", float(row["created"]))  # type: ignore[arg-type]
+        return Coding(ident, sid, cid, coder_id, start, end, "", now)
 
     def reject_suggestion(
         self,
