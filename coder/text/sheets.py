@@ -628,42 +628,6 @@ class SheetReport:
         return {k: v for k, v in self.__dict__.items()}
 
 
-def import_sheet(
-    project: object,
-    path: Path,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    text: list[str] | None = None,
-    title: str | None = None,
-    id: str | None = None,  # noqa: A002 - the option's name
-    case: str | None = None,
-    attributes: list[str] | None = None,
-    code_column: str | None = None,
-    each: str = "row",
-    progress: object = None,
-) -> SheetReport:
-    """Read, plan and write a sheet as one change; nothing is written if any step refuses.
-
-    ``progress(total=None, advance=0)``-style callback: called with ``total`` once the rows are
-    known and ``advance`` as they are written."""
-    with without_gc():
-        return _import_sheet(
-            project,
-            path,
-            sheet=sheet,
-            encoding=encoding,
-            text=text,
-            title=title,
-            id=id,
-            case=case,
-            attributes=attributes,
-            code_column=code_column,
-            each=each,
-            progress=progress,
-        )
-
-
 _gc_lock = threading.Lock()
 _gc_holders = 0
 _gc_was_enabled = False
@@ -690,21 +654,26 @@ def without_gc() -> Iterator[None]:
                 gc.enable()
 
 
-def _import_sheet(
+@without_gc()
+def import_sheet(
     project: object,
     path: Path,
     *,
-    sheet: str | None,
-    encoding: str | None,
-    text: list[str] | None,
-    title: str | None,
-    id: str | None,  # noqa: A002 - the option's name
-    case: str | None,
-    attributes: list[str] | None,
-    code_column: str | None,
-    each: str,
-    progress: object,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    text: list[str] | None = None,
+    title: str | None = None,
+    id: str | None = None,  # noqa: A002 - the option's name
+    case: str | None = None,
+    attributes: list[str] | None = None,
+    code_column: str | None = None,
+    each: str = "row",
+    progress: object = None,
 ) -> SheetReport:
+    """Read, plan and write a sheet as one change; nothing is written if any step refuses.
+
+    ``progress(total=None, advance=0)``-style callback: called with ``total`` once the rows are
+    known and ``advance`` as they are written."""
     table = read_sheet(path, sheet=sheet, encoding=None if encoding == "auto" else encoding)
     plan = plan_columns(
         table,
