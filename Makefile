@@ -13,6 +13,9 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# An editable install leaves coder's own modules uncompiled, and where PYTHONDONTWRITEBYTECODE
+	@# is set every command would compile them again at start-up; a wheel install compiles them.
+	$(BIN)/python -m compileall -q coder > /dev/null
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

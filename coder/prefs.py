@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +86,8 @@ def _write(path: Path, doc: dict, prefix: str) -> None:
     """Write ``doc`` to ``path`` atomically (another workbench may read the file meanwhile): a
     temporary file beside it, then a rename; the temporary file goes if the write fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only a write needs it; reading the settings is every command's start-up
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
