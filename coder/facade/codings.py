@@ -245,7 +245,9 @@ class CodingOps(FacadeCore):
 
         name = name.strip()
         if not spans:
-            raise InvalidInput(f"no passages to code as {name!r}; nothing was changed")
+            raise InvalidInput(
+                _("no passages to code as {name!r}; nothing was changed").format(name=name)
+            )
         wanted = [(self.source_id(s), int(a), int(b)) for s, a, b in spans]
         with self.change("code-new-many", "code") as ch:
             conn = ch.conn
@@ -262,7 +264,9 @@ class CodingOps(FacadeCore):
                 idents.append(ch.insert(codings, coding_row(sid, cid, coder_id, start, end, now)))
             if not idents:
                 raise InvalidInput(
-                    f"every passage is already coded {name} by this coder; nothing was changed"
+                    _(
+                        "every passage is already coded {name} by this coder; nothing was changed"
+                    ).format(name=name)
                 )
             if made and memo.strip():
                 ch.insert(

@@ -743,6 +743,16 @@ ROWS: list[tuple[str, str, str]] = [
     ),
     ("no code with id {only}", "没有编号为 {only} 的编码", "沒有編號為 {only} 的編碼"),
     (
+        "no passages to code as {name!r}; nothing was changed",
+        "没有要编码为 {name!r} 的段落；未作任何更改",
+        "沒有要編碼為 {name!r} 的段落；未做任何變更",
+    ),
+    (
+        "every passage is already coded {name} by this coder; nothing was changed",
+        "该编码者已将每个段落都编码为 {name}；未作任何更改",
+        "該編碼者已將每個段落都編碼為 {name}；未做任何變更",
+    ),
+    (
         "no code with the label or name {ref!r} in the query (a name with spaces or symbols goes in braces: {{like this}}); nothing was run",
         "查询中没有标签或名称为 {ref!r} 的编码（含空格或符号的名称要放在大括号里：{{像这样}}）；未运行",
         "查詢中沒有標籤或名稱為 {ref!r} 的編碼（含空格或符號的名稱要放在大括號裡：{{像這樣}}）；未執行",

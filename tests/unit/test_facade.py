@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from coder import i18n
 from coder.errors import InvalidInput, NotFound, NothingToUndo
 from coder.model import SourceDraft, Turn
 from coder.project import Project
@@ -153,6 +154,14 @@ def test_a_new_code_on_several_passages_is_one_event(project_path: Path) -> None
         p.code_new_many("条块联动", [("S1", 4, 10)])
     with pytest.raises(InvalidInput, match="no passages"):
         p.code_new_many("空", [])
+    i18n.activate("zh-Hans")  # both refusals are said in the interface language
+    try:
+        with pytest.raises(InvalidInput, match="已将每个段落都编码为 条块联动"):
+            p.code_new_many("条块联动", [("S1", 4, 10)])
+        with pytest.raises(InvalidInput, match="没有要编码为 '空' 的段落"):
+            p.code_new_many("空", [])
+    finally:
+        i18n.activate("en")
     with pytest.raises(InvalidInput, match="run past"):
         p.code_new_many("越界", [("S1", 0, 99999)])
     assert "越界" not in {c.name for c in p.codes()}
