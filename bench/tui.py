@@ -136,7 +136,7 @@ async def _empty_open() -> float:
     return elapsed
 
 
-async def _measure(path: Path, *, keys: bool = True) -> dict[str, list[float] | float]:
+async def _measure(path: Path, *, apply: bool) -> dict[str, list[float] | float]:
     from coder.tui.app import make_app
     from coder.tui.widgets.transcript import TranscriptView
 
@@ -149,13 +149,12 @@ async def _measure(path: Path, *, keys: bool = True) -> dict[str, list[float] | 
         while not view.text:
             await pilot.pause(0.01)
         out["open"] = time.perf_counter() - t0
-        if keys:
-            await _keys(app, pilot, view, out)
+        await _keys(app, pilot, view, out, apply=apply)
     app.project.close()
     return out
 
 
-async def _keys(app, pilot, view, out) -> None:  # type: ignore[no-untyped-def]
+async def _keys(app, pilot, view, out, *, apply: bool) -> None:  # type: ignore[no-untyped-def]
     """The per-key figures, sent as a terminal would send them."""
 
     traced = _tracer(app, app.screen)
@@ -166,6 +165,8 @@ async def _keys(app, pilot, view, out) -> None:  # type: ignore[no-untyped-def]
     out["cursor"] = [await key(k) for k in CURSOR_KEYS]
     out["page"] = [await key("pagedown") for _ in range(100)]
     out["select"] = [await key("shift+right") for _ in range(100)]
+    if not apply:
+        return
     times = []
     code_id = [c.id for c in app.project.codes() if c.level == "open"][0]
     app.screen.keys.use(code_id)  # on number key 1
@@ -186,17 +187,28 @@ def run(ctx: Context) -> list[Result]:
     _build(path)
     # The workbench's number keys are a per-user file: the bench's go to its own folder.
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
-    # Opening, alternated with the anchor's opening: medians of three each.
-    opens, anchors, m = [], [], {}
-    for i in range(3):  # the keys once, in the last run (applying codes changes the project)
-        anchors.append(asyncio.run(_empty_open()))
-        m = asyncio.run(_measure(path, keys=i == 2))
-        opens.append(float(m["open"]))
     from coder.project import Project
 
     with Project.open(path) as p:
         text = p.source_text("long")
-    stock = asyncio.run(_measure_textarea(text))
+    # Three rounds, each: the anchor's opening, the stock widget's keys, the workbench's opening
+    # and keys. Opening is the median of three; each key figure pools the three rounds' keys on
+    # both sides, so a slow spell of the machine falls on both (one round each swung the stock
+    # widget's median page down from 19 to 32 ms between runs of `make bench`). Applying a code
+    # changes the project, so it is measured in the last round only.
+    opens: list[float] = []
+    anchors: list[float] = []
+    m: dict[str, list[float]] = {}
+    stock: dict[str, list[float]] = {}
+    for i in range(3):
+        anchors.append(asyncio.run(_empty_open()))
+        for name, values in asyncio.run(_measure_textarea(text)).items():
+            stock.setdefault(name, []).extend(values)
+        ours = asyncio.run(_measure(path, apply=i == 2))
+        opens.append(float(ours.pop("open")))  # type: ignore[arg-type]
+        for name, values in ours.items():
+            assert isinstance(values, list)
+            m.setdefault(name, []).extend(values)
     results = [
         Result(
             f"tui: open a {CHARS:,}-char transcript with {CODINGS:,} codings",

@@ -36,7 +36,7 @@ from coder.store.locations import is_server as is_server
 #: ``PRAGMA application_id`` of a coder project: the bytes "QDAc".
 APPLICATION_ID = 0x51444163
 #: The newest migration. A test checks that it is Alembic's head.
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"
 #: How long a writer waits for another process's write to finish before the project is "busy".
 BUSY_TIMEOUT_MS = 5000
 

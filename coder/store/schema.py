@@ -194,7 +194,8 @@ codings = Table(
     UniqueConstraint("source_id", "code_id", "coder_id", "start", "end", name="uq_coding"),
     CheckConstraint('0 <= start AND start < "end"', name="ck_coding_span"),
 )
-Index("ix_codings_code_source", codings.c.code_id, codings.c.source_id)
+Index("ix_codings_code_source", codings.c.code_id, codings.c.source_id, codings.c.coder_id)
+"""Counts per code and source without machine coders, from the index alone (0011)."""
 Index("ix_codings_source_start", codings.c.source_id, codings.c.start)
 
 """``origin`` says where a coding came from: ``""`` by hand, ``"suggested"`` a suggestion a person

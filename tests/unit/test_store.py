@@ -202,3 +202,34 @@ def test_an_old_project_lists_its_sources_from_the_index(tmp_path: Path) -> None
             )
         )
         assert "COVERING INDEX ix_sources_list" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_an_old_project_counts_codes_from_the_index(tmp_path: Path) -> None:
+    """Migration 0011 on a file of schema 0001: the counts per code that leave machine coders out
+    (``human_only``) read the codings index alone, since it now holds the coder, and they are
+    the counts a plain GROUP BY gives on a project without machine coders."""
+    path = tmp_path / "v1.coder"
+    shutil.copy(DATA / "v1.coder", path)
+    with sqlite3.connect(path) as conn:
+        plain = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                "SELECT code_id, count(*), count(DISTINCT source_id) FROM codings GROUP BY code_id"
+            )
+        }
+    assert plain
+    p = Project.open(path, coder="R1")
+    assert p.code_counts() == plain
+    p.close()
+    with sqlite3.connect(path) as conn:
+        columns = [r[2] for r in conn.execute("PRAGMA index_info(ix_codings_code_source)")]
+        assert columns == ["code_id", "source_id", "coder_id"]
+        plan = " ".join(
+            str(r[3])
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT code_id, count(*), count(DISTINCT source_id) "
+                "FROM codings WHERE coder_id NOT IN (SELECT id FROM coders WHERE name LIKE "
+                "'model:%') GROUP BY code_id"
+            )
+        )
+        assert "COVERING INDEX ix_codings_code_source" in plan, plan
