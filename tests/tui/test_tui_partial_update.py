@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
@@ -196,3 +197,64 @@ async def test_the_scrollbar_draws_what_textual_would(demo_copy: Path) -> None:
             theirs = ScrollBar.render_lines(bar, crop)
             ours = bar.render_lines(crop)
             assert [list(s) for s in ours] == [list(s) for s in theirs], keys
+
+
+def _both_ways(pane: TextPane) -> tuple[list[list[object]], list[list[object]], bool]:
+    """The pane's strips by its short way and by Textual's own content layer."""
+    pane._render_content()
+    ours = [list(s) for s in pane._render_cache.lines]
+    short = pane._fitting_strips(*pane.size) is not None
+    fitting = pane._fitting_strips
+    pane._fitting_strips = lambda width, height: None  # type: ignore[method-assign]
+    try:
+        pane._render_content()
+    finally:
+        del pane._fitting_strips
+    theirs = [list(s) for s in pane._render_cache.lines]
+    assert pane._fitting_strips == fitting
+    return ours, theirs, short
+
+
+async def test_the_status_line_and_detail_draw_what_textual_would(demo_copy: Path) -> None:
+    """TextPane builds the strips of lines that fit the width itself (the status line and the
+    detail pane repaint on most keys); they are the segments, styles and offsets Textual's
+    content layer makes, with Chinese text, styled spans and markup-like brackets."""
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.focus()
+        status = app.screen.query_one("#status", TextPane)
+        short_status = 0
+        for keys in (["pagedown"], ["down"] * 3, ["pagedown"] * 2, ["ctrl+home"], ["right"]):
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            for pane in app.screen.query(TextPane):
+                if not pane.size.area:
+                    continue
+                ours, theirs, short = _both_ways(pane)
+                assert ours == theirs, (keys, pane.id)
+                short_status += short and pane is status
+        assert short_status, "the status line never took the short way"
+        # Wide text, spans side by side, a span inside the line, a line that must wrap, an
+        # overlap and a plain string Textual reads as markup.
+        wide = Text("统合型 ")
+        wide.append("上报无回应导致信任流失", "bold magenta")
+        wide.append(" a09", "dim")
+        wide.append("\n第二行 second line")
+        overlap = Text("重叠的样式 overlap")
+        overlap.stylize("bold", 0, 5)
+        overlap.stylize("italic", 2, 8)
+        cases: list[tuple[Text | str, bool]] = [
+            (wide, True),
+            ("纯文字 plain words", True),
+            ("[b]括号[/b] read as markup", False),
+            (Text("很长的一行" * 40), False),
+            (overlap, False),
+        ]
+        for text, expected in cases:
+            status.show(text)
+            await settle(app, pilot)
+            ours, theirs, short = _both_ways(status)
+            assert ours == theirs, text
+            assert short is expected, text

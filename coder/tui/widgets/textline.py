@@ -3,12 +3,25 @@
 ``Static.update`` asks for a new layout of the whole screen, which costs tens of milliseconds on
 the main screen; the status line and the detail pane change on every key, inside a size fixed by
 the stylesheet, so they only need a repaint.
+
+The repaint itself takes the short way where it can: lines that fit the width become strips at
+once, with the styles and selection offsets Textual's content layer gives them (about a third of
+the time: the detail pane and the status line repaint on most page downs). Anything else, a
+line to wrap, a selection, an alignment, goes through Textual's own path;
+``tests/tui/test_tui_partial_update.py`` compares the two.
 """
 
 from __future__ import annotations
 
+import itertools
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
-from textual.widget import Widget
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget, _RenderCache
 
 
 class TextPane(Widget):
@@ -17,6 +30,7 @@ class TextPane(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._text: Text | str = ""
+        self._styles: dict[RichStyle | str, Style] = {}
 
     def show(self, text: Text | str) -> None:
         if str(text) == str(self._text) and (not isinstance(text, Text) or text == self._text):
@@ -30,3 +44,79 @@ class TextPane(Widget):
 
     def render(self) -> Text | str:
         return self._text
+
+    def _render_content(self) -> None:
+        width, height = self.size
+        strips = self._fitting_strips(width, height)
+        if strips is None:
+            super()._render_content()
+            return
+        self._render_cache = _RenderCache(self.size, strips)
+        self._dirty_regions.clear()
+
+    def _fitting_strips(self, width: int, height: int) -> list[Strip] | None:
+        """The content's strips as ``Visual.to_strips`` makes them, when every line fits the width
+        and nothing asks for more than left-aligned lines; ``None`` otherwise."""
+        text = self._text
+        if isinstance(text, str):
+            if "[" in text or "\\" in text:
+                return None  # Textual reads a plain string as markup
+            text = Text(text)
+        rules = self.styles
+        if (
+            not width
+            or self.text_selection is not None
+            or text.style
+            or text.justify not in (None, "default", "left")
+            or "\t" in text.plain
+            or rules.text_align not in ("left", "start")
+            or tuple(rules.content_align) != ("left", "top")
+            or rules.text_wrap != "wrap"
+            or rules.text_overflow != "fold"
+            or rules.line_pad
+        ):
+            return None
+        lines = text.split("\n", allow_blank=True)
+        if any(cell_len(line.plain) > width for line in lines):
+            return None
+        base = self.visual_style
+        get_style = self.app.console.get_style
+        theme = self.app.ansi_theme
+        styles = self._styles
+        strips = []
+        for y, line in enumerate(lines[:height]):
+            pieces = _pieces(line)
+            if pieces is None:
+                return None
+            segments = []
+            x = 0
+            plain = line.plain
+            for start, end, span_style in pieces:
+                piece = plain[start:end]
+                own = styles.get(span_style)
+                if own is None:
+                    rich = get_style(span_style) if isinstance(span_style, str) else span_style
+                    own = styles[span_style] = Style.from_rich_style(rich, theme)
+                segments.append(Segment(piece, (base + own).rich_style_with_offset(x, y)))
+                x += len(piece)
+            if not segments:  # an empty line keeps the widget's style, as Textual's does
+                segments.append(Segment("", base.rich_style_with_offset(0, y)))
+            strips.append(Strip(segments, cell_len(plain)))
+        return strips
+
+
+def _pieces(line: Text) -> list[tuple[int, int, RichStyle | str]] | None:
+    """The line cut where its spans begin and end, each piece with its span's style; ``None``
+    where spans overlap (Textual's content layer combines them: the long way)."""
+    plain = line.plain
+    if not plain:
+        return []
+    spans = [s for s in line.spans if s.end > s.start]
+    cuts = sorted({0, len(plain), *(s.start for s in spans), *(s.end for s in spans)})
+    out: list[tuple[int, int, RichStyle | str]] = []
+    for start, end in itertools.pairwise(cuts):
+        over = [s.style for s in spans if s.start <= start and s.end >= end]
+        if len(over) > 1:
+            return None
+        out.append((start, end, over[0] if over else RichStyle.null()))
+    return out
