@@ -18,6 +18,7 @@ the tests (tests/tui/test_tui_toast.py) say so.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import textual
@@ -32,20 +33,29 @@ _EMPTY = Strip([], 0)
 
 
 def _renders(
-    self: Compositor, crop: Region, dirty: Sequence[Region]
+    self: Compositor,
+    crop: Region,
+    dirty: Sequence[Region],
+    wanted: Callable[[Region], bool],
 ) -> Iterator[tuple[Region, Region, list[Strip]]]:
     """Textual's ``_get_renders`` for a partial update, rendering only the widgets that overlap
     a dirty region: Textual renders every widget inside the dirty regions' bounding box, so a
     key that repaints the transcript, the status line and the detail pane redrew the header,
-    the footer and every pane between them (their chops are outside the update anyway)."""
+    the footer and every pane between them (their chops are outside the update anyway).
+
+    ``wanted(shown)`` says whether anything of the widget's visible region would still be
+    drawn: a container wholly behind its panes (painted front to back, every chop taken) is
+    not rendered at all."""
     for widget, (region, clip) in self.visible_widgets.items():
         shown = region.intersection(clip)  # clip is the container's, not the widget's own
         if not crop.overlaps(shown) or not any(shown.overlaps(d) for d in dirty):
             continue
+        if not wanted(shown):
+            continue
         if clip.contains_region(region):
             yield region, clip, widget.render_lines(Region(0, 0, region.width, region.height))
         else:
-            x, y, width, height = region.intersection(clip)
+            x, y, width, height = shown
             if width and height:
                 lines = widget.render_lines(Region(x - region.x, y - region.y, width, height))
                 yield region, clip, lines
@@ -56,10 +66,37 @@ def _render_chops(
     crop: Region,
     is_rendered_line: Callable[[int], bool],
     dirty: Sequence[Region] | None = None,
+    spans: Mapping[int, list[tuple[int, int]]] | None = None,
 ) -> Sequence[Mapping[int, Strip]]:
+    """The chops of the lines ``is_rendered_line`` names; for a partial update (``dirty`` and
+    its ``spans`` by line, x1 to x2) only the widgets that would draw a chop the update
+    shows are rendered."""
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
-    renders = self._get_renders(crop) if dirty is None else _renders(self, crop, dirty)
+
+    def spanned(y: int, first_cut: int, last_cut: int) -> list[int]:
+        """The cuts of line ``y`` from ``first_cut`` to ``last_cut`` (a line's cuts are sorted)."""
+        line_cuts = cuts[y]
+        return line_cuts[bisect_left(line_cuts, first_cut) : bisect_right(line_cuts, last_cut)]
+
+    def wanted(shown: Region) -> bool:
+        """Whether a chop the update shows is still free in ``shown`` (the test
+        ``_WholeCharsUpdate.render_segments`` makes to draw a chop)."""
+        if spans is None:
+            return True
+        first_cut, last_cut = shown.column_span
+        for y in shown.line_range:
+            line_spans = spans.get(y)
+            if not line_spans:
+                continue
+            line = chops[y]
+            final_cuts = spanned(y, first_cut, last_cut)
+            for x, end in zip(final_cuts, final_cuts[1:], strict=False):
+                if line.get(x) is None and any(x <= x2 and end > x1 for x1, x2 in line_spans):
+                    return True
+        return False
+
+    renders = self._get_renders(crop) if dirty is None else _renders(self, crop, dirty, wanted)
     for region, clip, strips in renders:
         render_region = region.intersection(clip)
         render_x = render_region.x
@@ -68,7 +105,7 @@ def _render_chops(
             if not is_rendered_line(y):
                 continue
             line = chops[y]
-            final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            final_cuts = spanned(y, first_cut, last_cut)
             if len(final_cuts) < 2:
                 continue
             # Painting front to back: a chop someone in front has drawn is theirs. Cut this
@@ -137,16 +174,21 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
         return None
     crop = Region.from_union(update_regions).intersection(screen_region)
     spans = list(self._regions_to_spans(update_regions))
-    is_rendered_line = {y for y, _, _ in spans}.__contains__
-    chops = _render_chops(self, crop, is_rendered_line, list(update_regions))
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for y, x1, x2 in spans:
+        by_line.setdefault(y, []).append((x1, x2))
+    chops = _render_chops(self, crop, by_line.__contains__, list(update_regions), by_line)
     # A chop may now run past the next cut (its neighbours hold empty strips): its end is
-    # where its strip ends, or a partial update would crop it at the old cut.
+    # where its strip ends, or a partial update would crop it at the old cut. Only the lines
+    # the update shows are read.
     chop_ends = [
         [
             end if strip is None else x + strip.cell_length
             for end, (x, strip) in zip(cut_set[1:], line.items(), strict=False)
         ]
-        for cut_set, line in zip(self.cuts, chops, strict=False)
+        if y in by_line
+        else []
+        for y, (cut_set, line) in enumerate(zip(self.cuts, chops, strict=False))
     ]
     return _WholeCharsUpdate(chops, spans, chop_ends)
 

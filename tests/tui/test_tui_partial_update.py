@@ -7,10 +7,12 @@ renders only the widgets that overlap a dirty region."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Region
 from textual.scroll_view import ScrollView
@@ -258,3 +260,68 @@ async def test_the_status_line_and_detail_draw_what_textual_would(demo_copy: Pat
             ours, theirs, short = _both_ways(status)
             assert ours == theirs, text
             assert short is expected, text
+
+
+_TOKEN = re.compile(r"\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;:]*m)|(\x1b\][^\x1b]*\x1b\\)|\n|([^\x1b\n]+)")
+
+
+def _play(grid: dict[tuple[int, int], tuple[str, str]], data: str) -> None:
+    """What a terminal shows after ``data``: moves, colours (as the sequence that set them)
+    and characters, a wide one taking its cell and the next."""
+    x = y = 0
+    sgr = ""
+    for match in _TOKEN.finditer(data):
+        row, col, style, _link, text = match.groups()
+        if row is not None:
+            y, x = int(row) - 1, int(col) - 1
+        elif style is not None:
+            sgr = "" if style == "\x1b[0m" else sgr + style
+        elif text is not None:
+            for ch in text:
+                grid[x, y] = (ch, sgr)
+                if cell_len(ch) == 2:
+                    grid[x + 1, y] = ("", sgr)
+                x += cell_len(ch)
+
+
+async def test_partial_updates_leave_what_a_full_repaint_shows(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal after the screen updates a session sends (partial ones drawing only the
+    widgets that show a chop of the update) is what a full repaint of the screen shows: no
+    stale cell where a widget was skipped, scrolling, selecting, over a toast, on two screens."""
+    from textual._compositor import Compositor, LayoutUpdate
+
+    grid: dict[tuple[int, int], tuple[str, str]] = {}
+    partial = 0
+    render_update = Compositor.render_update
+
+    def playing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal partial
+        update = render_update(self, *args, **kwargs)
+        if update is not None:
+            partial += not isinstance(update, LayoutUpdate)
+            _play(grid, update.render_segments(app.console))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", playing)
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one(TranscriptView).focus()
+        steps: list[list[str]] = [["pagedown"], ["down", "down"], ["shift+right"] * 4]
+        steps += [["toast"], ["pagedown"], ["ctrl+t"], ["escape"], ["f2"], ["down"], ["escape"]]
+        steps += [["up"]]
+        for keys in steps:
+            if keys == ["toast"]:
+                app.notify("上报无回应导致信任流失 " * 3, timeout=30)
+            else:
+                await pilot.press(*keys)
+            await settle(app, pilot)
+            compositor = app.screen._compositor
+            shown: dict[tuple[int, int], tuple[str, str]] = {}
+            strips = [[s] for s in compositor.render_strips()]
+            _play(shown, LayoutUpdate(strips, compositor.size.region).render_segments(app.console))
+            stale = [xy for xy, cell in shown.items() if grid.get(xy) != cell]
+            assert not stale, (keys, stale[:5], [grid.get(xy) for xy in stale[:5]])
+        assert partial > 5, partial
