@@ -535,6 +535,11 @@ ROWS: list[tuple[str, str, str]] = [
         "光标处没有建议（S 在页边显示建议）",
         "游標處沒有建議（S 在頁邊顯示建議）",
     ),
+    (
+        "no suggestion at the cursor (] selects the next one)",
+        "光标处没有建议（] 选择下一条）",
+        "游標處沒有建議（] 選擇下一條）",
+    ),
     ("accepted {label} ({score})", "已采纳 {label}（{score}）", "已採用 {label}（{score}）"),
     ("rejected {label} here", "已拒绝此处的 {label}", "已拒絕此處的 {label}"),
     ("nothing uncoded left to suggest", "没有未编码的段落可建议", "沒有未編碼的段落可建議"),

@@ -266,3 +266,73 @@ async def test_the_status_follows_a_selected_suggestion_the_retrained_model_drop
         assert [(r["start"], r["end"]) for r in app.project.rejections()] == [
             (hints[0].start, hints[0].end)
         ]
+
+
+async def test_accepting_a_selected_suggestion_says_so_at_80_columns(
+    coded: Project,  # noqa: F811
+) -> None:
+    """Tried in tmux at 80×24: ] then a made the coding, but the status line said "the
+    suggestions were refreshed: none here now" (the refresh after the coding took the accepted
+    one away) and, at 80 columns, the message stood past the edge. Now the message comes
+    right after the position, stays through the refresh, and the line ends in "…" if cut."""
+    from coder.tui.widgets.textline import TextPane
+
+    source = _two_suggestions_side_by_side(coded)
+    path = Path(coded.path)
+    coded.close()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen, view = await _open(app, pilot, source)
+        await pilot.press("S")
+        await _settle(app, pilot)
+        first = sorted(view.hints, key=lambda h: h.start)[0]
+        await pilot.press("right_square_bracket")
+        await _settle(app, pilot)
+        status = screen.query_one("#status", TextPane)
+        await pilot.press("a")
+        await _settle(app, pilot)  # the margin is refreshed from the retrained model
+        said = f"accepted {first.label} ({first.score:.2f})"
+        assert said in status.shown and "refreshed" not in status.shown
+        assert status.shown.split(" · ")[2] == said  # after the source and the position
+        line = "".join(segment.text for segment in status.render_line(0))
+        assert said in line
+        assert line.rstrip().endswith("…") == (len(status.shown) > status.content_region.width)
+        # R on the next one: the same, in its own words.
+        await pilot.press("right_square_bracket")
+        await _settle(app, pilot)
+        await pilot.press("R")
+        await _settle(app, pilot)
+        assert " · rejected " in status.shown and "refreshed" not in status.shown
+
+
+async def test_a_suggestion_shows_beside_the_codings_on_its_line(
+    coded: Project,  # noqa: F811
+) -> None:
+    """Tried in tmux: a suggested passage starting on a line that also holds a coding got no
+    "a17?" at all (the margin showed the codings' labels only), so ] selected a passage the
+    margin did not mark. Now the margin holds both, the suggestion faint after the labels; two
+    suggestions of one code on a line are named once."""
+    other = coded.code_id("网格走访")
+    coded.add_codings([(coded.source_id("S6"), other, 0, 6, "R1")])
+    path = Path(coded.path)
+    coded.close()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen, view = await _open(app, pilot, "S6")
+        await pilot.press("S")
+        await _settle(app, pilot)
+        hint = view.hints[0]
+        span = view.spans[0]
+        line = view.layout_.line_of(span.start + 1)
+        shown = view.layout_.lines[line]
+        labels = {s.label for s in view.spans_between(shown.start, shown.end)}
+        assert labels == {span.label}, labels
+        here = dataclasses.replace(hint, start=span.start, end=span.end)
+        twice = dataclasses.replace(hint, start=span.start + 1, end=span.end)
+        view.set_hints([here, twice])
+        pieces = list(view._render_strip(line))
+        assert pieces[0].text == f"{span.label} " and not pieces[0].style.italic
+        assert pieces[1].text.strip() == f"{hint.label}?" and pieces[1].style.italic
+        assert sum(len(p.text) for p in pieces[:2]) == 11  # the margin's width and its space

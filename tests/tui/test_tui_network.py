@@ -179,3 +179,52 @@ async def test_summary_keeps_both_lines_on_an_80_column_terminal(demo_copy: Path
         lines = [s.text for s in summary.render_lines(Region(0, 0, summary.size.width, 2))]
         assert lines[0].lstrip().startswith("统 "), lines
         assert lines[1].lstrip().startswith("cross-side ties"), lines
+
+
+def _row(widget, y: int) -> str:  # type: ignore[no-untyped-def]
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+def _shown(widget) -> str:  # type: ignore[no-untyped-def]
+    return _row(widget, 0)
+
+
+async def test_pane_titles_end_in_an_ellipsis_when_narrow(demo_copy: Path) -> None:
+    """At 80 columns the evidence pane's title ("Evidence 证据 (enter: show in the transcript)")
+    is wider than its pane: it ends in "…" on its one line instead of stopping at a cut word;
+    titles that fit are shown whole."""
+    from rich.cells import cell_len
+    from textual.widgets import Static
+
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        cut = 0
+        for key in ("", "f4", "escape", "f2"):
+            if key:
+                await pilot.press(key)
+                await settle(app, pilot)
+            titles = [t for t in app.screen.query(".pane-title") if t.size.width]
+            assert titles, app.screen
+            for title in titles:
+                assert isinstance(title, Static)
+                text = str(title.render())
+                shown = _shown(title).strip()
+                width = title.content_region.width
+                assert cell_len(_shown(title)) <= title.size.width
+                if cell_len(text) > width:
+                    assert shown.endswith("…"), (text, shown)
+                    assert text.startswith(shown[:-1].rstrip()), (text, shown)
+                    cut += 1
+                else:
+                    assert shown == text
+            if key == "f4":  # each tie on one line of its own, cut with "…" where too long
+                screen = app.screen
+                assert isinstance(screen, NetworkScreen)
+                ties = screen.query_one("#net-ties")
+                rows = [_row(ties, y) for y in range(min(len(screen.ties), ties.size.height))]
+                assert rows and all(
+                    f" {tie['code']} " in row for tie, row in zip(screen.ties, rows, strict=False)
+                ), rows
+                assert any(row.rstrip().endswith("…") for row in rows), rows
+        assert cut, "no title was too wide at 80 columns"

@@ -581,25 +581,25 @@ class MainScreen(CodingCommands):
             w.group == "suggest" and not w.is_finished for w in self.app.workers
         ):
             return _("the suggestions are being refreshed (learning from the codings); try again")
+        if self.suggesting:
+            return _("no suggestion at the cursor (] selects the next one)")
         return _("no suggestion at the cursor (S shows them in the margin)")
 
     def action_accept_suggestion(self) -> None:
         """Code the suggested passage as suggested: a coding of provenance ``suggested``."""
         hint = self._judge_hint(self.project.accept_suggestion)
         if hint is not None:
-            self.flash = _("accepted {label} ({score})").format(
-                label=hint.label, score=f"{hint.score:.2f}"
-            )
             self._refresh_after_coding()
-            self._update_status()
+            self._say(
+                _("accepted {label} ({score})").format(label=hint.label, score=f"{hint.score:.2f}")
+            )
 
     def action_reject_suggestion(self) -> None:
         """Not this code here: kept as negative evidence the model learns from."""
         hint = self._judge_hint(self.project.reject_suggestion)
         if hint is not None:
-            self.flash = _("rejected {label} here").format(label=hint.label)
             self._suggest()
-            self._update_status()
+            self._say(_("rejected {label} here").format(label=hint.label))
 
     def action_next_hint(self, step: int = 1) -> None:
         """Select the next (or previous) suggestion in the margin, wrapping round: a source of
@@ -657,6 +657,7 @@ class MainScreen(CodingCommands):
             return None
         self._drop_hint(hint)
         self._judged.append((self.source_id, hint.start, hint.end))
+        self._announced = None  # judged: the margin's refresh has nothing to say about it
         return hint
 
     def _drop_hint(self, hint) -> None:
@@ -734,23 +735,26 @@ class MainScreen(CodingCommands):
         name = self._source_name(self.source_id)
         sel = view.selection
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
+        # What the last key did comes before the lasting state: at 80 columns the line ends in
+        # "…" and the message must not be what is cut.
+        if self.flash:
+            parts.append(self.flash)
+            self.flash = ""
+        elif self.sticky:
+            parts.append(self.sticky)
         if sel:
             parts.append(
                 _("selected {chars} [{start}–{end})").format(
                     chars=chars(sel[1] - sel[0]), start=sel[0], end=sel[1]
                 )
             )
+        said = len(parts) > 2
         parts.append(_("characters") if view.char_mode else self.nlp_state)
         if self.view != "all":
             parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
         parts.append(_("coder {name}").format(name=self.project.coder))
-        if self.suggesting and not (self.flash or self.sticky):  # S is kept: say it is on
+        if self.suggesting and not said:  # S is kept: say it is on
             parts.append(_("suggestions shown"))
-        if self.flash:
-            parts.append(self.flash)
-            self.flash = ""
-        elif self.sticky:
-            parts.append(self.sticky)
         keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
         if keys:
             parts.append(_("keys") + " " + " ".join(f"{k}:{self.codes[c].label}" for k, c in keys))

@@ -71,8 +71,8 @@ class TextPane(Widget):
             or "\t" in text.plain
             or rules.text_align not in ("left", "start")
             or tuple(rules.content_align) != ("left", "top")
-            or rules.text_wrap != "wrap"
-            or rules.text_overflow != "fold"
+            or rules.text_wrap not in ("wrap", "nowrap")  # alike for lines that fit
+            or rules.text_overflow not in ("fold", "ellipsis", "clip")
             or rules.line_pad
         ):
             return None

@@ -755,15 +755,22 @@ class TranscriptView(ScrollView, can_focus=True):
         gutter = " ".join(labels)
         if cells_len(gutter) > GUTTER:
             gutter = gutter[: GUTTER - 1] + "…"
-        hints = (
-            ""
-            if labels
-            else " ".join(f"{h.label}?" for h in self.hints_between(line.start, line.end))
-        )
-        if hints:
-            if cells_len(hints) > GUTTER:
-                hints = hints[: GUTTER - 1] + "…"
-            segments = [Segment(hints.ljust(GUTTER) + " ", base + _SUGGESTED)]
+        guesses: list[str] = []
+        for h in self.hints_between(line.start, line.end):
+            if f"{h.label}?" not in guesses:
+                guesses.append(f"{h.label}?")
+        hints = " ".join(guesses)
+        room = GUTTER - cells_len(gutter) - (1 if gutter else 0)
+        if hints and room >= 2:  # a suggestion beside the codings on its line, as far as it fits
+            if cells_len(hints) > room:
+                hints = hints[: room - 1] + "…"
+            if gutter:
+                segments = [
+                    Segment(gutter + " ", base + _GUTTER),
+                    Segment(hints.ljust(room) + " ", base + _SUGGESTED),
+                ]
+            else:
+                segments = [Segment(hints.ljust(GUTTER) + " ", base + _SUGGESTED)]
         else:
             segments = [Segment(gutter.ljust(GUTTER) + " ", base + _GUTTER)]
         # Change points inside the line: spans, selection, cursor, speaker label.
