@@ -151,6 +151,21 @@ class Training:
         return h.hexdigest()
 
 
+#: Characters and words that say nothing as a reason (particles, pronouns, demonstratives,
+#: connectives, measure words, common verbs and prepositions; Simplified and Traditional): kept as
+#: features, never shown as ``because``. Negations (不, 没有) are left in: "not" can be the reason.
+_FILLER = frozenset(
+    "了的一是在和也就都而及与與着著或被把让讓给給对對从從这這那个個们們我你他她它"
+    "吗嗎呢吧啊呀哦嗯有很还還又才要会會能说說来來去到得地之其以为為于於则則"
+    "，。、；：？！…—“”‘’（）《》「」『』 "
+) | frozenset(
+    """这个 那个 这些 那些 这里 那里 这样 那样 我们 你们 他们 她们 它们 咱们 自己 就是 还是
+    但是 因为 所以 然后 如果 已经 可以 什么 怎么 一个 一些 一下 一直 的话 时候 现在 這個 那個
+    這些 這裡 那裡 這樣 那樣 我們 你們 他們 她們 它們 咱們 還是 因為 然後 已經 什麼 怎麼
+    一個 的話 時候 現在""".split()
+)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -322,24 +337,50 @@ class Suggester:
     def because_many(
         self, features: Sequence[list[str]], ks: Sequence[int], top: int = 3
     ) -> list[list[str]]:
-        """:meth:`because` for many units at once (one TF-IDF matrix for all of them)."""
+        """:meth:`because` for many units at once (one TF-IDF matrix for all of them).
+
+        The reasons are the unit's own words (jieba's), each weighed with the characters and
+        pairs that spell it: many-character words first, then single-character words that
+        carry meaning. Character pairs across a word boundary (里统 of 区里统筹) and function
+        words (了, 一, 这个, 我们) weigh in the score but are not given as reasons; only where no word speaks
+        for the code do the pairs and characters stand in."""
         if not len(features):
             return []
         x = _tfidf(features, self.vocabulary, self.idf)
+        is_word = self._word_features()
         out: list[list[str]] = []
         for i, k in enumerate(ks):
             lo, hi = x.indptr[i], x.indptr[i + 1]
             idx = x.indices[lo:hi]
             contrib = x.data[lo:hi] * self.coef[k, idx]
-            ranked = [
-                self.terms[int(idx[j])] for j in np.argsort(-contrib)[: 4 * top] if contrib[j] > 0
-            ]
-            # Words and pairs first: a lone 了 or 一 explains nothing to a reader.
+            weight: dict[str, float] = {}
+            words: set[str] = set()
+            for j, c in zip(idx.tolist(), contrib.tolist(), strict=True):
+                text = self.terms[j]
+                weight[text] = weight.get(text, 0.0) + c
+                if is_word[j]:
+                    words.add(text)
+            shown = [t for t in words if weight[t] > 0 and t not in _FILLER]
+            if not shown:  # no word speaks for it: the pairs and characters that do
+                shown = [t for t, w in weight.items() if w > 0 and t not in _FILLER]
+            shown.sort(key=lambda t: (len(t) == 1, -weight[t]))
             terms: list[str] = []
-            for t in [t for t in ranked if len(t) > 1] + [t for t in ranked if len(t) == 1]:
+            for t in shown:
                 if len(terms) >= top:
                     break
                 if not any(t in o or o in t for o in terms):  # 条块 and 条 say the same thing
                     terms.append(t)
             out.append(terms)
         return out
+
+    def _word_features(self) -> np.ndarray:
+        """Per vocabulary column: whether it is one of jieba's words (``w:``), not a character
+        or a character pair."""
+        cached = getattr(self, "_words", None)
+        if cached is None or len(cached) != len(self.terms):
+            cached = np.zeros(len(self.terms), dtype=bool)
+            for feature, j in self.vocabulary.items():
+                if feature.startswith("w:") and j < len(cached):
+                    cached[j] = True
+            self._words = cached
+        return cached

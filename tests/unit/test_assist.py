@@ -461,3 +461,30 @@ def test_the_queue_favours_units_with_words_no_coded_unit_has_shown_the_model() 
     assert abs(service.uncertainty(scores)[3] - (1 - (1.5 - 2 / 3) / (1.5 + 2 / 3))) < 1e-9
     assert service.queue_order(scores, 4).tolist() == [0, 1, 2, 3]
     assert service.queue_order(scores, 4, np.array([0.0, 5.0, 3.0, 5.0])).tolist() == [1, 2, 3, 0]
+
+
+def test_because_names_words_and_meaningful_characters_not_particles() -> None:
+    """Seen in the demo: "because: 领导 了 一" and "统筹 区里 里统". The reasons are the unit's
+    own words (jieba's ``w:`` features) weighed with the characters and pairs that spell them;
+    a pair across a word boundary (里统) and a particle count in the score, never as a reason."""
+    import numpy as np
+
+    from coder.assist.model import Space, Suggester
+
+    features = ["w:区里", "w:统筹", "w:了", "w:我们", "w:办", "区", "里", "统", "筹", "了", "办"]
+    features += ["区里", "里统", "统筹"]
+    model = Suggester(Space.fit([features]), "test")
+    model.vocabulary = {f: i for i, f in enumerate(features)}
+    model.terms = [f.removeprefix("w:") for f in features]
+    model.idf = np.ones(len(features), dtype=np.float32)
+    # By hand: the boundary pair 里统, the particle and the pronoun weigh most, then 统筹 (word and pair
+    # together), 区里, and the single-character word 办.
+    weights = {"w:区里": 1.0, "w:统筹": 1.5, "w:了": 5.0, "w:我们": 4.0, "w:办": 0.4}
+    weights |= {"了": 3.0, "里统": 6.0}
+    weights |= {"统筹": 1.0, "区": 0.1}
+    model.coef = np.array([[weights.get(f, 0.0) for f in features]])
+    (terms,) = model.because_many([features], [0], top=3)
+    assert terms == ["统筹", "区里", "办"]
+    # Nothing but a pair speaks for another code: the pair stands in.
+    model.coef = np.array([[6.0 if f == "里统" else -1.0 for f in features]])
+    assert model.because_many([features], [0], top=3) == [["里统"]]
