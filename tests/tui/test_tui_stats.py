@@ -67,3 +67,26 @@ async def test_bars_fit_their_column_at_every_width(demo_copy: Path) -> None:
                     assert len(ln.rstrip()) <= width
                 longest = max(ln.count("█") for ln in barred)
                 assert longest >= 8, (width, longest)
+
+
+async def test_every_tab_title_is_whole_at_80_columns(demo_copy: Path) -> None:
+    """Tried in tmux at 80×24: the four titles with their Chinese terms need 83 columns, and the
+    last was cut at the edge ("Co-occurrence" without 共现). Narrower than that, the titles go
+    without the terms, each whole on the screen; wider, they keep them."""
+    from textual.widgets import Tab
+
+    for size, whole in (((80, 24), False), ((120, 40), True)):
+        app = make_app(demo_copy, nlp=False)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f6")
+            await settle(app, pilot)
+            tabs = [t for t in app.screen.query(Tab) if t.id and "tab-" in t.id]
+            assert len(tabs) == 4
+            for tab in tabs:
+                assert tab.region.right <= size[0], (tab.label_text, tab.region)
+                assert tab.region.width >= len(tab.label_text) + 2, tab.label_text
+            labels = [t.label_text for t in tabs]
+            short = ["Frequencies", "Saturation", "Paradigm", "Co-occurrence"]
+            assert (labels == short) is not whole, labels
+            assert ("Co-occurrence 共现" in labels) is whole, labels

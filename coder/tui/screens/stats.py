@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
@@ -84,15 +85,34 @@ class StatsScreen(CoderScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with TabbedContent(id="stats-tabs"):
-            for key, title in (
-                ("freq", _("Frequencies 编码频次")),
-                ("sat", _("Saturation 理论饱和度")),
-                ("paradigm", _("Paradigm 范式模型")),
-                ("cooc", _("Co-occurrence 共现")),
-            ):
+            for key, title, _short in self._titles():
                 with TabPane(title, id=f"tab-{key}"), VerticalScroll():
                     yield Static(_("computing…"), id=f"stats-{key}")
         yield FittingFooter()
+
+    @staticmethod
+    def _titles() -> list[tuple[str, str, str]]:
+        """Each tab: its key, its title with the Chinese method term, and its short title."""
+        return [
+            ("freq", _("Frequencies 编码频次"), _("Frequencies")),
+            ("sat", _("Saturation 理论饱和度"), _("Saturation")),
+            ("paradigm", _("Paradigm 范式模型"), _("Paradigm")),
+            ("cooc", _("Co-occurrence 共现"), _("Co-occurrence")),
+        ]
+
+    def on_resize(self) -> None:
+        """The four titles with their Chinese terms take 83 columns: narrower, the last one
+        was cut at the edge ("Co-occurrence" without 共现, and no sign of it), so there they
+        go without the terms, all four whole."""
+        tabs = self.query_one(TabbedContent)
+        titles = self._titles()
+        need = sum(cell_len(title) + 2 for _key, title, _short in titles)  # padding 0 1
+        wide = need <= self.size.width
+        for key, title, short in titles:
+            tab = tabs.get_tab(f"tab-{key}")
+            label = title if wide else short
+            if tab.label_text != label:
+                tab.label = label
 
     def on_mount(self) -> None:
         self.title = _("Statistics 统计")
