@@ -3,6 +3,7 @@ reject (each one undo), the detail pane's score and terms, the next passage to c
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from pathlib import Path
 
@@ -156,6 +157,22 @@ def _two_suggestions_side_by_side(project: Project) -> str:
     return "S9"
 
 
+@contextlib.asynccontextmanager
+async def _suggesting(project: Project, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """The workbench on the two-suggestion source (:func:`_two_suggestions_side_by_side`) with
+    suggestions on: ``(app, pilot, screen, view)``."""
+    source = _two_suggestions_side_by_side(project)
+    path = Path(project.path)
+    project.close()
+    app = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        await _settle(app, pilot)
+        screen, view = await _open(app, pilot, source)
+        await pilot.press("S")
+        await _settle(app, pilot)
+        yield app, pilot, screen, view
+
+
 async def test_r_right_after_a_leaves_the_next_suggestion_alone_while_the_model_retrains(
     coded: Project,  # noqa: F811
     monkeypatch,
@@ -235,15 +252,7 @@ async def test_the_status_follows_a_selected_suggestion_the_retrained_model_drop
     it, the line says so, and R does not act on what is no longer shown."""
     from coder.tui.widgets.textline import TextPane
 
-    source = _two_suggestions_side_by_side(coded)
-    path = Path(coded.path)
-    coded.close()
-    app = make_app(path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(app, pilot)
-        screen, view = await _open(app, pilot, source)
-        await pilot.press("S")
-        await _settle(app, pilot)
+    async with _suggesting(coded, (100, 30)) as (app, pilot, screen, view):
         hints = sorted(view.hints, key=lambda h: h.start)
         await pilot.press("right_square_bracket")
         await pilot.pause()
@@ -277,15 +286,7 @@ async def test_accepting_a_selected_suggestion_says_so_at_80_columns(
     right after the position, stays through the refresh, and the line ends in "…" if cut."""
     from coder.tui.widgets.textline import TextPane
 
-    source = _two_suggestions_side_by_side(coded)
-    path = Path(coded.path)
-    coded.close()
-    app = make_app(path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(app, pilot)
-        screen, view = await _open(app, pilot, source)
-        await pilot.press("S")
-        await _settle(app, pilot)
+    async with _suggesting(coded, (80, 24)) as (app, pilot, screen, view):
         first = sorted(view.hints, key=lambda h: h.start)[0]
         await pilot.press("right_square_bracket")
         await _settle(app, pilot)

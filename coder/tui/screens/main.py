@@ -737,23 +737,21 @@ class MainScreen(CodingCommands):
         parts = [f"{name}", f"@{view.cursor}/{len(view.text)}"]
         # What the last key did comes before the lasting state: at 80 columns the line ends in
         # "…" and the message must not be what is cut.
-        if self.flash:
-            parts.append(self.flash)
-            self.flash = ""
-        elif self.sticky:
-            parts.append(self.sticky)
+        message = self.flash or self.sticky
+        self.flash = ""  # said once; the sticky line stays until the cursor moves
+        if message:
+            parts.append(message)
         if sel:
             parts.append(
                 _("selected {chars} [{start}–{end})").format(
                     chars=chars(sel[1] - sel[0]), start=sel[0], end=sel[1]
                 )
             )
-        said = len(parts) > 2
         parts.append(_("characters") if view.char_mode else self.nlp_state)
         if self.view != "all":
             parts.append({"mine": _("blind"), "by coder": _("by coder")}[self.view])
         parts.append(_("coder {name}").format(name=self.project.coder))
-        if self.suggesting and not said:  # S is kept: say it is on
+        if self.suggesting and not message:  # S is kept: say it is on
             parts.append(_("suggestions shown"))
         keys = sorted((k, c) for c, k in self.keys.keys().items() if c in self.codes)
         if keys:
