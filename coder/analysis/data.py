@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sqlalchemy import func, select
@@ -119,8 +119,15 @@ def load_rows(
     query = _scoped(project, query, coder, sources)
     with project.read() as conn:
         # Streamed straight into the array: numpy converting 200k row objects one by one (or a
-        # dataclass per coding) costs ten times the query.
-        flat = np.fromiter(chain.from_iterable(conn.execute(query)), dtype=np.int64)
+        # dataclass per coding) costs ten times the query. The rows come from the driver's own
+        # cursor (plain tuples of integers on SQLite and PostgreSQL alike): SQLAlchemy's Row
+        # for each was a fifth of the read on the synthetic project.
+        result = conn.execute(query)
+        try:
+            rows: Iterable[tuple[int, ...]] = cast("Iterable[tuple[int, ...]]", result.cursor)
+            flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
+        finally:
+            result.close()
     return flat.reshape(-1, 5)
 
 

@@ -85,14 +85,21 @@ def rolled_counts(rows: np.ndarray, hierarchy: Hierarchy) -> tuple[np.ndarray, n
 
 
 def frequencies(
-    project: Project, *, coder: str | None = None, sources: str | Sequence[str] | None = None
+    project: Project,
+    *,
+    coder: str | None = None,
+    sources: str | Sequence[str] | None = None,
+    rows: np.ndarray | None = None,
 ) -> list[Frequency]:
     """Codings and sources per code, in the codebook's order, rolled up the hierarchy.
 
     ``coder`` keeps one coder's codings; ``sources`` (names) restricts the count to those sources.
+    ``rows`` are the codings as :func:`load_rows` read them with the same filters, when the
+    caller has them already (the network reads them once for the counts and the pairs).
     """
     hierarchy = Hierarchy.of(project)
-    rows = load_rows(project, coder=coder, sources=sources)
+    if rows is None:
+        rows = load_rows(project, coder=coder, sources=sources)
     n = len(hierarchy.codes)
     codings, in_sources = rolled_counts(rows, hierarchy)
     own = code_index(rows, hierarchy)

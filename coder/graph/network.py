@@ -49,7 +49,10 @@ def concept_network(
 
     codes = project.codes()
     by_id = {c.id: c for c in codes}
-    freq = {f.code_id: f for f in frequencies(project, coder=coder)}
+    # The codings are read once, for the counts and for the pairs (reading them is most of the
+    # time the network takes on a large project).
+    rows = load_rows(project, coder=coder)
+    freq = {f.code_id: f for f in frequencies(project, coder=coder, rows=rows)}
     g = nx.MultiDiGraph(unit=unit, threshold=threshold, title=project.title)
 
     def axis_of(code, depth: int = 0) -> str:
@@ -85,11 +88,9 @@ def concept_network(
         for i, parent in enumerate(c.parents):
             if parent in by_id:
                 g.add_edge(c.label, by_id[parent].label, kind="hierarchy", primary=i == 0, weight=1)
-    rows = units = None
-    if cooccurrences is None or rolled is None:  # read the codings and the units once for both
-        rows = load_rows(project, coder=coder)
-        if unit in ("sentence", "turn"):
-            units = unit_arrays(project, unit, distinct_values(rows[:, SOURCE]).tolist())
+    units = None
+    if (cooccurrences is None or rolled is None) and unit in ("sentence", "turn"):
+        units = unit_arrays(project, unit, distinct_values(rows[:, SOURCE]).tolist())
     if rolled is None:
         rolled = rolled_pairs(project, unit, coder=coder, rows=rows, units=units)
     support = {s.relation_id: s for s in relation_support(project, unit, coder=coder, pairs=rolled)}
