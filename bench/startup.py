@@ -5,7 +5,12 @@ not use (numpy, networkx, jieba, spaCy, lxml, Alembic, the PostgreSQL dialect).
 The figure is for the program as installed: a wheel install (and `make venv`) compiles coder's
 modules to bytecode, as pip did for SQLAlchemy's. Without that step an editable checkout under
 PYTHONDONTWRITEBYTECODE compiles all of coder again at every start (1.46x instead of 1.21x here),
-so the bench compiles first; a stale .pyc left by an edit would otherwise be measured too."""
+so the bench compiles first; a stale .pyc left by an edit would otherwise be measured too.
+
+Both sides pay the interpreter's start and exit. At exit the anchor's last garbage collection
+walks SQLAlchemy's objects (about 40 ms here); the ``coder`` program freezes what it leaves
+before that collection (``coder.cli.main.run``), which took 1.23-1.33x to 1.05x on 2026-12-07:
+measured so, the figure is the time a user waits for the command, imports and exit included."""
 
 from __future__ import annotations
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from coder.cli.main import main
+from coder.cli.main import run
 
-sys.exit(main())
+sys.exit(run())

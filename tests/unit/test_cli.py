@@ -981,6 +981,28 @@ def test_console_script_exit_codes_and_messages(tmp_path: Path) -> None:
     assert [e["action"] for e in json.loads(r.stdout)] == ["import", "add-code", "code"]
 
 
+def test_the_program_keeps_what_it_leaves_out_of_the_last_collection(tmp_path: Path) -> None:
+    """`coder` ends with gc.freeze() (the interpreter's last collection was a quarter of a short
+    command's time); main() alone does not, so a test process goes on collecting its garbage."""
+    import gc
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "coder"]
+    assert script.value == "coder.cli:run"
+    path = tmp_path / "p.coder"
+    assert _run("new", path).returncode == 0
+    frozen = gc.get_freeze_count()
+    assert main(["sources", str(path)]) == 0
+    assert gc.get_freeze_count() == frozen
+    probe = (
+        "import gc, sys; from coder.cli import run; sys.argv[1:] = ['sources', sys.argv[1]]; "
+        "code = run(); print(code, gc.get_freeze_count() > 0)"
+    )
+    r = _run(path, command=[sys.executable, "-c", probe])
+    assert (r.returncode, r.stdout.split()[-2:]) == (0, ["0", "True"]), r.stderr
+    assert not Path(f"{path}-wal").exists()  # closed before the freeze: no log left behind
+
+
 def test_python_dash_m_works_too(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "coder.cli"]
     r = _run("undo", tmp_path / "none.coder", command=command)
