@@ -325,3 +325,68 @@ async def test_partial_updates_leave_what_a_full_repaint_shows(
             stale = [xy for xy, cell in shown.items() if grid.get(xy) != cell]
             assert not stale, (keys, stale[:5], [grid.get(xy) for xy in stale[:5]])
         assert partial > 5, partial
+
+
+async def test_the_detail_pane_sends_only_the_lines_that_changed(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TextPane whose lines each fit the box repaints only the lines that differ from what it
+    showed (a page down changes two to five of the detail pane's twelve); what the terminal
+    then shows is what a full repaint shows, also when lines come and go or must wrap."""
+    from textual._compositor import Compositor
+
+    grid: dict[tuple[int, int], tuple[str, str]] = {}
+    render_update = Compositor.render_update
+
+    def playing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        update = render_update(self, *args, **kwargs)
+        if update is not None:
+            _play(grid, update.render_segments(app.console))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", playing)
+    app = make_app(demo_copy, nlp=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        detail = app.screen.query_one("#detail", TextPane)
+        rows = [
+            "■ a16 条块联动  [1074–1114) R1",
+            "■ a15 联合发文  [1070–1120) root",
+            "",
+            "a16 条块联动",
+        ]
+        changed = Text("\n".join(rows))
+        changed.stylize("bold", 2, 5)
+        cases: list[tuple[Text | str, set[int] | None | bool]] = [
+            (Text("\n".join(rows)), True),  # after whatever the demo showed
+            (Text("\n".join([rows[0], "■ a17 上报无回应  [1080–1090) R2", *rows[2:]])), {1}),
+            (Text("\n".join(rows)), {1}),
+            (changed, {0}),  # the same words with a bold span are another line
+            (Text("\n".join(rows[:2])), {0, 2, 3}),  # lines gone are drawn blank
+            ("很长的一行" * 20, None),  # wraps: Textual decides the lines
+            ("[b]括号[/b]", None),  # markup
+            ("回到 短的", None),  # after markup: all of it
+            ("回到 短的\n第二行", {1}),  # plain strings without brackets are lines too
+        ]
+        dirty: list[Region] = []
+        refresh = detail.refresh
+
+        def noting(*regions: Region, **kwargs: bool) -> TextPane:
+            dirty.extend(regions)
+            return refresh(*regions, **kwargs)
+
+        for text, lines in cases:
+            dirty.clear()
+            detail.refresh = noting  # type: ignore[method-assign]
+            detail.show(text)
+            del detail.refresh
+            if lines is None:
+                assert dirty == [], text
+            elif lines is not True:
+                assert {y for r in dirty for y in r.line_range} == lines, text
+            await settle(app, pilot)
+            after_lines = dict(grid)
+            detail.refresh()  # the whole pane drawn again from its text: the truth
+            await settle(app, pilot)
+            stale = [xy for xy, cell in grid.items() if after_lines.get(xy) != cell]
+            assert not stale, (text, stale[:5], [after_lines.get(xy) for xy in stale[:5]])

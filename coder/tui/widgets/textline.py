@@ -19,6 +19,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget, _RenderCache
@@ -35,8 +36,54 @@ class TextPane(Widget):
     def show(self, text: Text | str) -> None:
         if str(text) == str(self._text) and (not isinstance(text, Text) or text == self._text):
             return
-        self._text = text
-        self.refresh()
+        old, self._text = self._text, text
+        changed = self._changed_lines(old, text)
+        if changed is None:
+            self.refresh()
+            return
+        # Only the lines that changed are styled again and sent (Textual keeps the others):
+        # a page down changes two to five of the detail pane's twelve lines.
+        width = self.size.width
+        runs: list[Region] = []
+        for y in changed:  # runs of lines, one region each
+            if runs and runs[-1].bottom == y:
+                runs[-1] = Region(0, runs[-1].y, width, runs[-1].height + 1)
+            else:
+                runs.append(Region(0, y, width, 1))
+        if runs:
+            self.refresh(*runs)
+
+    def _changed_lines(self, old: Text | str, new: Text | str) -> list[int] | None:
+        """The lines where ``new`` differs from ``old`` when each text line is a line on screen
+        (plain or rich text that fits the box, left and top aligned, no selection); ``None``
+        when the whole pane must be drawn again."""
+        width, height = self.size
+        rules = self.styles
+        if (
+            not width
+            or self.text_selection is not None
+            or rules.text_align not in ("left", "start")
+            or tuple(rules.content_align) != ("left", "top")
+        ):
+            return None
+        pair = []
+        for text in (old, new):
+            if isinstance(text, str):
+                if "[" in text or "\\" in text or "\t" in text:
+                    return None  # markup (or a tab): Textual decides where its lines fall
+                text = Text(text)
+            elif text.style or "\t" in text.plain:
+                return None
+            lines = text.split("\n", allow_blank=True)
+            if len(lines) > height or any(cell_len(line.plain) > width for line in lines):
+                return None
+            pair.append(lines)
+        before, after = pair
+        return [
+            y
+            for y in range(max(len(before), len(after)))
+            if y >= len(before) or y >= len(after) or before[y] != after[y]
+        ]
 
     @property
     def shown(self) -> str:
