@@ -20,17 +20,18 @@ import time
 from bench.analysis import _raw_read
 from bench.common import Context, Result
 
-#: The absolute target for the whole (5 s, from the first wave), and the ratios each part may
+#: The absolute target for the whole (5 s, from the first wave), and the ratio each part may
 #: reach to its bare anchor. The anchors' typical values here on 2026-12-07: the bare read
-#: 0.16 s, networkx alone 0.84-1.3 s. The parts measured 0.70 s (4.2-4.4x; after the network
-#: read its codings once instead of twice, from the driver's cursor) and 1.1-1.5 s (1.13-1.42x;
-#: two co-occurrence graphs, the sides' densities and Louvain on a graph of its own). The
-#: targets leave a quarter over the slowest of those.
+#: 0.16 s, networkx alone 0.84-1.3 s. The parts measured 0.70-0.83 s (4.2-5.2x; after the
+#: network read its codings once instead of twice, from the driver's cursor) and 1.1-1.5 s
+#: (1.13-1.48x; two co-occurrence graphs, the sides' densities and Louvain on a graph of its
+#: own). The targets leave a third over the slowest of those: the build is Python and numpy
+#: work that a busy machine slows more than the bare read, which is mostly SQLite's.
 TARGET_S = 5.0
 #: The whole: the absolute target over the two anchors' typical sum (0.16 s + 1.1 s).
 RATIO_TOTAL = round(TARGET_S / 1.26, 1)
-RATIO_BUILD = 6.0
-RATIO_METRICS = 1.8
+RATIO_BUILD = 7.0
+RATIO_METRICS = 2.0
 
 
 def _networkx_alone(co) -> None:  # type: ignore[no-untyped-def]
