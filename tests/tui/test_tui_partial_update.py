@@ -284,27 +284,38 @@ def _play(grid: dict[tuple[int, int], tuple[str, str]], data: str) -> None:
                 x += cell_len(ch)
 
 
+def _model_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[dict[tuple[int, int], tuple[str, str]], list[object]]:
+    """A model terminal: every screen update the running app sends is played on the grid it
+    returns (and kept in the list, to tell partial updates from full ones)."""
+    from textual._compositor import Compositor
+    from textual._context import active_app
+
+    grid: dict[tuple[int, int], tuple[str, str]] = {}
+    updates: list[object] = []
+    render_update = Compositor.render_update
+
+    def playing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        update = render_update(self, *args, **kwargs)
+        if update is not None:
+            updates.append(update)
+            _play(grid, update.render_segments(active_app.get().console))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", playing)
+    return grid, updates
+
+
 async def test_partial_updates_leave_what_a_full_repaint_shows(
     demo_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The terminal after the screen updates a session sends (partial ones drawing only the
     widgets that show a chop of the update) is what a full repaint of the screen shows: no
     stale cell where a widget was skipped, scrolling, selecting, over a toast, on two screens."""
-    from textual._compositor import Compositor, LayoutUpdate
+    from textual._compositor import LayoutUpdate
 
-    grid: dict[tuple[int, int], tuple[str, str]] = {}
-    partial = 0
-    render_update = Compositor.render_update
-
-    def playing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal partial
-        update = render_update(self, *args, **kwargs)
-        if update is not None:
-            partial += not isinstance(update, LayoutUpdate)
-            _play(grid, update.render_segments(app.console))
-        return update
-
-    monkeypatch.setattr(Compositor, "render_update", playing)
+    grid, updates = _model_terminal(monkeypatch)
     app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -324,6 +335,7 @@ async def test_partial_updates_leave_what_a_full_repaint_shows(
             _play(shown, LayoutUpdate(strips, compositor.size.region).render_segments(app.console))
             stale = [xy for xy, cell in shown.items() if grid.get(xy) != cell]
             assert not stale, (keys, stale[:5], [grid.get(xy) for xy in stale[:5]])
+        partial = sum(not isinstance(update, LayoutUpdate) for update in updates)
         assert partial > 5, partial
 
 
@@ -333,18 +345,7 @@ async def test_the_detail_pane_sends_only_the_lines_that_changed(
     """A TextPane whose lines each fit the box repaints only the lines that differ from what it
     showed (a page down changes two to five of the detail pane's twelve); what the terminal
     then shows is what a full repaint shows, also when lines come and go or must wrap."""
-    from textual._compositor import Compositor
-
-    grid: dict[tuple[int, int], tuple[str, str]] = {}
-    render_update = Compositor.render_update
-
-    def playing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        update = render_update(self, *args, **kwargs)
-        if update is not None:
-            _play(grid, update.render_segments(app.console))
-        return update
-
-    monkeypatch.setattr(Compositor, "render_update", playing)
+    grid, _updates = _model_terminal(monkeypatch)
     app = make_app(demo_copy, nlp=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

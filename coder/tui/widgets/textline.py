@@ -54,36 +54,46 @@ class TextPane(Widget):
             self.refresh(*runs)
 
     def _changed_lines(self, old: Text | str, new: Text | str) -> list[int] | None:
-        """The lines where ``new`` differs from ``old`` when each text line is a line on screen
-        (plain or rich text that fits the box, left and top aligned, no selection); ``None``
-        when the whole pane must be drawn again."""
-        width, height = self.size
-        rules = self.styles
-        if (
-            not width
-            or self.text_selection is not None
-            or rules.text_align not in ("left", "start")
-            or tuple(rules.content_align) != ("left", "top")
-        ):
+        """The lines where ``new`` differs from ``old`` when each text line of both is a line on
+        screen (``_screen_lines``) and all of them fit the box's height; ``None`` when the whole
+        pane must be drawn again."""
+        before, after = self._screen_lines(old), self._screen_lines(new)
+        height = self.size.height
+        if before is None or after is None or max(len(before), len(after)) > height:
             return None
-        pair = []
-        for text in (old, new):
-            if isinstance(text, str):
-                if "[" in text or "\\" in text or "\t" in text:
-                    return None  # markup (or a tab): Textual decides where its lines fall
-                text = Text(text)
-            elif text.style or "\t" in text.plain:
-                return None
-            lines = text.split("\n", allow_blank=True)
-            if len(lines) > height or any(cell_len(line.plain) > width for line in lines):
-                return None
-            pair.append(lines)
-        before, after = pair
         return [
             y
             for y in range(max(len(before), len(after)))
             if y >= len(before) or y >= len(after) or before[y] != after[y]
         ]
+
+    def _screen_lines(self, text: Text | str) -> list[Text] | None:
+        """The lines of ``text`` when each is a line on screen as Textual would draw it: every line
+        fits the width and nothing asks for more than left-aligned lines (no markup, tab,
+        justification, selection or alignment); ``None`` otherwise."""
+        if isinstance(text, str):
+            if "[" in text or "\\" in text:
+                return None  # Textual reads a plain string as markup
+            text = Text(text)
+        width = self.size.width
+        rules = self.styles
+        if (
+            not width
+            or self.text_selection is not None
+            or text.style
+            or text.justify not in (None, "default", "left")
+            or "\t" in text.plain
+            or rules.text_align not in ("left", "start")
+            or tuple(rules.content_align) != ("left", "top")
+            or rules.text_wrap not in ("wrap", "nowrap")  # alike for lines that fit
+            or rules.text_overflow not in ("fold", "ellipsis", "clip")
+            or rules.line_pad
+        ):
+            return None
+        lines = list(text.split("\n", allow_blank=True))
+        if any(cell_len(line.plain) > width for line in lines):
+            return None
+        return lines
 
     @property
     def shown(self) -> str:
@@ -102,29 +112,10 @@ class TextPane(Widget):
         self._dirty_regions.clear()
 
     def _fitting_strips(self, width: int, height: int) -> list[Strip] | None:
-        """The content's strips as ``Visual.to_strips`` makes them, when every line fits the width
-        and nothing asks for more than left-aligned lines; ``None`` otherwise."""
-        text = self._text
-        if isinstance(text, str):
-            if "[" in text or "\\" in text:
-                return None  # Textual reads a plain string as markup
-            text = Text(text)
-        rules = self.styles
-        if (
-            not width
-            or self.text_selection is not None
-            or text.style
-            or text.justify not in (None, "default", "left")
-            or "\t" in text.plain
-            or rules.text_align not in ("left", "start")
-            or tuple(rules.content_align) != ("left", "top")
-            or rules.text_wrap not in ("wrap", "nowrap")  # alike for lines that fit
-            or rules.text_overflow not in ("fold", "ellipsis", "clip")
-            or rules.line_pad
-        ):
-            return None
-        lines = text.split("\n", allow_blank=True)
-        if any(cell_len(line.plain) > width for line in lines):
+        """The content's strips as ``Visual.to_strips`` makes them, when each text line is a line
+        on screen (``_screen_lines``); ``None`` otherwise."""
+        lines = self._screen_lines(self._text)
+        if lines is None:
             return None
         base = self.visual_style
         get_style = self.app.console.get_style
