@@ -148,29 +148,41 @@ def test_sigkill_during_import_autocode_and_coding_loses_nothing(
     with Project.open(other, coder="colleague") as o:
         sid = o.source_id("S2-01")
         o.add_codings([(sid, o.code_id("a09"), i, i + 4, "colleague") for i in range(0, 3000, 10)])
+
+    def importing(path: Path) -> list[str]:
+        return [*exe, "import", str(path), str(folder)]
+
+    def autocoding(path: Path) -> list[str]:
+        return [
+            *exe,
+            "autocode",
+            str(path),
+            "--code",
+            "a08",
+            "--term",
+            "会商日",
+            "--unit",
+            "sentence",
+        ]
+
+    # The kills land inside a run timed on this machine (0.2-0.9 of it): fixed delays were
+    # mostly outlived once the commands started and exited faster.
+    took = {}
+    for name, command in (("import", importing), ("autocode", autocoding)):
+        scratch = tmp_path / f"timed-{name}.coder"
+        shutil.copy(demo_file, scratch)
+        start = time.perf_counter()
+        subprocess.run(command(scratch), env=env, check=True, capture_output=True)
+        took[name] = time.perf_counter() - start
     kills = 0
     for round_no in range(50):
         path = tmp_path / f"r{round_no}.coder"
         shutil.copy(demo_file, path)
         kind = round_no % 4
         if kind == 0:
-            code = _kill_after([*exe, "import", str(path), str(folder)], rng.uniform(0.2, 1.0), env)
+            code = _kill_after(importing(path), took["import"] * rng.uniform(0.2, 0.9), env)
         elif kind == 1:
-            code = _kill_after(
-                [
-                    *exe,
-                    "autocode",
-                    str(path),
-                    "--code",
-                    "a08",
-                    "--term",
-                    "会商日",
-                    "--unit",
-                    "sentence",
-                ],
-                rng.uniform(0.5, 2.0),
-                env,
-            )
+            code = _kill_after(autocoding(path), took["autocode"] * rng.uniform(0.2, 0.9), env)
         else:
             proc = subprocess.Popen(
                 [sys.executable, str(writer), str(path)], stdout=subprocess.PIPE, text=True, env=env
